@@ -1,0 +1,39 @@
+# Parley — the two set-up commands are `make serve` and `make test` (see README.md).
+SWIFT ?= swift
+CONFIG ?=
+.DEFAULT_GOAL := help
+
+.PHONY: help deps test-deps build release serve test swift-test interop bench clean
+
+help:
+	@echo "make serve   build (release) and run parley-server on :8080 with embedded defaults (data in ./data)"
+	@echo "make test    build once (debug), run the Swift tests and the interop tests against real peers"
+	@echo "make bench   benchmarks (release build)"
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	$(SWIFT) build --build-tests
+
+release: deps
+	$(SWIFT) build -c release --product parley-server
+	$(SWIFT) build -c release --product parley-conform
+
+serve: release
+	.build/release/parley-server $(if $(CONFIG),--config $(CONFIG),)
+
+# One debug build serves the Swift tests and the interop tests (they start .build/debug/parley-server).
+test: test-deps build
+	$(SWIFT) test --skip-build
+	PARLEY_BIN=.build/debug/parley-server CONFORM_BIN=.build/debug/parley-conform \
+	  .venv/bin/python -m pytest -q Tests/Interop
+
+bench: test-deps release
+	scripts/bench.sh
+
+clean:
+	rm -rf .build data

@@ -1,0 +1,131 @@
+// swift-tools-version:6.1
+// Parley: a meeting/media server (`parley-server`) and a conformance runner (`parley-conform`).
+//
+// The target graph is the architecture, bottom to top:
+//   C system libraries (COpenSSL, CSRTP, COpus, CPcap) + CShims
+//   → ParleyCrypto (OpenSSL wrappers) → ParleyWire (pure STUN/RTP/RTCP/SDP/pcap codecs)
+//   → ParleyMedia (sans-IO ICE-lite, DTLS, SRTP state machines; time is passed in)
+//   → ParleyRooms (the live registry every API face shares)
+//   → ParleyConfig, ParleyStore (configuration; SQLite)
+//   → ParleyHTTP (Hummingbird edges: MiroTalk, Monibuca, Meeting, room WS, WHIP/WHEP)
+//   → parley-server (thin executable)
+// The runner (ParleyConformance → parley-conform) shares only the pure codecs with the server.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "parley",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "parley-server", targets: ["ParleyServerMain"]),
+        .executable(name: "parley-conform", targets: ["ParleyConformMain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.0.0"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C system libraries (apt: libssl-dev libsrtp2-dev libopus-dev libpcap-dev pkg-config)
+        .systemLibrary(name: "COpenSSL", path: "Sources/Server/System/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSRTP", path: "Sources/Server/System/CSRTP", pkgConfig: "libsrtp2",
+                       providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "COpus", path: "Sources/Server/System/COpus", pkgConfig: "opus",
+                       providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CPcap", path: "Sources/Server/System/CPcap", pkgConfig: "libpcap",
+                       providers: [.apt(["libpcap-dev"])]),
+        // Fixed-arity wrappers for variadic C functions and function-like macros Swift cannot import.
+        .target(name: "CShims", dependencies: ["COpenSSL", "COpus"], path: "Sources/Server/System/CShims",
+                linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("opus")]),
+
+        // MARK: pure layers (no sockets, no clocks)
+        .target(name: "ParleyCrypto", dependencies: ["COpenSSL", "CShims"], path: "Sources/Server/Crypto",
+                swiftSettings: strict),
+        .target(name: "ParleyWire", dependencies: ["ParleyCrypto", "CPcap"], path: "Sources/Server/Wire",
+                swiftSettings: strict),
+        .target(name: "ParleyMedia",
+                dependencies: ["ParleyWire", "ParleyCrypto", "COpenSSL", "CSRTP", "COpus", "CShims"],
+                path: "Sources/Server/Media", swiftSettings: strict),
+        .target(name: "ParleyRooms", path: "Sources/Server/Rooms", swiftSettings: strict),
+
+        // MARK: configuration and storage
+        .target(name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")],
+                path: "Sources/Server/Config", swiftSettings: strict),
+        .target(name: "ParleyStore",
+                dependencies: ["ParleyCrypto", "ParleyConfig", .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "Logging", package: "swift-log")],
+                path: "Sources/Server/Store", swiftSettings: strict),
+
+        // MARK: HTTP/WS edges
+        .target(name: "ParleyHTTP",
+                dependencies: [
+                    "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdTLS", package: "hummingbird"),
+                    .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "Metrics", package: "swift-metrics"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    .product(name: "JWTKit", package: "jwt-kit"),
+                ],
+                path: "Sources/Server/HTTP", swiftSettings: strict),
+
+        // MARK: executables (thin)
+        .executableTarget(name: "ParleyServerMain",
+                          dependencies: ["ParleyHTTP", "ParleyConfig",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/Server/Main"),
+
+        // MARK: conformance runner
+        .target(name: "ParleyConformance",
+                dependencies: ["ParleyWire", "ParleyCrypto", .product(name: "Yams", package: "Yams"),
+                               .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                               .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                               .product(name: "Logging", package: "swift-log")],
+                path: "Sources/Conformance/Engine", swiftSettings: strict),
+        .executableTarget(name: "ParleyConformMain",
+                          dependencies: ["ParleyConformance",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/Conformance/CLI"),
+
+        // MARK: deterministic generators for tests and the runner
+        .target(name: "Fixtures", dependencies: ["ParleyWire", "ParleyMedia"], path: "Sources/Fixtures"),
+
+        // MARK: tests
+        .testTarget(name: "CLibraryTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"],
+                    path: "Tests/CLibraryTests"),
+        .testTarget(name: "WireTests", dependencies: ["ParleyWire", "Fixtures"], path: "Tests/WireTests"),
+        .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "Fixtures"], path: "Tests/MediaTests"),
+        .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms"], path: "Tests/RoomsTests"),
+        .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
+        .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyConfig"], path: "Tests/StoreTests"),
+        .testTarget(name: "HTTPTests",
+                    dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    path: "Tests/HTTPTests"),
+        .testTarget(name: "ConformanceTests",
+                    dependencies: ["ParleyConformance", .product(name: "Hummingbird", package: "hummingbird"),
+                                   .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+                    path: "Tests/ConformanceTests"),
+    ]
+)

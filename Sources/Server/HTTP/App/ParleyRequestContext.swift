@@ -1,0 +1,26 @@
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// The request context every Parley route sees: Hummingbird's core storage, the WebSocket upgrade handle,
+/// a request id for logs and responses, the peer address (rate limits) and the body limit from `http.max_body_bytes`.
+public struct ParleyRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<ParleyRequestContext>
+    public let remoteAddress: SocketAddress?
+    public var requestID: String = ""
+    /// Set per request by ``RequestIdentityMiddleware`` from the configuration.
+    public var maxUploadSize: Int = 1_048_576
+    /// The Monibuca JWT subject once the auth middleware accepted a token.
+    public var authenticatedUser: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's IP address as text ("127.0.0.1", "::1"), or "unknown".
+    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOSSL
+import ParleyConfig
+import ParleyRooms
+import ParleyStore
+import ServiceLifecycle
+
+/// Builds the one HTTP server that carries every API face (design.md "One core, two API faces").
+public enum ParleyServer {
+    /// The faces served, in registration order.
+    public static var defaultFaces: [any APIFace] {
+        // Monibuca core first: its CORS and JWT middleware must wrap every other face.
+        [MonibucaCoreFace(), HealthFace(), MiroTalkFace()]
+    }
+
+    /// Opens storage, resolves secrets and creates the registry: everything the faces share.
+    /// Announces generated secrets once, loudly.
+    public static func makeServices(config: ParleyConfig, logger: Logger) throws -> ParleyServices {
+        let dataDirectory = URL(fileURLWithPath: config.dataDir)
+        let database = try ParleyDatabase.open(directory: dataDirectory, logger: logger)
+        let (secrets, warnings) = try SecretStore(dataDirectory: dataDirectory).resolve(
+            ConfiguredSecrets(apiKeySecret: config.api.keySecret, jwtSecret: config.jwt.secret,
+                              authSecret: config.auth.secret))
+        announce(warnings, logger: logger)
+        let rooms = InMemoryRoomDirectory(policy: RoomPolicy(
+            firstIsPresenter: config.rooms.firstIsPresenter,
+            defaultMaxParticipants: config.rooms.maxParticipants))
+        return ParleyServices(config: config, rooms: rooms, database: database, secrets: secrets,
+                              metrics: ParleyMetrics.registry, logger: logger)
+    }
+
+    static func announce(_ warnings: [String], logger: Logger) {
+        guard !warnings.isEmpty else { return }
+        let bar = String(repeating: "!", count: 78)
+        logger.warning("\(bar)")
+        logger.warning("DEVELOPMENT SECRETS GENERATED — anyone who reads them can use this server's APIs")
+        for line in warnings { logger.warning("  \(line)") }
+        logger.warning("\(bar)")
+    }
+
+    public static func makeRouter(services: ParleyServices, faces: [any APIFace]) -> Router<ParleyRequestContext> {
+        let router = Router(context: ParleyRequestContext.self)
+        router.add(middleware: RequestIdentityMiddleware(maxBodyBytes: services.config.http.maxBodyBytes))
+        router.add(middleware: MetricsMiddleware<ParleyRequestContext>())
+        for face in faces {
+            for middleware in face.middlewares(services: services) { router.add(middleware: middleware) }
+        }
+        for face in faces {
+            face.register(on: router, services: services)
+        }
+        return router
+    }
+
+    /// The application: one port (`http.listen`), plain HTTP and TLS chosen by the first byte, WebSocket upgrade,
+    /// and the storage closer that runs after the listener has stopped on graceful shutdown.
+    public static func makeApplication(
+        services: ParleyServices, faces: [any APIFace] = defaultFaces, tls: TLSConfiguration?,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = makeRouter(services: services, faces: faces)
+        let listen = services.config.http.listen
+        return Application(
+            router: router,
+            server: .plainOrTLSWithWebSocketUpgrade(
+                webSocketRouter: router, tls: tls,
+                configuration: .init(http1: .init(idleTimeout: .seconds(75)),
+                                     ws: .init(maxFrameSize: 1 << 20))),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Parley"),
+            services: [StorageCloser(database: services.database, logger: services.logger)],
+            onServerRunning: onServerRunning,
+            logger: services.logger)
+    }
+}
+
+/// Flushes and closes the database once graceful shutdown begins (after the HTTP server has stopped, since
+/// Hummingbird shuts its server down before the services listed with the application).
+struct StorageCloser: Service {
+    let database: ParleyDatabase
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try database.close()
+            logger.info("storage flushed and closed")
+        } catch {
+            logger.error("closing storage failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

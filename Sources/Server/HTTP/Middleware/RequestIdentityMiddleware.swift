@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Gives every request an id (the caller's `X-Request-Id` when it is short and printable, else a fresh one),
+/// puts it in the logger metadata and the response, applies the configured body limit, and logs one line per
+/// request when it completes.
+public struct RequestIdentityMiddleware: RouterMiddleware {
+    public typealias Context = ParleyRequestContext
+    let maxBodyBytes: Int
+
+    public init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.requestID = Self.acceptableID(request.headers[.xRequestID]) ?? Self.freshID()
+        context.maxUploadSize = maxBodyBytes
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        let started = ContinuousClock.now
+        do {
+            var response = try await next(request, context)
+            response.headers[.xRequestID] = context.requestID
+            log(request, status: response.status.code, started: started, logger: context.logger)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            log(request, status: status, started: started, logger: context.logger)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, status: Int, started: ContinuousClock.Instant, logger: Logger) {
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        logger.info("request", metadata: [
+            "method": .string(request.method.rawValue),
+            "path": .string(request.uri.path),
+            "status": .stringConvertible(status),
+            "duration_ms": .string(String(format: "%.2f", ms)),
+        ])
+    }
+
+    static func acceptableID(_ value: String?) -> String? {
+        guard let value, (1...64).contains(value.utf8.count),
+              value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else { return nil }
+        return value
+    }
+
+    static func freshID() -> String {
+        UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16).description
+    }
+}
+
+extension HTTPField.Name {
+    public static let xRequestID = Self("X-Request-Id")!
+}

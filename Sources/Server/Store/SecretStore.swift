@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import ParleyCrypto
+
+/// Secrets as configured, before resolution (nil = not configured).
+public struct ConfiguredSecrets: Sendable {
+    public var apiKeySecret: String?
+    public var jwtSecret: String?
+    public var authSecret: String?
+
+    public init(apiKeySecret: String? = nil, jwtSecret: String? = nil, authSecret: String? = nil) {
+        self.apiKeySecret = apiKeySecret
+        self.jwtSecret = jwtSecret
+        self.authSecret = authSecret
+    }
+}
+
+/// The secrets the server runs with.
+public struct ResolvedSecrets: Sendable, Equatable {
+    public let apiKeySecret: String
+    public let jwtSecret: String
+    public let authSecret: String
+
+    public init(apiKeySecret: String, jwtSecret: String, authSecret: String) {
+        self.apiKeySecret = apiKeySecret
+        self.jwtSecret = jwtSecret
+        self.authSecret = authSecret
+    }
+}
+
+/// Keeps generated secrets in `<data_dir>/secrets.json` with 0600 permissions. A configured secret always wins;
+/// a missing one is taken from the file, or generated, stored and announced once with a loud warning.
+public struct SecretStore: Sendable {
+    public let fileURL: URL
+
+    public init(dataDirectory: URL) {
+        self.fileURL = dataDirectory.appendingPathComponent("secrets.json")
+    }
+
+    struct Stored: Codable {
+        var api_key_secret: String?
+        var jwt_secret: String?
+        var auth_secret: String?
+    }
+
+    /// - Returns: the secrets to use and one warning line per secret generated during this call.
+    public func resolve(_ configured: ConfiguredSecrets) throws -> (ResolvedSecrets, warnings: [String]) {
+        var stored = try load()
+        var warnings: [String] = []
+        var changed = false
+
+        func pick(_ configuredValue: String?, _ storedValue: inout String?, name: String, key: String) -> String {
+            if let configuredValue, !configuredValue.isEmpty { return configuredValue }
+            if let existing = storedValue, !existing.isEmpty { return existing }
+            let fresh = SecureRandom.token(byteCount: 32)
+            storedValue = fresh
+            changed = true
+            warnings.append("generated \(name) (\(key)): \(fresh) — stored in \(fileURL.path); set \(key) for production")
+            return fresh
+        }
+
+        let api = pick(configured.apiKeySecret, &stored.api_key_secret, name: "MiroTalk API key", key: "api.key_secret")
+        let jwt = pick(configured.jwtSecret, &stored.jwt_secret, name: "MiroTalk token secret", key: "jwt.secret")
+        let auth = pick(configured.authSecret, &stored.auth_secret, name: "Monibuca JWT secret", key: "auth.secret")
+        if changed { try save(stored) }
+        return (ResolvedSecrets(apiKeySecret: api, jwtSecret: jwt, authSecret: auth), warnings)
+    }
+
+    func load() throws -> Stored {
+        guard FileManager.default.fileExists(atPath: fileURL.path) else { return Stored() }
+        let data = try Data(contentsOf: fileURL)
+        return try JSONDecoder().decode(Stored.self, from: data)
+    }
+
+    func save(_ stored: Stored) throws {
+        try FileManager.default.createDirectory(at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(stored)
+        // Create with 0600 before writing any byte, so the secret is never readable by others.
+        let path = fileURL.path
+        let temp = path + ".tmp"
+        FileManager.default.createFile(atPath: temp, contents: nil, attributes: [.posixPermissions: 0o600])
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temp))
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temp, toPath: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+}

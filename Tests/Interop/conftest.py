@@ -1,0 +1,79 @@
+"""Shared fixtures: start the real parley-server binary on a free loopback port with a fresh data dir."""
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+import urllib3
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PARLEY_BIN = os.path.join(ROOT, os.environ.get("PARLEY_BIN", ".build/debug/parley-server"))
+CONFORM_BIN = os.path.join(ROOT, os.environ.get("CONFORM_BIN", ".build/debug/parley-conform"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running parley-server. `url` is plain HTTP; `tls_url` the same port over TLS."""
+
+    def __init__(self, data_dir, port, proc, log_path):
+        self.data_dir, self.port, self.proc, self.log_path = data_dir, port, proc, log_path
+        self.url = f"http://127.0.0.1:{port}"
+        self.tls_url = f"https://127.0.0.1:{port}"
+
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=5):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def start_server(data_dir=None, args=(), env=None, port=None, wait=True):
+    data_dir = data_dir or tempfile.mkdtemp(prefix="parley-test-")
+    port = port or free_port()
+    log_path = os.path.join(data_dir, f"server-{port}.log")
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "API_", "JWT_"))}
+    full_env.update(env or {})
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [PARLEY_BIN, "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir, *args],
+        stdout=log, stderr=subprocess.STDOUT, env=full_env, cwd=data_dir)
+    server = Server(data_dir, port, proc, log_path)
+    if wait:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}:\n{server.log()}")
+            try:
+                if requests.get(server.url + "/healthz", timeout=1).status_code == 200:
+                    return server
+            except requests.RequestException:
+                time.sleep(0.1)
+        server.stop(signal.SIGKILL)
+        raise RuntimeError("server did not become healthy:\n" + server.log())
+    return server
+
+
+@pytest.fixture
+def server():
+    s = start_server()
+    yield s
+    s.stop()

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Parley needs on a fresh Debian 12 machine, only when missing: apt packages for the C media stack
+# and test peers, and the pinned Python test tools in ./.venv. Idempotent; safe to run on every `make` call.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  pkg-config libssl-dev libsrtp2-dev libopus-dev libpcap-dev libsqlite3-dev   # C libraries the package links
+  openssl curl                                                              # tests: openssl enc, curl -k
+)
+# Extra apt packages for the test suite only (`scripts/install-deps.sh --test`).
+APT_TEST_PACKAGES=(php-cli php-curl nodejs chromium wrk iproute2)
+
+want=("${APT_PACKAGES[@]}")
+with_test=0
+[[ "${1:-}" == "--test" ]] && { want+=("${APT_TEST_PACKAGES[@]}"); with_test=1; }
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: apt-get install ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ((with_test)); then
+  PY=${PYTHON:-python3}
+  if [[ ! -x .venv/bin/python ]]; then
+    "$PY" -m venv .venv || { $SUDO apt-get install -y -qq python3-venv >/dev/null; "$PY" -m venv .venv; }
+  fi
+  stamp=.venv/.requirements-$(sha256sum Tests/Interop/requirements.txt | cut -c1-16)
+  if [[ ! -f "$stamp" ]]; then
+    .venv/bin/pip install -q --disable-pip-version-check -r Tests/Interop/requirements.txt
+    rm -f .venv/.requirements-*; touch "$stamp"
+  fi
+fi
