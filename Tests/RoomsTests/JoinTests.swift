@@ -30,6 +30,16 @@ struct JoinTests {
         #expect(bob.media == MediaFlags())
     }
 
+    @Test("display names keep unicode, emoji sequences and inner spaces")
+    func unicodeNames() async throws {
+        let directory = makeDirectory()
+        for (index, name) in ["Zoë Ångström", "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} family", "李 小龙"].enumerated() {
+            let joined = try await directory.join(rid("r"), JoinRequest(userID: uid("u\(index)"), name: name),
+                                                  createIfMissing: true)
+            #expect(joined.name == name)
+        }
+    }
+
     @Test("the first joiner of an empty room is presenter; later ones are not; asPresenter always is")
     func presenterRules() async throws {
         let directory = makeDirectory()

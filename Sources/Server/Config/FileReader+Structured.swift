@@ -44,10 +44,8 @@ extension FileReader {
             case (nil, nil), (.some, .some):
                 throw invalid(itemKey, "needs exactly one of 'password' and 'password_hash'", line: itemLine)
             case (nil, let hash?):
-                guard ParleyConfig.UserEntry.acceptedHashPrefixes.contains(where: { hash.hasPrefix($0) }) else {
-                    throw invalid("\(itemKey).password_hash", "must start with one of "
-                                  + ParleyConfig.UserEntry.acceptedHashPrefixes.joined(separator: ", "),
-                                  line: fields["password_hash"]?.line ?? itemLine)
+                if let problem = PasswordHashShape.problem(with: hash) {
+                    throw invalid("\(itemKey).password_hash", problem, line: fields["password_hash"]?.line ?? itemLine)
                 }
             case (.some, nil): break
             }

@@ -44,7 +44,7 @@ extension FileReader {
         guard case .scalar(let scalar) = node else {
             throw wrongType(written, expected: "a string", got: node, line: line)
         }
-        return scalar.tag.name == .null ? nil : scalar.string
+        return scalar.resolvedTagName == .null ? nil : scalar.string
     }
 
     /// Like `string`, but an empty string also means "not set".
@@ -65,7 +65,7 @@ extension FileReader {
     func configValue(_ node: Node, written: String, line: Int?) throws(ConfigError) -> ConfigValue {
         switch node {
         case .scalar(let scalar):
-            switch scalar.tag.name {
+            switch scalar.resolvedTagName {
             case .null: return .null
             case .bool: return Bool.construct(from: scalar).map(ConfigValue.bool) ?? .string(scalar.string)
             case .int:
@@ -95,4 +95,9 @@ extension FileReader {
             throw wrongType(written, expected: "a value", got: node, line: line)
         }
     }
+}
+
+extension Node.Scalar {
+    /// The scalar's type after YAML 1.1 resolution (`!!int`, `!!null`, ...); an explicit tag wins.
+    var resolvedTagName: Tag.Name { Tag.Name(rawValue: Node.scalar(self).tag.rawValue) }
 }

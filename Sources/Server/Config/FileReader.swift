@@ -25,7 +25,7 @@ struct FileReader {
             throw syntaxError(error)
         }
         guard let root else { return }
-        if case .scalar(let scalar) = root, scalar.tag.name == .null { return }
+        if case .scalar(let scalar) = root, scalar.resolvedTagName == .null { return }
         guard case .mapping(let mapping) = root else {
             throw ConfigError(kind: .wrongType, key: nil, source: source(root.mark?.line ?? 1),
                               message: "the configuration must be a mapping of keys, got \(describe(root))")
@@ -72,7 +72,7 @@ struct FileReader {
             var items: [String] = []
             for (index, item) in sequence.enumerated() {
                 let itemLine = item.mark?.line ?? line
-                guard case .scalar(let scalar) = item, scalar.tag.name != .null else {
+                guard case .scalar(let scalar) = item, scalar.resolvedTagName != .null else {
                     throw wrongType("\(written)[\(index)]", expected: "a string", got: item, line: itemLine)
                 }
                 items.append(scalar.string)
@@ -112,7 +112,7 @@ struct FileReader {
     func source(_ line: Int?) -> ConfigError.Source { .file(path: path, line: line) }
 
     func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node { return scalar.tag.name == .null }
+        if case .scalar(let scalar) = node { return scalar.resolvedTagName == .null }
         return false
     }
 
@@ -120,7 +120,7 @@ struct FileReader {
     func scalarInput(_ node: Node) -> ScalarInput? {
         guard case .scalar(let scalar) = node else { return nil }
         var input = ScalarInput(text: scalar.string)
-        switch scalar.tag.name {
+        switch scalar.resolvedTagName {
         case .null: input.isNull = true
         case .int:
             input.yamlInteger = Int.construct(from: scalar)
@@ -136,7 +136,7 @@ struct FileReader {
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .alias: "an alias"
-        case .scalar(let scalar): scalar.tag.name == .null ? "null" : quotedForMessage(scalar.string)
+        case .scalar(let scalar): scalar.resolvedTagName == .null ? "null" : quotedForMessage(scalar.string)
         }
     }
 
@@ -165,7 +165,10 @@ struct FileReader {
         let (line, text): (Int?, String) = switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            (mark.line, [context.map { $0.text }, problem].compactMap { $0 }.joined(separator: ": "))
+            (mark.line, context.map { context in
+                let started = context.mark.line == mark.line ? "" : " (started at line \(context.mark.line))"
+                return "\(context.text)\(started): \(problem)"
+            } ?? problem)
         case .duplicatedKeysInMapping(let duplicates, let context):
             (context.mark.line, "duplicate key " + duplicates.map { "'\($0)'" }.joined(separator: ", "))
         case .reader(let problem, _, _, _):

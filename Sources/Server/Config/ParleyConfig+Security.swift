@@ -79,9 +79,9 @@ extension ParleyConfig {
         public var password: String?
         public var passwordHash: String?
 
-        /// Prefixes `password_hash` may start with: Argon2 PHC strings, bcrypt, and Parley's `sha256:` form.
-        public static let acceptedHashPrefixes = ["$argon2id$", "$argon2i$", "$argon2d$", "$2a$", "$2b$", "$2y$",
-                                                  "sha256:"]
+        /// The `password_hash` forms the store verifies (ParleyCrypto's `PasswordHash`): what Parley writes,
+        /// `pbkdf2-sha256$ITERATIONS$SALT_BASE64$HASH_BASE64`, and `sha256:` + 64 hex digits (unsalted).
+        public static let acceptedHashPrefixes = ["pbkdf2-sha256$", "sha256:"]
 
         public init(username: String, password: String? = nil, passwordHash: String? = nil) {
             self.username = username

@@ -69,12 +69,12 @@ public struct SelfSignedCertificate: Sendable, Equatable {
 }
 
 /// Owns an `X509 *`.
-final class X509Handle {
-    let pointer: OpaquePointer
+package final class X509Handle {
+    package let pointer: OpaquePointer
 
-    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    package init(owning pointer: OpaquePointer) { self.pointer = pointer }
 
-    convenience init(pem: String) throws {
+    package convenience init(pem: String) throws {
         let bytes = Array(pem.utf8)
         guard let bio = BIO_new_mem_buf(bytes, Int32(bytes.count)) else { throw OpenSSLError("BIO_new_mem_buf") }
         defer { BIO_free(bio) }
@@ -84,9 +84,9 @@ final class X509Handle {
 
     deinit { X509_free(pointer) }
 
-    func der() throws -> [UInt8] { try derEncoding(of: pointer) }
+    package func der() throws -> [UInt8] { try derEncoding(of: pointer) }
 
-    func pem() throws -> String {
+    package func pem() throws -> String {
         guard let bio = BIO_new(BIO_s_mem()) else { throw OpenSSLError("BIO_new") }
         defer { BIO_free(bio) }
         guard PEM_write_bio_X509(bio, pointer) == 1 else { throw OpenSSLError("PEM_write_bio_X509") }
@@ -95,7 +95,7 @@ final class X509Handle {
 }
 
 /// DER bytes of an `X509 *` (i2d_X509).
-func derEncoding(of x509: OpaquePointer) throws -> [UInt8] {
+package func derEncoding(of x509: OpaquePointer) throws -> [UInt8] {
     let length = i2d_X509(x509, nil)
     guard length > 0 else { throw OpenSSLError("i2d_X509") }
     var out = [UInt8](repeating: 0, count: Int(length))
@@ -108,12 +108,12 @@ func derEncoding(of x509: OpaquePointer) throws -> [UInt8] {
 }
 
 /// Owns an `EVP_PKEY *`.
-final class PrivateKeyHandle {
-    let pointer: OpaquePointer
+package final class PrivateKeyHandle {
+    package let pointer: OpaquePointer
 
-    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    package init(owning pointer: OpaquePointer) { self.pointer = pointer }
 
-    convenience init(pem: String) throws {
+    package convenience init(pem: String) throws {
         let bytes = Array(pem.utf8)
         guard let bio = BIO_new_mem_buf(bytes, Int32(bytes.count)) else { throw OpenSSLError("BIO_new_mem_buf") }
         defer { BIO_free(bio) }
@@ -126,7 +126,7 @@ final class PrivateKeyHandle {
     deinit { EVP_PKEY_free(pointer) }
 
     /// P-256 through the fixed-arity EVP calls (EVP_EC_gen is variadic and does not import).
-    static func generateP256() throws -> PrivateKeyHandle {
+    package static func generateP256() throws -> PrivateKeyHandle {
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nil) else { throw OpenSSLError("EVP_PKEY_CTX_new_id") }
         defer { EVP_PKEY_CTX_free(context) }
         guard EVP_PKEY_keygen_init(context) == 1,
@@ -137,7 +137,7 @@ final class PrivateKeyHandle {
         return PrivateKeyHandle(owning: key)
     }
 
-    func pem() throws -> String {
+    package func pem() throws -> String {
         guard let bio = BIO_new(BIO_s_mem()) else { throw OpenSSLError("BIO_new") }
         defer { BIO_free(bio) }
         guard PEM_write_bio_PrivateKey(bio, pointer, nil, nil, 0, nil, nil) == 1 else {

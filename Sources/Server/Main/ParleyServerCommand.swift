@@ -67,8 +67,11 @@ struct ParleyServerCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        var logger = Logger(label: "parley")
-        logger.logLevel = level
+        let logger = {
+            var logger = Logger(label: "parley")
+            logger.logLevel = level
+            return logger
+        }()
 
         let application: any ApplicationProtocol
         do {

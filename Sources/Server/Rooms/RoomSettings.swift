@@ -89,6 +89,7 @@ public struct JoinRequest: Sendable, Hashable {
     var hasValidName: Bool {
         guard name.count <= Self.maxNameLength,
               !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
-        return !name.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
+        // Only Cc (C0/C1 controls): format characters such as U+200D must stay, emoji sequences use them.
+        return !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

@@ -1,16 +1,19 @@
 import Hummingbird
 
+/// A router-wide middleware over Parley's context.
+public typealias ParleyMiddleware = any MiddlewareProtocol<Request, Response, ParleyRequestContext>
+
 /// One API face of the server (MiroTalk REST, Monibuca core, Meeting REST, room WebSocket, WHIP/WHEP, health).
 /// Faces only register routes; they share state through ``ParleyServices`` (the room registry above all), never
 /// by calling each other.
 public protocol APIFace: Sendable {
     /// Router-wide middleware this face contributes (CORS, Monibuca JWT auth, ...), added before any route, in
     /// face order, so it also sees requests that match no route.
-    func middlewares(services: ParleyServices) -> [any RouterMiddleware<ParleyRequestContext>]
+    func middlewares(services: ParleyServices) -> [ParleyMiddleware]
 
     func register(on router: Router<ParleyRequestContext>, services: ParleyServices)
 }
 
 extension APIFace {
-    public func middlewares(services: ParleyServices) -> [any RouterMiddleware<ParleyRequestContext>] { [] }
+    public func middlewares(services: ParleyServices) -> [ParleyMiddleware] { [] }
 }

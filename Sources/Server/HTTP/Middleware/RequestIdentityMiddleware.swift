@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import Logging
 
 /// Gives every request an id (the caller's `X-Request-Id` when it is short and printable, else a fresh one),

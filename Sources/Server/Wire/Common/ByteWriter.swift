@@ -58,23 +58,23 @@ public struct ByteWriter: Sendable {
 
 extension Array where Element == UInt8 {
     /// Big-endian UInt16 at `index`, or nil when out of range.
-    func uint16(at index: Int) -> UInt16? {
+    func bigEndianUInt16(at index: Int) -> UInt16? {
         guard index >= 0, index + 2 <= count else { return nil }
         return UInt16(self[index]) << 8 | UInt16(self[index + 1])
     }
 
-    func uint32(at index: Int) -> UInt32? {
+    func bigEndianUInt32(at index: Int) -> UInt32? {
         guard index >= 0, index + 4 <= count else { return nil }
         return UInt32(self[index]) << 24 | UInt32(self[index + 1]) << 16 | UInt32(self[index + 2]) << 8 | UInt32(self[index + 3])
     }
 
-    mutating func setUInt16(_ value: UInt16, at index: Int) {
+    mutating func setBigEndianUInt16(_ value: UInt16, at index: Int) {
         guard index >= 0, index + 2 <= count else { return }
         self[index] = UInt8(truncatingIfNeeded: value >> 8)
         self[index + 1] = UInt8(truncatingIfNeeded: value)
     }
 
-    mutating func setUInt32(_ value: UInt32, at index: Int) {
+    mutating func setBigEndianUInt32(_ value: UInt32, at index: Int) {
         guard index >= 0, index + 4 <= count else { return }
         self[index] = UInt8(truncatingIfNeeded: value >> 24)
         self[index + 1] = UInt8(truncatingIfNeeded: value >> 16)

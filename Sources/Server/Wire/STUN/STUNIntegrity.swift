@@ -30,7 +30,7 @@ extension STUNMessage {
     /// §14.6: like `verifyMessageIntegrity`, with HMAC-SHA256 (possibly truncated to the received length).
     public func verifyMessageIntegritySHA256(key: [UInt8]) -> Bool {
         guard let bytes = receivedBytes, let offset = integritySHA256Offset,
-              let length = bytes.uint16(at: offset + 2).map(Int.init),
+              let length = bytes.bigEndianUInt16(at: offset + 2).map(Int.init),
               let received = Self.attributeValue(in: bytes, at: offset, length: length)
         else { return false }
         let mac = STUNIntegrity.hmacSHA256(key: key, message: Self.prefix(bytes, upTo: offset, attributeLength: 4 + length))
@@ -40,7 +40,7 @@ extension STUNMessage {
     /// §14.7: CRC-32 of the message up to FINGERPRINT, XOR 0x5354554E. False without FINGERPRINT.
     public func verifyFingerprint() -> Bool {
         guard let bytes = receivedBytes, let offset = fingerprintOffset,
-              let received = bytes.uint32(at: offset + 4)
+              let received = bytes.bigEndianUInt32(at: offset + 4)
         else { return false }
         let crc = CRC32.checksum(Self.prefix(bytes, upTo: offset, attributeLength: 8)) ^ STUN.fingerprintXOR
         return crc == received
@@ -50,7 +50,7 @@ extension STUNMessage {
     /// that attribute (`attributeLength` = header + value).
     private static func prefix(_ bytes: [UInt8], upTo offset: Int, attributeLength: Int) -> [UInt8] {
         var head = Array(bytes[..<min(offset, bytes.count)])
-        head.setUInt16(UInt16(clamping: offset - STUN.headerLength + attributeLength), at: 2)
+        head.setBigEndianUInt16(UInt16(clamping: offset - STUN.headerLength + attributeLength), at: 2)
         return head
     }
 

@@ -24,7 +24,7 @@ public struct STUNMessage: Sendable {
     /// RFC 8489 §6.3 / RFC 7983: a quick structural test before routing a datagram to the STUN code.
     public static func isSTUN<C: Collection<UInt8>>(_ bytes: C) -> Bool {
         let head = Array(bytes.prefix(8))
-        guard head.count == 8, head[0] & 0xC0 == 0, let length = head.uint16(at: 2), let cookie = head.uint32(at: 4)
+        guard head.count == 8, head[0] & 0xC0 == 0, let length = head.bigEndianUInt16(at: 2), let cookie = head.bigEndianUInt32(at: 4)
         else { return false }
         return cookie == STUN.magicCookie && length % 4 == 0 && Int(length) + STUN.headerLength == bytes.count
     }

@@ -1,0 +1,74 @@
+import HTTPTypes
+import ParleyConfig
+
+/// `http.cors` / `http.cors_origins` as a decision per request, with Monibuca v5's header set (monibuca.md §1b)
+/// widened for the other faces (PATCH and `If-Match` for WHIP trickle; WHIP's `Location`, `ETag`, `Link` exposed).
+public struct CORSPolicy: Sendable, Equatable {
+    public static let allowMethods = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
+    public static let allowHeaders = "Content-Type,Access-Token,Authorization,If-Match,X-Request-Id"
+    public static let exposeHeaders = "New-Token,Location,ETag,Link,Retry-After,X-Request-Id"
+    /// Seconds a browser may cache a preflight answer (Chromium caps this at 7200).
+    public static let maxAge = "7200"
+
+    public let enabled: Bool
+    /// Empty = echo any origin (v5). `*` in the list means the same.
+    public let origins: Set<String>
+
+    public init(enabled: Bool, origins: [String]) {
+        self.enabled = enabled
+        self.origins = Set(origins.map(Self.canonical))
+    }
+
+    public init(_ http: ParleyConfig.HTTP) {
+        self.init(enabled: http.cors, origins: http.corsOrigins)
+    }
+
+    var echoesAnyOrigin: Bool { origins.isEmpty || origins.contains("*") }
+
+    /// What `Access-Control-Allow-Origin` should say for a request with this `Origin`, or nil for no CORS
+    /// headers. Without an `Origin`, v5 answers `*` (only when no list is configured).
+    public func allowedOrigin(for origin: String?) -> String? {
+        guard enabled else { return nil }
+        guard let origin, !origin.isEmpty else { return echoesAnyOrigin ? "*" : nil }
+        if echoesAnyOrigin || origins.contains(Self.canonical(origin)) { return origin }
+        return nil
+    }
+
+    /// Adds the CORS headers to a response for a request carrying `origin`.
+    public func decorate(_ headers: inout HTTPFields, origin: String?, preflight: Bool) {
+        guard enabled else { return }
+        // The answer depends on Origin whenever it echoes one or a list filters: caches must key on it.
+        if origin != nil || !echoesAnyOrigin { headers.append(HTTPField(name: .vary, value: "Origin")) }
+        guard let allowed = allowedOrigin(for: origin) else { return }
+        headers[.accessControlAllowOrigin] = allowed
+        headers[.accessControlAllowCredentials] = "true"
+        headers[.accessControlAllowHeaders] = Self.allowHeaders
+        headers[.accessControlAllowMethods] = Self.allowMethods
+        headers[.accessControlExposeHeaders] = Self.exposeHeaders
+        headers[.crossOriginResourcePolicy] = "cross-origin"
+        headers[.accessControlAllowPrivateNetwork] = "true"
+        if preflight { headers[.accessControlMaxAge] = Self.maxAge }
+    }
+
+    /// Origins compare as serialized by browsers: scheme://host[:port], no trailing slash, case-insensitive.
+    static func canonical(_ origin: String) -> String {
+        var text = origin.trimmingWhitespace().lowercased()
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func trimmingWhitespace() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return String(slice)
+    }
+}
+
+extension HTTPField.Name {
+    public static let crossOriginResourcePolicy = Self("Cross-Origin-Resource-Policy")!
+    public static let accessControlAllowPrivateNetwork = Self("Access-Control-Allow-Private-Network")!
+    public static let newToken = Self("New-Token")!
+}

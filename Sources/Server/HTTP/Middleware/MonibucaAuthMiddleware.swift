@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// The Monibuca JWT on the paths contracts.md lists ("What the Monibuca JWT protects"), when `auth.enabled`.
+/// `Authorization: Bearer <jwt>`, or the raw token as v5 tolerates (`strings.TrimPrefix(h, "Bearer ")`).
+/// Every refusal is a 401 envelope naming its reason. A token with under 30 minutes left earns a fresh one in
+/// `New-Token` (v5's refresh; CORS exposes the header).
+public struct MonibucaAuthMiddleware: RouterMiddleware {
+    public typealias Context = ParleyRequestContext
+    let jwt: MonibucaJWT
+    let exclude: [String]
+    let clock: @Sendable () -> Date
+
+    public init(jwt: MonibucaJWT, exclude: [String], clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.jwt = jwt
+        self.exclude = exclude
+        self.clock = clock
+    }
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard MonibucaPaths.needsToken(request.uri.path, exclude: exclude) else {
+            return try await next(request, context)
+        }
+        let now = clock()
+        let claims: MonibucaClaims
+        switch await jwt.verify(try Self.presentedToken(request.headers[.authorization]), now: now) {
+        case .success(let verified): claims = verified
+        case .failure(let refusal): throw Self.unauthorized(refusal)
+        }
+        var context = context
+        context.authenticatedUser = claims.sub.value
+        var response = try await next(request, context)
+        if let fresh = await jwt.refreshed(claims, now: now) {
+            response.headers[.newToken] = fresh
+        }
+        return response
+    }
+
+    /// The token in an `Authorization` value: after `Bearer ` (any case), else the whole value.
+    static func presentedToken(_ header: String?) throws(MonibucaError) -> String {
+        guard let header else { throw unauthorized(.missing) }
+        var value = Substring(header)
+        while value.first == " " { value.removeFirst() }
+        while value.last == " " { value.removeLast() }
+        if value.lowercased() == "bearer" { throw unauthorized(.missing) }
+        if value.count >= 7, value.prefix(7).lowercased() == "bearer " {
+            value = value.dropFirst(7)
+            while value.first == " " { value.removeFirst() }
+        }
+        guard !value.isEmpty else { throw unauthorized(.missing) }
+        return String(value)
+    }
+
+    static func unauthorized(_ refusal: MonibucaTokenRefusal) -> MonibucaError {
+        // RFC 6750 §3: a Bearer challenge with the error code.
+        let code = refusal == .missing ? #"Bearer realm="parley""#
+                                       : #"Bearer realm="parley", error="invalid_token""#
+        return MonibucaError(.unauthorized, refusal.description, headers: [.wwwAuthenticate: code])
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ParleyConfig
+import ParleyCrypto
+import ParleyRooms
+
+/// The MiroTalk REST handlers. Each step throws a ``MiroTalkReply`` to answer early; the work returns one.
+struct MiroTalkAPI: Sendable {
+    typealias Step = @Sendable (Request, ParleyRequestContext, MiroTalkRequestBody) async throws(MiroTalkReply)
+        -> MiroTalkReply
+
+    let config: ParleyConfig
+    let rooms: any RoomDirectory
+    let apiKeySecret: String
+    let issuer: MiroTalkTokenIssuer
+    let activeRoomsLimiter: FixedWindowRateLimiter
+    let randomNumber: @Sendable () -> Int
+
+    init(services: ParleyServices, now: @escaping @Sendable () -> Date = Date.init,
+         randomNumber: @escaping @Sendable () -> Int = { Int.random(in: 0...999_998) }) {
+        config = services.config
+        rooms = services.rooms
+        apiKeySecret = services.secrets.apiKeySecret
+        issuer = MiroTalkTokenIssuer(secret: services.secrets.jwtSecret, defaultLifetime: services.config.jwt.expire,
+                                     now: now)
+        // MiroTalk's `ACTIVE_ROOMS_RATE_LIMIT_*` defaults: 60 requests per minute per address.
+        activeRoomsLimiter = FixedWindowRateLimiter(limit: 60, window: .seconds(60))
+        self.randomNumber = randomNumber
+    }
+
+    /// Parses the body (as Express's global parsers do, before any route logic), runs the handler, and turns any
+    /// other failure into Express's last-resort 500.
+    func respond(_ request: Request, _ context: ParleyRequestContext, _ step: Step) async -> Response {
+        do {
+            let body = try await MiroTalkRequestBody.read(request, context: context)
+            return try await step(request, context, body).response
+        } catch {
+            return error.response
+        }
+    }
+
+    // MARK: shared checks
+
+    /// `ServerApi.isAuthorized`: the raw `authorization` value equals the key (no `Bearer`), compared in constant
+    /// time; an empty key authorizes nothing.
+    func authorize(_ request: Request) throws(MiroTalkReply) {
+        guard !apiKeySecret.isEmpty, let presented = request.headers[.authorization],
+              ConstantTime.equals(presented, apiKeySecret) else { throw MiroTalkReply.unauthorized }
+    }
+
+    /// Where links point: `http.public_url`, else `https://` + Host. A missing or malformed Host is refused with
+    /// 400 (MiroTalk echoes whatever arrives).
+    func linkBase(_ request: Request) throws(MiroTalkReply) -> String {
+        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!]
+        guard let base = MiroTalkLinks.base(publicURL: config.http.publicURL, host: host) else {
+            throw MiroTalkReply.statusMessage(.badRequest, inner: 400, "Invalid Host header")
+        }
+        return base
+    }
+
+    // MARK: GET /api/v1/stats (Server.js ~L1787)
+
+    func stats(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
+        async throws(MiroTalkReply) -> MiroTalkReply {
+        guard config.api.allowed.stats else { throw MiroTalkReply.disabledWithSuccess }
+        try authorize(request)
+        let counts = await rooms.stats()
+        return MiroTalkReply(.ok, .object([
+            ("success", true),
+            ("timestamp", .string(Self.isoTimestamp(Date()))),
+            ("totalRooms", .number(Double(counts.rooms))),
+            ("totalUsers", .number(Double(counts.participants))),
+        ]))
+    }
+
+    /// `Date.prototype.toISOString`: UTC, milliseconds truncated, `Z`.
+    static func isoTimestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(milliseconds.quotient(dividingBy: 1000))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec),
+                      Int(milliseconds.floorModulo(1000)))
+    }
+
+    // MARK: GET /api/v1/meetings (ServerApi.getMeetings)
+
+    func meetings(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
+        async throws(MiroTalkReply) -> MiroTalkReply {
+        guard config.api.allowed.meetings else { throw MiroTalkReply.disabled }
+        try authorize(request)
+        let meetings = await rooms.rooms().map { room in
+            JSValue.object([
+                ("roomId", .string(room.id.rawValue)),
+                ("peers", .array(room.participants.map(Self.peer))),
+            ])
+        }
+        return MiroTalkReply(.ok, .object([("meetings", .array(meetings))]))
+    }
+
+    /// MiroTalk's peer entry; hosts (Monibuca JWT) report `presenter: true`, as the rights are the same.
+    static func peer(_ participant: Participant) -> JSValue {
+        .object([
+            ("name", .string(participant.name)),
+            ("presenter", .bool(participant.isPresenter)),
+            ("video", .bool(participant.media.video)),
+            ("audio", .bool(participant.media.audio)),
+            ("screen", .bool(participant.media.screen)),
+            ("hand", .bool(participant.media.hand)),
+            ("os", .string(participant.os)),
+            ("browser", .string(participant.browser)),
+        ])
+    }
+
+    // MARK: POST /api/v1/meeting (ServerApi.getMeetingURL)
+
+    func meeting(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
+        async throws(MiroTalkReply) -> MiroTalkReply {
+        guard config.api.allowed.meeting else { throw MiroTalkReply.disabled }
+        try authorize(request)
+        let url = try linkBase(request) + "/join/" + UUID().uuidString.lowercased()
+        return MiroTalkReply(.ok, .object([("meeting", .string(url))]))
+    }
+}
+
+extension Int64 {
+    func quotient(dividingBy divisor: Int64) -> Int64 {
+        (self - floorModulo(divisor)) / divisor
+    }
+
+    func floorModulo(_ divisor: Int64) -> Int64 {
+        let remainder = self % divisor
+        return remainder < 0 ? remainder + divisor : remainder
+    }
+}

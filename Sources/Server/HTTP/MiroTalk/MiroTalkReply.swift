@@ -1,0 +1,53 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A finished MiroTalk answer: status plus a JSON body that `res.json(...)` would have produced (same key order,
+/// same bytes). Thrown by the steps of a handler to stop early (disabled, unauthorized, bad body, ...).
+struct MiroTalkReply: Error, Sendable {
+    var status: HTTPResponse.Status
+    var body: JSValue
+    var extraHeaders: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ body: JSValue, headers: HTTPFields = [:]) {
+        self.status = status
+        self.body = body
+        self.extraHeaders = headers
+    }
+
+    static let disabledMessage =
+        "This endpoint has been disabled. Please contact the administrator for further information."
+
+    /// 403 `{"error":"Unauthorized!"}` — every endpoint, including /stats (no `success` there).
+    static let unauthorized = MiroTalkReply(.forbidden, .object([("error", "Unauthorized!")]))
+
+    /// 403 for a disabled /meetings, POST /meeting, /join, /token, /activeRooms.
+    static let disabled = MiroTalkReply(.forbidden, .object([("error", .string(disabledMessage))]))
+
+    /// 403 for a disabled /stats and DELETE /meeting/{room}: these two say `success:false` as well.
+    static let disabledWithSuccess = MiroTalkReply(
+        .forbidden, .object([("success", false), ("error", .string(disabledMessage))]))
+
+    /// Express's last-resort handler: `{"status":500,"message":"Internal server error"}`.
+    static let internalError = MiroTalkReply(
+        .internalServerError, .object([("status", 500), ("message", "Internal server error")]))
+
+    /// The shape of Express's error handlers: `{"status":N,"message":...}`.
+    static func statusMessage(_ status: HTTPResponse.Status, inner: Int, _ message: String) -> MiroTalkReply {
+        MiroTalkReply(status, .object([("status", .number(Double(inner))), ("message", .string(message))]))
+    }
+
+    var response: Response {
+        var headers: HTTPFields = [
+            .contentType: "application/json; charset=utf-8",
+            // helmet.noSniff() is on every MiroTalk response.
+            .xContentTypeOptions: "nosniff",
+        ]
+        headers.append(contentsOf: extraHeaders)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.jsonText)))
+    }
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// What MiroTalk's body parsers leave in `req.body`: nothing (no body, or a media type no parser takes — Express 5
+/// leaves it `undefined`), or the parsed JSON / urlencoded value.
+enum MiroTalkRequestBody: Sendable, Equatable {
+    case absent
+    case value(JSValue)
+
+    /// The parsed value, or JavaScript `undefined`.
+    var value: JSValue? {
+        if case .value(let value) = self { return value }
+        return nil
+    }
+
+    /// Reads and parses the body the way `express.json({strict:true})` and `express.urlencoded({extended:true})`
+    /// do; throws the 400 MiroTalk sends for bad JSON, or 413 above `http.max_body_bytes`.
+    static func read(_ request: Request, context: ParleyRequestContext) async throws(MiroTalkReply) -> MiroTalkRequestBody {
+        let mediaType = request.headers[.contentType]
+            .map { $0.split(separator: ";", maxSplits: 1).first.map(String.init) ?? "" }?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            // body-parser's wording; Parley answers 413 (MiroTalk's own limit is 50 MB).
+            throw MiroTalkReply.statusMessage(.contentTooLarge, inner: 413, "request entity too large")
+        }
+        // type-is `hasBody`: an empty body is no body, whatever the media type.
+        guard buffer.readableBytes > 0 else { return .absent }
+        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
+        switch mediaType {
+        case "application/json":
+            do {
+                return .value(try JSValue.parseStrictBody(text))
+            } catch {
+                // MiroTalk's error handler (Server.js ~L681): HTTP 400 carrying `status: 404` — kept as is.
+                throw MiroTalkReply.statusMessage(.badRequest, inner: 404, error.message)
+            }
+        case "application/x-www-form-urlencoded":
+            return .value(URLEncodedForm.parse(text))
+        default:
+            return .absent
+        }
+    }
+}
+
+/// `qs.parse` (extended urlencoded) for the shapes MiroTalk clients send: `k=v`, nested `a[b]=v`, arrays `a[]=v`;
+/// a repeated plain key collects its values into an array. Values stay strings, as in qs.
+enum URLEncodedForm {
+    static let maxDepth = 5
+    static let maxPairs = 1000
+
+    static func parse(_ text: String) -> JSValue {
+        var root: [(String, JSValue)] = []
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true).prefix(maxPairs) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = decode(String(parts[0]))
+            let value = parts.count > 1 ? decode(String(parts[1])) : ""
+            guard !key.isEmpty else { continue }
+            insert(path: keyPath(key), value: .string(value), into: &root)
+        }
+        return .object(root)
+    }
+
+    /// "+" is a space; a bad percent escape is kept verbatim (qs's decoder does the same).
+    static func decode(_ raw: String) -> String {
+        let spaced = raw.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    /// `a[b][]` → ["a", "b", ""]; text after the allowed depth stays part of the last segment, as qs does.
+    static func keyPath(_ key: String) -> [String] {
+        guard let open = key.firstIndex(of: "["), open != key.startIndex else { return [key] }
+        var segments = [String(key[..<open])]
+        var rest = key[open...]
+        while segments.count <= maxDepth, rest.first == "[", let close = rest.firstIndex(of: "]") {
+            segments.append(String(rest[rest.index(after: rest.startIndex)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { segments[segments.count - 1] += String(rest) }
+        return segments
+    }
+
+    static func insert(path: [String], value: JSValue, into members: inout [(String, JSValue)]) {
+        guard let head = path.first else { return }
+        let index = members.firstIndex { $0.0 == head }
+        if path.count == 1 {
+            if let index {
+                // qs combines repeated keys into an array.
+                if case .array(let items) = members[index].1 {
+                    members[index].1 = .array(items + [value])
+                } else {
+                    members[index].1 = .array([members[index].1, value])
+                }
+            } else {
+                members.append((head, value))
+            }
+            return
+        }
+        let tail = Array(path.dropFirst())
+        if tail == [""] {  // a[]=v appends
+            if let index, case .array(let items) = members[index].1 {
+                members[index].1 = .array(items + [value])
+            } else if index == nil {
+                members.append((head, .array([value])))
+            }
+            return
+        }
+        var child: [(String, JSValue)] = []
+        if let index, case .object(let existing) = members[index].1 { child = existing }
+        insert(path: tail, value: value, into: &child)
+        if let index { members[index].1 = .object(child) } else { members.append((head, .object(child))) }
+    }
+}

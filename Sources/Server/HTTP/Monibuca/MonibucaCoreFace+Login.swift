@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// `POST /api/login` (seed) and `POST /api/auth/login` (v5).
+struct MonibucaLogin: Sendable {
+    let users: MonibucaUsers?
+    let jwt: MonibucaJWT
+    let throttle: LoginThrottle
+    let clock: @Sendable () -> Date
+
+    struct Credentials: Decodable {
+        let username: String
+        let password: String
+    }
+
+    struct UserInfo: Encodable {
+        let username: String
+        /// Unix seconds.
+        let expiresAt: Int64
+    }
+
+    struct LoginData: Encodable {
+        let token: String
+        let userInfo: UserInfo
+    }
+
+    /// The seed's flat `token` beside v5's `data.token`, so both clients read it.
+    struct LoginResponse: Encodable {
+        let code = 0
+        let message = "success"
+        let token: String
+        let data: LoginData
+    }
+
+    func register(on router: Router<ParleyRequestContext>) {
+        for path in MonibucaPaths.loginPaths {
+            router.post(RouterPath(path)) { request, context in try await login(request, context: context) }
+        }
+    }
+
+    func login(_ request: Request, context: ParleyRequestContext) async throws -> Response {
+        let address = context.clientAddress
+        if let wait = await throttle.retryAfter(address) {
+            throw MonibucaError(.tooManyRequests, "too many failed logins from \(address); retry in \(wait) s",
+                                headers: [.retryAfter: String(wait)])
+        }
+        let credentials = try await Self.decodeCredentials(request, context: context)
+        guard let users else { throw MonibucaError(.serviceUnavailable, "user store unavailable; see the server log") }
+        guard users.authenticate(username: credentials.username, password: credentials.password) else {
+            await throttle.recordFailure(address)
+            context.logger.notice("login refused", metadata: ["username": .string(credentials.username),
+                                                             "client": .string(address)])
+            throw MonibucaError.unauthorized("invalid username or password")
+        }
+        await throttle.recordSuccess(address)
+        let (token, expiresAt) = try await jwt.issue(username: credentials.username, now: clock())
+        let body = LoginResponse(token: token, data: LoginData(
+            token: token,
+            userInfo: UserInfo(username: credentials.username,
+                               expiresAt: Int64(expiresAt.timeIntervalSince1970))))
+        return try MonibucaEnvelope.json(body, status: .ok)
+    }
+
+    static func decodeCredentials(_ request: Request, context: ParleyRequestContext) async throws -> Credentials {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(buffer.readableBytesView)),
+              !credentials.username.isEmpty, !credentials.password.isEmpty
+        else { throw MonibucaError.badRequest(#"body must be JSON {"username": "...", "password": "..."}"#) }
+        return credentials
+    }
+}

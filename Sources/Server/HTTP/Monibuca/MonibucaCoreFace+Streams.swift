@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import ParleyRooms
+
+/// The stream APIs, from the live registry (empty until something publishes; never canned):
+/// `GET /api/streams` and `GET /api/stream/{streamPath}` in the seed's envelope with the older V6 revision's
+/// snake_case shapes (monibuca.md §7), and v5's `GET /api/stream/list` / `GET /api/stream/info/{streamPath}`.
+/// Only what the registry knows is reported; bitrates and sizes Parley does not measure are `null`.
+struct MonibucaStreams: Sendable {
+    let rooms: any RoomDirectory
+    let clock: @Sendable () -> Date
+
+    struct Publisher: Encodable {
+        /// The protocol that publishes: every Parley stream arrives over WebRTC.
+        let type = "webrtc"
+        let user_id: Nullable<String>
+        let start_time: String
+    }
+
+    struct StreamSummary: Encodable {
+        let path: String
+        let state = "publishing"
+        let room_id: Nullable<String>
+        let publisher: Publisher
+        let subscribers: Int
+        let video_codec: Nullable<String>
+        let audio_codec: Nullable<String>
+        let video_bitrate: Nullable<Int>
+        let audio_bitrate: Nullable<Int>
+        /// Whole seconds since the stream started.
+        let duration: Int
+    }
+
+    struct StreamList: Encodable {
+        let total: Int
+        let streams: [StreamSummary]
+    }
+
+    struct Track: Encodable {
+        let codec: String
+    }
+
+    struct Tracks: Encodable {
+        let video: Nullable<Track>
+        let audio: Nullable<Track>
+    }
+
+    struct StreamDetail: Encodable {
+        let path: String
+        let state = "publishing"
+        let room_id: Nullable<String>
+        let publisher: Publisher
+        let tracks: Tracks
+        let subscriber_count: Int
+        let duration: Int
+        let bytes_in: Nullable<Int>
+    }
+
+    func register(on router: Router<ParleyRequestContext>) {
+        router.get("/api/streams") { _, _ in try MonibucaEnvelope.success(await list()) }
+        router.get("/api/stream/list") { request, _ in try await v5List(request) }
+        router.get("/api/stream/info/**") { request, _ in
+            try MonibucaEnvelope.success(try await detail(pathAfter: 4, in: request))
+        }
+        router.get("/api/stream/**") { request, _ in
+            try MonibucaEnvelope.success(try await detail(pathAfter: 3, in: request))
+        }
+    }
+
+    func list() async -> StreamList {
+        let streams = await rooms.streams()
+        return StreamList(total: streams.count, streams: streams.map(summary))
+    }
+
+    /// The stream named by the path segments after the first `skip` ones (`%2F` accepted for `/`).
+    func detail(pathAfter skip: Int, in request: Request) async throws(MonibucaError) -> StreamDetail {
+        let path = try Self.streamPath(request.uri.path, skip: skip)
+        guard let info = await rooms.stream(path) else { throw .notFound("stream \(path.rawValue) not found") }
+        let (video, audio) = Self.classify(info.codecs)
+        return StreamDetail(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue), publisher: publisher(info),
+                            tracks: Tracks(video: Nullable(video.map(Track.init)), audio: Nullable(audio.map(Track.init))),
+                            subscriber_count: info.subscribers, duration: duration(info), bytes_in: Nullable(nil))
+    }
+
+    static func streamPath(_ raw: String, skip: Int) throws(MonibucaError) -> StreamPath {
+        let segments = MonibucaPaths.segments(of: raw)
+        guard segments.count > skip,
+              let decoded = segments[skip...].joined(separator: "/").removingPercentEncoding,
+              let path = StreamPath(decoded)
+        else { throw .badRequest("stream path must be 1-8 '/'-separated segments of [A-Za-z0-9._~-]{1,64}") }
+        return path
+    }
+
+    func summary(_ info: StreamInfo) -> StreamSummary {
+        let (video, audio) = Self.classify(info.codecs)
+        return StreamSummary(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue), publisher: publisher(info),
+                             subscribers: info.subscribers, video_codec: Nullable(video), audio_codec: Nullable(audio),
+                             video_bitrate: Nullable(nil), audio_bitrate: Nullable(nil), duration: duration(info))
+    }
+
+    func publisher(_ info: StreamInfo) -> Publisher {
+        Publisher(user_id: Nullable(info.publisher?.rawValue), start_time: Self.timestamp(info.startedAt))
+    }
+
+    func duration(_ info: StreamInfo) -> Int {
+        max(0, Int(clock().timeIntervalSince(info.startedAt)))
+    }
+
+    static let videoCodecs: Set<String> = ["vp8", "vp9", "h264", "h265", "hevc", "av1"]
+
+    /// The first video and the first audio codec name among those negotiated.
+    static func classify(_ codecs: [String]) -> (video: String?, audio: String?) {
+        let video = codecs.first { videoCodecs.contains($0.lowercased()) }
+        let audio = codecs.first { !videoCodecs.contains($0.lowercased()) && !["rtx", "red", "ulpfec"].contains($0.lowercased()) }
+        return (video, audio)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

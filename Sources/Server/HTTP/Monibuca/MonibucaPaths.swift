@@ -1,0 +1,92 @@
+/// Which requests belong to the Monibuca face, which need its JWT, and which plugin prefixes Parley does not serve.
+/// Classification works on the path's non-empty segments, the way the router matches, so `//api/secret` cannot
+/// slip past the auth check while still reaching the `/api/secret` route.
+public enum MonibucaPaths {
+    /// A Monibuca module Parley does not implement: requests under its prefix get a 501 envelope naming it.
+    public struct Module: Sendable, Equatable {
+        /// Path segments of the prefix, e.g. ["transcode", "api"].
+        public let prefix: [String]
+        public let name: String
+
+        public var path: String { "/" + prefix.joined(separator: "/") }
+    }
+
+    /// The seed's plugin prefixes that have no implementation here (seed table "Plugin routes").
+    public static let unimplementedModules: [Module] = [
+        Module(prefix: ["rtmp"], name: "RTMP"),
+        Module(prefix: ["rtsp"], name: "RTSP"),
+        Module(prefix: ["flv"], name: "HTTP-FLV"),
+        Module(prefix: ["hls"], name: "HLS"),
+        Module(prefix: ["srt"], name: "SRT"),
+        Module(prefix: ["webtransport"], name: "WebTransport"),
+        Module(prefix: ["gb28181"], name: "GB28181"),
+        Module(prefix: ["mp4"], name: "MP4 Recording"),
+        Module(prefix: ["snap"], name: "Snapshot Service"),
+        Module(prefix: ["transcode", "api"], name: "Audio Transcoding"),
+        Module(prefix: ["cluster"], name: "Cluster"),
+        Module(prefix: ["live"], name: "Live Plugin"),
+        Module(prefix: ["room_report"], name: "Room Reporting"),
+    ]
+
+    /// Plugin names `/api/secret?plugin=` accepts: the seed's plugins plus `global` (keys fall back to `global`).
+    public static let knownPlugins: Set<String> = [
+        "global", "rtmp", "rtsp", "flv", "hls", "webrtc", "srt", "webtransport", "gb28181", "mp4", "snap",
+        "transcode", "cluster", "room", "room_report", "live", "meeting",
+    ]
+
+    /// Login routes never need a token, whatever `auth.exclude` says (otherwise nobody could ever log in).
+    static let loginPaths = ["/api/login", "/api/auth/login"]
+    /// The API description is documentation, not an admin action.
+    static let publicPaths = loginPaths + ["/api/openapi.yaml"]
+
+    public static func segments(of path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    /// MiroTalk's REST API (`/api/v1`, `/api/v1/...`): its own key and error format, never Monibuca's.
+    public static func isMiroTalk(_ segments: [Substring]) -> Bool {
+        segments.count >= 2 && segments[0] == "api" && segments[1] == "v1"
+    }
+
+    /// Paths whose errors use the Monibuca envelope: `/api/*` (not MiroTalk's), `/config/*`, `/meeting/api/*`
+    /// and the unimplemented plugin prefixes.
+    public static func usesEnvelope(_ path: String) -> Bool {
+        let parts = segments(of: path)
+        guard let first = parts.first else { return false }
+        if first == "api" { return !isMiroTalk(parts) }
+        if first == "config" { return true }
+        if first == "meeting" { return parts.count >= 2 && parts[1] == "api" }
+        return module(for: parts) != nil
+    }
+
+    /// contracts.md "What the Monibuca JWT protects": the envelope paths, minus `auth.exclude` (prefix match) and
+    /// the always-public login and spec paths. `/room/*` and `/webrtc/*` check their own credentials.
+    public static func needsToken(_ path: String, exclude: [String]) -> Bool {
+        guard usesEnvelope(path) else { return false }
+        let normalized = normalize(path)
+        if publicPaths.contains(normalized) { return false }
+        return !exclude.contains { isExcluded(normalized, by: $0) }
+    }
+
+    /// The unimplemented module `segments` fall under, if any.
+    public static func module(for parts: [Substring]) -> Module? {
+        unimplementedModules.first { module in
+            parts.count >= module.prefix.count
+                && zip(module.prefix, parts).allSatisfy { $0 == $1 }
+        }
+    }
+
+    /// `/` + the non-empty segments, keeping one trailing `/` when the request had one.
+    static func normalize(_ path: String) -> String {
+        let joined = "/" + segments(of: path).joined(separator: "/")
+        return path.hasSuffix("/") && joined != "/" ? joined + "/" : joined
+    }
+
+    /// `/flv/` excludes `/flv`, `/flv/` and everything below; `/api/login` excludes itself and `/api/login/...`.
+    static func isExcluded(_ path: String, by prefix: String) -> Bool {
+        guard !prefix.isEmpty else { return false }
+        let bare = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        if bare.isEmpty { return true }
+        return path == bare || path.hasPrefix(bare + "/")
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import ParleyConfig
+import ParleyHTTP
+import ParleyStore
+import Testing
+
+@Suite("Monibuca login")
+struct MonibucaLoginTests {
+    static func credentials(_ user: String, _ password: String) -> ByteBuffer {
+        ByteBuffer(string: #"{"username":"\#(user)","password":"\#(password)"}"#)
+    }
+
+    @Test("login answers the seed's flat token and v5's data.token, a verifiable HS256 JWT with sub/iat/nbf/exp")
+    func loginSuccess() async throws {
+        try await MonibucaFixture.withRouter { client in
+            for path in ["/api/login", "/api/auth/login"] {
+                try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"],
+                                         body: Self.credentials("admin", "s3cret")) { response in
+                    #expect(response.status == .ok)
+                    let body = try MonibucaFixture.json(response.body)
+                    #expect(body["code"] as? Int == 0)
+                    #expect(body["message"] as? String == "success")
+                    let token = try #require(body["token"] as? String)
+                    let data = try #require(body["data"] as? [String: Any])
+                    #expect(data["token"] as? String == token)
+                    let info = try #require(data["userInfo"] as? [String: Any])
+                    #expect(info["username"] as? String == "admin")
+                    let expiresAt = try #require(info["expiresAt"] as? Int)
+                    #expect(expiresAt == Int(MonibucaFixture.now.timeIntervalSince1970) + 86_400)
+                    let claims = try MonibucaFixture.jwt().verify(token, now: MonibucaFixture.now).get()
+                    #expect(claims.sub.value == "admin")
+                    #expect(claims.iat.value == MonibucaFixture.now)
+                    #expect(claims.nbf.value == MonibucaFixture.now)
+                    #expect(Int(claims.exp.value.timeIntervalSince1970) == expiresAt)
+                    let header = try #require(token.split(separator: ".").first)
+                    #expect(String(decoding: try #require(Data(base64URL: header)), as: UTF8.self).contains(#""alg":"HS256""#))
+                }
+            }
+        }
+    }
+
+    @Test("wrong password, unknown user and a malformed body are refused in the envelope")
+    func loginFailure() async throws {
+        try await MonibucaFixture.withRouter { client in
+            for body in [Self.credentials("admin", "wrong"), Self.credentials("nobody", "s3cret")] {
+                try await client.execute(uri: "/api/login", method: .post, body: body) { response in
+                    #expect(response.status == .unauthorized)
+                    let json = try MonibucaFixture.json(response.body)
+                    #expect(json["code"] as? Int == 401)
+                    #expect(json["message"] as? String == "invalid username or password")
+                    #expect(json["token"] == nil)
+                }
+            }
+            for body in ["not json", #"{"username":"admin"}"#, #"{"username":"","password":""}"#] {
+                try await client.execute(uri: "/api/login", method: .post, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(try MonibucaFixture.json(response.body)["code"] as? Int == 400)
+                }
+            }
+        }
+    }
+
+    @Test("after five failures the address gets 429 with Retry-After, even with the right password")
+    func loginRateLimit() async throws {
+        try await MonibucaFixture.withRouter { client in
+            for _ in 0..<5 {
+                try await client.execute(uri: "/api/login", method: .post, body: Self.credentials("admin", "x")) {
+                    #expect($0.status == .unauthorized)
+                }
+            }
+            try await client.execute(uri: "/api/login", method: .post, body: Self.credentials("admin", "s3cret")) {
+                response in
+                #expect(response.status == .tooManyRequests)
+                let retry = try #require(response.headers[.retryAfter].flatMap { Int($0) })
+                #expect((1...300).contains(retry))
+                let json = try MonibucaFixture.json(response.body)
+                #expect(json["code"] as? Int == 429)
+            }
+        }
+    }
+
+    @Test("the throttle forgets failures once they leave the window, and a success clears the address")
+    func throttleWindow() async {
+        let clock = TestClock(MonibucaFixture.now)
+        let throttle = LoginThrottle(maxFailures: 2, window: 60, clock: { clock.now })
+        await throttle.recordFailure("a")
+        clock.advance(10)
+        await throttle.recordFailure("a")
+        #expect(await throttle.retryAfter("a") == 50)
+        #expect(await throttle.retryAfter("b") == nil)
+        clock.advance(50)
+        #expect(await throttle.retryAfter("a") == nil)
+        await throttle.recordFailure("a")
+        await throttle.recordSuccess("a")
+        await throttle.recordFailure("a")
+        #expect(await throttle.retryAfter("a") == nil)
+    }
+
+    @Test("configured plain passwords are hashed on load; an empty user list generates one admin, stored hashed")
+    func usersLoad() throws {
+        let database = try ParleyDatabase.inMemory()
+        var auth = ParleyConfig.Auth(users: [.init(username: "ops", password: "plain-pass")])
+        let (configured, none) = try MonibucaUsers.load(auth: auth, database: database, iterations: 1_000)
+        #expect(none == nil)
+        #expect(configured.authenticate(username: "ops", password: "plain-pass"))
+        #expect(!configured.authenticate(username: "ops", password: "plain-pas"))
+
+        auth.users = []
+        let (generated, password) = try MonibucaUsers.load(auth: auth, database: database, iterations: 1_000)
+        let secret = try #require(password)
+        #expect(secret.count >= 20)
+        #expect(generated.authenticate(username: "admin", password: secret))
+        let stored = try database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE username = 'admin'")
+        }
+        let hash = try #require(stored)
+        #expect(hash.hasPrefix("pbkdf2-sha256$") && !hash.contains(secret))
+        // A second start reuses the stored hash and prints nothing.
+        let (again, noPassword) = try MonibucaUsers.load(auth: auth, database: database, iterations: 1_000)
+        #expect(noPassword == nil)
+        #expect(again.authenticate(username: "admin", password: secret))
+    }
+}
+
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date) { current = start }
+
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+extension Data {
+    init?(base64URL text: Substring) {
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.count % 4 != 0 { s += "=" }
+        self.init(base64Encoded: s)
+    }
+}
