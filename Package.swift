@@ -6,6 +6,7 @@
 //   → ParleyCrypto (OpenSSL wrappers) → ParleyWire (pure STUN/RTP/RTCP/SDP/pcap codecs)
 //   → ParleyMedia (sans-IO ICE-lite, DTLS, SRTP state machines; time is passed in)
 //   → ParleyRooms (the live registry every API face shares)
+//   → ParleySFU (one event loop: the UDP socket, peers, timers, routing publishers to subscribers)
 //   → ParleyConfig, ParleyStore (configuration; SQLite)
 //   → ParleyHTTP (Hummingbird edges: MiroTalk, Monibuca, Meeting, room WS, WHIP/WHEP)
 //   → parley-server (thin executable)
@@ -61,6 +62,15 @@ let package = Package(
                 path: "Sources/Server/Media", swiftSettings: strict),
         .target(name: "ParleyRooms", path: "Sources/Server/Rooms", swiftSettings: strict),
 
+        // MARK: the media plane: one event loop owns the UDP socket, peers, timers and SFU routing
+        .target(name: "ParleySFU",
+                dependencies: ["ParleyMedia", "ParleyWire", "ParleyRooms",
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics")],
+                path: "Sources/Server/SFU", swiftSettings: strict),
+
         // MARK: configuration and storage
         .target(name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")],
                 path: "Sources/Server/Config", swiftSettings: strict),
@@ -72,7 +82,7 @@ let package = Package(
         // MARK: HTTP/WS edges
         .target(name: "ParleyHTTP",
                 dependencies: [
-                    "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia",
+                    "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia", "ParleySFU",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdTLS", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -118,6 +128,8 @@ let package = Package(
                     path: "Tests/CLibraryTests"),
         .testTarget(name: "WireTests", dependencies: ["ParleyWire", "Fixtures"], path: "Tests/WireTests"),
         .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "Fixtures"], path: "Tests/MediaTests"),
+        .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "Fixtures"],
+                    path: "Tests/SFUTests"),
         .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms"], path: "Tests/RoomsTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
         .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyConfig"], path: "Tests/StoreTests"),

@@ -112,7 +112,7 @@ struct FaultyMiroTalk: Sendable {
             }
             body = parsed
         }
-        let host = request.headers[.host] ?? request.head.authority ?? "localhost"
+        let host = request.head.authority ?? "localhost"
         switch (method, path) {
         case (.get, "/api/v1/stats"):
             guard switches.stats else { return disabledResponse(withSuccess: true) }

@@ -45,7 +45,7 @@ func mtUser(_ raw: String) -> UserID {
     return id
 }
 
-extension TestClient.Response {
+extension TestResponse {
     var text: String { String(buffer: body) }
 }
 

@@ -30,7 +30,7 @@ struct MonibucaLoginTests {
                     #expect(info["username"] as? String == "admin")
                     let expiresAt = try #require(info["expiresAt"] as? Int)
                     #expect(expiresAt == Int(MonibucaFixture.now.timeIntervalSince1970) + 86_400)
-                    let claims = try MonibucaFixture.jwt().verify(token, now: MonibucaFixture.now).get()
+                    let claims = try await MonibucaFixture.jwt().verify(token, now: MonibucaFixture.now).get()
                     #expect(claims.sub.value == "admin")
                     #expect(claims.iat.value == MonibucaFixture.now)
                     #expect(claims.nbf.value == MonibucaFixture.now)
@@ -57,7 +57,8 @@ struct MonibucaLoginTests {
             for body in ["not json", #"{"username":"admin"}"#, #"{"username":"","password":""}"#] {
                 try await client.execute(uri: "/api/login", method: .post, body: ByteBuffer(string: body)) { response in
                     #expect(response.status == .badRequest)
-                    #expect(try MonibucaFixture.json(response.body)["code"] as? Int == 400)
+                    let json = try MonibucaFixture.json(response.body)
+                    #expect(json["code"] as? Int == 400)
                 }
             }
         }

@@ -18,5 +18,6 @@ public enum ParleyMigrations {
                 t.column("created_at", .datetime).notNull()
             }
         },
+        Migration(name: "v2_meeting") { db in try MeetingSchema.createV2(db) },
     ]
 }

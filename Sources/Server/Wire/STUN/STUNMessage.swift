@@ -115,8 +115,19 @@ public struct STUNMessage: Sendable {
 }
 
 extension STUNMessage: Equatable {
-    /// Messages are equal when they carry the same content; how they were received does not matter.
+    /// Messages are equal when they carry the same content. How they were received and the integrity/fingerprint
+    /// values (which `encode` computes) do not count.
     public static func == (lhs: STUNMessage, rhs: STUNMessage) -> Bool {
-        lhs.type == rhs.type && lhs.transactionID == rhs.transactionID && lhs.attributes == rhs.attributes
+        lhs.type == rhs.type && lhs.transactionID == rhs.transactionID && lhs.contentAttributes == rhs.contentAttributes
+    }
+
+    /// The attributes without MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256 and FINGERPRINT.
+    public var contentAttributes: [STUNAttribute] {
+        attributes.filter { attribute in
+            switch attribute {
+            case .messageIntegrity, .messageIntegritySHA256, .fingerprint: false
+            default: true
+            }
+        }
     }
 }

@@ -1,0 +1,150 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A parsed JSON value, kept exact (booleans are never numbers, integers never doubles), so each field can be
+/// checked against its declared type and refused with a message that names it.
+indirect enum MeetingJSON: Decodable, Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([MeetingJSON])
+    case object([String: MeetingJSON])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null; return }
+        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
+        if let value = try? container.decode(Int.self) { self = .int(value); return }
+        if let value = try? container.decode(Double.self) { self = .double(value); return }
+        if let value = try? container.decode(String.self) { self = .string(value); return }
+        if let value = try? container.decode([MeetingJSON].self) { self = .array(value); return }
+        self = .object(try container.decode([String: MeetingJSON].self))
+    }
+
+    /// JSON's own name for the value's type, for error messages.
+    var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int, .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+/// A request body as a JSON object whose keys are limited to `allowed`: unknown fields are refused (400 naming
+/// them), so a misspelt optional field never silently does nothing. Accessors throw 400 envelopes naming the field.
+struct MeetingBody: Sendable {
+    let fields: [String: MeetingJSON]
+
+    /// Reads at most `http.max_body_bytes` (413 above), requires a JSON media type when one is given (415),
+    /// a JSON object (400) and no keys outside `allowed` (400).
+    static func read(_ request: Request, context: ParleyRequestContext, allowed: Set<String>) async throws
+        -> MeetingBody {
+        if let type = request.headers[.contentType] {
+            let media = type.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
+            guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
+                throw MonibucaError(.unsupportedMediaType, "request body must be application/json")
+            }
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw MonibucaError(.contentTooLarge, "request body larger than \(context.maxUploadSize) bytes")
+        }
+        guard buffer.readableBytes > 0 else { throw MonibucaError.badRequest("request body must be a JSON object") }
+        let value: MeetingJSON
+        do {
+            value = try JSONDecoder().decode(MeetingJSON.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw MonibucaError.badRequest("request body is not valid JSON")
+        }
+        guard case .object(let fields) = value else {
+            throw MonibucaError.badRequest("request body must be a JSON object, not \(value.typeName)")
+        }
+        if let unknown = fields.keys.filter({ !allowed.contains($0) }).sorted().first {
+            throw MonibucaError.badRequest("unknown field '\(Self.printable(unknown))'")
+        }
+        return MeetingBody(fields: fields)
+    }
+
+    /// A field name safe to echo: at most 64 characters, controls replaced.
+    static func printable(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.prefix(64).map {
+            $0.properties.generalCategory == .control ? "?" : $0
+        }))
+    }
+
+    static func invalid(_ field: String, _ problem: String) -> MonibucaError {
+        .badRequest("field '\(field)': \(problem)")
+    }
+
+    /// The field's value unless absent or null.
+    func value(_ field: String) -> MeetingJSON? {
+        guard let value = fields[field], value != .null else { return nil }
+        return value
+    }
+
+    func string(_ field: String) throws(MonibucaError) -> String? {
+        guard let value = value(field) else { return nil }
+        guard case .string(let text) = value else { throw Self.invalid(field, "must be a string, not \(value.typeName)") }
+        return text
+    }
+
+    func requiredString(_ field: String) throws(MonibucaError) -> String {
+        guard let text = try string(field) else { throw Self.invalid(field, "is required") }
+        return text
+    }
+
+    /// Human text: 1-`maxLength` characters, not blank, no control characters.
+    func text(_ field: String, required: Bool, maxLength: Int) throws(MonibucaError) -> String? {
+        guard let text = required ? try requiredString(field) : try string(field) else { return nil }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw Self.invalid(field, "must not be blank")
+        }
+        guard text.count <= maxLength else { throw Self.invalid(field, "longer than \(maxLength) characters") }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw Self.invalid(field, "contains control characters")
+        }
+        return text
+    }
+
+    func int(_ field: String, in range: ClosedRange<Int>) throws(MonibucaError) -> Int? {
+        guard let value = value(field) else { return nil }
+        guard case .int(let number) = value else {
+            throw Self.invalid(field, "must be an integer, not \(value.typeName)")
+        }
+        guard range.contains(number) else {
+            throw Self.invalid(field, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return number
+    }
+
+    func bool(_ field: String) throws(MonibucaError) -> Bool? {
+        guard let value = value(field) else { return nil }
+        guard case .bool(let flag) = value else { throw Self.invalid(field, "must be a boolean, not \(value.typeName)") }
+        return flag
+    }
+
+    func stringArray(_ field: String, maxCount: Int) throws(MonibucaError) -> [String]? {
+        guard let value = value(field) else { return nil }
+        guard case .array(let items) = value else { throw Self.invalid(field, "must be an array, not \(value.typeName)") }
+        guard items.count <= maxCount else { throw Self.invalid(field, "has more than \(maxCount) items") }
+        var strings: [String] = []
+        for (index, item) in items.enumerated() {
+            guard case .string(let text) = item else {
+                throw Self.invalid("\(field)[\(index)]", "must be a string, not \(item.typeName)")
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+}

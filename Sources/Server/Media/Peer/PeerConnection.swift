@@ -1,0 +1,190 @@
+import ParleyCrypto
+import ParleyWire
+
+/// A datagram the peer wants sent, and where to.
+public typealias PeerTransmit = ICETransmit
+
+public enum PeerEvent: Sendable, Hashable {
+    /// Media now goes to this address (ICE selection).
+    case selected(STUNAddress)
+    /// DTLS finished with the expected fingerprint and SRTP is keyed: media may flow.
+    case connected(SRTPProfile)
+    /// A decrypted RTP packet.
+    case rtp([UInt8])
+    /// A decrypted RTCP compound packet.
+    case rtcp([UInt8])
+    /// An SRTP/SRTCP packet failed authentication or replay checks and was dropped.
+    case srtpRejected(SRTPError)
+    /// The peer is gone: consent expired, DTLS failed or the peer sent close_notify.
+    case closed(String)
+}
+
+public enum PeerState: Sendable, Hashable {
+    case connecting
+    case connected
+    case closed(String)
+}
+
+/// The server side of one WebRTC transport: ICE-lite, DTLS server (we answer `a=setup:passive`) and SRTP on one
+/// 5-tuple family, demultiplexed by the first byte (RFC 7983 §7). Sans-IO like its parts: feed datagrams and
+/// timeouts, drain `pollOutput()`. Not thread-safe: confine to one event loop.
+public final class PeerConnection {
+    public let ice: ICELiteAgent
+    public let dtls: DTLSEndpoint
+    public private(set) var state: PeerState = .connecting
+    public private(set) var profile: SRTPProfile?
+    var outbound: SRTPContext?
+    var inbound: SRTPContext?
+    /// Where DTLS replies go: the validated address the last handshake datagram came from.
+    var dtlsAddress: STUNAddress?
+    var outbox: [PeerTransmit] = []
+
+    public init(localCredentials: ICECredentials, remoteUfrag: String?, dtlsContext: DTLSContext,
+                remoteFingerprints: [CertificateFingerprint], now: MediaTime,
+                consentTimeout: Duration = .seconds(30)) throws {
+        ice = ICELiteAgent(localCredentials: localCredentials, remoteUfrag: remoteUfrag, now: now,
+                           consentTimeout: consentTimeout)
+        dtls = try DTLSEndpoint(context: dtlsContext, role: .server, remoteFingerprints: remoteFingerprints, now: now)
+    }
+
+    public var selectedAddress: STUNAddress? { ice.selectedAddress }
+    public var isConnected: Bool { state == .connected }
+
+    /// True when `address` passed an ICE check: the only sources whose DTLS and SRTP are accepted.
+    public func accepts(from address: STUNAddress) -> Bool { ice.isValidated(address) }
+
+    @discardableResult
+    public func handle(datagram: [UInt8], from source: STUNAddress, now: MediaTime) -> [PeerEvent] {
+        if case .closed = state { return [] }
+        return handleConnected(datagram, from: source, now: now)
+    }
+
+    func handleConnected(_ datagram: [UInt8], from source: STUNAddress, now: MediaTime) -> [PeerEvent] {
+        switch PacketKind.classify(datagram) {
+        case .stun:
+            let events = ice.handle(stun: datagram, from: source, now: now)
+            drainICE()
+            return events.compactMap { if case .selected(let address) = $0 { .selected(address) } else { nil } }
+        case .dtls:
+            // Chrome's ClientHello arrives right after the first check, before nomination: any validated address.
+            guard ice.isValidated(source) else { return [] }
+            dtlsAddress = source
+            let events = dtls.handle(datagram: datagram, now: now)
+            drainDTLS()
+            return events.flatMap(dtlsEvent)
+        case .rtpOrRTCP:
+            guard ice.isValidated(source) else { return [] }
+            return unprotect(datagram)
+        case .unknown:
+            return []
+        }
+    }
+
+    func dtlsEvent(_ event: DTLSEvent) -> [PeerEvent] {
+        switch event {
+        case .connected(let material):
+            do {
+                let pair = try SRTPContext.pair(for: material, role: .server)
+                outbound = pair.outbound
+                inbound = pair.inbound
+                profile = material.profile
+                state = .connected
+                return [.connected(material.profile)]
+            } catch {
+                return close(reason: "SRTP keying failed: \(error)")
+            }
+        case .applicationData:
+            return []  // no data channels (yet)
+        case .failed(let reason):
+            return close(reason: reason)
+        case .closed:
+            return close(reason: "peer sent DTLS close_notify")
+        }
+    }
+
+    func unprotect(_ datagram: [UInt8]) -> [PeerEvent] {
+        guard let inbound, let kind = RTPOrRTCP.classify(datagram) else { return [] }
+        do {
+            switch kind {
+            case .rtp: return [.rtp(try inbound.unprotectRTP(datagram))]
+            case .rtcp: return [.rtcp(try inbound.unprotectRTCP(datagram))]
+            }
+        } catch {
+            return [.srtpRejected(error)]
+        }
+    }
+
+    /// Protects and queues an RTP packet to the selected address; false when not connected or refused.
+    @discardableResult
+    public func send(rtp packet: [UInt8]) -> Bool {
+        guard state == .connected, let outbound, let destination = ice.selectedAddress,
+              let protected = try? outbound.protectRTP(packet) else { return false }
+        outbox.append(PeerTransmit(bytes: protected, destination: destination))
+        return true
+    }
+
+    @discardableResult
+    public func send(rtcp packet: [UInt8]) -> Bool {
+        guard state == .connected, let outbound, let destination = ice.selectedAddress,
+              let protected = try? outbound.protectRTCP(packet) else { return false }
+        outbox.append(PeerTransmit(bytes: protected, destination: destination))
+        return true
+    }
+
+    public func pollOutput() -> PeerTransmit? {
+        outbox.isEmpty ? nil : outbox.removeFirst()
+    }
+
+    public func pollTimeout() -> MediaTime? {
+        switch state {
+        case .closed: return nil
+        default: return [ice.pollTimeout(), dtls.pollTimeout()].compactMap { $0 }.min()
+        }
+    }
+
+    @discardableResult
+    public func handleTimeout(now: MediaTime) -> [PeerEvent] {
+        if case .closed = state { return [] }
+        if ice.handleTimeout(now: now).contains(.consentExpired) {
+            return close(reason: "ICE consent expired")
+        }
+        dtls.handleTimeout(now: now)
+        if case .failed(let reason) = dtls.state { return close(reason: reason) }
+        drainDTLS()
+        return []
+    }
+
+    /// ICE restart: new local credentials and the peer's new ufrag; DTLS and SRTP continue (RFC 8445 §9).
+    public func restartICE(localCredentials: ICECredentials, remoteUfrag: String?) {
+        ice.restart(localCredentials: localCredentials, remoteUfrag: remoteUfrag)
+    }
+
+    /// Ends the session: close_notify to the peer (RFC 7675 §5.2 asks to stop sending), then nothing more.
+    public func close(now: MediaTime) {
+        if case .closed = state { return }
+        dtls.close(now: now)
+        drainDTLS()
+        state = .closed("closed locally")
+    }
+
+    func close(reason: String) -> [PeerEvent] {
+        state = .closed(reason)
+        outbound = nil
+        inbound = nil
+        return [.closed(reason)]
+    }
+
+    func drainICE() {
+        while let transmit = ice.pollOutput() { outbox.append(transmit) }
+    }
+
+    func drainDTLS() {
+        guard let destination = dtlsAddress ?? ice.selectedAddress else {
+            while dtls.pollOutput() != nil {}
+            return
+        }
+        while let datagram = dtls.pollOutput() {
+            outbox.append(PeerTransmit(bytes: datagram, destination: destination))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ParleyMedia
+import ParleyWire
+
+extension MediaPlaneCore {
+    /// One received datagram (RFC 7983 demultiplexing happens in the peer).
+    func handle(datagram: [UInt8], from source: STUNAddress, now: MediaTime) {
+        guard let session = route(datagram, from: source) else { return }
+        let events = session.peer.handle(datagram: datagram, from: source, now: now)
+        if session.peer.accepts(from: source), sessionByAddress[source] != session.id {
+            sessionByAddress[source] = session.id
+            session.addresses.insert(source)
+        }
+        drain(session)
+        process(events, of: session, now: now)
+    }
+
+    /// By source address, then (STUN only) by the local ufrag before the ':' in USERNAME (RFC 8445 §7.3).
+    func route(_ datagram: [UInt8], from source: STUNAddress) -> SFUSession? {
+        if let id = sessionByAddress[source], let session = sessions[id] {
+            // A different session's check from a reused address must still reach that session.
+            if PacketKind.classify(datagram) == .stun, let other = sessionForUsername(datagram), other !== session {
+                return other
+            }
+            return session
+        }
+        guard PacketKind.classify(datagram) == .stun else { return nil }
+        return sessionForUsername(datagram)
+    }
+
+    func sessionForUsername(_ datagram: [UInt8]) -> SFUSession? {
+        guard let message = try? STUNMessage.parse(datagram), let username = message.username,
+              let ufrag = username.split(separator: ":", maxSplits: 1).first,
+              let id = sessionByUfrag[String(ufrag)] else { return nil }
+        return sessions[id]
+    }
+
+    func process(_ events: [PeerEvent], of session: SFUSession, now: MediaTime) {
+        for event in events {
+            switch event {
+            case .rtp(let packet):
+                session.receivedPackets += 1
+                if session.kind == .publisher { forward(packet, from: session) }
+            case .rtcp:
+                break  // RTCP is terminated per leg; feedback mapping comes with video (SFU issue).
+            case .srtpRejected(let error):
+                MediaPlaneMetrics.srtpDropped.increment()
+                logger.debug("SRTP packet dropped", metadata: ["session": "\(session.id)", "error": "\(error)"])
+            case .connected(let profile):
+                logger.info("webrtc session connected", metadata: ["session": "\(session.id)",
+                                                                   "srtp": "\(profile.suiteName)"])
+            case .selected(let address):
+                logger.debug("ICE selected", metadata: ["session": "\(session.id)", "address": "\(address)"])
+            case .closed(let reason):
+                close(session.id, now: now, reason: reason)
+            }
+        }
+    }
+
+    /// Fan-out of one publisher packet to every connected subscriber of its path.
+    func forward(_ packet: [UInt8], from publisher: SFUSession) {
+        guard let subscribers = subscribersByPath[publisher.path], !subscribers.isEmpty,
+              let parsed = try? RTPPacket.parse(packet) else { return }
+        for id in subscribers {
+            guard let subscriber = sessions[id], subscriber.peer.isConnected, var rewriter = subscriber.rewriter
+            else { continue }
+            let rewritten = rewriter.rewrite(parsed)
+            subscriber.rewriter = rewriter
+            if subscriber.peer.send(rtp: rewritten) { MediaPlaneMetrics.forwardedPackets.increment() }
+            drain(subscriber)
+        }
+    }
+
+    /// Runs every due timer (DTLS retransmission, consent expiry).
+    func tick(now: MediaTime) {
+        for session in Array(sessions.values) {
+            guard let deadline = session.peer.pollTimeout(), deadline <= now else { continue }
+            let events = session.peer.handleTimeout(now: now)
+            drain(session)
+            process(events, of: session, now: now)
+        }
+    }
+
+    func takeOutbox() -> [ICETransmit] {
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
+    }
+}

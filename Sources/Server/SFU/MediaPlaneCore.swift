@@ -1,0 +1,145 @@
+import Logging
+import ParleyMedia
+import ParleyWire
+
+/// The media plane's state, confined to its event loop: sessions, routing tables and forwarding.
+/// Sans-IO like the peers it holds: datagrams and ticks come in, transmits go to `outbox`.
+final class MediaPlaneCore {
+    let dtlsContext: DTLSContext
+    let candidates: [STUNAddress]
+    let consentTimeout: Duration
+    let logger: Logger
+    /// Called (on the loop) when a session ends for any reason: DELETE, consent loss, DTLS failure or shutdown.
+    var onSessionEnded: (SessionDescriptor) -> Void = { _ in }
+
+    var sessions: [String: SFUSession] = [:]
+    /// Routing (design.md): by source address first, then by the local ufrag in STUN USERNAME.
+    var sessionByAddress: [STUNAddress: String] = [:]
+    var sessionByUfrag: [String: String] = [:]
+    var publisherByPath: [String: String] = [:]
+    var subscribersByPath: [String: Set<String>] = [:]
+    var outbox: [ICETransmit] = []
+    var random = SystemRandomNumberGenerator()
+
+    init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration, logger: Logger) {
+        self.dtlsContext = dtlsContext
+        self.candidates = candidates
+        self.consentTimeout = consentTimeout
+        self.logger = logger
+    }
+
+    // MARK: - sessions
+
+    func open(kind: SessionKind, path: String, offer: SessionDescription, now: MediaTime)
+        throws(MediaPlaneError) -> SessionDescriptor {
+        let intent: MediaIntent = kind == .publisher ? .publish : .play
+        let accepted: AcceptedOffer
+        do {
+            accepted = try SDPNegotiation.accept(offer: offer, intent: intent)
+        } catch {
+            throw .unsupported(error.reason)
+        }
+        switch kind {
+        case .publisher where publisherByPath[path] != nil: throw .pathBusy
+        case .subscriber where publisherByPath[path] == nil: throw .noPublisher
+        default: break
+        }
+        let credentials = uniqueCredentials()
+        let peer: PeerConnection
+        do {
+            peer = try PeerConnection(localCredentials: credentials, remoteUfrag: accepted.remoteCredentials.ufrag,
+                                      dtlsContext: dtlsContext, remoteFingerprints: accepted.remoteFingerprints,
+                                      now: now, consentTimeout: consentTimeout)
+        } catch {
+            throw .internalFailure("peer setup failed: \(error)")
+        }
+        let id = randomHex(16)
+        var outbound: OutboundStream?
+        var rewriter: OutboundRewriter?
+        if kind == .subscriber {
+            let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
+            outbound = OutboundStream(ssrc: ssrc, cname: randomHex(8), streamID: "parley-\(randomHex(6))",
+                                      trackID: "audio-\(randomHex(6))")
+            rewriter = OutboundRewriter(ssrc: ssrc, payloadType: accepted.opusPayloadType, using: &random)
+        }
+        let answer = SDPNegotiation.answer(
+            offer: offer, accepted: accepted,
+            local: LocalTransport(credentials: credentials, fingerprint: dtlsContext.fingerprint, candidates: candidates),
+            outbound: outbound, sessionID: UInt64.random(in: 1...(1 << 62), using: &random))
+        let session = SFUSession(id: id, kind: kind, path: path, peer: peer, etag: "\"\(randomHex(12))\"",
+                                 remoteUfrag: accepted.remoteCredentials.ufrag, rewriter: rewriter)
+        sessions[id] = session
+        sessionByUfrag[credentials.ufrag] = id
+        switch kind {
+        case .publisher: publisherByPath[path] = id
+        case .subscriber: subscribersByPath[path, default: []].insert(id)
+        }
+        logger.info("webrtc session opened", metadata: ["session": "\(id)", "kind": "\(kind.rawValue)",
+                                                        "path": "\(path)"])
+        return descriptor(session, answer: answer.serialize())
+    }
+
+    func descriptor(_ session: SFUSession, answer: String) -> SessionDescriptor {
+        SessionDescriptor(id: session.id, kind: session.kind, path: session.path, answer: answer,
+                          etag: session.etag, localCredentials: session.peer.ice.localCredentials)
+    }
+
+    func describe(_ id: String) -> SessionDescriptor? {
+        sessions[id].map { descriptor($0, answer: "") }
+    }
+
+    /// RFC 9725 §4.4.1.1 ICE restart: new local credentials and a new ETag; DTLS/SRTP continue.
+    func restartICE(_ id: String, remoteUfrag: String) throws(MediaPlaneError) -> SessionDescriptor {
+        guard let session = sessions[id] else { throw .unknownSession }
+        let credentials = uniqueCredentials()
+        sessionByUfrag[session.peer.ice.localCredentials.ufrag] = nil
+        sessionByUfrag[credentials.ufrag] = id
+        session.peer.restartICE(localCredentials: credentials, remoteUfrag: remoteUfrag)
+        session.remoteUfrag = remoteUfrag
+        session.etag = "\"\(randomHex(12))\""
+        return descriptor(session, answer: "")
+    }
+
+    /// Ends a session: close_notify to the peer, routes removed, forwarding stops at once.
+    @discardableResult
+    func close(_ id: String, now: MediaTime, reason: String) -> SessionDescriptor? {
+        guard let session = sessions.removeValue(forKey: id) else { return nil }
+        session.peer.close(now: now)
+        drain(session)
+        for address in session.addresses where sessionByAddress[address] == id { sessionByAddress[address] = nil }
+        sessionByUfrag[session.peer.ice.localCredentials.ufrag] = nil
+        switch session.kind {
+        case .publisher where publisherByPath[session.path] == id: publisherByPath[session.path] = nil
+        case .subscriber: subscribersByPath[session.path]?.remove(id)
+        default: break
+        }
+        if subscribersByPath[session.path]?.isEmpty == true { subscribersByPath[session.path] = nil }
+        logger.info("webrtc session closed", metadata: ["session": "\(id)", "reason": "\(reason)"])
+        let described = descriptor(session, answer: "")
+        onSessionEnded(described)
+        return described
+    }
+
+    func closeAll(now: MediaTime) {
+        for id in Array(sessions.keys) { close(id, now: now, reason: "media plane shutting down") }
+    }
+
+    // MARK: - helpers
+
+    func uniqueCredentials() -> ICECredentials {
+        var credentials = ICECredentials.random()
+        while sessionByUfrag[credentials.ufrag] != nil { credentials = ICECredentials.random() }
+        return credentials
+    }
+
+    func randomHex(_ bytes: Int) -> String {
+        (0..<bytes).map { _ in
+            let byte = UInt8.random(in: 0...255, using: &random)
+            return String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
+        }.joined()
+    }
+
+    func drain(_ session: SFUSession) {
+        while let transmit = session.peer.pollOutput() { outbox.append(transmit) }
+    }
+}

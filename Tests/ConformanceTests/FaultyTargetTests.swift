@@ -1,0 +1,152 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import ParleyConformance
+
+/// Runs the mirotalk profile against in-process targets that each break one rule and checks that exactly the
+/// cases about that rule leave their reference verdict (to FAIL for MUST, NON-STRICT for SHOULD).
+@Suite("faulty targets turn exactly their cases", .serialized)
+struct FaultyTargetTests {
+    static func run(_ fault: Fault, _ switches: Switches) async throws -> RunReport {
+        let cases = try Selection.select(try catalogue(), profiles: ["mirotalk"], include: [], exclude: [])
+        return try await FaultyMiroTalk(fault: fault, switches: switches).withServer { url in
+            await Runner(options: RunOptions(target: url, apiKey: FaultyMiroTalk.apiKey, jwtSecret: FaultyMiroTalk.jwtSecret))
+                .run(cases)
+        }
+    }
+
+    static func verdicts(_ report: RunReport) -> [String: Verdict] {
+        Dictionary(uniqueKeysWithValues: report.cases.map { ($0.id, $0.verdict) })
+    }
+
+    /// Rule broken → the cases that must notice it (with everything on, unless the fault is about disabled routes).
+    static let expectations: [(Fault, Switches, Set<String>)] = {
+        let keyed = ["stats", "meetings", "meeting", "meeting-end", "join", "token"]
+        let auth = { (slug: String) in Set(keyed.map { "mirotalk/\($0)/\(slug)" }) }
+        return [
+            (.unauthorizedAs401, .allOn, auth("auth-missing-key").union(auth("auth-wrong-key")).union(auth("auth-bearer-prefix"))),
+            (.authBypass, .allOn, auth("auth-missing-key")),
+            (.bearerAccepted, .allOn, auth("auth-bearer-prefix")),
+            (.headerNameCaseSensitive, .allOn, auth("auth-header-name-case")),
+            (.statsTotalPeers, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field", "mirotalk/stats/key-order"]),
+            (.statsRoomsAsString, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field"]),
+            (.statsKeyOrder, .allOn, ["mirotalk/stats/key-order"]),
+            (.timestampWithoutMillis, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/timestamp-iso8601-ms"]),
+            (.joinReordered, .allOn, ["mirotalk/join/url-oracle", "mirotalk/join/parameter-order", "mirotalk/join/defaults",
+                                      "mirotalk/join/with-token"]),
+            (.joinNamePlusEncoded, .allOn, ["mirotalk/join/url-oracle", "mirotalk/join/name-avatar-encoding"]),
+            (.tokenAlgNone, .allOn, ["mirotalk/token/jwt-header-hs256", "mirotalk/token/signature-valid", "mirotalk/join/with-token"]),
+            (.tokenWrongSecret, .allOn, ["mirotalk/token/signature-valid", "mirotalk/token/payload-decrypts",
+                                         "mirotalk/token/presenter-default-false", "mirotalk/join/with-token"]),
+            (.tokenPresenterBool, .allOn, ["mirotalk/token/payload-decrypts", "mirotalk/token/presenter-default-false"]),
+            (.tokenExpireIgnored, .allOn, ["mirotalk/token/expire-honoured"]),
+            (.tokenPlainData, .allOn, ["mirotalk/token/data-salted-format", "mirotalk/token/payload-decrypts",
+                                       "mirotalk/token/presenter-default-false", "mirotalk/join/with-token"]),
+            (.tokenClaimsOrder, .allOn, ["mirotalk/token/claims"]),
+            (.meetingHTTPScheme, .allOn, ["mirotalk/meeting/url-shape", "mirotalk/meeting/ok-schema"]),
+            (.meetingFixedID, .allOn, ["mirotalk/meeting/fresh-uuid"]),
+            (.noAllowOrigin, .allOn, ["mirotalk/cors/allow-origin"]),
+            (.preflightWithoutAuthorization, .allOn, ["mirotalk/cors/preflight"]),
+            (.notFoundBodyWithoutSuccess, .allOn, ["mirotalk/meeting-end/unknown-room-404"]),
+            (.malformedJSONAs500, .allOn, ["mirotalk/http/malformed-json-400"]),
+            (.malformedJSONPlainText, .allOn, ["mirotalk/http/malformed-json-body"]),
+            (.activeRoomsNeedsKey, .allOn, ["mirotalk/active-rooms/public-without-key"]),
+            (.contentTypeText, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/meetings/ok-schema", "mirotalk/meeting/ok-schema",
+                                        "mirotalk/join/ok-schema", "mirotalk/token/ok-schema"]),
+            (.disabledAs404, Switches(stats: false, meetings: false, meeting: false, meetingEnd: false, join: false,
+                                      token: false, activeRooms: false),
+             Set(keyed.map { "mirotalk/\($0)/disabled-body" }).union(["mirotalk/active-rooms/disabled-body"])),
+        ]
+    }()
+
+    @Test("the reference target passes every MUST and SHOULD case with all switches on, and with all off")
+    func referenceIsClean() async throws {
+        for switches in [Switches.allOn, Switches(stats: false, meetings: false, meeting: false, meetingEnd: false,
+                                                   join: false, token: false, activeRooms: false)] {
+            let report = try await Self.run(.none, switches)
+            let bad = report.cases.filter { [.fail, .nonStrict, .broken].contains($0.verdict) }
+            #expect(bad.isEmpty, "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })")
+            #expect(report.exitCode == 0)
+        }
+    }
+
+    @Test("each faulty target turns exactly the cases checking its rule, and together they turn every MUST/SHOULD case")
+    func faultsTurnExactlyTheirCases() async throws {
+        var baselines: [String: [String: Verdict]] = [:]
+        var turned = Set<String>()
+        for (fault, switches, expected) in Self.expectations {
+            let key = "\(switches)"
+            if baselines[key] == nil { baselines[key] = Self.verdicts(try await Self.run(.none, switches)) }
+            let baseline = baselines[key] ?? [:]
+            let report = try await Self.run(fault, switches)
+            let changed = report.cases.filter { baseline[$0.id] != $0.verdict }
+            #expect(Set(changed.map(\.id)) == expected,
+                    "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())")
+            for c in changed {
+                #expect(c.verdict == c.severity.violationVerdict, "\(fault): \(c.id) became \(c.verdict.rawValue)")
+            }
+            #expect(report.exitCode == 1, "\(fault) exit code")
+            turned.formUnion(changed.map(\.id))
+        }
+        let judged = try catalogue().filter { $0.profile == "mirotalk" && $0.severity != .info }.map(\.id)
+        let untouched = Set(judged).subtracting(turned)
+        #expect(untouched.isEmpty, "never turned red: \(untouched.sorted())")
+    }
+
+    @Test("the JUnit report has as many test cases, failures and skips as the JSON report")
+    func junitMatchesJSON() async throws {
+        let report = try await Self.run(.statsKeyOrder, Switches.mirotalkDefaults)
+        let json = try RunReport.decode(try report.jsonData())
+        let xml = JUnitReport.render(json)
+        let document = try XMLDocument(xmlString: xml)
+        let testcases = try document.nodes(forXPath: "//testcase").count
+        let failures = try document.nodes(forXPath: "//testcase/failure").count
+        let skips = try document.nodes(forXPath: "//testcase/skipped").count
+        #expect(testcases == json.cases.count)
+        #expect(failures == json.cases.filter { $0.verdict == .fail }.count)
+        #expect(skips == json.cases.filter { $0.verdict == .skip }.count)
+        #expect(skips > 0)
+        let html = HTMLReport.render([json])
+        #expect(html.contains("id=\"matrix\"") && !html.contains("<script src") && !html.contains("<link"))
+    }
+}
+
+@Suite("run-level failures")
+struct RunFailureTests {
+    @Test("an unreachable target gives BROKEN for every case and exit code 2, and the reports are still written")
+    func unreachable() async throws {
+        // Bind then close a port so nothing listens on it.
+        let url = try await FaultyMiroTalk(fault: .none, switches: .allOn).withServer { $0 }
+        let cases = try Selection.select(try catalogue(), profiles: ["mirotalk"], include: ["mirotalk/stats"], exclude: [])
+        let report = await Runner(options: RunOptions(target: url, apiKey: "k")).run(cases)
+        #expect(!report.cases.isEmpty && report.cases.allSatisfy { $0.verdict == .broken })
+        #expect(report.exitCode == 2)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conform-\(UUID().uuidString)")
+        for kind in ["json", "junit", "html"] {
+            let destination = try #require(ReportDestination(argument: "\(kind):\(directory.path)/report.\(kind)"))
+            try destination.write(report)
+            #expect(FileManager.default.fileExists(atPath: destination.path))
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test("BROKEN wins over FAIL for the exit code, and --strict counts NON-STRICT")
+    func exitCodes() {
+        func result(_ verdict: Verdict) -> CaseResult {
+            CaseResult(id: "x/y/\(verdict.rawValue.lowercased())", title: "", profile: "x", severity: .must, reference: "r",
+                       requirement: "q", verdict: verdict, durationMs: 0, attempts: 1, expected: nil, observed: nil,
+                       reason: nil, wire: [])
+        }
+        func code(_ verdicts: [Verdict], strict: Bool = false) -> Int32 {
+            RunReport(target: "t", profiles: [], strict: strict, startedAt: Date(), durationMs: 0, runError: nil,
+                      cases: verdicts.map(result)).exitCode
+        }
+        #expect(code([.pass, .info, .skip, .flaky]) == 0)
+        #expect(code([.pass, .fail]) == 1)
+        #expect(code([.fail, .broken]) == 2)
+        #expect(code([.nonStrict]) == 0)
+        #expect(code([.nonStrict], strict: true) == 1)
+    }
+}

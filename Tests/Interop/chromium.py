@@ -1,0 +1,98 @@
+"""Headless Chromium driven over the DevTools protocol (python `websockets`), for page checks without network.
+
+Non-loopback host names resolve to nothing (`--host-resolver-rules`), so a page that needs a CDN fails visibly.
+"""
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+from conftest import free_port
+
+
+def chromium_binary():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise RuntimeError("chromium is not installed (scripts/install-deps.sh --test installs it)")
+
+
+class Chromium:
+    def __init__(self):
+        self.port = free_port()
+        self.profile = tempfile.mkdtemp(prefix="parley-chromium-")
+        self.proc = subprocess.Popen([
+            chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+            f"--remote-debugging-port={self.port}", f"--user-data-dir={self.profile}", "about:blank",
+        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/version", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.close()
+        raise RuntimeError("chromium did not start")
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def page_ws(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=5) as r:
+            pages = [t for t in json.load(r) if t["type"] == "page"]
+        return pages[0]["webSocketDebuggerUrl"]
+
+    def run(self, url, expression, settle=0.5, timeout=30):
+        """Opens `url`, waits for load, evaluates `expression` (awaiting promises) and returns its JSON value."""
+        return asyncio.run(self._run(url, expression, settle, timeout))
+
+    def screenshot(self, url, path, settle=0.5):
+        return asyncio.run(self._run(url, None, settle, 30, screenshot=path))
+
+    async def _run(self, url, expression, settle, timeout, screenshot=None):
+        import websockets
+        async with websockets.connect(self.page_ws(), max_size=50_000_000) as ws:
+            ids = iter(range(1, 10_000))
+
+            async def call(method, **params):
+                i = next(ids)
+                await ws.send(json.dumps({"id": i, "method": method, "params": params}))
+                while True:
+                    msg = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+                    if msg.get("id") == i:
+                        if "error" in msg:
+                            raise RuntimeError(msg["error"])
+                        return msg["result"]
+
+            await call("Page.enable")
+            await call("Page.navigate", url=url)
+            deadline = time.time() + timeout
+            while time.time() < deadline:
+                state = await call("Runtime.evaluate", expression="document.readyState", returnByValue=True)
+                if state["result"].get("value") == "complete":
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(settle)
+            if screenshot:
+                import base64
+                shot = await call("Page.captureScreenshot", format="png")
+                with open(screenshot, "wb") as f:
+                    f.write(base64.b64decode(shot["data"]))
+                return screenshot
+            result = await call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+            if "exceptionDetails" in result:
+                raise RuntimeError(result["exceptionDetails"])
+            return result["result"].get("value")

@@ -1,0 +1,32 @@
+/// Deterministic pseudo-random bytes (SplitMix64) so fuzz-style tests are repeatable.
+struct SeededBytes {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
+    }
+
+    mutating func int(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
+
+func hexBytes(_ text: String) -> [UInt8] {
+    let digits = text.filter(\.isHexDigit)
+    var out = [UInt8]()
+    var index = digits.startIndex
+    while index < digits.endIndex {
+        let next = digits.index(index, offsetBy: 2)
+        out.append(UInt8(digits[index..<next], radix: 16)!)
+        index = next
+    }
+    return out
+}
