@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "CLibraryTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"],
                     path: "Tests/CLibraryTests"),
         .testTarget(name: "WireTests", dependencies: ["ParleyWire", "Fixtures"], path: "Tests/WireTests"),
-        .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "Fixtures"], path: "Tests/MediaTests"),
+        .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"], path: "Tests/MediaTests"),
         .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "Fixtures"],
                     path: "Tests/SFUTests"),
         .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms"], path: "Tests/RoomsTests"),

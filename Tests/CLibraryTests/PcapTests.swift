@@ -149,4 +149,33 @@ struct CapturedUDPDatagramTests {
         badUDPLength[25] = 200
         #expect(CapturedUDPDatagram(frame: badUDPLength, linkType: .raw) == nil)
     }
+
+    @Test("a datagram encoded as a RAW IP packet parses back, with valid IPv4 header and UDP checksums")
+    func encodeThenParse() throws {
+        for (source, destination) in [("127.0.0.1", "127.0.0.2"), ("::1", "fe80::1")] {
+            let datagram = CapturedUDPDatagram(
+                sourceAddress: try #require(IPAddress(source)), sourcePort: 50_000,
+                destinationAddress: try #require(IPAddress(destination)), destinationPort: 3478, payload: payload)
+            let packet = try #require(datagram.rawIPPacket())
+            #expect(CapturedUDPDatagram(frame: packet, linkType: .raw) == datagram)
+            let ipHeaderLength = source.contains(":") ? 40 : 20
+            if ipHeaderLength == 20 {
+                #expect(CapturedUDPDatagram.internetChecksum(Array(packet.prefix(20))) == 0, "IPv4 header checksum")
+            }
+            // Verifying: the sum over pseudo-header + UDP including its checksum is all ones (RFC 768, RFC 8200 §8.1).
+            let udp = Array(packet[ipHeaderLength...])
+            let length: [UInt8] = [UInt8(udp.count >> 8), UInt8(udp.count & 0xff)]
+            let pseudo = datagram.sourceAddress.bytes + datagram.destinationAddress.bytes
+                + (ipHeaderLength == 20 ? [0, 17] + length : [0, 0] + length + [0, 0, 0, 17])
+            #expect(CapturedUDPDatagram.internetChecksum(pseudo + udp) == 0)
+        }
+        // The worked IPv4 example from Wikipedia's "Internet checksum" article: 0xB861.
+        let example: [UInt8] = [0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00,
+                                0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7]
+        #expect(CapturedUDPDatagram.internetChecksum(example) == 0xb861)
+        let mixed = CapturedUDPDatagram(sourceAddress: try #require(IPAddress("127.0.0.1")), sourcePort: 1,
+                                        destinationAddress: try #require(IPAddress("::1")), destinationPort: 2,
+                                        payload: [])
+        #expect(mixed.rawIPPacket() == nil)
+    }
 }

@@ -52,7 +52,7 @@ enum MonibucaFixture {
     static func jwt() -> MonibucaJWT { MonibucaJWT(secret: authSecret, lifetime: 86_400) }
 
     static func token(issuedAt: Date = now) async throws -> String {
-        try await jwt().issue(username: username, now: issuedAt).token
+        try jwt().issue(username: username, now: issuedAt).token
     }
 
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }

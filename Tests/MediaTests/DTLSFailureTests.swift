@@ -2,7 +2,7 @@ import ParleyCrypto
 import ParleyMedia
 import Testing
 
-@Suite("DTLS fingerprints and retransmission")
+@Suite("DTLS fingerprints, retransmission, MTU and junk input")
 struct DTLSFailureTests {
     @Test("a server certificate that does not match the expected fingerprint leaves the client failed")
     func clientRejectsWrongServerFingerprint() throws {
@@ -60,24 +60,26 @@ struct DTLSFailureTests {
     @Test("the handshake survives a lost ClientHello: handleTimeout at the virtual deadline resends it")
     func lostClientHelloIsRetransmitted() async throws {
         let peers = try DTLSTestPeers()
-        let schedule = DTLSRetransmission(initial: .milliseconds(30), maximum: .seconds(1))
+        let schedule = DTLSRetransmission(initial: .milliseconds(100), maximum: .seconds(2))
         let start = MediaTime(nanoseconds: 5_000_000_000)
         let (client, server) = try peers.endpoints(retransmission: schedule, now: start)
 
         let lost = drain(client)
         #expect(!lost.isEmpty, "the ClientHello was queued at init")
         let deadline = try #require(client.pollTimeout())
-        #expect(deadline == start + .milliseconds(30))
+        // Exactly start + 100 ms unless a stalled machine let OpenSSL's wall-clock timer fire inside init.
+        #expect(deadline == start + .milliseconds(100) || deadline == start + .milliseconds(200))
+        let interval = start.duration(to: deadline)
 
-        client.handleTimeout(now: start + .milliseconds(10))
+        client.handleTimeout(now: deadline + .milliseconds(-1))
         #expect(drain(client).isEmpty, "nothing is resent before the deadline")
 
-        // OpenSSL also checks its own wall-clock timer of the same length.
-        try await Task.sleep(for: .milliseconds(40))
+        // OpenSSL also checks its own wall-clock timer of the same length, started during init.
+        try await Task.sleep(for: interval + .milliseconds(20))
         client.handleTimeout(now: deadline)
         let resent = drain(client)
         #expect(!resent.isEmpty, "the ClientHello is resent at the deadline")
-        #expect(try #require(client.pollTimeout()) == deadline + .milliseconds(60), "the interval doubles")
+        #expect(try #require(client.pollTimeout()) == deadline + interval * 2, "the interval doubles")
 
         for datagram in resent { server.handle(datagram: datagram, now: deadline) }
         pump(client, server, now: deadline)
@@ -89,7 +91,7 @@ struct DTLSFailureTests {
     @Test("the handshake survives a lost final server flight: the client's resend makes the server resend")
     func lostFinalFlightIsRecovered() async throws {
         let peers = try DTLSTestPeers()
-        let schedule = DTLSRetransmission(initial: .milliseconds(30), maximum: .seconds(1))
+        let schedule = DTLSRetransmission(initial: .milliseconds(100), maximum: .seconds(2))
         let (client, server) = try peers.endpoints(retransmission: schedule)
         let now = MediaTime.zero
 
@@ -102,7 +104,7 @@ struct DTLSFailureTests {
         #expect(client.state == .handshaking)
 
         let deadline = try #require(client.pollTimeout())
-        try await Task.sleep(for: .milliseconds(40))
+        try await Task.sleep(for: now.duration(to: deadline) + .milliseconds(20))  // OpenSSL's wall clock too
         client.handleTimeout(now: deadline)
         let resent = drain(client)
         #expect(!resent.isEmpty, "the client resends its last flight")
@@ -142,6 +144,30 @@ struct DTLSFailureTests {
         try client.send(applicationData: [1, 2, 3])
         let events = drain(client).flatMap { server.handle(datagram: $0, now: .zero) }
         #expect(events == [.applicationData([1, 2, 3])])
+    }
+
+    @Test("a certificate larger than the MTU is fragmented so that no datagram exceeds it")
+    func largeCertificateIsFragmented() throws {
+        let names = (0..<80).map { "DNS:host-\($0).fragmentation-check.parley.test" }
+        let big = try SelfSignedCertificate.generate(commonName: "big", subjectAlternativeNames: names)
+        #expect(big.certificateDER.count > 2400)
+        let small = try SelfSignedCertificate.generate(commonName: "small")
+        for mtu in [1200, 600] {
+            let client = try DTLSEndpoint(context: DTLSContext(certificate: big), role: .client,
+                                          remoteFingerprints: [small.fingerprint], now: .zero, mtu: mtu)
+            let server = try DTLSEndpoint(context: DTLSContext(certificate: small), role: .server,
+                                          remoteFingerprints: [big.fingerprint], now: .zero, mtu: mtu)
+            var largest = 0
+            for _ in 0..<20 {
+                let toServer = drain(client), toClient = drain(server)
+                if toServer.isEmpty && toClient.isEmpty { break }
+                largest = max(largest, (toServer + toClient).map(\.count).max() ?? 0)
+                for datagram in toServer { server.handle(datagram: datagram, now: .zero) }
+                for datagram in toClient { client.handle(datagram: datagram, now: .zero) }
+            }
+            #expect(client.state == .connected && server.state == .connected, "mtu \(mtu)")
+            #expect(largest <= mtu && largest > mtu / 2, "largest datagram \(largest) for mtu \(mtu)")
+        }
     }
 
     @Test("endpoints refuse to start without a remote fingerprint, and contexts without SRTP profiles")

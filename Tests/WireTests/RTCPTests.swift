@@ -120,6 +120,19 @@ struct RTCPTests {
         #expect(try RTCPCompound.parse(RTCPCompound.serialize(packets)) == packets)
     }
 
+    @Test("transport-cc as libwebrtc pads it: one run-length chunk, 37 ms delta, RTCP padding of 1; exact re-encode")
+    func transportCCSinglePacket() throws {
+        let bytes = hexBytes("AF CD 00 05 FA 17 FA 17 43 03 2F A0 00 99 00 01 3D E8 02 17 20 01 94 01")
+        let packets = try RTCPCompound.parse(bytes)
+        #expect(packets == [.transportWideFeedback(.init(senderSSRC: 4_195_875_351, mediaSSRC: 0x4303_2FA0, baseSequenceNumber: 153,
+                                                         referenceTime: 4_057_090, feedbackPacketCount: 23,
+                                                         packets: [.receivedSmallDelta(148)]))])
+        if case .transportWideFeedback(let feedback) = packets.first {
+            #expect(feedback.packets.first?.deltaMicroseconds == 37000)
+        }
+        #expect(RTCPCompound.serialize(packets) == bytes)
+    }
+
     @Test("transport-cc: one-bit status vectors and long runs decode and the encoder's chunks round-trip")
     func transportCCChunks() throws {
         // One-bit vector 1 0 1 1 0 0 0 0 0 0 0 0 0 1 (T=1, S=0).

@@ -101,7 +101,9 @@ public final class DTLSEndpoint {
         _ = parley_ssl_set_app_data(ssl, me)
         parley_bio_capture_writes(writeBIO, dtlsDatagramSink, me)
         _ = parley_ssl_set_options_no_query_mtu(ssl)
-        _ = parley_dtls_set_link_mtu(ssl, mtu + 28)  // link MTU counts the IPv4 + UDP headers
+        // OpenSSL re-derives the datagram MTU from the link MTU minus the BIO's UDP/IP overhead at each
+        // handshake; a memory BIO reports no overhead, so both are the datagram size.
+        _ = parley_dtls_set_link_mtu(ssl, mtu)
         _ = parley_ssl_set_mtu(ssl, mtu)
         DTLS_set_timer_cb(ssl, dtlsTimerCallback)
 

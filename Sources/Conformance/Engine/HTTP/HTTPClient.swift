@@ -69,6 +69,7 @@ public struct HTTPClient: Sendable {
             var configuration = TLSConfiguration.makeClientConfiguration()
             if insecure { configuration.certificateVerification = .none }
             do { tlsContext = try NIOSSLContext(configuration: configuration) } catch {
+                promise.fail(TransportError.connect("TLS setup: \(error)"))
                 return .failure(.connect("TLS setup: \(error)"))
             }
         } else {
@@ -90,11 +91,16 @@ public struct HTTPClient: Sendable {
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: target.host, port: target.port).get()
-        } catch let error as ChannelError {
-            if case .connectTimeout = error { return .failure(.connectTimeout(seconds: connectTimeout)) }
-            return .failure(.connect(String(describing: error)))
         } catch {
-            return .failure(.connect(String(describing: error)))
+            // The collector's promise must be completed even though no channel ever used it.
+            let failure: TransportError
+            if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+                failure = .connectTimeout(seconds: connectTimeout)
+            } else {
+                failure = .connect(String(describing: error))
+            }
+            promise.fail(failure)
+            return .failure(failure)
         }
         let timeout = responseTimeout
         let deadline = eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {

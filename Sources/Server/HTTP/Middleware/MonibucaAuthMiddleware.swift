@@ -25,14 +25,14 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
         }
         let now = clock()
         let claims: MonibucaClaims
-        switch await jwt.verify(try Self.presentedToken(request.headers[.authorization]), now: now) {
+        switch jwt.verify(try Self.presentedToken(request.headers[.authorization]), now: now) {
         case .success(let verified): claims = verified
         case .failure(let refusal): throw Self.unauthorized(refusal)
         }
         var context = context
-        context.authenticatedUser = claims.sub.value
+        context.authenticatedUser = claims.sub
         var response = try await next(request, context)
-        if let fresh = await jwt.refreshed(claims, now: now) {
+        if let fresh = jwt.refreshed(claims, now: now) {
             response.headers[.newToken] = fresh
         }
         return response

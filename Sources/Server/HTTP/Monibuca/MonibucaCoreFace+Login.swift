@@ -54,7 +54,7 @@ struct MonibucaLogin: Sendable {
             throw MonibucaError.unauthorized("invalid username or password")
         }
         await throttle.recordSuccess(address)
-        let (token, expiresAt) = try await jwt.issue(username: credentials.username, now: clock())
+        let (token, expiresAt) = try jwt.issue(username: credentials.username, now: clock())
         let body = LoginResponse(token: token, data: LoginData(
             token: token,
             userInfo: UserInfo(username: credentials.username,

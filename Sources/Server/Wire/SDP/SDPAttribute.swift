@@ -139,7 +139,7 @@ public enum SDPAttribute: Hashable, Sendable {
         case .candidate(let candidate): "candidate:" + candidate.sdpValue
         case .endOfCandidates: "end-of-candidates"
         case .rtpmap(let map): "rtpmap:" + map.sdpValue
-        case .fmtp(let payloadType, let parameters): "fmtp:\(payloadType) " + parameters
+        case .fmtp(let payloadType, let parameters): "fmtp:\(payloadType)" + (parameters.isEmpty ? "" : " " + parameters)
         case .rtcpFeedback(let feedback): "rtcp-fb:" + feedback.sdpValue
         case .extmap(let extmap): "extmap:" + extmap.sdpValue
         case .extmapAllowMixed: "extmap-allow-mixed"

@@ -26,8 +26,9 @@ struct SDPLine {
     /// Splits on LF, dropping a CR before it (RFC 8866 §5 wants CRLF; bare LF is accepted, as every parser does).
     /// Empty lines at the very end are ignored; elsewhere they are an error.
     static func split(_ text: String) throws(SDPError) -> [SDPLine] {
-        var raw = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.last == "\r" ? line.dropLast() : line
+        // Split on UTF-8 bytes: as Characters, "\r\n" is one grapheme and would never equal "\n".
+        var raw = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            Substring(line.last == UInt8(ascii: "\r") ? line.dropLast() : line)
         }
         while raw.last?.isEmpty == true { raw.removeLast() }
         var lines = [SDPLine]()

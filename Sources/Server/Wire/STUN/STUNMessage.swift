@@ -89,18 +89,18 @@ public struct STUNMessage: Sendable {
             }
         }
         if let key = integrityKey {
-            writer.set(UInt16(writer.count - STUN.headerLength + 24), at: 2)
+            writer.set(UInt16(clamping: writer.count - STUN.headerLength + 24), at: 2)
             append(.messageIntegrity(STUNIntegrity.hmacSHA1(key: key, message: writer.bytes)), to: &writer)
         }
         if let key = integritySHA256Key {
-            writer.set(UInt16(writer.count - STUN.headerLength + 36), at: 2)
+            writer.set(UInt16(clamping: writer.count - STUN.headerLength + 36), at: 2)
             append(.messageIntegritySHA256(STUNIntegrity.hmacSHA256(key: key, message: writer.bytes)), to: &writer)
         }
         if fingerprint {
-            writer.set(UInt16(writer.count - STUN.headerLength + 8), at: 2)
+            writer.set(UInt16(clamping: writer.count - STUN.headerLength + 8), at: 2)
             append(.fingerprint(CRC32.checksum(writer.bytes) ^ STUN.fingerprintXOR), to: &writer)
         }
-        writer.set(UInt16(writer.count - STUN.headerLength), at: 2)
+        writer.set(UInt16(clamping: writer.count - STUN.headerLength), at: 2)
         return writer.bytes
     }
 

@@ -1,0 +1,72 @@
+import Foundation
+
+/// One connection's outbound frames, drained by its writer task in order.
+///
+/// Bounded by bytes, not by waiting: producers (the room's fan-out, the registry event pump) never block on a slow
+/// reader. When the pending bytes pass ``limitBytes`` the queue overflows: it stops accepting frames, finishes, and
+/// the connection is dropped as a slow consumer — memory per connection stays bounded.
+final class OutboundQueue: @unchecked Sendable {
+    enum Item: Sendable, Equatable {
+        case text(String)
+        /// Write a close frame (RFC 6455 §5.5.1) and stop.
+        case close(RoomSocketCloseCode, reason: String)
+    }
+
+    let limitBytes: Int
+    let stream: AsyncStream<Item>
+    private let continuation: AsyncStream<Item>.Continuation
+    private let lock = NSLock()
+    private var pendingBytes = 0
+    private var finished = false
+    private var overflowedFlag = false
+
+    init(limitBytes: Int) {
+        self.limitBytes = max(1, limitBytes)
+        (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Queues a text frame. False when the queue is closed or just overflowed.
+    @discardableResult
+    func send(_ text: String) -> Bool {
+        let size = text.utf8.count
+        let accepted: Bool = lock.withLock {
+            guard !finished else { return false }
+            guard pendingBytes + size <= limitBytes else {
+                finished = true
+                overflowedFlag = true
+                return false
+            }
+            pendingBytes += size
+            return true
+        }
+        if accepted {
+            continuation.yield(.text(text))
+        } else if overflowed {
+            continuation.finish()
+        }
+        return accepted
+    }
+
+    /// Queues the close frame; nothing is accepted after it.
+    func close(_ code: RoomSocketCloseCode, reason: String) {
+        let first: Bool = lock.withLock {
+            guard !finished else { return false }
+            finished = true
+            return true
+        }
+        guard first else { return }
+        continuation.yield(.close(code, reason: reason))
+        continuation.finish()
+    }
+
+    /// The writer reports a frame as written.
+    func written(_ item: Item) {
+        guard case .text(let text) = item else { return }
+        let size = text.utf8.count
+        lock.withLock { pendingBytes -= size }
+    }
+
+    var overflowed: Bool { lock.withLock { overflowedFlag } }
+    var isClosed: Bool { lock.withLock { finished } }
+    var pending: Int { lock.withLock { pendingBytes } }
+}

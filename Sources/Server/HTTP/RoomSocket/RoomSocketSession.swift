@@ -1,0 +1,188 @@
+import Foundation
+import ParleyRooms
+
+/// One joined participant's socket session, independent of the transport: frames come in through
+/// ``receive(_:)``, registry events through ``apply(_:)``, and everything to send goes into ``queue``.
+actor RoomSocketSession {
+    let room: RoomID
+    let me: UserID
+    let rooms: any RoomDirectory
+    let channel: RoomChannel
+    let queue: OutboundQueue
+    let options: RoomSocketOptions
+    /// Everyone in the room as last announced to this client (for `hand`/`participant` diffs).
+    private(set) var participants: [UserID: Participant] = [:]
+    /// My participation as the registry admitted it; events before its `participantJoined` are already in the
+    /// `joined` snapshot and are skipped.
+    private let admitted: Participant
+    private var synced = false
+    /// True once this participant is out of the registry (or on its way out): nothing more is sent or done.
+    private(set) var membershipOver = false
+    private var limiter: ChatRateLimiter
+    private var lastActivity = ContinuousClock.now
+
+    init(join: JoinResult, rooms: any RoomDirectory, channel: RoomChannel, queue: OutboundQueue,
+         options: RoomSocketOptions) {
+        self.room = join.room.id
+        self.me = join.participant.userID
+        self.admitted = join.participant
+        self.rooms = rooms
+        self.channel = channel
+        self.queue = queue
+        self.options = options
+        self.limiter = ChatRateLimiter(burst: options.chatBurst, perSecond: options.chatPerSecond)
+        for participant in join.room.participants { participants[participant.userID] = participant }
+    }
+
+    /// Sends `joined` and starts receiving the room's chat, transcript and agenda.
+    func start(join: JoinResult, sessionToken: String) async {
+        let snapshot = join.room
+        queue.send(RoomSocketEnvelope.encode("joined", RoomSocketWire.Joined(
+            session_token: sessionToken, user_id: me.rawValue, role: join.participant.role.rawValue,
+            room: .init(room_id: room.rawValue, name: snapshot.displayName, locked: snapshot.locked,
+                        capacity: snapshot.capacity),
+            participants: snapshot.participants.map(RoomSocketWire.Participant.init),
+            streams: snapshot.streams.map(RoomSocketWire.Stream.init),
+            agenda: await channel.agendaState)))
+        await channel.add(me, queue: queue)
+    }
+
+    // MARK: liveness
+
+    func touch() { lastActivity = .now }
+
+    var idleFor: Duration { .now - lastActivity }
+
+    /// Ends the session from this side: `error` (when given), the registry leave, then the close frame.
+    func terminate(_ code: RoomSocketCloseCode, error: (code: String, reason: String)?, leave: LeaveReason?) async {
+        if let error, !membershipOver { queue.send(RoomSocketEnvelope.error(error.code, error.reason)) }
+        await endMembership(leave: leave)
+        queue.close(code, reason: error?.code ?? "")
+    }
+
+    /// Leaves the channel and, when `leave` is given and the registry still holds us, the registry.
+    func endMembership(leave: LeaveReason?) async {
+        guard !membershipOver else { return }
+        membershipOver = true
+        await channel.remove(me)
+        if let leave { _ = try? await rooms.leave(room, me, reason: leave) }
+    }
+
+    // MARK: inbound frames
+
+    func receive(_ text: String) async {
+        lastActivity = .now
+        guard !membershipOver else { return }
+        if text == "ping" {
+            queue.send("pong")
+            return
+        }
+        if text.utf8.count > options.maxMessageBytes {
+            await terminate(.messageTooLarge, error: (RoomSocketErrorCode.messageTooLarge,
+                                                      "Messages are limited to \(options.maxMessageBytes) bytes."),
+                            leave: .dropped)
+            return
+        }
+        switch RoomSocketActionParser.parse(text) {
+        case .failure(let refusal):
+            queue.send(RoomSocketEnvelope.error(refusal.code, refusal.reason, replyTo: refusal.replyTo))
+        case .success(let parsed):
+            await perform(parsed)
+        }
+    }
+
+    func receiveBinary() {
+        lastActivity = .now
+        guard !membershipOver else { return }
+        queue.send(RoomSocketEnvelope.error(RoomSocketErrorCode.malformedMessage,
+                                            "Binary frames are not part of this protocol; send JSON text."))
+    }
+
+    private func reply(_ parsed: ParsedAction, error: RoomError?) {
+        if let error {
+            queue.send(RoomSocketEnvelope.error(error.code, error.reason, replyTo: parsed.id))
+        } else if let id = parsed.id {
+            queue.send(RoomSocketEnvelope.encode("ack", RoomSocketWire.Ack(action: parsed.name), replyTo: id))
+        }
+    }
+
+    private func refuse(_ parsed: ParsedAction, _ code: String, _ reason: String) {
+        queue.send(RoomSocketEnvelope.error(code, reason, replyTo: parsed.id))
+    }
+
+    /// Runs a registry operation; a refusal becomes the `error` reply.
+    private func registry(_ parsed: ParsedAction, _ operation: () async throws -> Void) async {
+        do {
+            try await operation()
+            reply(parsed, error: nil)
+        } catch let error as RoomError {
+            reply(parsed, error: error)
+        } catch {
+            reply(parsed, error: .notPermitted)
+        }
+    }
+
+    /// My participant as the registry holds it now (nil when I am no longer in the room).
+    private func current() async -> Participant? {
+        await rooms.room(room)?.participant(me)
+    }
+
+    private func perform(_ parsed: ParsedAction) async {
+        let by = Moderator.user(me)
+        switch parsed.action {
+        case .chat(let text, let to):
+            guard limiter.allow() else {
+                return refuse(parsed, RoomSocketErrorCode.rateLimited,
+                              "At most \(options.chatBurst) chat messages at once, \(options.chatPerSecond) per second.")
+            }
+            guard let sender = await current() else { return }
+            guard !sender.chatMuted else {
+                return refuse(parsed, RoomSocketErrorCode.chatMuted, "A moderator muted your chat.")
+            }
+            reply(parsed, error: await channel.chat(from: sender, text: text, to: to))
+        case .hand(let raised):
+            await registry(parsed) { _ = try await rooms.updateMedia(room, me) { $0.hand = raised } }
+        case .media(let audio, let video, let screen):
+            await registry(parsed) {
+                _ = try await rooms.updateMedia(room, me) { flags in
+                    if let audio { flags.audio = audio }
+                    if let video { flags.video = video }
+                    if let screen { flags.screen = screen }
+                }
+            }
+        case .agendaSet, .agendaNext, .agendaStart, .agendaPause:
+            guard await current()?.isPresenter == true else { return reply(parsed, error: .notPermitted) }
+            guard await channel.changeAgenda(parsed.action) else {
+                return refuse(parsed, "agenda_unavailable", "No agenda item to move to or start.")
+            }
+            reply(parsed, error: nil)
+        case .transcript(let text, let speaker, let startMs, let endMs, let final):
+            guard let sender = await current() else { return }
+            await channel.transcript(from: sender, text: text, speaker: speaker, startMs: startMs, endMs: endMs,
+                                     final: final)
+            reply(parsed, error: nil)
+        case .muteChat(let user, let muted):
+            await registry(parsed) { _ = try await rooms.setChatMuted(room, user, muted: muted, by: by) }
+        case .muteMedia(let user, let kind):
+            // Not registry state: a request that the target's page honours (it then reports `media`).
+            guard let snapshot = await rooms.room(room), snapshot.participant(me)?.isPresenter == true else {
+                return reply(parsed, error: .notPermitted)
+            }
+            guard snapshot.participant(user) != nil else { return reply(parsed, error: .participantNotFound) }
+            await channel.broadcast(RoomSocketEnvelope.encode("control", RoomSocketWire.MediaMuteControl(
+                user_id: user.rawValue, kind: kind, by: RoomSocketWire.describe(by))))
+            reply(parsed, error: nil)
+        case .kick(let user):
+            await registry(parsed) { _ = try await rooms.kick(room, user, by: by) }
+        case .lock:
+            await registry(parsed) { _ = try await rooms.lock(room, by: by) }
+        case .unlock:
+            await registry(parsed) { _ = try await rooms.unlock(room, by: by) }
+        case .end:
+            await registry(parsed) { _ = try await rooms.end(room, by: by) }
+        case .leave:
+            reply(parsed, error: nil)
+            await terminate(.normal, error: nil, leave: .left)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ParleyMedia
+import ParleyRooms
+import ParleySFU
+import ParleyWire
+
+/// WHIP (RFC 9725) and WHEP (draft-ietf-wish-whep-02) under `/webrtc` (contracts.md "Media and rooms"):
+/// `POST /webrtc/whip/{path...}` publishes, `POST /webrtc/whep/{path...}` plays (aliases `/webrtc/push/…` and
+/// `/webrtc/play/…`, Monibuca v5), and `/webrtc/session/{id}` is the session resource (DELETE, PATCH, GET).
+public struct WebRTCFace: APIFace {
+    let explicitPlane: MediaPlane?
+    let clock: @Sendable () -> Date
+
+    /// Uses the process's media plane (``MediaPlaneSlot``), starting it on first use if nobody did.
+    public init() {
+        explicitPlane = nil
+        clock = { Date() }
+    }
+
+    /// Uses `plane` (tests, or a server that starts the plane itself).
+    public init(plane: MediaPlane, clock: @escaping @Sendable () -> Date = { Date() }) {
+        explicitPlane = plane
+        self.clock = clock
+    }
+
+    static let publishPrefixes = ["whip", "push"]
+    static let playPrefixes = ["whep", "play"]
+    static let sessionPrefix = "/webrtc/session/"
+
+    public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
+        for prefix in Self.publishPrefixes + Self.playPrefixes {
+            let intent: MediaIntent = Self.publishPrefixes.contains(prefix) ? .publish : .play
+            let route = RouterPath("/webrtc/\(prefix)/**")
+            router.post(route) { request, context in
+                try await offer(request, context: context, intent: intent, prefix: prefix, services: services)
+            }
+            router.on(route, method: .options) { _, _ in Self.optionsResponse() }
+            // RFC 9725 §4.2 leaves GET to the endpoint open; answer "exists, nothing to show".
+            router.get(route) { _, _ in Response(status: .noContent) }
+        }
+        let session = RouterPath("/webrtc/session/{id}")
+        router.delete(session) { request, context in
+            try await deleteSession(request, context: context, services: services)
+        }
+        router.patch(session) { request, context in
+            try await patchSession(request, context: context, services: services)
+        }
+        router.get(session) { request, context in
+            try await getSession(request, context: context, services: services)
+        }
+        router.on(session, method: .options) { _, _ in
+            var headers = HTTPFields()
+            headers[.allow] = "OPTIONS, GET, PATCH, DELETE"
+            headers[.acceptPatch] = "application/trickle-ice-sdpfrag"
+            return Response(status: .noContent, headers: headers)
+        }
+    }
+
+    func plane(_ services: ParleyServices) async throws -> MediaPlane {
+        if let explicitPlane { return explicitPlane }
+        do {
+            return try await MediaPlaneSlot.shared.plane(services: services)
+        } catch {
+            throw WebRTCHTTPError(.serviceUnavailable, "media plane unavailable: \(error)")
+        }
+    }
+
+    static func optionsResponse() -> Response {
+        var headers = HTTPFields()
+        headers[.acceptPost] = "application/sdp"
+        headers[.allow] = "OPTIONS, POST, GET"
+        return Response(status: .noContent, headers: headers)
+    }
+}
+
+/// A refusal with its status and a plain-text reason.
+struct WebRTCHTTPError: Error, HTTPResponseError {
+    let status: HTTPResponse.Status
+    let reason: String
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ reason: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: reason + "\n")))
+    }
+}
+
+extension HTTPField.Name {
+    static let acceptPost = HTTPField.Name("Accept-Post")!
+    static let acceptPatch = HTTPField.Name("Accept-Patch")!
+    static let link = HTTPField.Name("Link")!
+}
