@@ -126,6 +126,7 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "CLibraryTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"],
                     path: "Tests/CLibraryTests"),
+        .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto"], path: "Tests/CryptoTests"),
         .testTarget(name: "WireTests", dependencies: ["ParleyWire", "Fixtures"], path: "Tests/WireTests"),
         .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"], path: "Tests/MediaTests"),
         .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "Fixtures"],

@@ -44,6 +44,25 @@ struct RTPTests {
         #expect(Array(bytes[view.payloadRange]) == [0xFF])
     }
 
+    @Test("an extension element's value is located and overwritten in place in both header forms")
+    func extensionElementInPlace() throws {
+        var bytes = Self.withExtension
+        let view = try RTPHeaderView(parsing: bytes)
+        let range = try #require(view.extensionElementRange(id: 3, in: bytes))
+        #expect(range == 28..<30)
+        bytes.replaceSubrange(range, with: [0x12, 0x34])
+        #expect(view.extensionElements(in: bytes)?.last == RTPExtensionElement(id: 3, data: [0x12, 0x34]))
+        #expect(view.extensionElementRange(id: 2, in: bytes) == nil)
+
+        let ext = try #require(RTPHeaderExtension(elements: [.init(id: 1, data: []), .init(id: 20, data: [7, 8, 9])]))
+        let packet = RTPPacket(payloadType: 96, sequenceNumber: 1, timestamp: 2, ssrc: 3, headerExtension: ext, payload: [1])
+        let encoded = packet.encode()
+        let twoByteView = try RTPHeaderView(parsing: encoded)
+        let twoByteRange = try #require(twoByteView.extensionElementRange(id: 20, in: encoded))
+        #expect(Array(encoded[twoByteRange]) == [7, 8, 9])
+        #expect(twoByteView.extensionElementRange(id: 1, in: encoded)?.isEmpty == true)
+    }
+
     @Test("one-byte id 15 stops extension parsing (RFC 8285 §4.2)")
     func reservedIDStops() {
         let ext = RTPHeaderExtension(profile: 0xBEDE, data: [0x10, 0xAA, 0xF0, 0x20, 0xBB, 0x00, 0x00, 0x00])
@@ -121,6 +140,7 @@ struct RTPTests {
             var bytes = random.bytes(random.int(below: 64))
             if !bytes.isEmpty { bytes[0] = 0x80 | (bytes[0] & 0x3F) }
             if let view = try? RTPHeaderView(parsing: bytes) {
+                for id in UInt8(1)...15 { _ = view.extensionElementRange(id: id, in: bytes) }
                 _ = view.csrcs(in: bytes)
                 _ = view.extensionElements(in: bytes)
                 #expect(view.payloadRange.upperBound <= bytes.count)

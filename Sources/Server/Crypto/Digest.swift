@@ -98,12 +98,28 @@ public enum SecureRandom {
     }
 }
 
+/// base64url without padding (RFC 4648 §5), as JWS uses it (RFC 7515 §2).
 public enum Base64URL {
     public static func encode<B: Collection<UInt8>>(_ bytes: B) -> String {
         var s = [UInt8](bytes).base64EncodedString()
         s = s.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         while s.hasSuffix("=") { s.removeLast() }
         return s
+    }
+
+    /// Decodes unpadded base64url; nil on any character outside the alphabet or an impossible length.
+    public static func decode<S: StringProtocol>(_ text: S) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ isAlphabet($0) }), text.utf8.count % 4 != 1 else { return nil }
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.utf8.count % 4 != 0 { s += "=" }
+        return [UInt8](base64Encoded: s)
+    }
+
+    static func isAlphabet(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x41...0x5a, 0x61...0x7a, 0x30...0x39, 0x2d, 0x5f: true
+        default: false
+        }
     }
 }
 

@@ -30,6 +30,7 @@ public final class MediaPlane: Sendable {
     public static func start(configuration: MediaPlaneConfiguration, rooms: (any RoomDirectory)?,
                              logger: Logger) async throws -> MediaPlane {
         let dtlsContext = try DTLSContext.ephemeral()
+        MediaPlaneMetrics.register()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let origin = ContinuousClock.now
@@ -116,7 +117,7 @@ public final class MediaPlane: Sendable {
     @discardableResult
     public func close(session id: String) async -> SessionDescriptor? {
         try? await eventLoop.submit { [self] in
-            let ended = core.value.close(id, now: now(), reason: "ended by DELETE")
+            let ended = core.value.close(id, now: now(), reason: "ended by DELETE", notify: false)
             flush()
             return ended
         }.get()

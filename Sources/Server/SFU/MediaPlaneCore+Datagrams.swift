@@ -43,6 +43,7 @@ extension MediaPlaneCore {
             case .rtcp:
                 break  // RTCP is terminated per leg; feedback mapping comes with video (SFU issue).
             case .srtpRejected(let error):
+                droppedSRTPPackets += 1
                 MediaPlaneMetrics.srtpDropped.increment()
                 logger.debug("SRTP packet dropped", metadata: ["session": "\(session.id)", "error": "\(error)"])
             case .connected(let profile):

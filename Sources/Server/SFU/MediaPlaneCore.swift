@@ -19,6 +19,8 @@ final class MediaPlaneCore {
     var publisherByPath: [String: String] = [:]
     var subscribersByPath: [String: Set<String>] = [:]
     var outbox: [ICETransmit] = []
+    /// SRTP/SRTCP packets refused by libsrtp since start (also exported as a metric).
+    var droppedSRTPPackets = 0
     var random = SystemRandomNumberGenerator()
 
     init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration, logger: Logger) {
@@ -74,6 +76,7 @@ final class MediaPlaneCore {
         case .publisher: publisherByPath[path] = id
         case .subscriber: subscribersByPath[path, default: []].insert(id)
         }
+        MediaPlaneMetrics.sessionsStarted.increment()
         logger.info("webrtc session opened", metadata: ["session": "\(id)", "kind": "\(kind.rawValue)",
                                                         "path": "\(path)"])
         return descriptor(session, answer: answer.serialize())
@@ -100,9 +103,10 @@ final class MediaPlaneCore {
         return descriptor(session, answer: "")
     }
 
-    /// Ends a session: close_notify to the peer, routes removed, forwarding stops at once.
+    /// Ends a session: close_notify to the peer, routes removed, forwarding stops at once. `notify` tells
+    /// `onSessionEnded`; a DELETE does not need it (the HTTP side updates the registry itself, in order).
     @discardableResult
-    func close(_ id: String, now: MediaTime, reason: String) -> SessionDescriptor? {
+    func close(_ id: String, now: MediaTime, reason: String, notify: Bool = true) -> SessionDescriptor? {
         guard let session = sessions.removeValue(forKey: id) else { return nil }
         session.peer.close(now: now)
         drain(session)
@@ -116,7 +120,7 @@ final class MediaPlaneCore {
         if subscribersByPath[session.path]?.isEmpty == true { subscribersByPath[session.path] = nil }
         logger.info("webrtc session closed", metadata: ["session": "\(id)", "reason": "\(reason)"])
         let described = descriptor(session, answer: "")
-        onSessionEnded(described)
+        if notify { onSessionEnded(described) }
         return described
     }
 

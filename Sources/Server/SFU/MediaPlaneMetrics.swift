@@ -7,4 +7,11 @@ enum MediaPlaneMetrics {
     static let srtpDropped = Counter(label: "parley_webrtc_srtp_dropped_total")
     static let forwardedPackets = Counter(label: "parley_webrtc_rtp_forwarded_total")
     static let sessionsStarted = Counter(label: "parley_webrtc_sessions_started_total")
+
+    /// Creates the counters so /metrics lists them (at 0) from start-up on.
+    static func register() {
+        srtpDropped.increment(by: 0)
+        forwardedPackets.increment(by: 0)
+        sessionsStarted.increment(by: 0)
+    }
 }

@@ -28,7 +28,9 @@ public enum TLSMaterial {
             return Paths(certificate: cert, privateKey: key, generated: false)
         }
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pair = try SelfSignedCertificate.generate(commonName: "localhost", validityDays: 825)
+        let pair = try SelfSignedCertificate.generate(
+            commonName: "localhost", validityDays: 825,
+            subjectAlternativeNames: ["DNS:localhost", "IP:127.0.0.1", "IP:::1"])
         fm.createFile(atPath: key, contents: Data(pair.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
         fm.createFile(atPath: cert, contents: Data(pair.certificatePEM.utf8), attributes: [.posixPermissions: 0o644])
         logger.warning("generated a self-signed TLS certificate for the HTTP port; set tls.cert and tls.key for production",

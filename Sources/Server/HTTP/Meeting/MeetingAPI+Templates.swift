@@ -56,8 +56,8 @@ extension MeetingAPI {
         var description = ""
         if body.value("description") != nil {
             let text = try body.requiredString("description")
-            guard text.count <= 1024 else { throw MeetingBody.invalid("description", "longer than 1024 characters") }
-            guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+            guard text.unicodeScalars.count <= 1024 else { throw MeetingBody.invalid("description", "longer than 1024 characters") }
+            guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw MeetingBody.invalid("description", "contains control characters")
             }
             description = text

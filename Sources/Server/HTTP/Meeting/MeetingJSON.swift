@@ -110,7 +110,10 @@ struct MeetingBody: Sendable {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Self.invalid(field, "must not be blank")
         }
-        guard text.count <= maxLength else { throw Self.invalid(field, "longer than \(maxLength) characters") }
+        // Unicode scalars, as JSON Schema's maxLength counts them.
+        guard text.unicodeScalars.count <= maxLength else {
+            throw Self.invalid(field, "longer than \(maxLength) characters")
+        }
         guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw Self.invalid(field, "contains control characters")
         }

@@ -60,7 +60,7 @@ public struct MiroTalkTokenVerifier: Sendable {
 
         let claims: Claims
         do {
-            let keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+            let keys = await JWTKeyCollection().add(hmac: HMACKey(from: Self.hmacKey(secret)), digestAlgorithm: .sha256)
             claims = try await keys.verify(token, as: Claims.self)
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
             throw .badSignature
@@ -83,6 +83,16 @@ public struct MiroTalkTokenVerifier: Sendable {
             username: username.jsString, password: password.jsString, presenter: presenter == "true" || presenter == "1",
             issuedAt: claims.iat.map { Date(timeIntervalSince1970: $0) },
             expiresAt: Date(timeIntervalSince1970: claims.exp))
+    }
+
+    /// The secret as an HMAC key jwt-kit accepts. jwt-kit asserts (a trap in debug builds) on keys shorter than the
+    /// 32-byte SHA-256 output, but MiroTalk secrets are often shorter ("mirotalksfu_jwt_secret" is 22 bytes).
+    /// RFC 2104 §2 pads a short key with zeros to the 64-byte block anyway, so zero-padding it to 32 bytes first
+    /// yields exactly the same MAC.
+    static func hmacKey(_ secret: String) -> [UInt8] {
+        let bytes = Array(secret.utf8)
+        guard bytes.count < 32 else { return bytes }
+        return bytes + [UInt8](repeating: 0, count: 32 - bytes.count)
     }
 
     static func base64URLDecode(_ text: Substring) -> [UInt8]? {

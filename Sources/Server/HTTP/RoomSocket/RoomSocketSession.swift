@@ -11,11 +11,11 @@ actor RoomSocketSession {
     let queue: OutboundQueue
     let options: RoomSocketOptions
     /// Everyone in the room as last announced to this client (for `hand`/`participant` diffs).
-    private(set) var participants: [UserID: Participant] = [:]
+    var participants: [UserID: Participant] = [:]
     /// My participation as the registry admitted it; events before its `participantJoined` are already in the
     /// `joined` snapshot and are skipped.
-    private let admitted: Participant
-    private var synced = false
+    let admittedParticipant: Participant
+    var synced = false
     /// True once this participant is out of the registry (or on its way out): nothing more is sent or done.
     private(set) var membershipOver = false
     private var limiter: ChatRateLimiter
@@ -25,7 +25,7 @@ actor RoomSocketSession {
          options: RoomSocketOptions) {
         self.room = join.room.id
         self.me = join.participant.userID
-        self.admitted = join.participant
+        self.admittedParticipant = join.participant
         self.rooms = rooms
         self.channel = channel
         self.queue = queue

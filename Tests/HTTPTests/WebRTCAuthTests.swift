@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ParleyHTTP
+import Testing
+
+@Suite("WHIP/WHEP credentials (contracts.md \"Who may do what\")", .serialized)
+struct WebRTCAuthTests {
+    func headers(bearer: String?) -> HTTPFields {
+        var headers = WebRTCFixture.sdpHeaders
+        if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+        return headers
+    }
+
+    @Test("an invalid Bearer token is 401; a Monibuca JWT may publish and play any path, room paths too")
+    func bearer() async throws {
+        try await WebRTCFixture.withFace { client, _ in
+            let bad = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam", headers: headers(bearer: "nope"))
+            #expect(bad.status == .unauthorized)
+            #expect(bad.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            let token = try await MonibucaFixture.token()
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam", headers: headers(bearer: token)).status == .created)
+            let forged = token.dropLast(2) + "xx"
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/other", headers: headers(bearer: String(forged))).status == .unauthorized)
+        }
+    }
+
+    @Test("a room stream path without credentials is 401")
+    func roomPathNeedsToken() async throws {
+        try await WebRTCFixture.withFace { client, _ in
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/room/r1/u1").status == .unauthorized)
+        }
+    }
+
+    @Test("with stream_auth enabled: no secret 401, wrong secret 403, expired 403, a right signature publishes")
+    func streamSignature() async throws {
+        try await WebRTCFixture.withFace({ $0.streamAuth.enabled = true }) { client, _ in
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam").status == .unauthorized)
+            let expire = StreamSignature.expire(at: MonibucaFixture.now.addingTimeInterval(3600))
+            let wrong = String(repeating: "0", count: 32)
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(wrong)&expire=\(expire)").status == .forbidden)
+            let past = StreamSignature.expire(at: MonibucaFixture.now.addingTimeInterval(-10))
+            let pastSecret = StreamSignature.secret(key: "pubkey", streamPath: "live/cam", expire: past)
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(pastSecret)&expire=\(past)").status == .forbidden)
+            let secret = StreamSignature.secret(key: "pubkey", streamPath: "live/cam", expire: expire)
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(secret)&expire=\(expire)").status == .created)
+            // Playing needs the subscribe key's signature, not the publish one.
+            let playOffer = WebRTCFixture.offer(direction: "recvonly", ufrag: "cli2")
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(secret)&expire=\(expire)", offer: playOffer).status == .forbidden)
+            let playSecret = StreamSignature.secret(key: "subkey", streamPath: "live/cam", expire: expire)
+            #expect(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(playSecret)&expire=\(expire)", offer: playOffer).status == .created)
+        }
+    }
+
+    @Test("/metrics lists the dropped-SRTP counter once the media plane runs")
+    func metricsCounter() async throws {
+        try await WebRTCFixture.withFace { _, _ in
+            let text = await ParleyMetricsText.render()
+            #expect(text.contains("parley_webrtc_srtp_dropped_total"))
+        }
+    }
+}
+
+enum ParleyMetricsText {
+    static func render() async -> String {
+        var buffer: [UInt8] = []
+        ParleyMetrics.registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

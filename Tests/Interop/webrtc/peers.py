@@ -1,0 +1,144 @@
+"""aiortc WHIP publisher and WHEP player used by the WebRTC interop test (see peers.md for the recipe)."""
+import asyncio
+import fractions
+import math
+
+import aioice.ice
+import av
+import requests
+from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.rtcrtpreceiver import RTCRtpReceiver
+
+# Loopback-only host candidates; no public STUN server (peers.md).
+aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+
+SAMPLE_RATE = 48000
+FRAME_SAMPLES = 960  # 20 ms
+
+
+class ToneTrack(MediaStreamTrack):
+    """A sine tone as 20 ms s16 mono frames, paced in real time."""
+
+    kind = "audio"
+
+    def __init__(self, frequency, amplitude=0.5):
+        super().__init__()
+        self.frequency = frequency
+        self.amplitude = amplitude
+        self.pts = 0
+        self.start = None
+
+    async def recv(self):
+        loop = asyncio.get_running_loop()
+        if self.start is None:
+            self.start = loop.time()
+        due = self.start + self.pts / SAMPLE_RATE
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        frame = av.AudioFrame(format="s16", layout="mono", samples=FRAME_SAMPLES)
+        samples = bytearray()
+        for n in range(FRAME_SAMPLES):
+            t = (self.pts + n) / SAMPLE_RATE
+            value = int(32767 * self.amplitude * math.sin(2 * math.pi * self.frequency * t))
+            samples += value.to_bytes(2, "little", signed=True)
+        frame.planes[0].update(bytes(samples))
+        frame.sample_rate = SAMPLE_RATE
+        frame.pts = self.pts
+        frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
+        self.pts += FRAME_SAMPLES
+        return frame
+
+
+class PacketCounter:
+    """Counts RTP packets every RTCRtpReceiver in this process gets (before decoding)."""
+
+    count = 0
+    installed = False
+
+    @classmethod
+    def install(cls):
+        if cls.installed:
+            return
+        original = RTCRtpReceiver._handle_rtp_packet
+
+        async def counting(self, packet, arrival_time_ms):
+            cls.count += 1
+            return await original(self, packet, arrival_time_ms)
+
+        RTCRtpReceiver._handle_rtp_packet = counting
+        cls.installed = True
+
+
+async def wait_connected(pc, timeout=10.0):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while pc.connectionState != "connected":
+        if pc.connectionState in ("failed", "closed") or loop.time() > deadline:
+            raise RuntimeError(f"peer connection state {pc.connectionState}")
+        await asyncio.sleep(0.05)
+
+
+async def negotiate(pc, url, headers=None):
+    """WHIP/WHEP POST: returns (status, location, etag, answer text)."""
+    offer = await pc.createOffer()
+    await pc.setLocalDescription(offer)
+    response = await asyncio.to_thread(
+        requests.post, url, data=pc.localDescription.sdp,
+        headers={"Content-Type": "application/sdp", **(headers or {})}, timeout=10)
+    if response.status_code != 201:
+        raise RuntimeError(f"POST {url} -> {response.status_code}: {response.text}")
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
+    return response.headers.get("Location"), response.headers.get("ETag"), response.text
+
+
+async def publish(base, path, frequency):
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    pc.addTransceiver(ToneTrack(frequency), direction="sendonly")
+    location, etag, answer = await negotiate(pc, f"{base}/webrtc/whip/{path}")
+    await wait_connected(pc)
+    return pc, location, answer
+
+
+async def play(base, path):
+    """Returns the player pc, its session location and a list that fills with received s16 mono samples."""
+    PacketCounter.install()
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    pc.addTransceiver("audio", direction="recvonly")
+    samples = []
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+
+    @pc.on("track")
+    def on_track(track):
+        async def pull():
+            while True:
+                try:
+                    frame = await track.recv()
+                except Exception:
+                    return
+                for out in resampler.resample(frame):
+                    data = bytes(out.planes[0])[: out.samples * 2]
+                    samples.extend(int.from_bytes(data[i:i + 2], "little", signed=True)
+                                   for i in range(0, len(data), 2))
+
+        asyncio.ensure_future(pull())
+
+    location, etag, answer = await negotiate(pc, f"{base}/webrtc/whep/{path}")
+    await wait_connected(pc)
+    return pc, location, samples, answer
+
+
+def strongest_frequency(samples, low=100, high=4000, step=10):
+    """Goertzel magnitude at each candidate frequency; returns the strongest one (Hz)."""
+    best, best_power = None, -1.0
+    n = len(samples)
+    for freq in range(low, high + 1, step):
+        coeff = 2 * math.cos(2 * math.pi * freq / SAMPLE_RATE)
+        s_prev = s_prev2 = 0.0
+        for x in samples:
+            s = x + coeff * s_prev - s_prev2
+            s_prev2, s_prev = s_prev, s
+        power = s_prev2 * s_prev2 + s_prev * s_prev - coeff * s_prev * s_prev2
+        if power > best_power:
+            best, best_power = freq, power
+    return best, n

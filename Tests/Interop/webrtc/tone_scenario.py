@@ -1,0 +1,98 @@
+"""Runs inside a loopback-only network namespace: starts parley-server, publishes a tone over WHIP with aiortc,
+plays it over WHEP with another aiortc peer, and prints one JSON line with what was observed."""
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402
+
+
+def start_server(binary, port, data_dir):
+    log = open(os.path.join(data_dir, "server.log"), "w")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+    env["PARLEY_WEBRTC_UDP_PORT"] = "9000"
+    proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir],
+                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited early")
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not become healthy")
+
+
+async def scenario(base, frequency, listen_seconds):
+    result = {}
+    path = "live/tone"
+    publisher, pub_location, pub_answer = await peers.publish(base, path, frequency)
+    result["publisher_connected"] = True
+    player, play_location, samples, play_answer = await peers.play(base, path)
+    result["player_connected"] = True
+    await asyncio.sleep(listen_seconds)
+    result["samples"] = len(samples)
+    # Skip the first 0.5 s (decoder warm-up, jitter buffer fill); analyse 0.25 s.
+    window = samples[SKIP:SKIP + 12000] if len(samples) >= SKIP + 12000 else samples[-12000:]
+    result["strongest_hz"], result["analysed"] = peers.strongest_frequency(window)
+    result["packets_while_live"] = peers.PacketCounter.count
+
+    # DELETE the publisher: forwarding stops, the player's transport stays open and must see nothing more.
+    r = await asyncio.to_thread(requests.delete, base + pub_location, timeout=5)
+    result["delete_publisher_status"] = r.status_code
+    await asyncio.sleep(0.5)
+    before = peers.PacketCounter.count
+    await asyncio.sleep(2.0)
+    result["packets_after_publisher_delete"] = peers.PacketCounter.count - before
+    r = await asyncio.to_thread(requests.delete, base + play_location, timeout=5)
+    result["delete_player_status"] = r.status_code
+    before = peers.PacketCounter.count
+    await asyncio.sleep(1.0)
+    result["packets_after_player_delete"] = peers.PacketCounter.count - before
+    r = await asyncio.to_thread(requests.delete, base + play_location, timeout=5)
+    result["second_delete_status"] = r.status_code
+    await publisher.close()
+    await player.close()
+    return result
+
+
+SKIP = 24000
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--frequency", type=int, default=440)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="parley-webrtc-")
+    proc = start_server(args.server, args.port, data_dir)
+    try:
+        result = asyncio.run(scenario(f"http://127.0.0.1:{args.port}", args.frequency, args.seconds))
+    except Exception as error:  # reported, not raised: the caller asserts on the JSON
+        result = {"error": repr(error)}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    with open(os.path.join(data_dir, "server.log")) as f:
+        result["server_log_tail"] = f.read()[-3000:]
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+import Foundation
+import ParleyMedia
+import ParleyWire
+
+/// The browser side of a session, in virtual time: an ICE controlling agent reduced to its checks, a DTLS client
+/// (it offers actpass and the server answers passive) and SRTP. Built from the same ParleyMedia parts.
+final class TestClient {
+    let address: STUNAddress
+    let credentials = ICECredentials.random()
+    let context: DTLSContext
+    let payloadType: UInt8
+    var dtls: DTLSEndpoint?
+    var outbound: SRTPContext?
+    var inbound: SRTPContext?
+    var serverCredentials: ICECredentials?
+    var answer: SessionDescription?
+    var stunResponses: [STUNMessage] = []
+    var receivedRTP: [RTPPacket] = []
+    var sentSequence: UInt16 = 1000
+    var sentTimestamp: UInt32 = 50_000
+
+    init(port: UInt16, payloadType: UInt8 = 111) throws {
+        guard let ip = IPAddress("127.0.0.1") else { throw TestFailure("no loopback") }
+        address = STUNAddress(ip: ip, port: port)
+        context = try DTLSContext.ephemeral(commonName: "test-client")
+        self.payloadType = payloadType
+    }
+
+    var isConnected: Bool { dtls?.state == .connected && outbound != nil }
+
+    /// A WHIP (`sendonly`) or WHEP (`recvonly`) offer shaped like aiortc's.
+    func offer(direction: String, rtcpMux: Bool = true, codec: String = "opus/48000/2") throws -> SessionDescription {
+        let text = [
+            "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0",
+            "a=msid-semantic:WMS *",
+            "m=audio \(address.port) UDP/TLS/RTP/SAVPF \(payloadType) 0", "c=IN IP4 127.0.0.1",
+            "a=\(direction)", "a=mid:0", rtcpMux ? "a=rtcp-mux" : nil,
+            "a=rtpmap:\(payloadType) \(codec)", "a=rtpmap:0 PCMU/8000",
+            "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.pwd)",
+            "a=fingerprint:\(context.fingerprint.sdpValue)", "a=setup:actpass",
+            "a=candidate:1 1 udp 2130706431 127.0.0.1 \(address.port) typ host",
+        ].compactMap { $0 }.joined(separator: "\r\n") + "\r\n"
+        return try SessionDescription.parse(text)
+    }
+
+    /// Reads the server's credentials and fingerprint from the answer and starts DTLS as client.
+    func accept(answer text: String, now: MediaTime) throws {
+        let answer = try SessionDescription.parse(text)
+        self.answer = answer
+        guard let section = answer.media.first(where: { $0.port != 0 && $0.kind == "audio" }),
+              let credentials = answer.iceCredentials(for: section),
+              let fingerprint = answer.fingerprints(for: section).first,
+              let expected = CertificateFingerprint(sdp: "\(fingerprint.hashFunction) \(fingerprint.hexValue)")
+        else { throw TestFailure("answer lacks credentials or fingerprint") }
+        serverCredentials = ICECredentials(ufrag: credentials.ufrag, pwd: credentials.pwd)
+        dtls = try DTLSEndpoint(context: context, role: .client, remoteFingerprints: [expected], now: now)
+    }
+
+    /// RFC 8445 §7.2.2 check: USERNAME, PRIORITY, ICE-CONTROLLING, [USE-CANDIDATE], MI with the server's pwd.
+    func bindingRequest(useCandidate: Bool, password: String? = nil, username: String? = nil,
+                        controlled: Bool = false, fingerprint: Bool = true) -> [UInt8] {
+        let server = serverCredentials ?? ICECredentials(ufrag: "none", pwd: "none")
+        var attributes: [STUNAttribute] = [
+            .username(username ?? "\(server.ufrag):\(credentials.ufrag)"),
+            .priority(ICECandidate.priority(typePreference: 110, localPreference: 65_535, component: 1)),
+            controlled ? .iceControlled(tieBreaker: 7) : .iceControlling(tieBreaker: 7),
+        ]
+        if useCandidate { attributes.append(.useCandidate) }
+        let request = STUNMessage(type: .bindingRequest, transactionID: .random(), attributes: attributes)
+        return request.encode(integrityKey: STUNIntegrity.shortTermKey(password: password ?? server.pwd),
+                              fingerprint: fingerprint)
+    }
+
+    func handle(_ datagram: [UInt8], now: MediaTime) {
+        switch PacketKind.classify(datagram) {
+        case .stun:
+            if let message = try? STUNMessage.parse(datagram) { stunResponses.append(message) }
+        case .dtls:
+            guard let dtls else { return }
+            for event in dtls.handle(datagram: datagram, now: now) {
+                if case .connected(let material) = event,
+                   let pair = try? SRTPContext.pair(for: material, role: .client) {
+                    outbound = pair.outbound
+                    inbound = pair.inbound
+                }
+            }
+        case .rtpOrRTCP:
+            guard let inbound, RTPOrRTCP.classify(datagram) == .rtp,
+                  let plain = try? inbound.unprotectRTP(datagram),
+                  let packet = try? RTPPacket.parse(plain) else { return }
+            receivedRTP.append(packet)
+        case .unknown:
+            break
+        }
+    }
+
+    func pollDTLS() -> [UInt8]? { dtls?.pollOutput() }
+
+    /// The next Opus-like packet (20 ms), protected.
+    func nextProtectedRTP(ssrc: UInt32 = 0x1234_5678, payload: [UInt8]? = nil) throws -> [UInt8] {
+        guard let outbound else { throw TestFailure("not connected") }
+        sentSequence &+= 1
+        sentTimestamp &+= 960
+        let packet = RTPPacket(payloadType: payloadType, sequenceNumber: sentSequence, timestamp: sentTimestamp,
+                               ssrc: ssrc, payload: payload ?? Array("opus frame \(sentSequence)".utf8))
+        return try outbound.protectRTP(packet.encode())
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
