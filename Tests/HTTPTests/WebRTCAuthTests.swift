@@ -21,36 +21,36 @@ struct WebRTCAuthTests {
             #expect(bad.status == .unauthorized)
             #expect(bad.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             let token = try await MonibucaFixture.token()
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam", headers: headers(bearer: token)).status == .created)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam", headers: headers(bearer: token)), .created)
             let forged = token.dropLast(2) + "xx"
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/other", headers: headers(bearer: String(forged))).status == .unauthorized)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/other", headers: headers(bearer: String(forged))), .unauthorized)
         }
     }
 
     @Test("a room stream path without credentials is 401")
     func roomPathNeedsToken() async throws {
         try await WebRTCFixture.withFace { client, _ in
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/room/r1/u1").status == .unauthorized)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/room/r1/u1"), .unauthorized)
         }
     }
 
     @Test("with stream_auth enabled: no secret 401, wrong secret 403, expired 403, a right signature publishes")
     func streamSignature() async throws {
         try await WebRTCFixture.withFace({ $0.streamAuth.enabled = true }) { client, _ in
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam").status == .unauthorized)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam"), .unauthorized)
             let expire = StreamSignature.expire(at: MonibucaFixture.now.addingTimeInterval(3600))
             let wrong = String(repeating: "0", count: 32)
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(wrong)&expire=\(expire)").status == .forbidden)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(wrong)&expire=\(expire)"), .forbidden)
             let past = StreamSignature.expire(at: MonibucaFixture.now.addingTimeInterval(-10))
             let pastSecret = StreamSignature.secret(key: "pubkey", streamPath: "live/cam", expire: past)
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(pastSecret)&expire=\(past)").status == .forbidden)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(pastSecret)&expire=\(past)"), .forbidden)
             let secret = StreamSignature.secret(key: "pubkey", streamPath: "live/cam", expire: expire)
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(secret)&expire=\(expire)").status == .created)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(secret)&expire=\(expire)"), .created)
             // Playing needs the subscribe key's signature, not the publish one.
             let playOffer = WebRTCFixture.offer(direction: "recvonly", ufrag: "cli2")
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(secret)&expire=\(expire)", offer: playOffer).status == .forbidden)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(secret)&expire=\(expire)", offer: playOffer), .forbidden)
             let playSecret = StreamSignature.secret(key: "subkey", streamPath: "live/cam", expire: expire)
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(playSecret)&expire=\(expire)", offer: playOffer).status == .created)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(playSecret)&expire=\(expire)", offer: playOffer), .created)
         }
     }
 

@@ -98,8 +98,8 @@ struct WebRTCSessionTests {
             headers[.ifMatch] = "*"
             #expect(try await client.execute(uri: path, method: .patch, headers: headers,
                                               body: ByteBuffer(string: Self.restart)).status == .notFound)
-            #expect(try await client.execute(uri: path, method: .get).status == .notFound)
-            #expect(try await client.execute(uri: path, method: .delete).status == .notFound)
+            expectStatus(try await client.execute(uri: path, method: .get), .notFound)
+            expectStatus(try await client.execute(uri: path, method: .delete), .notFound)
         }
     }
 }

@@ -8,6 +8,8 @@ import ParleyHTTP
 import ParleyRooms
 import ParleySFU
 import ParleyStore
+import Testing
+import HTTPTypes
 
 /// A real media plane on 127.0.0.1 (ephemeral UDP port), the WebRTC face and the Monibuca face in front of one
 /// registry. Offers are aiortc-shaped text.
@@ -54,4 +56,10 @@ enum WebRTCFixture {
                      headers: HTTPFields = sdpHeaders) async throws -> TestResponse {
         try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: offer))
     }
+}
+
+/// `#expect` on a status, without putting `try await` inside the macro (which single-expression closures reject).
+func expectStatus(_ response: TestResponse, _ status: HTTPResponse.Status,
+                  sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
 }

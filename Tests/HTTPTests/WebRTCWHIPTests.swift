@@ -32,7 +32,7 @@ struct WebRTCWHIPTests {
     @Test("the Monibuca v5 alias /webrtc/push/… publishes too")
     func pushAlias() async throws {
         try await WebRTCFixture.withFace { client, _ in
-            #expect(try await WebRTCFixture.post(client, "/webrtc/push/live/alias").status == .created)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/push/live/alias"), .created)
         }
     }
 
@@ -79,8 +79,8 @@ struct WebRTCWHIPTests {
     @Test("a second publisher on a live path is 409")
     func conflict() async throws {
         try await WebRTCFixture.withFace { client, _ in
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam").status == .created)
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam").status == .conflict)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam"), .created)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam"), .conflict)
         }
     }
 
@@ -91,7 +91,7 @@ struct WebRTCWHIPTests {
             let missing = try await WebRTCFixture.post(client, "/webrtc/whep/live/cam",
                                                        offer: WebRTCFixture.offer(direction: "recvonly"))
             #expect(missing.status == .notFound)
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam").status == .created)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam"), .created)
             let play = try await WebRTCFixture.post(client, "/webrtc/play/live/cam",
                                                     offer: WebRTCFixture.offer(direction: "recvonly", ufrag: "cli2"))
             #expect(play.status == .created)
@@ -110,14 +110,14 @@ struct WebRTCWHIPTests {
         try await WebRTCFixture.withFace(rooms: rooms) { client, plane in
             let created = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam")
             let location = try #require(created.headers[.location])
-            #expect(try await client.execute(uri: location, method: .get).status == .noContent)
-            #expect(try await client.execute(uri: location, method: .delete).status == .ok)
+            expectStatus(try await client.execute(uri: location, method: .get), .noContent)
+            expectStatus(try await client.execute(uri: location, method: .delete), .ok)
             #expect(await rooms.streams().isEmpty)
             #expect(await !plane.hasPublisher(path: "live/cam"))
-            #expect(try await client.execute(uri: location, method: .delete).status == .notFound)
-            #expect(try await client.execute(uri: location, method: .get).status == .notFound)
+            expectStatus(try await client.execute(uri: location, method: .delete), .notFound)
+            expectStatus(try await client.execute(uri: location, method: .get), .notFound)
             // The path is free again.
-            #expect(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam").status == .created)
+            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam"), .created)
         }
     }
 

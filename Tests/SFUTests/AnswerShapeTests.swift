@@ -1,3 +1,4 @@
+import ParleyCrypto
 import ParleyMedia
 import ParleyWire
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCrypto
 import ParleyMedia
 import ParleyWire
 

@@ -24,8 +24,8 @@ public struct MonibucaCoreFace: APIFace {
         MonibucaJWT(secret: services.secrets.authSecret, lifetime: TimeInterval(services.config.auth.expire))
     }
 
-    public func middlewares(services: ParleyServices) -> [any RouterMiddleware<ParleyRequestContext>] {
-        var list: [any RouterMiddleware<ParleyRequestContext>] = [
+    public func middlewares(services: ParleyServices) -> [ParleyMiddleware] {
+        var list: [ParleyMiddleware] = [
             CORSMiddleware(policy: CORSPolicy(services.config.http)),
             MonibucaEnvelopeMiddleware(),
         ]
