@@ -35,7 +35,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
-        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.0.0"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.0.0"),
     ],
     targets: [
@@ -94,7 +93,7 @@ let package = Package(
                     .product(name: "Metrics", package: "swift-metrics"),
                     .product(name: "Prometheus", package: "swift-prometheus"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                    .product(name: "JWTKit", package: "jwt-kit"),
+                    .product(name: "Yams", package: "Yams"),
                 ],
                 path: "Sources/Server/HTTP", swiftSettings: strict),
 

@@ -148,7 +148,7 @@ struct FaultyMiroTalk: Sendable {
             return json(.ok, .object([("token", .string(token(body)))]))
         case (.get, "/api/v1/activeRooms"):
             guard switches.activeRooms else {
-                return json(fault == .disabledAs404 ? .notFound : .forbidden, .object([("error", .string("This endpoint has been disabled."))]))
+                return disabledResponse(withSuccess: false)
             }
             if fault == .activeRoomsNeedsKey, !authorized(request) { return unauthorized }
             return json(.ok, .object([("activeRooms", .array([]))]))
@@ -178,8 +178,7 @@ struct FaultyMiroTalk: Sendable {
             }
         }
         func encode(_ s: String) -> String {
-            fault == .joinNamePlusEncoded ? (s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s).replacingOccurrences(of: "%20", with: "+")
-                                          : MiroTalkSuite.encodeURIComponent(s)
+            fault == .joinNamePlusEncoded ? formURLEncoded(s) : MiroTalkSuite.encodeURIComponent(s)
         }
         var pairs: [(String, String)] = [
             ("room", value("room", UUID().uuidString.lowercased())), ("roomPassword", value("roomPassword", "false")),
@@ -192,6 +191,19 @@ struct FaultyMiroTalk: Sendable {
             pairs.append(("token", token(tokenRequest)))
         }
         return "https://\(host)/join?" + pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+    }
+
+    /// The plausible mistake: URLSearchParams-style application/x-www-form-urlencoded (WHATWG URL §5.2) instead of
+    /// encodeURIComponent — space becomes `+`, and `! ~ ' ( )` are percent-encoded, while `* - . _` stay.
+    func formURLEncoded(_ text: String) -> String {
+        let kept = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._".utf8)
+        var out = ""
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") { out += "+" }
+            else if kept.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) }
+            else { out += String(format: "%%%02X", byte) }
+        }
+        return out
     }
 
     func token(_ body: JSONValue) -> String {

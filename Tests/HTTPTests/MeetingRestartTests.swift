@@ -57,4 +57,33 @@ struct MeetingRestartTests {
         #expect(try await MeetingFace.restoreRooms(services: second.services) == 0)
         try secondDatabase.close()
     }
+
+    @Test("every acknowledged reservation is readable by a second process that opens the data dir without a clean close")
+    func acknowledgedWritesSurviveACrash() async throws {
+        let directory = try MeetingFixture.temporaryDirectory()
+        let logger = Logger(label: "test.meeting.crash")
+        // The first database is never closed or checkpointed, as after SIGKILL: only the WAL holds the writes.
+        let crashed = try ParleyDatabase.open(directory: directory, logger: logger)
+        let fixture = try MeetingFixture.make(dataDirectory: directory, database: crashed)
+        let acknowledged = try await fixture.run { api in
+            try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var ids: [String] = []
+                        for slot in 0..<25 {
+                            let response = try await api.post("/meeting/api/reservations", #"{"room_id":"w\#(worker)","title":"s","start_time":"\#(meetingTime(hours: 24 + Double(slot)))","end_time":"\#(meetingTime(hours: 24.5 + Double(slot)))","host":"h","participants":[]}"#)
+                            if response.status == .ok, let id = response.data["id"] as? String { ids.append(id) }
+                        }
+                        return ids
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+        }
+        #expect(acknowledged.count == 100)
+        let reopened = try ParleyDatabase.open(directory: directory, logger: logger)
+        let stored = Set(try MeetingStore(database: reopened).reservations().map(\.id))
+        #expect(Set(acknowledged).isSubset(of: stored) && stored.count == 100)
+        try reopened.close()
+    }
 }

@@ -95,7 +95,8 @@ struct MiroTalkJoinTokenTests {
     func malformedJSON() async throws {
         try await F.app().test(.router) { client in
             let cases: [(String, String)] = [
-                (#"{"room":"#, "Unterminated string in JSON at position 8 (line 1 column 9)"),
+                (#"{"room":"#, "Unexpected end of JSON input"),
+                (#"{"room":"ab"#, "Unterminated string in JSON at position 11 (line 1 column 12)"),
                 ("{", "Expected property name or '}' in JSON at position 1 (line 1 column 2)"),
                 (#"{"a":1,}"#, "Expected double-quoted property name in JSON at position 7 (line 1 column 8)"),
                 (#"{"a" 1}"#, "Expected ':' after property name in JSON at position 5 (line 1 column 6)"),

@@ -21,7 +21,7 @@ struct MiroTalkRESTTests {
         try await app.test(.router) { client in
             for (uri, method) in calls {
                 for headers: HTTPFields in [[:], [.authorization: "wrong"], [.authorization: "Bearer \(F.key)"],
-                                            [.authorization: F.key + " "]] {
+                                            [.authorization: F.key + "x"], [.authorization: String(F.key.dropLast())]] {
                     try await client.execute(uri: uri, method: method, headers: headers) { response in
                         #expect(response.status == .forbidden, "\(method) \(uri)")
                         #expect(response.text == #"{"error":"Unauthorized!"}"#, "\(method) \(uri)")

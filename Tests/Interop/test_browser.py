@@ -86,7 +86,7 @@ def test_mirotalk_docs_page_renders_without_network(browser, server):
         const external = performance.getEntriesByType('resource').filter(e => !e.name.startsWith(location.origin));
         return {
           title: document.title,
-          operations: document.querySelectorAll('[data-operation]').length,
+          operations: document.querySelectorAll('[data-method][data-path]').length,
           text: document.body.innerText,
           external: external.map(e => e.name),
         };

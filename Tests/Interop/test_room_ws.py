@@ -11,7 +11,7 @@ import requests
 import websockets
 
 from conftest import start_server
-from roomws.client import RECEIVED, RoomClient, refused
+from roomws.client import RECEIVED, RoomClient, raw_silent_socket, refused
 from roomws.schema import RoomSpec
 
 API_KEY = "roomws-api-key"
@@ -178,8 +178,8 @@ def test_refusals_send_error_then_documented_close_and_count_nobody(server):
         assert [p["name"] for p in meeting_peers(server, "r-ref")] == ["same"]
         await holder.close()
         # room full by template
-        admin("POST", server, "/meeting/api/templates", json={"template_id": "tiny", "name": "tiny", "max_participants": 1})
-        admin("POST", server, "/meeting/api/rooms", json={"room_id": "r-full", "template_id": "tiny"})
+        template = admin("POST", server, "/meeting/api/templates", json={"name": "tiny", "max_participants": 1})
+        admin("POST", server, "/meeting/api/rooms", json={"room_id": "r-full", "template_id": template["data"]["id"]})
         one = await RoomClient.connect(server.url, "r-full", "one")
         error, code, _ = await refused(server.url, "r-full", "two")
         assert (error["data"]["code"], code) == ("room_full", 4013)
@@ -441,14 +441,7 @@ def test_slow_reader_is_dropped_instead_of_growing_memory():
                           "PARLEY_ROOM_WS_CHAT_BURST": "100000", "PARLEY_ROOM_WS_CHAT_PER_SECOND": "100000"})
     try:
         async def scenario():
-            # The slow client's TCP receive window is tiny and it never reads.
-            slow = await websockets.connect(
-                f"ws://127.0.0.1:{s.port}/room/r-slow?type=meeting&user_id=slow", ping_interval=None,
-                max_queue=1, read_limit=1024, write_limit=1024)
-            sock = slow.transport.get_extra_info("socket")
-            import socket as socketlib
-            sock.setsockopt(socketlib.SOL_SOCKET, socketlib.SO_RCVBUF, 4096)
-            slow.transport.pause_reading()
+            slow = raw_silent_socket(s.port, "/room/r-slow?type=meeting&user_id=slow")
             talker = await RoomClient.connect(s.url, "r-slow", "talker")
             text = "y" * 3000
             for n in range(2000):
@@ -459,7 +452,7 @@ def test_slow_reader_is_dropped_instead_of_growing_memory():
             assert left["data"]["user_id"] == "slow" and left["data"]["reason"] == "dropped"
             assert [p["name"] for p in meeting_peers(s, "r-slow")] == ["talker"]
             await talker.close()
-            slow.transport.abort()
+            slow.close()
         run(scenario())
     finally:
         s.stop()

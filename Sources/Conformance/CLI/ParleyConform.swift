@@ -46,9 +46,13 @@ struct List: AsyncParsableCommand {
         let cases = Selection.inProfiles(all, profiles)
         if cases.isEmpty { fail("no case in profile(s) \(profiles.joined(separator: ","))") }
         let idWidth = cases.map(\.id.count).max() ?? 0
-        let refWidth = min(cases.map(\.reference.text.count).max() ?? 0, 70)
+        let refWidth = cases.map(\.reference.text.count).max() ?? 0
+        // Columns are padded, never cut: the spec reference is the point of the listing.
+        func column(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        }
         for c in cases {
-            print("\(c.id.padding(toLength: idWidth, withPad: " ", startingAt: 0))  \(c.severity.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(c.reference.text.padding(toLength: refWidth, withPad: " ", startingAt: 0))  \(c.title)")
+            print("\(column(c.id, idWidth))  \(column(c.severity.rawValue, 6))  \(column(c.reference.text, refWidth))  \(c.title)")
         }
     }
 }

@@ -4,7 +4,12 @@ import asyncio
 import json
 import urllib.parse
 
+import base64
+import os
+import socket
+
 import websockets
+from websockets.asyncio.client import connect as ws_connect
 
 # Every text frame any client received in this test run, for the AsyncAPI check.
 RECEIVED = []
@@ -18,57 +23,78 @@ def ws_url(http_url, room, alias_user=None, **query):
 
 
 class RoomClient:
+    """Reads continuously in a background task (websockets 13 drops frames still buffered when a close arrives, so a
+    client must never stop reading), keeping every event for later `next_event` calls."""
+
     def __init__(self, ws, user_id):
         self.ws, self.user_id = ws, user_id
         self.events = []          # parsed JSON frames, in arrival order
         self.texts = []           # non-JSON text frames ("pong")
-        self._cursor = 0
+        self.close_code = None
+        self.close_reason = None
+        self.done = asyncio.Event()
+        self._consumed = set()
+        self._arrived = asyncio.Event()
         self.joined = None
+        self._reader = asyncio.get_running_loop().create_task(self._read_all())
 
     @classmethod
     async def connect(cls, http_url, room, user_id, *, expect_join=True, user_agent=None, alias=False, **query):
         headers = {"User-Agent": user_agent} if user_agent else None
-        url = ws_url(http_url, room, alias_user=user_id if alias else None,
-                     **({} if alias else {"type": "meeting", "user_id": user_id}), **query)
-        ws = await websockets.connect(url, additional_headers=headers, max_size=2 ** 22, open_timeout=10,
-                                      ping_interval=None)
+        if not alias:
+            query = {"type": "meeting", "user_id": user_id, **query}
+        url = ws_url(http_url, room, alias_user=user_id if alias else None, **query)
+        ws = await ws_connect(url, additional_headers=headers, max_size=2 ** 22, open_timeout=10,
+                              ping_interval=None)
         client = cls(ws, user_id)
         if expect_join:
             client.joined = await client.next_event("joined")
         return client
 
-    async def _receive(self, timeout):
-        frame = await asyncio.wait_for(self.ws.recv(), timeout)
-        RECEIVED.append(frame)
-        if frame == "pong":
-            self.texts.append(frame)
-            return None
-        message = json.loads(frame)
-        self.events.append(message)
-        return message
+    async def _read_all(self):
+        try:
+            async for frame in self.ws:
+                RECEIVED.append(frame)
+                if isinstance(frame, bytes):
+                    raise AssertionError(f"server sent a binary frame: {frame!r}")
+                if frame == "pong":
+                    self.texts.append(frame)
+                else:
+                    self.events.append(json.loads(frame))
+                self._arrived.set()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            rcvd = self.ws.close_rcvd
+            self.close_code = rcvd.code if rcvd else None
+            self.close_reason = rcvd.reason if rcvd else None
+            self.done.set()
+            self._arrived.set()
 
     async def next_event(self, name=None, timeout=5.0, predicate=None):
-        """The next not-yet-consumed event (with that name and matching predicate); earlier ones stay readable."""
+        """The oldest event not yet returned that has this name and matches the predicate (others stay readable)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            for index in range(self._cursor, len(self.events)):
-                message = self.events[index]
+            for index, message in enumerate(self.events):
+                if index in self._consumed:
+                    continue
                 if (name is None or message["event"] == name) and (predicate is None or predicate(message)):
-                    self._cursor = index + 1
+                    self._consumed.add(index)
                     return message
             remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise asyncio.TimeoutError(f"{self.user_id}: no {name} event; saw {[e['event'] for e in self.events]}")
-            await self._receive(remaining)
+            if remaining <= 0 or (self.done.is_set() and not self._arrived.is_set()):
+                raise asyncio.TimeoutError(f"{self.user_id}: no {name} event; saw {[e['event'] for e in self.events]}"
+                                           f", closed {self.close_code}")
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
 
     async def drain(self, seconds=0.3):
-        """Reads whatever arrives for `seconds` (connection may close meanwhile)."""
-        try:
-            while True:
-                await self._receive(seconds)
-        except (asyncio.TimeoutError, websockets.ConnectionClosed):
-            pass
+        """Lets frames arrive for `seconds`."""
+        await asyncio.sleep(seconds)
 
     async def send(self, action, **fields):
         await self.ws.send(json.dumps({"action": action, **fields}))
@@ -79,15 +105,13 @@ class RoomClient:
         return await self.next_event(predicate=lambda m: m.get("reply_to") == id)
 
     async def closed(self, timeout=5.0):
-        """Reads until the server closes; returns (close code, reason)."""
-        try:
-            while True:
-                await self._receive(timeout)
-        except websockets.ConnectionClosed as closed:
-            return closed.rcvd.code if closed.rcvd else None, closed.rcvd.reason if closed.rcvd else None
+        """Waits until the server closes; returns (close code, reason)."""
+        await asyncio.wait_for(self.done.wait(), timeout)
+        return self.close_code, self.close_reason
 
     async def close(self):
         await self.ws.close()
+        await self.done.wait()
 
 
 async def refused(http_url, room, user_id, **query):
@@ -96,3 +120,22 @@ async def refused(http_url, room, user_id, **query):
     error = await client.next_event()
     code, _ = await client.closed()
     return error, code, client
+
+
+def raw_silent_socket(port, path):
+    """A TCP client that completes the WebSocket handshake (RFC 6455 §4.1) and then never reads nor answers pings:
+    a dead or stalled peer. Its receive buffer is made small so the server's writes back up quickly."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(1)
+        if not chunk:
+            raise ConnectionError("closed during handshake")
+        head += chunk
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return sock

@@ -7,7 +7,11 @@ public struct SpecReference: Sendable, Codable, Equatable {
 
     public init(_ document: String, _ section: String) { self.document = document; self.section = section }
 
-    public var text: String { section.isEmpty ? document : "\(document) \(section)" }
+    /// "document section"; a section starting with `#` is a fragment of the document and joins it directly.
+    public var text: String {
+        if section.isEmpty { return document }
+        return section.hasPrefix("#") ? document + section : "\(document) \(section)"
+    }
 }
 
 /// One conformance case: a stable id, the requirement it checks, and how to check it over the wire.

@@ -28,14 +28,14 @@ public enum MiroTalkRoute: String, Sendable, CaseIterable {
         }
     }
 
-    /// The exact body a disabled route answers with (403); /activeRooms only promises an `error` string.
-    public var disabledBody: JSONValue? {
+    /// The exact body a disabled route answers with (403). /activeRooms answers like /meetings when
+    /// `ui.rooms.showActive` is off (upstream Server.js L2027-2033).
+    public var disabledBody: JSONValue {
         switch self {
         case .stats, .meetingEnd:
             .object([("success", .bool(false)), ("error", .string(Self.disabledMessage))])
-        case .meetings, .meeting, .join, .token:
+        case .meetings, .meeting, .join, .token, .activeRooms:
             .object([("error", .string(Self.disabledMessage))])
-        case .activeRooms: nil
         }
     }
 
@@ -54,8 +54,9 @@ public enum MiroTalkAvailability: Sendable {
 }
 
 enum MiroTalkRoutes {
-    /// Probes a route once per run. Disabled is recognised by its body: 403 + the "disabled" error (for
-    /// /activeRooms any non-200 JSON `error`). The probe's exchange joins the wire log of each case that asks.
+    /// Probes a route once per run. Disabled is recognised by its body: an `error` saying "disabled" (any other
+    /// refusal, e.g. 403 Unauthorized! on the public /activeRooms, is the route answering, not a switch).
+    /// The probe's exchange joins the wire log of each case that asks.
     static func availability(_ route: MiroTalkRoute, _ context: CaseContext) async -> MiroTalkAvailability {
         let key = context.options.apiKey
         let (availability, exchange) = await context.memo.value("mirotalk.availability.\(route.rawValue)") {
@@ -66,10 +67,6 @@ enum MiroTalkRoutes {
             case .success(let response):
                 let body = response.jsonValue
                 let observed = "\(response.status) \(response.bodyText.prefix(200))"
-                if route == .activeRooms {
-                    let isError = response.status != 200 && body?["error"]?.stringValue != nil
-                    return (isError ? .disabled(observed: observed) : .enabled, exchange)
-                }
                 // Recognised by the body, not the status, so a wrong status or wording still reads as "disabled"
                 // and the disabled-body case can judge it.
                 if let error = body?["error"]?.stringValue, error.lowercased().contains("disabled") {

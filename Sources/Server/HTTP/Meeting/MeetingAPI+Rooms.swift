@@ -112,7 +112,7 @@ extension MeetingAPI {
         let created = try storedCreationTimes()[id.rawValue]
         let ended: RoomSnapshot
         do {
-            ended = try await rooms.deleteRoom(id)
+            ended = try await rooms.end(id, by: MeetingFace.moderator)
         } catch let error as RoomError {
             throw Self.map(error)
         }

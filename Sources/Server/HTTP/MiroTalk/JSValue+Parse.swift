@@ -74,19 +74,20 @@ struct V8StyleJSONParser {
         let value = try parseValue()
         skipWhitespace()
         if position < source.count {
-            throw positioned("Unexpected non-whitespace character after JSON", at: position)
+            throw positioned("Unexpected non-whitespace character after JSON", at: position, inJSON: false)
         }
         return value
     }
 
     // MARK: errors, worded as V8's MessageTemplates
 
-    func positioned(_ text: String, at index: Int) -> JSONSyntaxError {
+    func positioned(_ text: String, at index: Int, inJSON: Bool = true) -> JSONSyntaxError {
         var line = 1, column = 1
         for unit in source[..<min(index, source.count)] {
             if unit == 0x0A { line += 1; column = 1 } else { column += 1 }
         }
-        return JSONSyntaxError(message: "\(text) in JSON at position \(index) (line \(line) column \(column))")
+        return JSONSyntaxError(
+            message: "\(text)\(inJSON ? " in JSON" : "") at position \(index) (line \(line) column \(column))")
     }
 
     /// V8 `ReportUnexpectedToken`: a specific expectation wins; else end of input, a number or string token, the

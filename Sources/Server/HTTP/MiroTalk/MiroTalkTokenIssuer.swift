@@ -64,9 +64,6 @@ public struct MiroTalkTokenIssuer: Sendable {
 
     /// Compact JWS with HS256 (RFC 7515 §3.1, RFC 7518 §3.2) over jsonwebtoken's header.
     public static func signHS256(claims: JSValue, secret: String) -> String {
-        let header = #"{"alg":"HS256","typ":"JWT"}"#
-        let signingInput = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(claims.jsonText.utf8))
-        let signature = HMAC.sha256(key: Array(secret.utf8), message: Array(signingInput.utf8))
-        return signingInput + "." + Base64URL.encode(signature)
+        HS256JWT.sign(claimsJSON: claims.jsonText, secret: secret)
     }
 }

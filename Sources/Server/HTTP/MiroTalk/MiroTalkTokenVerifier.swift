@@ -1,5 +1,4 @@
 import Foundation
-import JWTKit
 import ParleyCrypto
 
 /// What a verified MiroTalk token (from `/api/v1/token`, or MiroTalk itself with the same secret) says.
@@ -40,33 +39,25 @@ public struct MiroTalkTokenVerifier: Sendable {
         self.now = now
     }
 
-    /// The claims jwt-kit decodes once the signature holds; times are checked here against the injected clock.
-    struct Claims: JWTPayload {
-        var data: String
-        var iat: Double?
-        var exp: Double
-        var nbf: Double?
-
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
-
     public func verify(_ token: String) async throws(MiroTalkTokenError) -> MiroTalkTokenClaims {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = Self.base64URLDecode(parts[0]) else { throw .malformed }
         // RFC 7515 §4.1.1 / RFC 8725 §3.1: the algorithm is pinned, never taken from the token.
-        guard let header = try? JSValue.parse(String(decoding: headerBytes, as: UTF8.self)),
-              case .string(let algorithm)? = header["alg"] else { throw .malformed }
-        guard algorithm == "HS256" else { throw .unsupportedAlgorithm(algorithm) }
-
-        let claims: Claims
+        let claimBytes: [UInt8]
         do {
-            let keys = await JWTKeyCollection().add(hmac: HMACKey(from: Self.hmacKey(secret)), digestAlgorithm: .sha256)
-            claims = try await keys.verify(token, as: Claims.self)
-        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
-            throw .badSignature
+            claimBytes = try HS256JWT.verify(token, secret: secret)
         } catch {
-            throw .malformed
+            switch error {
+            case .malformed: throw .malformed
+            case .unsupportedAlgorithm(let alg): throw .unsupportedAlgorithm(alg)
+            case .badSignature: throw .badSignature
+            }
         }
+        guard let object = try? JSValue.parse(String(decoding: claimBytes, as: UTF8.self)), case .object = object,
+              case .string(let data)? = object["data"], case .number(let exp)? = object["exp"]
+        else { throw .malformed }
+        func number(_ key: String) -> Double? {
+            if case .number(let value)? = object[key] { value } else { nil }
+        }
+        let claims = (data: data, iat: number("iat"), exp: exp, nbf: number("nbf"))
 
         // RFC 7519 §4.1.4 / §4.1.5, as jsonwebtoken compares (whole seconds, no leeway).
         let nowSeconds = now().timeIntervalSince1970.rounded(.down)
@@ -83,21 +74,5 @@ public struct MiroTalkTokenVerifier: Sendable {
             username: username.jsString, password: password.jsString, presenter: presenter == "true" || presenter == "1",
             issuedAt: claims.iat.map { Date(timeIntervalSince1970: $0) },
             expiresAt: Date(timeIntervalSince1970: claims.exp))
-    }
-
-    /// The secret as an HMAC key jwt-kit accepts. jwt-kit asserts (a trap in debug builds) on keys shorter than the
-    /// 32-byte SHA-256 output, but MiroTalk secrets are often shorter ("mirotalksfu_jwt_secret" is 22 bytes).
-    /// RFC 2104 §2 pads a short key with zeros to the 64-byte block anyway, so zero-padding it to 32 bytes first
-    /// yields exactly the same MAC.
-    static func hmacKey(_ secret: String) -> [UInt8] {
-        let bytes = Array(secret.utf8)
-        guard bytes.count < 32 else { return bytes }
-        return bytes + [UInt8](repeating: 0, count: 32 - bytes.count)
-    }
-
-    static func base64URLDecode(_ text: Substring) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return [UInt8](base64Encoded: base64)
     }
 }

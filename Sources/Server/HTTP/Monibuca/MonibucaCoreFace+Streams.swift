@@ -60,10 +60,10 @@ struct MonibucaStreams: Sendable {
         router.get("/api/streams") { _, _ in try MonibucaEnvelope.success(await list()) }
         router.get("/api/stream/list") { request, _ in try await v5List(request) }
         router.get("/api/stream/info/**") { request, _ in
-            try MonibucaEnvelope.success(try await detail(pathAfter: 4, in: request))
+            try MonibucaEnvelope.success(try await detail(pathAfter: 3, in: request))
         }
         router.get("/api/stream/**") { request, _ in
-            try MonibucaEnvelope.success(try await detail(pathAfter: 3, in: request))
+            try MonibucaEnvelope.success(try await detail(pathAfter: 2, in: request))
         }
     }
 

@@ -19,7 +19,13 @@ public struct MonibucaEnvelopeMiddleware: RouterMiddleware {
             return MonibucaEnvelope.failure(error.status, Self.message(for: error, path: request.uri.path),
                                             headers: error.headers)
         } catch let error as any HTTPResponseError {
-            throw error
+            // Another type's rendering (a face's own error, NIO's too-many-bytes): kept when it has a body,
+            // else given the envelope with its status.
+            let response = try error.response(from: request, context: context)
+            guard response.body.contentLength == 0 else { return response }
+            return MonibucaEnvelope.failure(error.status, Self.message(for: HTTPError(error.status),
+                                                                       path: request.uri.path),
+                                            headers: response.headers)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(error)"])
             return MonibucaEnvelope.failure(.internalServerError, "internal server error")
