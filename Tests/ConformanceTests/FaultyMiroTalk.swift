@@ -6,7 +6,7 @@ import ParleyConformance
 /// One deliberately broken rule of the MiroTalk REST API; `none` is the correct reference behaviour.
 enum Fault: String, CaseIterable, Sendable {
     case none
-    case unauthorizedAs401, authBypass, bearerAccepted, headerNameCaseSensitive
+    case unauthorizedAs401, authBypass, bearerAccepted, headerNameCaseSensitive, keyCaseInsensitive
     case statsTotalPeers, statsRoomsAsString, statsKeyOrder, timestampWithoutMillis
     case joinReordered, joinNamePlusEncoded
     case tokenAlgNone, tokenWrongSecret, tokenPresenterBool, tokenExpireIgnored, tokenPlainData, tokenClaimsOrder
@@ -76,6 +76,7 @@ struct FaultyMiroTalk: Sendable {
         }
         guard var value = fields.first?.value else { return fault == .authBypass }
         if fault == .bearerAccepted, value.hasPrefix("Bearer ") { value.removeFirst(7) }
+        if fault == .keyCaseInsensitive { return value.lowercased() == Self.apiKey.lowercased() }
         return value == Self.apiKey
     }
 

@@ -26,10 +26,12 @@ struct FaultyTargetTests {
         let keyed = ["stats", "meetings", "meeting", "meeting-end", "join", "token"]
         let auth = { (slug: String) in Set(keyed.map { "mirotalk/\($0)/\(slug)" }) }
         return [
-            (.unauthorizedAs401, .allOn, auth("auth-missing-key").union(auth("auth-wrong-key")).union(auth("auth-bearer-prefix"))),
+            (.unauthorizedAs401, .allOn, auth("auth-missing-key").union(auth("auth-wrong-key")).union(auth("auth-bearer-prefix"))
+                .union(auth("auth-key-wrong-case"))),
             (.authBypass, .allOn, auth("auth-missing-key")),
             (.bearerAccepted, .allOn, auth("auth-bearer-prefix")),
             (.headerNameCaseSensitive, .allOn, auth("auth-header-name-case")),
+            (.keyCaseInsensitive, .allOn, auth("auth-key-wrong-case")),
             (.statsTotalPeers, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field", "mirotalk/stats/key-order"]),
             (.statsRoomsAsString, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field"]),
             (.statsKeyOrder, .allOn, ["mirotalk/stats/key-order"]),

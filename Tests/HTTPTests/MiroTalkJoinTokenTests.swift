@@ -67,7 +67,7 @@ struct MiroTalkJoinTokenTests {
         }
     }
 
-    @Test("/join: no body → 400 (MiroTalk 500); room outside the identifier grammar → 400; bad token expire → 500")
+    @Test("/join: no body → 400 (MiroTalk 500); room outside the identifier grammar → 400; bad token expire → 400 (MiroTalk 500)")
     func joinRefusals() async throws {
         try await F.app().test(.router) { client in
             try await client.execute(uri: "/api/v1/join", method: .post, headers: F.auth) {
@@ -85,8 +85,8 @@ struct MiroTalkJoinTokenTests {
             }
             try await client.execute(uri: "/api/v1/join", method: .post, headers: F.json,
                                      body: F.body(#"{"room":"ok","token":{"expire":"soon"}}"#)) {
-                #expect($0.status == .internalServerError)
-                #expect($0.text == #"{"status":500,"message":"Internal server error"}"#)
+                #expect($0.status == .badRequest)
+                #expect($0.text == #"{"status":400,"message":"Invalid \"expire\": use seconds or a duration such as \"1h\" or \"7d\""}"#)
             }
         }
     }
@@ -154,7 +154,7 @@ struct MiroTalkJoinTokenTests {
         }
     }
 
-    @Test("/token: presenter 'true' and true both mean presenter; expire number = seconds, '7d' via ms; bad expire → 500")
+    @Test("/token: presenter 'true' and true both mean presenter; expire number = seconds, '7d' via ms; bad expire → 400 (MiroTalk 500)")
     func tokenFields() async throws {
         try await F.app().test(.router) { client in
             func token(_ json: String) async throws -> (HTTPResponse.Status, String) {
@@ -173,7 +173,7 @@ struct MiroTalkJoinTokenTests {
             }
             for bad in [#"{"expire":"soon"}"#, #"{"expire":1.5}"#, #"{"expire":true}"#] {
                 let (status, _) = try await token(bad)
-                #expect(status == .internalServerError, "\(bad)")
+                #expect(status == .badRequest, "\(bad)")
             }
         }
     }

@@ -47,7 +47,7 @@ struct MonibucaRoutesTests {
     func envelopeOnErrorPaths() async throws {
         let small = MonibucaFixture.config { $0.http.maxBodyBytes = 64 }
         try await MonibucaFixture.withRouter(small) { client in
-            for (uri, method) in [("/api/nothing/here", HTTPRequest.Method.get), ("/api/streams", .delete),
+            for (uri, method) in [("/api/nothing/here", HTTPRequest.Method.get), ("/api/streamz", .delete),
                                   ("/config/unknown", .get), ("/meeting/api/unknown", .get), ("/api", .get)] {
                 let (status, json, _) = try await get(client, uri, method: method)
                 #expect(status == .notFound, "\(method) \(uri)")
@@ -62,6 +62,20 @@ struct MonibucaRoutesTests {
             let (configPut, putJSON, _) = try await get(client, "/config", method: .put, body: "{}")
             #expect(configPut == .notImplemented)
             #expect((putJSON["message"] as? String)?.contains("read-only") == true)
+        }
+    }
+
+    @Test("a documented path asked with another method answers 405 with Allow, in the envelope")
+    func methodNotAllowed() async throws {
+        try await MonibucaFixture.withRouter { client in
+            for (uri, method, allow) in [("/api/streams", HTTPRequest.Method.delete, "GET"),
+                                         ("/api/login", .get, "POST"), ("/api/secret/publish/a", .post, "GET"),
+                                         ("/api/stream/live/a", .trace, "GET"), ("/config/get", .put, "GET")] {
+                let (status, json, headers) = try await get(client, uri, method: method)
+                #expect(status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(json["code"] as? Int == 405)
+                #expect(headers[.allow] == allow)
+            }
         }
     }
 

@@ -64,14 +64,21 @@ struct MonibucaSecretTests {
         }
     }
 
-    @Test("bad type, non-hex expire, unknown plugin, missing key and a bad path are 400s with reasons")
+    @Test("bad type, non-hex expire, unknown plugin and a bad path are 400s with reasons; a missing key is 404")
     func badRequests() async throws {
         try await MonibucaFixture.withRouter { client in
             try await expect400(client, "/api/secret/play/live/test", "type must be publish or subscribe")
             try await expect400(client, "/api/secret/publish/live/test?expire=xyz", "expire must be hex")
             try await expect400(client, "/api/secret/publish/live/test?expire=-1f", "expire must be hex")
             try await expect400(client, "/api/secret/publish/live/test?plugin=nosuch", "unknown plugin")
-            try await expect400(client, "/api/secret/subscribe/live/test?plugin=rtmp", "no subscribe key")
+            try await expect400(client, "/api/secret/publish/live/test?expire=7fffffffffffffff", "expire must be hex")
+            let token = try await MonibucaFixture.token()
+            try await client.execute(uri: "/api/secret/subscribe/live/test?plugin=rtmp", method: .get,
+                                     headers: MonibucaFixture.bearer(token)) { response in
+                #expect(response.status == .notFound)
+                let json = try MonibucaFixture.json(response.body)
+                #expect((json["message"] as? String)?.contains("no subscribe key configured for plugin rtmp") == true)
+            }
             try await expect400(client, "/api/secret/publish/live%2F..%2Fx", "stream path")
             try await expect400(client, "/api/secret/publish/live/a%20b", "stream path")
         }

@@ -142,9 +142,11 @@ def test_api_secret_matches_hashlib_for_plain_and_encoded_paths():
         assert abs(int(data["expire"], 16) - (int(time.time()) + 1800)) <= 5
         assert data["secret"] == hashlib.md5(("rtmp-key" + "cam/a.b" + data["expire"]).encode()).hexdigest()
         for query in ("/api/secret/play/live/test", "/api/secret/publish/live/test?expire=xyz",
-                      "/api/secret/publish/live/test?plugin=nosuch", "/api/secret/subscribe/live/test?plugin=rtmp"):
+                      "/api/secret/publish/live/test?plugin=nosuch"):
             r = requests.get(server.url + query, headers=headers, timeout=5)
             assert r.status_code == 400 and r.json()["code"] == 400, (query, r.text)
+        r = requests.get(server.url + "/api/secret/subscribe/live/test?plugin=rtmp", headers=headers, timeout=5)
+        assert r.status_code == 404 and "no subscribe key" in r.json()["message"]
         assert requests.get(server.url + "/api/secret/publish/live/test", timeout=5).status_code == 401
     finally:
         server.stop()

@@ -48,7 +48,7 @@ def run_schemathesis(server, spec_path, headers):
     assert r.status_code == 200, f"{spec_path} is not served: {r.status_code}"
     cmd = [os.path.join(ROOT, ".venv/bin/schemathesis"), "run", schema_url, "--url", server.url,
            "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
-           "--max-examples", "20", "--seed", "20261123", "--workers", "1", "--max-time", "90",
+           "--max-examples", "20", "--seed", "20261123", "--workers", "1", "--max-time", "30",
            "--phases", "examples,coverage,fuzzing", "--request-timeout", "10",
            "--suppress-health-check", "all"]
     for name, value in headers.items():

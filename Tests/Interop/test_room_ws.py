@@ -443,11 +443,14 @@ def test_slow_reader_is_dropped_instead_of_growing_memory():
         async def scenario():
             slow = raw_silent_socket(s.port, "/room/r-slow?type=meeting&user_id=slow")
             talker = await RoomClient.connect(s.url, "r-slow", "talker")
-            text = "y" * 3000
-            for n in range(2000):
+            text = "y" * 4000
+            for n in range(6000):
                 await talker.send("chat", text=text)
-                if n % 100 == 0:
-                    await talker.drain(0.01)
+                if n % 8 == 7:  # keep the talker itself a fast reader: wait for its own copies
+                    while sum(1 for e in talker.events if e["event"] == "msg") < n - 4:
+                        await asyncio.sleep(0.002)
+                if any(e["event"] == "userleave" for e in talker.events):
+                    break
             left = await talker.next_event("userleave", timeout=20)
             assert left["data"]["user_id"] == "slow" and left["data"]["reason"] == "dropped"
             assert [p["name"] for p in meeting_peers(s, "r-slow")] == ["talker"]

@@ -65,7 +65,7 @@ class RoomClient:
         except websockets.ConnectionClosed:
             pass
         finally:
-            rcvd = self.ws.close_rcvd
+            rcvd = getattr(self.ws.protocol, "close_rcvd", None)
             self.close_code = rcvd.code if rcvd else None
             self.close_reason = rcvd.reason if rcvd else None
             self.done.set()

@@ -90,8 +90,10 @@ public final class CaseContext: @unchecked Sendable {
                 throw .broken("unterminated ${ in \"\(text)\"")
             }
             let name = String(rest[start.upperBound..<end])
-            guard let value = variable(name) ?? builtInValue(name) else {
-                if name == "apiKey" { throw .skip("needs --api-key") }
+            var value = variable(name)
+            if value == nil { value = try builtInValue(name) }
+            guard let value else {
+                if name == "apiKey" || name == "apiKeyOtherCase" { throw .skip("needs --api-key") }
                 if name == "jwtSecret" { throw .skip("needs --jwt-secret") }
                 throw .broken("unknown variable ${\(name)} in \"\(text)\"")
             }
@@ -101,8 +103,14 @@ public final class CaseContext: @unchecked Sendable {
         return out + rest
     }
 
-    private func builtInValue(_ name: String) -> String? {
+    private func builtInValue(_ name: String) throws(CaseStop) -> String? {
         switch name {
+        case "apiKeyOtherCase":
+            // The key with every letter's case swapped: equal to it under a case-insensitive compare only.
+            guard let key = options.apiKey, !key.isEmpty else { return nil }
+            let swapped = String(key.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })
+            if swapped == key { throw .skip("the --api-key has no letters, so no other-case variant exists") }
+            return swapped
         case "uuid": UUID().uuidString.lowercased()
         case "random": "conform-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
         default: nil

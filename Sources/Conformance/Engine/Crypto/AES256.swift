@@ -1,5 +1,7 @@
 /// AES-256 block cipher (FIPS 197) in plain Swift, used only to open and make CryptoJS "Salted__" payloads of
-/// MiroTalk tokens; ParleyCrypto offers no AES and the runner must not depend on the server's OpenSSL wrappers.
+/// MiroTalk tokens. ParleyCrypto now has `PassphraseCipher` (OpenSSL-backed) for the server; the runner keeps its
+/// own implementation on purpose, so one shared bug cannot pass both sides of a conformance check (it borrows
+/// only the MD5 and HMAC-SHA256 primitives from ParleyCrypto; the `openssl enc` vector in the tests pins the rest).
 /// Not constant-time: it handles test secrets, never production keys.
 struct AES256 {
     static let sbox: [UInt8] = makeSBox()

@@ -7,7 +7,7 @@ extension MiroTalkSuite {
         ("username", .string("alice")), ("password", .string("s3cret")), ("presenter", .bool(true)), ("expire", .string("2h")),
     ])
 
-    /// One token per run for the structure cases (memoised), plus its exchange for each case's wire log.
+    /// A fresh token for the case (so each case's wire log holds the exchange it judged).
     static func issuedToken(_ context: CaseContext, body: JSONValue = tokenRequest) async throws -> JWTInspector {
         try await MiroTalkRoutes.requireEnabled(.token, context)
         let request = try keyed(context, "POST", "/api/v1/token", json: body)

@@ -46,7 +46,7 @@ extension MiroTalkAPI {
             do {
                 url += "&token=" + (try issuer.token(for: token))
             } catch {
-                throw MiroTalkReply.internalError  // jwt.sign throws; Express's generic 500
+                throw MiroTalkReply.invalidExpire  // MiroTalk: jwt.sign throws → generic 500; Parley: 400
             }
         }
         return MiroTalkReply(.ok, .object([("join", .string(url))]))
@@ -54,7 +54,8 @@ extension MiroTalkAPI {
 
     // MARK: POST /api/v1/token (ServerApi.getToken)
 
-    /// No body → `{"token":""}` (MiroTalk's `getToken(undefined)`); an `expire` jsonwebtoken refuses → 500.
+    /// No body → `{"token":""}` (MiroTalk's `getToken(undefined)`). An `expire` jsonwebtoken refuses makes MiroTalk
+    /// answer a generic 500; Parley answers 400 naming the field (bad input is the client's error, not the server's).
     func token(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
         guard config.api.allowed.token else { throw MiroTalkReply.disabled }
@@ -62,7 +63,7 @@ extension MiroTalkAPI {
         do {
             return MiroTalkReply(.ok, .object([("token", .string(try issuer.token(for: body.value)))]))
         } catch {
-            throw MiroTalkReply.internalError
+            throw MiroTalkReply.invalidExpire
         }
     }
 

@@ -32,6 +32,10 @@ struct MiroTalkReply: Error, Sendable {
     static let internalError = MiroTalkReply(
         .internalServerError, .object([("status", 500), ("message", "Internal server error")]))
 
+    /// 400 for a token `expire` that is neither a whole number of seconds nor an `ms` duration ("1h", "7d").
+    static let invalidExpire = statusMessage(
+        .badRequest, inner: 400, #"Invalid "expire": use seconds or a duration such as "1h" or "7d""#)
+
     /// The shape of Express's error handlers: `{"status":N,"message":...}`.
     static func statusMessage(_ status: HTTPResponse.Status, inner: Int, _ message: String) -> MiroTalkReply {
         MiroTalkReply(status, .object([("status", .number(Double(inner))), ("message", .string(message))]))

@@ -36,6 +36,7 @@ struct MonibucaLogin: Sendable {
     func register(on router: Router<ParleyRequestContext>) {
         for path in MonibucaPaths.loginPaths {
             router.post(RouterPath(path)) { request, context in try await login(request, context: context) }
+            MonibucaMethods.refuseOthers(on: router, path: path, allowed: [.post])
         }
     }
 

@@ -29,6 +29,10 @@ struct MonibucaModules: Sendable {
         for path in ["/config", "/config/get"] {
             router.get(RouterPath(path)) { _, _ in try MonibucaEnvelope.success(rendered) }
         }
+        MonibucaMethods.refuseOthers(on: router, path: "/config/get", allowed: [.get])
+        for path in ["/config", "/config/**"] {
+            MonibucaMethods.refuseOthers(on: router, path: path, allowed: Self.methods)
+        }
         for method in Self.methods where method != .get {
             for path in ["/config", "/config/**"] {
                 router.on(RouterPath(path), method: method) { _, _ -> Response in

@@ -15,6 +15,7 @@ struct MonibucaOpenAPI: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
+        MonibucaMethods.refuseOthers(on: router, path: "/api/openapi.yaml", allowed: [.get])
     }
 
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,

@@ -23,6 +23,7 @@ struct MonibucaSecret: Sendable {
 
     func register(on router: Router<ParleyRequestContext>) {
         router.get("/api/secret/**") { request, _ in try MonibucaEnvelope.success(try sign(request)) }
+        MonibucaMethods.refuseOthers(on: router, path: "/api/secret/**", allowed: [.get])
     }
 
     func sign(_ request: Request) throws(MonibucaError) -> SecretData {
@@ -47,14 +48,15 @@ struct MonibucaSecret: Sendable {
         let expire: String
         if let given = query["expire"].map(String.init) {
             guard StreamSignature.parseExpire(given) != nil else {
-                throw .badRequest("expire must be hex Unix seconds (1-16 hex digits)")
+                throw .badRequest("expire must be hex Unix seconds (1-15 hex digits)")
             }
             expire = given
         } else {
             expire = StreamSignature.expire(at: clock().addingTimeInterval(Self.defaultValidity))
         }
         guard let key = StreamSignature.key(streamAuth, plugin: plugin, direction: direction) else {
-            throw .badRequest("no \(direction.rawValue) key configured for plugin \(plugin) (stream_auth.keys)")
+            // The plugin is known, its key for this direction does not exist.
+            throw .notFound("no \(direction.rawValue) key configured for plugin \(plugin) (stream_auth.keys)")
         }
         return SecretData(type: direction.rawValue, plugin: plugin, streamPath: path.rawValue, expire: expire,
                           secret: StreamSignature.secret(key: key, streamPath: path.rawValue, expire: expire))

@@ -65,6 +65,9 @@ struct MonibucaStreams: Sendable {
         router.get("/api/stream/**") { request, _ in
             try MonibucaEnvelope.success(try await detail(pathAfter: 2, in: request))
         }
+        for path in ["/api/streams", "/api/stream/list", "/api/stream/info/**", "/api/stream/**"] {
+            MonibucaMethods.refuseOthers(on: router, path: path, allowed: [.get])
+        }
     }
 
     func list() async -> StreamList {

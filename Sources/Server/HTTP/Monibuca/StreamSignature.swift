@@ -31,9 +31,9 @@ public enum StreamSignature {
         Digest.hex(.md5, Array((key + streamPath + expire).utf8))
     }
 
-    /// `expire` as hex Unix seconds: 1 to 16 hex digits, nothing else.
+    /// `expire` as hex Unix seconds: 1 to 15 hex digits (always fits an Int64), nothing else.
     public static func parseExpire(_ text: String) -> Int64? {
-        guard (1...16).contains(text.utf8.count), text.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }
+        guard (1...15).contains(text.utf8.count), text.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }
         return Int64(text, radix: 16)
     }
 

@@ -15,6 +15,10 @@ final class OutboundQueue: @unchecked Sendable {
     let limitBytes: Int
     let stream: AsyncStream<Item>
     private let continuation: AsyncStream<Item>.Continuation
+    /// Yields once when the queue overflows. The writer may be stuck in a write to the slow peer and never see the
+    /// end of ``stream``, so the connection watches this instead.
+    let overflows: AsyncStream<Void>
+    private let overflowContinuation: AsyncStream<Void>.Continuation
     private let lock = NSLock()
     private var pendingBytes = 0
     private var finished = false
@@ -23,6 +27,7 @@ final class OutboundQueue: @unchecked Sendable {
     init(limitBytes: Int) {
         self.limitBytes = max(1, limitBytes)
         (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .unbounded)
+        (overflows, overflowContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingOldest(1))
     }
 
     /// Queues a text frame. False when the queue is closed or just overflowed.
@@ -43,6 +48,8 @@ final class OutboundQueue: @unchecked Sendable {
             continuation.yield(.text(text))
         } else if overflowed {
             continuation.finish()
+            overflowContinuation.yield()
+            overflowContinuation.finish()
         }
         return accepted
     }
@@ -57,6 +64,7 @@ final class OutboundQueue: @unchecked Sendable {
         guard first else { return }
         continuation.yield(.close(code, reason: reason))
         continuation.finish()
+        overflowContinuation.finish()
     }
 
     /// The writer reports a frame as written.

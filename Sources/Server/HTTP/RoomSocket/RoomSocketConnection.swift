@@ -17,6 +17,7 @@ struct RoomSocketConnection: Sendable {
             group.addTask { await read(inbound); return false }
             group.addTask { await pump(events); return false }
             group.addTask { await watch(); return false }
+            group.addTask { await overflowed() }
             for await wasWriter in group where wasWriter {
                 group.cancelAll()
                 break
@@ -46,6 +47,16 @@ struct RoomSocketConnection: Sendable {
         await session.endMembership(leave: .dropped)
         try? await outbound.close(.init(codeNumber: Int(RoomSocketCloseCode.slowConsumer.rawValue)),
                                   reason: RoomSocketErrorCode.slowConsumer)
+    }
+
+    /// True (the connection is over) when the queue overflowed; false when it closed normally.
+    func overflowed() async -> Bool {
+        for await _ in queue.overflows {
+            // The peer reads too slowly: out of the room now, even while the writer is still stuck writing to it.
+            await session.endMembership(leave: .dropped)
+            return true
+        }
+        return false
     }
 
     func read(_ inbound: WebSocketInboundStream) async {
