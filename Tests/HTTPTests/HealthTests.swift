@@ -38,24 +38,34 @@ struct HealthTests {
         }
     }
 
+    /// A route only this test calls: the metrics registry is process-wide and other suites run concurrently.
+    struct ProbeFace: APIFace {
+        let path: String
+        func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
+            router.get(RouterPath(path)) { _, _ in "probe" }
+        }
+    }
+
     @Test("GET /metrics is Prometheus text whose per-route request counter rises by exactly N")
     func metricsCounter() async throws {
         let services = try TestServices.make()
-        let app = Application(router: ParleyServer.makeRouter(services: services, faces: [HealthFace()]))
+        let probe = "/probe-\(UInt32.random(in: 0...UInt32.max))"
+        let app = Application(router: ParleyServer.makeRouter(services: services,
+                                                              faces: [HealthFace(), ProbeFace(path: probe)]))
         try await app.test(.router) { client in
             func count() async throws -> Double {
                 try await client.execute(uri: "/metrics", method: .get) { response in
                     #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                     let text = String(buffer: response.body)
                     return text.split(separator: "\n")
-                        .filter { $0.hasPrefix("hb_requests{") && $0.contains("http_route=\"/healthz\"") }
+                        .filter { $0.hasPrefix("hb_requests{") && $0.contains("http_route=\"\(probe)\"") }
                         .compactMap { Double($0.split(separator: " ").last ?? "") }
                         .reduce(0, +)
                 }
             }
             let before = try await count()
             for _ in 0..<5 {
-                try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+                try await client.execute(uri: probe, method: .get) { #expect($0.status == .ok) }
             }
             let after = try await count()
             #expect(after - before == 5)

@@ -60,7 +60,7 @@ struct MonibucaRoutesTests {
             #expect(status == .contentTooLarge)
             #expect(json["code"] as? Int == 413)
             let (configPut, putJSON, _) = try await get(client, "/config", method: .put, body: "{}")
-            #expect(configPut == .notImplemented)
+            #expect(configPut == .methodNotAllowed)
             #expect((putJSON["message"] as? String)?.contains("read-only") == true)
         }
     }

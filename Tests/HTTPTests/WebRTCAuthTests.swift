@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import ParleyHTTP
 import Testing
+@testable import ParleySFU
 
 @Suite("WHIP/WHEP credentials (contracts.md \"Who may do what\")", .serialized)
 struct WebRTCAuthTests {
@@ -54,12 +55,26 @@ struct WebRTCAuthTests {
         }
     }
 
-    @Test("/metrics lists the dropped-SRTP counter once the media plane runs")
+    @Test("/metrics lists the dropped-SRTP counter, and a refused SRTP packet of a live session raises it")
     func metricsCounter() async throws {
-        try await WebRTCFixture.withFace { _, _ in
-            let text = await ParleyMetricsText.render()
-            #expect(text.contains("parley_webrtc_srtp_dropped_total"))
+        try await WebRTCFixture.withFace { client, plane in
+            let before = try #require(Self.droppedCount(await ParleyMetricsText.render()))
+            let created = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam")
+            let id = try #require(created.headers[.location]?.split(separator: "/").last.map(String.init))
+            // What the peer reports when libsrtp refuses a packet (proven end to end in SFUTests).
+            try await plane.eventLoop.submit {
+                let core = plane.core.value
+                guard let session = core.sessions[id] else { return }
+                core.process([.srtpRejected(.authenticationFailed)], of: session, now: plane.now())
+            }.get()
+            let after = try #require(Self.droppedCount(await ParleyMetricsText.render()))
+            #expect(after == before + 1)
         }
+    }
+
+    static func droppedCount(_ text: String) -> Int? {
+        text.split(separator: "\n").first { $0.hasPrefix("parley_webrtc_srtp_dropped_total ") }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Int($0) }
     }
 }
 

@@ -13,7 +13,7 @@ from conftest import PARLEY_BIN
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIO = os.path.join(HERE, "webrtc", "tone_scenario.py")
-TONE_HZ = 440
+TONE_HZ = int(os.environ.get("PARLEY_TONE_HZ", "440"))
 
 
 def _can_unshare():

@@ -76,6 +76,7 @@ struct ParleyServerCommand: AsyncParsableCommand {
         let application: any ApplicationProtocol
         do {
             let services = try ParleyServer.makeServices(config: effective, logger: logger)
+            try await ParleyServer.prepare(services: services)
             let tlsPaths = try TLSMaterial.resolve(certPath: effective.tls.cert, keyPath: effective.tls.key,
                                                    dataDirectory: URL(fileURLWithPath: effective.dataDir),
                                                    logger: logger)

@@ -30,7 +30,6 @@ public final class MediaPlane: Sendable {
     public static func start(configuration: MediaPlaneConfiguration, rooms: (any RoomDirectory)?,
                              logger: Logger) async throws -> MediaPlane {
         let dtlsContext = try DTLSContext.ephemeral()
-        MediaPlaneMetrics.register()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let origin = ContinuousClock.now

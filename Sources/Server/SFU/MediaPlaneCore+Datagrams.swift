@@ -44,7 +44,7 @@ extension MediaPlaneCore {
                 break  // RTCP is terminated per leg; feedback mapping comes with video (SFU issue).
             case .srtpRejected(let error):
                 droppedSRTPPackets += 1
-                MediaPlaneMetrics.srtpDropped.increment()
+                metrics.srtpDropped.increment()
                 logger.debug("SRTP packet dropped", metadata: ["session": "\(session.id)", "error": "\(error)"])
             case .connected(let profile):
                 logger.info("webrtc session connected", metadata: ["session": "\(session.id)",
@@ -66,7 +66,7 @@ extension MediaPlaneCore {
             else { continue }
             let rewritten = rewriter.rewrite(parsed)
             subscriber.rewriter = rewriter
-            if subscriber.peer.send(rtp: rewritten) { MediaPlaneMetrics.forwardedPackets.increment() }
+            if subscriber.peer.send(rtp: rewritten) { metrics.forwardedPackets.increment() }
             drain(subscriber)
         }
     }

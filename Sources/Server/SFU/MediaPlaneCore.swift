@@ -21,6 +21,7 @@ final class MediaPlaneCore {
     var outbox: [ICETransmit] = []
     /// SRTP/SRTCP packets refused by libsrtp since start (also exported as a metric).
     var droppedSRTPPackets = 0
+    let metrics = MediaPlaneMetrics()
     var random = SystemRandomNumberGenerator()
 
     init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration, logger: Logger) {
@@ -76,7 +77,7 @@ final class MediaPlaneCore {
         case .publisher: publisherByPath[path] = id
         case .subscriber: subscribersByPath[path, default: []].insert(id)
         }
-        MediaPlaneMetrics.sessionsStarted.increment()
+        metrics.sessionsStarted.increment()
         logger.info("webrtc session opened", metadata: ["session": "\(id)", "kind": "\(kind.rawValue)",
                                                         "path": "\(path)"])
         return descriptor(session, answer: answer.serialize())

@@ -2,6 +2,7 @@
 events by name."""
 import asyncio
 import json
+import time
 import urllib.parse
 
 import base64
@@ -29,6 +30,7 @@ class RoomClient:
     def __init__(self, ws, user_id):
         self.ws, self.user_id = ws, user_id
         self.events = []          # parsed JSON frames, in arrival order
+        self.arrived_at = []      # time.monotonic() of each event's arrival
         self.texts = []           # non-JSON text frames ("pong")
         self.close_code = None
         self.close_reason = None
@@ -61,6 +63,7 @@ class RoomClient:
                     self.texts.append(frame)
                 else:
                     self.events.append(json.loads(frame))
+                    self.arrived_at.append(time.monotonic())
                 self._arrived.set()
         except websockets.ConnectionClosed:
             pass

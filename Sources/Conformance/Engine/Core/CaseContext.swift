@@ -108,12 +108,12 @@ public final class CaseContext: @unchecked Sendable {
         case "apiKeyOtherCase":
             // The key with every letter's case swapped: equal to it under a case-insensitive compare only.
             guard let key = options.apiKey, !key.isEmpty else { return nil }
-            let swapped = String(key.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })
+            let swapped = key.map { $0.isUppercase ? $0.lowercased() : $0.uppercased() }.joined()
             if swapped == key { throw .skip("the --api-key has no letters, so no other-case variant exists") }
             return swapped
-        case "uuid": UUID().uuidString.lowercased()
-        case "random": "conform-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
-        default: nil
+        case "uuid": return UUID().uuidString.lowercased()
+        case "random": return "conform-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
+        default: return nil
         }
     }
 }

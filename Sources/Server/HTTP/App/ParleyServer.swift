@@ -14,7 +14,7 @@ public enum ParleyServer {
     /// The faces served, in registration order.
     public static var defaultFaces: [any APIFace] {
         // Monibuca core first: its CORS and JWT middleware must wrap every other face.
-        [MonibucaCoreFace(), HealthFace(), MiroTalkFace()]
+        [MonibucaCoreFace(), HealthFace(), MiroTalkFace(), MeetingFace()]
     }
 
     /// Opens storage, resolves secrets and creates the registry: everything the faces share.
@@ -40,6 +40,12 @@ public enum ParleyServer {
         logger.warning("DEVELOPMENT SECRETS GENERATED — anyone who reads them can use this server's APIs")
         for line in warnings { logger.warning("  \(line)") }
         logger.warning("\(bar)")
+    }
+
+    /// Work that needs the registry before the port opens: API-created rooms come back from SQLite.
+    public static func prepare(services: ParleyServices) async throws {
+        let restored = try await MeetingFace.restoreRooms(services: services)
+        if restored > 0 { services.logger.info("restored rooms from storage", metadata: ["rooms": "\(restored)"]) }
     }
 
     public static func makeRouter(services: ParleyServices, faces: [any APIFace]) -> Router<ParleyRequestContext> {

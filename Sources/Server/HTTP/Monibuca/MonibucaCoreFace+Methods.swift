@@ -9,11 +9,13 @@ enum MonibucaMethods {
     static let all: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
         + [HTTPRequest.Method("QUERY")].compactMap { $0 }
 
-    static func refuseOthers(on router: Router<ParleyRequestContext>, path: String, allowed: [HTTPRequest.Method]) {
+    static func refuseOthers(on router: Router<ParleyRequestContext>, path: String, allowed: [HTTPRequest.Method],
+                             reason: String? = nil) {
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         for method in all where !allowed.contains(method) {
             router.on(RouterPath(path), method: method) { request, _ -> Response in
-                throw MonibucaError(.methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allow)",
+                let text = "\(request.method.rawValue) is not allowed here; use \(allow)"
+                throw MonibucaError(.methodNotAllowed, reason.map { "\($0) (\(text))" } ?? text,
                                     headers: [.allow: allow])
             }
         }

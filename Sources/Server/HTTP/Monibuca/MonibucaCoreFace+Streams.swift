@@ -80,8 +80,10 @@ struct MonibucaStreams: Sendable {
         let path = try Self.streamPath(request.uri.path, skip: skip)
         guard let info = await rooms.stream(path) else { throw .notFound("stream \(path.rawValue) not found") }
         let (video, audio) = Self.classify(info.codecs)
-        return StreamDetail(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue), publisher: publisher(info),
-                            tracks: Tracks(video: Nullable(video.map(Track.init)), audio: Nullable(audio.map(Track.init))),
+        return StreamDetail(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
+                            publisher: publisher(info),
+                            tracks: Tracks(video: Nullable(video.map(Track.init)),
+                                           audio: Nullable(audio.map(Track.init))),
                             subscriber_count: info.subscribers, duration: duration(info), bytes_in: Nullable(nil))
     }
 
@@ -96,7 +98,8 @@ struct MonibucaStreams: Sendable {
 
     func summary(_ info: StreamInfo) -> StreamSummary {
         let (video, audio) = Self.classify(info.codecs)
-        return StreamSummary(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue), publisher: publisher(info),
+        return StreamSummary(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
+                             publisher: publisher(info),
                              subscribers: info.subscribers, video_codec: Nullable(video), audio_codec: Nullable(audio),
                              video_bitrate: Nullable(nil), audio_bitrate: Nullable(nil), duration: duration(info))
     }
@@ -110,11 +113,13 @@ struct MonibucaStreams: Sendable {
     }
 
     static let videoCodecs: Set<String> = ["vp8", "vp9", "h264", "h265", "hevc", "av1"]
+    /// Retransmission and redundancy formats: neither a video nor an audio codec.
+    static let repairCodecs: Set<String> = ["rtx", "red", "ulpfec", "flexfec-03"]
 
     /// The first video and the first audio codec name among those negotiated.
     static func classify(_ codecs: [String]) -> (video: String?, audio: String?) {
         let video = codecs.first { videoCodecs.contains($0.lowercased()) }
-        let audio = codecs.first { !videoCodecs.contains($0.lowercased()) && !["rtx", "red", "ulpfec"].contains($0.lowercased()) }
+        let audio = codecs.first { !videoCodecs.contains($0.lowercased()) && !repairCodecs.contains($0.lowercased()) }
         return (video, audio)
     }
 

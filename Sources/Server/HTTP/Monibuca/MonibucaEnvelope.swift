@@ -27,7 +27,8 @@ public enum MonibucaEnvelope {
     }
 
     /// `{"code":status,"message":message}` with that status.
-    public static func failure(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response {
+    public static func failure(_ status: HTTPResponse.Status, _ message: String,
+                               headers: HTTPFields = [:]) -> Response {
         // Encoding two plain fields cannot fail; fall back to a fixed body rather than trap.
         var response = (try? json(Failure(code: status.code, message: message), status: status))
             ?? Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],

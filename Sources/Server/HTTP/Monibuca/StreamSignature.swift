@@ -55,9 +55,11 @@ public enum StreamSignature {
     }
 
     /// What publish (WHIP) and play (WHEP) call: nothing to check when `stream_auth.enabled` is false or no key is
-    /// configured for `plugin`'s direction (falling back to `global`); otherwise ``check(secret:expire:key:streamPath:now:)``.
+    /// configured for `plugin`'s direction (falling back to `global`); otherwise
+    /// ``check(secret:expire:key:streamPath:now:)``.
     public static func verify(_ settings: ParleyConfig.StreamAuth, plugin: String = "webrtc", direction: Direction,
-                              streamPath: String, secret: String?, expire: String?, now: Date = Date()) throws(Refusal) {
+                              streamPath: String, secret: String?, expire: String?,
+                              now: Date = Date()) throws(Refusal) {
         guard settings.enabled, let key = key(settings, plugin: plugin, direction: direction) else { return }
         try check(secret: secret, expire: expire, key: key, streamPath: streamPath, now: now)
     }

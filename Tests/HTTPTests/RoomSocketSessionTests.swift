@@ -1,0 +1,103 @@
+import Foundation
+import ParleyRooms
+import Testing
+@testable import ParleyHTTP
+
+@Suite("Room WebSocket sessions against the registry")
+struct RoomSocketSessionTests {
+    @Test("chat reaches everyone in one order with an ack for the sender; a muted sender is refused")
+    func chat() async throws {
+        let rooms = InMemoryRoomDirectory()
+        let channels = RoomChannels()
+        let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
+        let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
+        #expect(await alice.next("joined")?.data["session_token"] as? String != nil)
+        #expect(await bob.next("joined") != nil)
+        #expect(await alice.next("userjoin")?.data["user_id"] as? String == "bob")
+
+        await alice.send(#"{"action":"chat","id":1,"text":"one"}"#)
+        await bob.send(#"{"action":"chat","text":"two"}"#)
+        for probe in [alice, bob] {
+            let first = await probe.next("msg")?.data
+            let second = await probe.next("msg")?.data
+            #expect(first?["text"] as? String == "one" && first?["seq"] as? Int == 1)
+            #expect(second?["text"] as? String == "two" && second?["seq"] as? Int == 2)
+        }
+        let ack = await alice.next("ack")
+        #expect(ack?["reply_to"] as? Int == 1)
+
+        _ = try await rooms.setChatMuted(try #require(RoomID("r")), bob.user, muted: true, by: .api("test"))
+        #expect(await bob.next("control")?.data["muted"] as? Bool == true)
+        await bob.send(#"{"action":"chat","id":"m","text":"muted?"}"#)
+        let refusal = await bob.next("error")
+        #expect(refusal?.data["code"] as? String == "chat_muted" && refusal?["reply_to"] as? String == "m")
+    }
+
+    @Test("a REST kick reaches the target as control kick before its close item, and others see userleave")
+    func kick() async throws {
+        let rooms = InMemoryRoomDirectory()
+        let channels = RoomChannels()
+        let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
+        let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
+        _ = try await rooms.kick(try #require(RoomID("r")), bob.user, by: .api("meeting-api"))
+        _ = await bob.next("joined")
+        let control = await bob.next("control")
+        #expect(control?.data["action"] as? String == "kick" && control?.data["by"] as? String == "api:meeting-api")
+        #expect(await bob.nextItem() == .close(.kicked, reason: "kicked"))
+        let leave = await alice.next("userleave")?.data
+        #expect(leave?["user_id"] as? String == "bob" && leave?["reason"] as? String == "kicked")
+    }
+
+    @Test("a participant may not moderate; a presenter locks and ends, and everyone hears it before 4101")
+    func moderation() async throws {
+        let rooms = InMemoryRoomDirectory()
+        let channels = RoomChannels()
+        let host = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "host")
+        let guest = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "guest")
+        await guest.send(#"{"action":"lock","id":1}"#)
+        #expect(await guest.next("error")?.data["code"] as? String == "not_permitted")
+        await guest.send(#"{"action":"agenda.set","id":2,"items":[]}"#)
+        #expect(await guest.next("error")?.data["code"] as? String == "not_permitted")
+        await host.send(#"{"action":"lock"}"#)
+        #expect(await guest.next("locked")?.data["by"] as? String == "user:host")
+        await host.send(#"{"action":"end"}"#)
+        #expect(await guest.next("ended") != nil)
+        #expect(await guest.nextItem() == .close(.roomEnded, reason: "ended"))
+        #expect(await rooms.stats().rooms == 0)
+    }
+
+    @Test("an oversize frame ends the session with message_too_large and 1009 and leaves the registry")
+    func oversize() async throws {
+        let rooms = InMemoryRoomDirectory()
+        let channels = RoomChannels()
+        let probe = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "a",
+                                                options: RoomSocketOptions(maxMessageBytes: 100))
+        _ = await probe.next("joined")
+        await probe.send(#"{"action":"chat","text":""# + String(repeating: "x", count: 200) + #""}"#)
+        #expect(await probe.next("error")?.data["code"] as? String == "message_too_large")
+        #expect(await probe.nextItem() == .close(.messageTooLarge, reason: "message_too_large"))
+        #expect(await rooms.stats().participants == 0)
+    }
+
+    @Test("the outbound queue refuses frames past its byte limit and reports the overflow once")
+    func queueOverflow() async {
+        let queue = OutboundQueue(limitBytes: 10)
+        #expect(queue.send("12345"))
+        #expect(queue.send("12345"))
+        #expect(!queue.send("1"))
+        #expect(queue.overflowed && queue.isClosed)
+        var overflows = 0
+        for await _ in queue.overflows { overflows += 1 }
+        #expect(overflows == 1)
+    }
+
+    @Test("the chat limiter allows a burst, then refills at its rate")
+    func limiter() {
+        let start = ContinuousClock.now
+        var limiter = ChatRateLimiter(burst: 3, perSecond: 2, now: start)
+        #expect((0..<3).allSatisfy { _ in limiter.allow(now: start) })
+        #expect(!limiter.allow(now: start))
+        #expect(limiter.allow(now: start + .milliseconds(600)))
+        #expect(!limiter.allow(now: start + .milliseconds(700)))
+    }
+}
