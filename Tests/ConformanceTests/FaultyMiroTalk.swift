@@ -8,8 +8,8 @@ enum Fault: String, CaseIterable, Sendable {
     case none
     case unauthorizedAs401, authBypass, bearerAccepted, headerNameCaseSensitive, keyCaseInsensitive
     case statsTotalPeers, statsRoomsAsString, statsKeyOrder, timestampWithoutMillis
-    case joinReordered, joinNamePlusEncoded
-    case tokenAlgNone, tokenWrongSecret, tokenPresenterBool, tokenExpireIgnored, tokenPlainData, tokenClaimsOrder
+    case joinReordered, joinNamePlusEncoded, joinIgnoresFormBody, joinEmptyStringKept
+    case tokenAlgNone, tokenWrongSecret, tokenPresenterBool, tokenExpireIgnored, tokenExpireDigitsAsSeconds, tokenPlainData, tokenClaimsOrder
     case meetingHTTPScheme, meetingFixedID
     case noAllowOrigin, preflightWithoutAuthorization
     case notFoundBodyWithoutSuccess, malformedJSONAs500, malformedJSONPlainText
@@ -100,7 +100,9 @@ struct FaultyMiroTalk: Sendable {
             return json(.contentTooLarge, .object([("status", .integer(413)), ("message", .string("request entity too large"))]))
         }
         var body: JSONValue? = nil
-        if request.headers[.contentType]?.contains("json") == true, !bytes.isEmpty {
+        if request.headers[.contentType]?.contains("x-www-form-urlencoded") == true, fault != .joinIgnoresFormBody {
+            body = Self.formFields(bytes)
+        } else if request.headers[.contentType]?.contains("json") == true, !bytes.isEmpty {
             guard let parsed = try? JSONValue.parse(bytes) else {
                 switch fault {
                 case .malformedJSONAs500:
@@ -146,7 +148,10 @@ struct FaultyMiroTalk: Sendable {
             guard switches.token else { return disabledResponse(withSuccess: false) }
             guard authorized(request) else { return unauthorized }
             guard let body else { return json(.ok, .object([("token", .string(""))])) }
-            return json(.ok, .object([("token", .string(token(body)))]))
+            guard let token = token(body) else {
+                return json(.internalServerError, .object([("status", .integer(500)), ("message", .string("Internal server error"))]))
+            }
+            return json(.ok, .object([("token", .string(token))]))
         case (.get, "/api/v1/activeRooms"):
             guard switches.activeRooms else {
                 return disabledResponse(withSuccess: false)
@@ -171,12 +176,10 @@ struct FaultyMiroTalk: Sendable {
     }
 
     func joinURL(host: String, _ body: JSONValue) -> String {
+        // `body.x || default` inside a JS template string.
         func value(_ key: String, _ fallback: String) -> String {
-            switch body[key] {
-            case .string(let s)? where !s.isEmpty: return s
-            case .bool(true)?: return "true"
-            default: return fallback
-            }
+            if fault == .joinEmptyStringKept, case .string(let s)? = body[key] { return s }
+            return body[key].flatMap(Self.truthyJavaScriptText) ?? fallback
         }
         func encode(_ s: String) -> String {
             fault == .joinNamePlusEncoded ? formURLEncoded(s) : MiroTalkSuite.encodeURIComponent(s)
@@ -188,26 +191,14 @@ struct FaultyMiroTalk: Sendable {
         for flag in ["audio", "video", "screen", "chat", "hide", "notify"] { pairs.append((flag, value(flag, "false"))) }
         pairs.append(("duration", value("duration", "unlimited")))
         if fault == .joinReordered { pairs.swapAt(0, 2) }
-        if let tokenRequest = body["token"], tokenRequest != .bool(false), tokenRequest != .null {
-            pairs.append(("token", token(tokenRequest)))
+        if let tokenRequest = body["token"], Self.truthyJavaScriptText(tokenRequest) != nil {
+            pairs.append(("token", token(tokenRequest) ?? ""))
         }
         return "https://\(host)/join?" + pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
-    /// The plausible mistake: URLSearchParams-style application/x-www-form-urlencoded (WHATWG URL §5.2) instead of
-    /// encodeURIComponent — space becomes `+`, and `! ~ ' ( )` are percent-encoded, while `* - . _` stay.
-    func formURLEncoded(_ text: String) -> String {
-        let kept = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._".utf8)
-        var out = ""
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: " ") { out += "+" }
-            else if kept.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) }
-            else { out += String(format: "%%%02X", byte) }
-        }
-        return out
-    }
-
-    func token(_ body: JSONValue) -> String {
+    /// nil when `expire` cannot be read (upstream: jwt.sign throws → 500).
+    func token(_ body: JSONValue) -> String? {
         let secret = fault == .tokenWrongSecret ? "not-the-secret" : Self.jwtSecret
         let presenter = body["presenter"]?.boolValue == true
         let inner: JSONValue = .object([
@@ -218,7 +209,11 @@ struct FaultyMiroTalk: Sendable {
         let data = fault == .tokenPlainData ? Data(inner.compactText.utf8).base64EncodedString()
                                             : CryptoJSPassphrase.encrypt(inner.compactText, passphrase: secret)
         let iat = Int(Date().timeIntervalSince1970)
-        let seconds = fault == .tokenExpireIgnored ? 3600 : (body["expire"]?.stringValue == "2h" ? 7200 : 3600)
+        var seconds = 3600
+        if let expire = body["expire"], fault != .tokenExpireIgnored {
+            guard let parsed = Self.expiresInSeconds(expire, digitsAsSeconds: fault == .tokenExpireDigitsAsSeconds) else { return nil }
+            seconds = parsed
+        }
         var claims: [(String, JSONValue)] = [("data", .string(data)), ("iat", .integer(iat)), ("exp", .integer(iat + seconds))]
         if fault == .tokenClaimsOrder { claims = [claims[1], claims[2], claims[0]] }
         if fault == .tokenAlgNone {

@@ -36,15 +36,22 @@ struct FaultyTargetTests {
             (.statsRoomsAsString, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field"]),
             (.statsKeyOrder, .allOn, ["mirotalk/stats/key-order"]),
             (.timestampWithoutMillis, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/timestamp-iso8601-ms"]),
-            // ok-schema too: spec/mirotalk-v1.yaml's JoinResponse pattern pins `/join?room=` (room first, §1.7).
+            // Every case comparing a whole join URL sees the order (§1.7), and so does ok-schema: the JoinResponse
+            // pattern in spec/mirotalk-v1.yaml pins `/join?room=` (room first).
             (.joinReordered, .allOn, ["mirotalk/join/url-oracle", "mirotalk/join/parameter-order", "mirotalk/join/defaults",
-                                      "mirotalk/join/with-token", "mirotalk/join/ok-schema"]),
-            (.joinNamePlusEncoded, .allOn, ["mirotalk/join/url-oracle", "mirotalk/join/name-avatar-encoding"]),
+                                      "mirotalk/join/with-token", "mirotalk/join/ok-schema", "mirotalk/join/urlencoded-body",
+                                      "mirotalk/join/falsy-values-take-defaults"]),
+            // Likewise every whole-URL case whose name holds a space (John Doe, Form User).
+            (.joinNamePlusEncoded, .allOn, ["mirotalk/join/url-oracle", "mirotalk/join/name-avatar-encoding",
+                                            "mirotalk/join/urlencoded-body"]),
+            (.joinIgnoresFormBody, .allOn, ["mirotalk/join/urlencoded-body"]),
+            (.joinEmptyStringKept, .allOn, ["mirotalk/join/falsy-values-take-defaults"]),
             (.tokenAlgNone, .allOn, ["mirotalk/token/jwt-header-hs256", "mirotalk/token/signature-valid", "mirotalk/join/with-token"]),
             (.tokenWrongSecret, .allOn, ["mirotalk/token/signature-valid", "mirotalk/token/payload-decrypts",
                                          "mirotalk/token/presenter-default-false", "mirotalk/join/with-token"]),
             (.tokenPresenterBool, .allOn, ["mirotalk/token/payload-decrypts", "mirotalk/token/presenter-default-false"]),
-            (.tokenExpireIgnored, .allOn, ["mirotalk/token/expire-honoured"]),
+            (.tokenExpireIgnored, .allOn, ["mirotalk/token/expire-honoured", "mirotalk/token/expire-number-and-digit-string"]),
+            (.tokenExpireDigitsAsSeconds, .allOn, ["mirotalk/token/expire-number-and-digit-string"]),
             (.tokenPlainData, .allOn, ["mirotalk/token/data-salted-format", "mirotalk/token/payload-decrypts",
                                        "mirotalk/token/presenter-default-false", "mirotalk/join/with-token"]),
             (.tokenClaimsOrder, .allOn, ["mirotalk/token/claims"]),

@@ -14,7 +14,7 @@ import Testing
             "http.listen": env["ROOMWS_HARNESS_LISTEN"]!, "data_dir": env["ROOMWS_HARNESS_DIR"]!])
         let services = try ParleyServer.makeServices(config: config, logger: Logger(label: "harness"))
         let app = ParleyServer.makeApplication(
-            services: services, faces: ParleyServer.defaultFaces + [MeetingFace(), RoomSocketFace()], tls: nil)
+            services: services, faces: ParleyServer.defaultFaces.contains { $0 is RoomSocketFace } ? ParleyServer.defaultFaces : ParleyServer.defaultFaces + [RoomSocketFace()], tls: nil)
         try await app.runService()
     }
 }

@@ -9,8 +9,11 @@ final class SessionProbe: @unchecked Sendable {
     let session: RoomSocketSession
     let queue: OutboundQueue
     let user: UserID
-    private var iterator: AsyncStream<OutboundQueue.Item>.Iterator
+    private let lock = NSLock()
+    private var items: [OutboundQueue.Item] = []
+    private var consumed = Set<Int>()
     private let pump: Task<Void, Never>
+    private var reader: Task<Void, Never>?
 
     static let secret = "room-socket-test-auth-secret-0123456789abcdef"
 
@@ -34,44 +37,58 @@ final class SessionProbe: @unchecked Sendable {
         self.session = session
         self.queue = queue
         self.user = user
-        self.iterator = queue.stream.makeAsyncIterator()
         self.pump = Task { for await event in events { await session.apply(event) } }
-    }
-
-    deinit { pump.cancel() }
-
-    /// The next outbound item, or nil when none arrives within a second.
-    func nextItem() async -> OutboundQueue.Item? {
-        var iterator = self.iterator
-        let item = await withTaskGroup(of: (OutboundQueue.Item?, AsyncStream<OutboundQueue.Item>.Iterator?).self) {
-            group in
-            group.addTask {
-                var copy = iterator
-                let value = await copy.next()
-                return (value, copy)
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(1))
-                return (nil, nil)
-            }
-            let first = await group.next() ?? (nil, nil)
-            group.cancelAll()
-            return first
+        self.reader = Task { [queue] in
+            for await item in queue.stream { self.append(item) }
         }
-        if let advanced = item.1 { self.iterator = advanced }
-        return item.0
     }
 
-    /// The next JSON event (skipping text `pong`), as a dictionary.
-    func next(_ event: String? = nil) async -> [String: Any]? {
-        while let item = await nextItem() {
-            guard case .text(let text) = item else { return ["close": item] }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                continue
+    deinit {
+        pump.cancel()
+        reader?.cancel()
+    }
+
+    private func append(_ item: OutboundQueue.Item) {
+        lock.withLock { items.append(item) }
+    }
+
+    /// The oldest unconsumed item that matches (others stay for later calls).
+    private func take(_ matches: (OutboundQueue.Item) -> Bool) -> OutboundQueue.Item? {
+        lock.withLock {
+            for (index, item) in items.enumerated() where !consumed.contains(index) && matches(item) {
+                consumed.insert(index)
+                return item
             }
-            if event == nil || object["event"] as? String == event { return object }
+            return nil
+        }
+    }
+
+    /// The oldest unconsumed matching item, or nil when none arrives within a second.
+    func nextItem(_ matches: @escaping (OutboundQueue.Item) -> Bool = { _ in true }) async -> OutboundQueue.Item? {
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline {
+            if let item = take(matches) { return item }
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return nil
+    }
+
+    /// The close item, whatever text frames are still unread.
+    func closeItem() async -> OutboundQueue.Item? {
+        await nextItem { if case .close = $0 { true } else { false } }
+    }
+
+    /// The oldest unconsumed JSON event with this name (any event when nil), as a dictionary.
+    func next(_ event: String? = nil) async -> [String: Any]? {
+        let item = await nextItem { item in
+            guard case .text(let text) = item,
+                  let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                return false
+            }
+            return event == nil || object["event"] as? String == event
+        }
+        guard case .text(let text)? = item else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     }
 
     func send(_ json: String) async { await session.receive(json) }

@@ -86,7 +86,7 @@ struct RoomSocketTests {
         }
         #expect(refusal == JoinRefusal(code: "token_required", reason: refusal.reason, close: .unauthorized))
         query.token = "x.y.z"
-        guard case .failure(let bad) = await authenticator.joinRequest(query) else { return Issue.record("accepted") }
+        guard case .failure(let bad) = await authenticator.joinRequest(query) else { Issue.record("accepted"); return }
         #expect(bad.code == "invalid_token" && bad.close == .unauthorized)
         let jwt = try MonibucaJWT(secret: SessionProbe.secret, lifetime: 3600).issue(username: "admin").token
         query.token = jwt
@@ -95,10 +95,10 @@ struct RoomSocketTests {
         let expired = try MonibucaJWT(secret: SessionProbe.secret, lifetime: 1)
             .issue(username: "admin", now: Date(timeIntervalSinceNow: -10)).token
         query.token = expired
-        guard case .failure(let old) = await authenticator.joinRequest(query) else { return Issue.record("accepted") }
+        guard case .failure(let old) = await authenticator.joinRequest(query) else { Issue.record("accepted"); return }
         #expect(old.code == "token_expired")
         query.roomID = "bad room"
-        guard case .failure(let invalid) = await authenticator.joinRequest(query) else { return Issue.record("ok?") }
+        guard case .failure(let invalid) = await authenticator.joinRequest(query) else { Issue.record("ok?"); return }
         #expect(invalid.close == .invalidRequest)
     }
 

@@ -101,6 +101,13 @@ struct WebRTCWHIPTests {
             #expect(audio.ssrcs.count == 1)
             #expect(audio.msid != nil)
             #expect(await rooms.stream(StreamPath("live/cam")!)?.subscribers == 1)
+            // The Monibuca face lists it.
+            let token = try await MonibucaFixture.token()
+            let streams = try await client.execute(uri: "/api/streams", method: .get,
+                                                   headers: MonibucaFixture.bearer(token))
+            #expect(streams.status == .ok)
+            let listing = String(buffer: streams.body)
+            #expect(listing.contains("live/cam"))
         }
     }
 

@@ -6,7 +6,7 @@ public enum MiroTalkSuite {
     static let upstream = "MiroTalk SFU 2.3.77"
 
     public static func cases(documents: SpecDocuments) -> [ConformanceCase] {
-        joinCases() + tokenCases() + meetingCases() + httpCases(documents: documents)
+        joinCases() + bodyFormCases() + tokenCases() + meetingCases() + httpCases(documents: documents)
     }
 
     /// A keyed request to a route, skipping when no key was given.

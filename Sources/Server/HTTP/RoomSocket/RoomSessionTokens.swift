@@ -11,7 +11,8 @@ import ParleyRooms
 /// `joinedAt`; ``verify(_:rooms:)`` accepts it only while that same participation is live in the registry. Leaving
 /// therefore revokes it, and a rejoin under the same user id gets a new token while the old one stays dead.
 ///
-/// Format: `pst1.<base64url(room_id "\n" user_id "\n" joinedAt-bits-hex)>.<base64url(HMAC)>`.
+/// Format: `pst1.<base64url(room_id "\n" user_id "\n" joinedAt-bits-hex)>.<base64url(HMAC)>`, where joinedAt is the
+/// exact bit pattern of `timeIntervalSinceReferenceDate` (what `Date` stores, so equality survives the round trip).
 public struct RoomSessionTokens: Sendable {
     static let prefix = "pst1"
     /// Domain separation: the same secret also signs Monibuca JWTs.
@@ -33,7 +34,7 @@ public struct RoomSessionTokens: Sendable {
 
     public func issue(for participant: Participant, in room: RoomID) -> String {
         let body = "\(room.rawValue)\n\(participant.userID.rawValue)\n"
-            + String(participant.joinedAt.timeIntervalSince1970.bitPattern, radix: 16)
+            + String(participant.joinedAt.timeIntervalSinceReferenceDate.bitPattern, radix: 16)
         let encoded = Base64URL.encode(Array(body.utf8))
         return "\(Self.prefix).\(encoded).\(Base64URL.encode(signature(encoded)))"
     }
@@ -49,7 +50,7 @@ public struct RoomSessionTokens: Sendable {
         let fields = String(decoding: bodyBytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard fields.count == 3, let room = RoomID(String(fields[0])), let user = UserID(String(fields[1])),
               let bits = UInt64(fields[2], radix: 16) else { return nil }
-        return Claims(room: room, user: user, joinedAt: Date(timeIntervalSince1970: Double(bitPattern: bits)))
+        return Claims(room: room, user: user, joinedAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)))
     }
 
     /// The participant the token speaks for, only while that participation is still live (same join).

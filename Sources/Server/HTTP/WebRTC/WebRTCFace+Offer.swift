@@ -39,7 +39,7 @@ extension WebRTCFace {
         headers[.location] = Self.sessionPrefix + session.id
         headers[.eTag] = session.etag
         for server in services.config.webrtc.iceServers {
-            for url in server.urls { headers.append(HTTPField(name: .link, value: Self.linkValue(url, server))) }
+            for url in server.urls { headers.append(HTTPField(name: .webrtcLink, value: Self.linkValue(url, server))) }
         }
         return Response(status: .created, headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(string: session.answer)))

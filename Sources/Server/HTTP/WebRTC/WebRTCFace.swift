@@ -54,7 +54,7 @@ public struct WebRTCFace: APIFace {
         router.on(session, method: .options) { _, _ in
             var headers = HTTPFields()
             headers[.allow] = "OPTIONS, GET, PATCH, DELETE"
-            headers[.acceptPatch] = "application/trickle-ice-sdpfrag"
+            headers[.webrtcAcceptPatch] = "application/trickle-ice-sdpfrag"
             return Response(status: .noContent, headers: headers)
         }
     }
@@ -70,7 +70,7 @@ public struct WebRTCFace: APIFace {
 
     static func optionsResponse() -> Response {
         var headers = HTTPFields()
-        headers[.acceptPost] = "application/sdp"
+        headers[.webrtcAcceptPost] = "application/sdp"
         headers[.allow] = "OPTIONS, POST, GET"
         return Response(status: .noContent, headers: headers)
     }
@@ -96,7 +96,7 @@ struct WebRTCHTTPError: Error, HTTPResponseError {
 }
 
 extension HTTPField.Name {
-    static let acceptPost = HTTPField.Name("Accept-Post")!
-    static let acceptPatch = HTTPField.Name("Accept-Patch")!
-    static let link = HTTPField.Name("Link")!
+    static let webrtcAcceptPost = HTTPField.Name("Accept-Post")!
+    static let webrtcAcceptPatch = HTTPField.Name("Accept-Patch")!
+    static let webrtcLink = HTTPField.Name("Link")!
 }
