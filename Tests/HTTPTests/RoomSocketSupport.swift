@@ -37,15 +37,20 @@ final class SessionProbe: @unchecked Sendable {
         self.session = session
         self.queue = queue
         self.user = user
-        self.pump = Task { for await event in events { await session.apply(event) } }
+        // Never cancelled (see RoomSocketConnection): it stops at the first event after the session is over.
+        self.pump = Task {
+            for await event in events {
+                guard await !session.membershipOver else { return }
+                await session.apply(event)
+            }
+        }
         self.reader = Task { [queue] in
             for await item in queue.stream { self.append(item) }
         }
     }
 
     deinit {
-        pump.cancel()
-        reader?.cancel()
+        queue.close(.normal, reason: "")  // ends the reader task
     }
 
     private func append(_ item: OutboundQueue.Item) {

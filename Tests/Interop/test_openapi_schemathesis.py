@@ -32,17 +32,19 @@ def configured_server():
     with open(path, "w") as f:
         f.write(CONFIG)
     s = start_server(data_dir=d, args=["--config", path])
+    # Log in before any fuzzing: schemathesis's failed logins trip the per-address login throttle (429).
+    r = requests.post(s.url + "/api/login", json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=10)
+    assert r.status_code == 200, r.text
+    s.bearer = r.json()["data"]["token"]
     yield s
     s.stop()
 
 
 def bearer(server):
-    r = requests.post(server.url + "/api/login", json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=10)
-    assert r.status_code == 200, r.text
-    return r.json()["data"]["token"]
+    return server.bearer
 
 
-def run_schemathesis(server, spec_path, headers):
+def run_schemathesis(server, spec_path, headers, extra=()):
     schema_url = server.url + spec_path
     r = requests.get(schema_url, timeout=10)
     assert r.status_code == 200, f"{spec_path} is not served: {r.status_code}"
@@ -50,7 +52,7 @@ def run_schemathesis(server, spec_path, headers):
            "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
            "--max-examples", "20", "--seed", "20261123", "--workers", "1", "--max-time", "30",
            "--phases", "examples,coverage,fuzzing", "--request-timeout", "10",
-           "--suppress-health-check", "all"]
+           "--suppress-health-check", "all", *extra]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -63,7 +65,9 @@ def test_mirotalk_v1_openapi(configured_server):
 
 
 def test_monibuca_core_openapi(configured_server):
-    run_schemathesis(configured_server, "/api/openapi.yaml", {"Authorization": "Bearer " + bearer(configured_server)})
+    # The 501 module prefixes are documented as not implemented; a 5xx is their correct answer.
+    run_schemathesis(configured_server, "/api/openapi.yaml", {"Authorization": "Bearer " + bearer(configured_server)},
+                     extra=["--exclude-tag", "not-implemented"])
 
 
 def test_meeting_openapi(configured_server):

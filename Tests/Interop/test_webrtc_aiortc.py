@@ -1,6 +1,6 @@
 """Issue 8 "Done when": in a loopback-only network namespace, aiortc publishes an Opus tone over WHIP, an aiortc
 player receives it over WHEP, the decoded audio's strongest frequency is the tone's, and after DELETE no more
-packets arrive."""
+packets arrive; the stream is listed in /api/streams only while it is live."""
 import json
 import os
 import shutil
@@ -41,3 +41,4 @@ def test_aiortc_tone_over_whip_reaches_whep_player():
     assert result["delete_player_status"] == 200
     assert result["packets_after_player_delete"] == 0, result
     assert result["second_delete_status"] == 404
+    assert result["listed_while_live"] and not result["listed_after_delete"], result

@@ -17,6 +17,7 @@ final class TestClient {
     var answer: SessionDescription?
     var stunResponses: [STUNMessage] = []
     var receivedRTP: [RTPPacket] = []
+    var receivedRTCP: [RTCPPacket] = []
     var sentSequence: UInt16 = 1000
     var sentTimestamp: UInt32 = 50_000
 
@@ -86,6 +87,11 @@ final class TestClient {
                 }
             }
         case .rtpOrRTCP:
+            if let inbound, RTPOrRTCP.classify(datagram) == .rtcp,
+               let plain = try? inbound.unprotectRTCP(datagram), let packets = try? RTCPCompound.parse(plain) {
+                receivedRTCP += packets
+                return
+            }
             guard let inbound, RTPOrRTCP.classify(datagram) == .rtp,
                   let plain = try? inbound.unprotectRTP(datagram),
                   let packet = try? RTPPacket.parse(plain) else { return }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -56,7 +57,8 @@ public final class MediaPlane: Sendable {
         let candidates = Self.candidates(configuration: configuration, bound: local)
         let plane = try await loop.submit {
             let core = MediaPlaneCore(dtlsContext: dtlsContext, candidates: candidates,
-                                      consentTimeout: configuration.consentTimeout, logger: logger)
+                                      consentTimeout: configuration.consentTimeout, logger: logger,
+                                      unixTimeAtZero: Date().timeIntervalSince1970)
             return MediaPlane(eventLoop: loop, group: group, channel: channel, localAddress: local,
                               candidates: candidates, core: NIOLoopBound(core, eventLoop: loop),
                               clockOrigin: origin, logger: logger)

@@ -39,9 +39,13 @@ extension MediaPlaneCore {
             switch event {
             case .rtp(let packet):
                 session.receivedPackets += 1
-                if session.kind == .publisher { forward(packet, from: session) }
-            case .rtcp:
-                break  // RTCP is terminated per leg; feedback mapping comes with video (SFU issue).
+                if session.kind == .publisher {
+                    recordReception(packet, of: session, now: now)
+                    forward(packet, from: session, now: now)
+                }
+            case .rtcp(let packet):
+                // Terminated per leg (never forwarded); an SR feeds the LSR/DLSR of our Receiver Reports.
+                receivedRTCP(packet, of: session, now: now)
             case .srtpRejected(let error):
                 droppedSRTPPackets += 1
                 metrics.srtpDropped.increment()
@@ -58,13 +62,13 @@ extension MediaPlaneCore {
     }
 
     /// Fan-out of one publisher packet to every connected subscriber of its path.
-    func forward(_ packet: [UInt8], from publisher: SFUSession) {
+    func forward(_ packet: [UInt8], from publisher: SFUSession, now: MediaTime) {
         guard let subscribers = subscribersByPath[publisher.path], !subscribers.isEmpty,
               let parsed = try? RTPPacket.parse(packet) else { return }
         for id in subscribers {
             guard let subscriber = sessions[id], subscriber.peer.isConnected, var rewriter = subscriber.rewriter
             else { continue }
-            let rewritten = rewriter.rewrite(parsed)
+            let rewritten = rewriter.rewrite(parsed, now: now)
             subscriber.rewriter = rewriter
             if subscriber.peer.send(rtp: rewritten) { metrics.forwardedPackets.increment() }
             drain(subscriber)
@@ -79,6 +83,7 @@ extension MediaPlaneCore {
             drain(session)
             process(events, of: session, now: now)
         }
+        for session in Array(sessions.values) { sendReportIfDue(session, now: now) }
     }
 
     func takeOutbox() -> [ICETransmit] {

@@ -24,7 +24,12 @@ final class MediaPlaneCore {
     let metrics = MediaPlaneMetrics()
     var random = SystemRandomNumberGenerator()
 
-    init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration, logger: Logger) {
+    /// Unix time (seconds) at `MediaTime.zero`, for the NTP timestamps of Sender Reports.
+    let unixTimeAtZero: Double
+
+    init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration, logger: Logger,
+         unixTimeAtZero: Double = 0) {
+        self.unixTimeAtZero = unixTimeAtZero
         self.dtlsContext = dtlsContext
         self.candidates = candidates
         self.consentTimeout = consentTimeout
@@ -70,7 +75,9 @@ final class MediaPlaneCore {
             local: LocalTransport(credentials: credentials, fingerprint: dtlsContext.fingerprint, candidates: candidates),
             outbound: outbound, sessionID: UInt64.random(in: 1...(1 << 62), using: &random))
         let session = SFUSession(id: id, kind: kind, path: path, peer: peer, etag: "\"\(randomHex(12))\"",
-                                 remoteUfrag: accepted.remoteCredentials.ufrag, rewriter: rewriter)
+                                 remoteUfrag: accepted.remoteCredentials.ufrag, rewriter: rewriter,
+                                 reporterSSRC: outbound?.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random),
+                                 cname: outbound?.cname ?? randomHex(8))
         sessions[id] = session
         sessionByUfrag[credentials.ufrag] = id
         switch kind {

@@ -1,3 +1,4 @@
+import ParleyMedia
 import ParleyWire
 
 /// Per-subscriber RTP translation (mediasoup's SeqManager, LiveKit's rtpmunger): the subscriber sees one SSRC,
@@ -10,7 +11,10 @@ struct OutboundRewriter {
     private let initialTimestamp: UInt32
     private var sequenceOffset: UInt16?
     private var timestampOffset: UInt32?
-    private(set) var packetsSent: UInt64 = 0
+    private(set) var packetsSent: UInt32 = 0
+    private(set) var octetsSent: UInt32 = 0
+    /// The last timestamp sent and when, for Sender Reports (RFC 3550 §6.4.1).
+    private(set) var lastSent: (timestamp: UInt32, at: MediaTime)?
 
     init<G: RandomNumberGenerator>(ssrc: UInt32, payloadType: UInt8, using generator: inout G) {
         self.ssrc = ssrc
@@ -21,7 +25,7 @@ struct OutboundRewriter {
     }
 
     /// The rewritten packet: header extensions are dropped (none are negotiated in the answer), CSRCs kept.
-    mutating func rewrite(_ packet: RTPPacket) -> [UInt8] {
+    mutating func rewrite(_ packet: RTPPacket, now: MediaTime) -> [UInt8] {
         let seqOffset = sequenceOffset ?? (initialSequence &- packet.sequenceNumber)
         let tsOffset = timestampOffset ?? (initialTimestamp &- packet.timestamp)
         sequenceOffset = seqOffset
@@ -32,7 +36,9 @@ struct OutboundRewriter {
         out.sequenceNumber = packet.sequenceNumber &+ seqOffset
         out.timestamp = packet.timestamp &+ tsOffset
         out.headerExtension = nil
-        packetsSent += 1
+        packetsSent &+= 1
+        octetsSent &+= UInt32(truncatingIfNeeded: out.payload.count)
+        lastSent = (out.timestamp, now)
         return out.encode()
     }
 }

@@ -32,10 +32,18 @@ final class SFUSession {
     /// Subscribers only: how forwarded packets are rewritten for this peer.
     var rewriter: OutboundRewriter?
     var receivedPackets: UInt64 = 0
+    /// Publishers: the incoming source, for Receiver Reports.
+    var receiveStatistics: ReceiveStatistics?
+    /// The SSRC this server reports under on this leg (RFC 3550 §8: random).
+    let reporterSSRC: UInt32
+    let cname: String
+    var nextReport: MediaTime?
     var addresses: Set<STUNAddress> = []
 
     init(id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,
-         rewriter: OutboundRewriter?) {
+         rewriter: OutboundRewriter?, reporterSSRC: UInt32, cname: String) {
+        self.reporterSSRC = reporterSSRC
+        self.cname = cname
         self.id = id
         self.kind = kind
         self.path = path

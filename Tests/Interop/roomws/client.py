@@ -10,7 +10,8 @@ import os
 import socket
 
 import websockets
-from websockets.asyncio.client import connect as ws_connect
+# The legacy client hands out every frame received before a close (13.x's new client drops them).
+from websockets.legacy.client import connect as ws_connect
 
 # Every text frame any client received in this test run, for the AsyncAPI check.
 RECEIVED = []
@@ -46,8 +47,8 @@ class RoomClient:
         if not alias:
             query = {"type": "meeting", "user_id": user_id, **query}
         url = ws_url(http_url, room, alias_user=user_id if alias else None, **query)
-        ws = await ws_connect(url, additional_headers=headers, max_size=2 ** 22, open_timeout=10,
-                              ping_interval=None)
+        ws = await ws_connect(url, extra_headers=headers, max_size=2 ** 22, open_timeout=10,
+                              ping_interval=None, max_queue=None)
         client = cls(ws, user_id)
         if expect_join:
             client.joined = await client.next_event("joined")
@@ -68,7 +69,7 @@ class RoomClient:
         except websockets.ConnectionClosed:
             pass
         finally:
-            rcvd = getattr(self.ws.protocol, "close_rcvd", None)
+            rcvd = self.ws.close_rcvd
             self.close_code = rcvd.code if rcvd else None
             self.close_reason = rcvd.reason if rcvd else None
             self.done.set()

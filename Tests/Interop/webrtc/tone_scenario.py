@@ -19,6 +19,8 @@ def start_server(binary, port, data_dir):
     log = open(os.path.join(data_dir, "server.log"), "w")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
     env["PARLEY_WEBRTC_UDP_PORT"] = "9000"
+    # /api/streams without a login: this scenario checks the listing, not Monibuca's auth.
+    env["PARLEY_AUTH_ENABLED"] = "false"
     proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir],
                             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
     deadline = time.time() + 30
@@ -47,6 +49,8 @@ async def scenario(base, frequency, listen_seconds):
     window = samples[SKIP:SKIP + 12000] if len(samples) >= SKIP + 12000 else samples[-12000:]
     result["strongest_hz"], result["analysed"] = peers.strongest_frequency(window)
     result["packets_while_live"] = peers.PacketCounter.count
+    listing = await asyncio.to_thread(requests.get, base + "/api/streams", timeout=5)
+    result["listed_while_live"] = listing.status_code == 200 and path in listing.text
 
     # DELETE the publisher: forwarding stops, the player's transport stays open and must see nothing more.
     r = await asyncio.to_thread(requests.delete, base + pub_location, timeout=5)
@@ -62,6 +66,8 @@ async def scenario(base, frequency, listen_seconds):
     result["packets_after_player_delete"] = peers.PacketCounter.count - before
     r = await asyncio.to_thread(requests.delete, base + play_location, timeout=5)
     result["second_delete_status"] = r.status_code
+    listing = await asyncio.to_thread(requests.get, base + "/api/streams", timeout=5)
+    result["listed_after_delete"] = path in listing.text
     await publisher.close()
     await player.close()
     return result

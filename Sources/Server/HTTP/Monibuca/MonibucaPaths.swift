@@ -37,7 +37,7 @@ public enum MonibucaPaths {
     /// Login routes never need a token, whatever `auth.exclude` says (otherwise nobody could ever log in).
     static let loginPaths = ["/api/login", "/api/auth/login"]
     /// The API description is documentation, not an admin action.
-    static let publicPaths = loginPaths + ["/api/openapi.yaml"]
+    static let publicPaths = loginPaths + ["/api/openapi.yaml", "/meeting/api/openapi.yaml"]
 
     public static func segments(of path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: true)

@@ -12,10 +12,14 @@ struct RoomSocketConnection: Sendable {
 
     func run(events: AsyncStream<RoomEvent>, inbound: WebSocketInboundStream,
              outbound: WebSocketOutboundWriter) async {
+        // The event pump is deliberately not a child of the group and never cancelled: cancelling a task that waits
+        // on the registry's stream runs its `onTermination` under the task's status lock, which can deadlock against
+        // `EventHub.publish` (it yields while holding its own lock). The pump ends by itself at the next registry
+        // event once the session is over.
+        Task { await pump(events) }
         await withTaskGroup(of: Bool.self) { group in
             group.addTask { await write(outbound); return true }
             group.addTask { await read(inbound); return false }
-            group.addTask { await pump(events); return false }
             group.addTask { await watch(); return false }
             group.addTask { await overflowed() }
             for await wasWriter in group where wasWriter {
@@ -81,9 +85,10 @@ struct RoomSocketConnection: Sendable {
 
     func pump(_ events: AsyncStream<RoomEvent>) async {
         for await event in events {
+            guard await !session.membershipOver else { return }
             await session.apply(event)
         }
-        guard !Task.isCancelled else { return }
+        guard await !session.membershipOver else { return }
         // The registry cut this subscriber off for falling behind: its view would have holes, so it goes.
         await session.terminate(.slowConsumer, error: (RoomSocketErrorCode.slowConsumer,
                                                        "This connection fell too far behind the room's events."),
