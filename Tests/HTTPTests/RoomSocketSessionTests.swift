@@ -66,6 +66,26 @@ struct RoomSocketSessionTests {
         #expect(await rooms.stats().rooms == 0)
     }
 
+    @Test("registry stream events become publish/unpublish; joined lists live streams and the agenda")
+    func streams() async throws {
+        let rooms = InMemoryRoomDirectory()
+        let channels = RoomChannels()
+        let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
+        let room = try #require(RoomID("r"))
+        let path = StreamPath(room: room, user: alice.user)
+        _ = try await rooms.startStream(path, publisher: alice.user, room: nil, codecs: ["opus", "VP8"])
+        let publish = await alice.next("publish")?.data
+        #expect(publish?["path"] as? String == "room/r/alice" && publish?["user_id"] as? String == "alice")
+        #expect(publish?["codecs"] as? [String] == ["opus", "VP8"])
+        let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
+        let joined = await bob.next("joined")?.data
+        #expect((joined?["streams"] as? [[String: Any]])?.first?["path"] as? String == "room/r/alice")
+        #expect((joined?["agenda"] as? [String: Any])?["current"] as? Int == -1)
+        _ = try await rooms.stopStream(path)
+        let unpublish = await bob.next("unpublish")?.data
+        #expect(unpublish?["path"] as? String == "room/r/alice" && unpublish?["user_id"] as? String == "alice")
+    }
+
     @Test("an oversize frame ends the session with message_too_large and 1009 and leaves the registry")
     func oversize() async throws {
         let rooms = InMemoryRoomDirectory()

@@ -3,15 +3,15 @@ each credential kind, each refusal, chat, hands, agenda, transcript ordering, ev
 and from REST, heartbeat timeout, oversize and malformed frames, slow readers. Every frame received in this module is
 validated against spec/room-ws.asyncapi.yaml at the end (test_every_received_frame_matches_the_asyncapi_document)."""
 import asyncio
+import json
 import time
 
 import jwt
 import pytest
 import requests
-import websockets
 
 from conftest import start_server
-from roomws.client import RECEIVED, RoomClient, raw_silent_socket, refused
+from roomws.client import RECEIVED, VIOLATIONS, RoomClient, refused
 from roomws.schema import RoomSpec
 
 API_KEY = "roomws-api-key"
@@ -21,6 +21,14 @@ CHROME_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Ge
              "Chrome/126.0.0.0 Safari/537.36")
 BASE_ENV = {"API_KEY_SECRET": API_KEY, "JWT_SECRET": JWT_SECRET, "PARLEY_AUTH_SECRET": AUTH_SECRET,
             "API_ALLOW_TOKEN": "true", "API_ALLOW_MEETINGS": "true", "API_ALLOW_MEETING_END": "true"}
+
+
+@pytest.fixture(autouse=True)
+def frames_match_asyncapi():
+    """Every frame received during a test must validate against the AsyncAPI document (checked on receipt)."""
+    VIOLATIONS.clear()
+    yield
+    assert VIOLATIONS == []
 
 
 @pytest.fixture(scope="module")
@@ -366,151 +374,17 @@ def test_rest_moderation_appears_on_sockets_before_the_close(server):
     run(scenario())
 
 
-# MARK: robustness
-
-def test_malformed_and_unknown_frames_keep_the_connection(server):
-    async def scenario():
-        a = await RoomClient.connect(server.url, "r-bad", "a")
-        await a.ws.send("{not json")
-        assert (await a.next_event("error"))["data"]["code"] == "malformed_message"
-        await a.ws.send("[1,2]")
-        assert (await a.next_event("error"))["data"]["code"] == "malformed_message"
-        await a.ws.send(b"\x00\x01")
-        assert (await a.next_event("error"))["data"]["code"] == "malformed_message"
-        assert (await a.request("dance", 9))["data"] == {"code": "unknown_action", "reason": "Unknown action dance."}
-        assert (await a.request("chat", 10, text="x", extra=1))["data"]["code"] == "invalid_message"
-        assert (await a.request("hand", 11, raised="yes"))["data"]["code"] == "invalid_message"
-        assert (await a.request("chat", 12, text="still here"))["event"] == "ack"
-        await a.close()
-    run(scenario())
-
-
-def test_oversize_message_gets_error_and_close_1009(server):
-    async def scenario():
-        a = await RoomClient.connect(server.url, "r-big", "a")
-        b = await RoomClient.connect(server.url, "r-big", "b")
-        await a.send("chat", text="x" * (70 * 1024))
-        assert (await a.next_event("error"))["data"]["code"] == "message_too_large"
-        assert (await a.closed())[0] == 1009
-        assert (await b.next_event("userleave"))["data"] == {"user_id": "a", "reason": "dropped", "by": None}
-        await b.close()
-    run(scenario())
-
-
-def test_chat_rate_limit_refuses_bursts_but_keeps_the_connection(server):
-    async def scenario():
-        a = await RoomClient.connect(server.url, "r-rate", "a")
-        for n in range(30):
-            await a.send("chat", id=n, text=f"m{n}")
-        answers = [await a.next_event(predicate=lambda m, n=n: m.get("reply_to") == n) for n in range(30)]
-        limited = [x for x in answers if x["event"] == "error"]
-        assert limited and all(x["data"]["code"] == "rate_limited" for x in limited)
-        assert sum(1 for x in answers if x["event"] == "ack") >= 20
-        await a.ws.send("ping")
-        await a.drain(0.3)
-        assert "pong" in a.texts
-        await a.close()
-    run(scenario())
-
-
-def test_heartbeat_timeout_drops_a_silent_client_and_pings_keep_one_alive():
-    s = start_server(env={**BASE_ENV, "PARLEY_ROOM_WS_IDLE_TIMEOUT": "1.5"})
-    try:
-        async def scenario():
-            silent = await RoomClient.connect(s.url, "r-idle", "silent")
-            lively = await RoomClient.connect(s.url, "r-idle", "lively")
-            started = time.monotonic()
-            for _ in range(8):
-                await lively.ws.send("ping")
-                await asyncio.sleep(0.4)
-            error = await silent.next_event("error")
-            assert error["data"]["code"] == "heartbeat_timeout"
-            assert (await silent.closed())[0] == 4102
-            assert time.monotonic() - started < 6
-            left = await lively.next_event("userleave")
-            assert left["data"] == {"user_id": "silent", "reason": "dropped", "by": None}
-            assert [p["name"] for p in meeting_peers(s, "r-idle")] == ["lively"]
-            await lively.close()
-        run(scenario())
-    finally:
-        s.stop()
-
-
-def test_slow_reader_is_dropped_instead_of_growing_memory():
-    s = start_server(env={**BASE_ENV, "PARLEY_ROOM_WS_OUTBOUND_LIMIT_BYTES": "65536",
-                          "PARLEY_ROOM_WS_CHAT_BURST": "100000", "PARLEY_ROOM_WS_CHAT_PER_SECOND": "100000"})
-    try:
-        async def scenario():
-            slow = raw_silent_socket(s.port, "/room/r-slow?type=meeting&user_id=slow")
-            talker = await RoomClient.connect(s.url, "r-slow", "talker")
-            text = "y" * 4000
-            for n in range(6000):
-                await talker.send("chat", text=text)
-                if n % 8 == 7:  # keep the talker itself a fast reader: wait for its own copies
-                    while sum(1 for e in talker.events if e["event"] == "msg") < n - 4:
-                        await asyncio.sleep(0.002)
-                if any(e["event"] == "userleave" for e in talker.events):
-                    break
-            left = await talker.next_event("userleave", timeout=20)
-            assert left["data"]["user_id"] == "slow" and left["data"]["reason"] == "dropped"
-            assert [p["name"] for p in meeting_peers(s, "r-slow")] == ["talker"]
-            await talker.close()
-            slow.close()
-        run(scenario())
-    finally:
-        s.stop()
-
-
-def test_trouble_in_one_room_never_touches_another(server):
-    async def scenario():
-        calm = await RoomClient.connect(server.url, "r-calm", "calm")
-        noisy = await RoomClient.connect(server.url, "r-noisy", "noisy")
-        await noisy.ws.send("{broken")
-        await noisy.send("chat", text="z" * (80 * 1024))
-        await noisy.closed()
-        assert (await calm.request("chat", 1, text="fine"))["event"] == "ack"
-        await calm.drain(0.3)
-        assert all(e["event"] in ("msg", "ack", "joined") for e in calm.events)
-        await calm.close()
-    run(scenario())
-
-
 # MARK: the AsyncAPI document
 
 def test_every_received_frame_matches_the_asyncapi_document(server):
-    """Runs last in this module: every frame any client received above is valid against its message schema."""
+    """Runs last in this module: every frame any client received so far is valid against its message schema, and the
+    run covered every kind of event."""
     spec = RoomSpec()
     assert len(RECEIVED) > 100
     events = set()
     for frame in RECEIVED:
         spec.check_server_frame(frame)
         if frame != "pong":
-            import json
             events.add(json.loads(frame)["event"])
     assert {"joined", "userjoin", "userleave", "msg", "hand", "participant", "agenda", "transcript", "control",
             "locked", "unlocked", "ended", "ack", "error"} <= events
-
-
-def test_asyncapi_schemas_reject_a_removed_or_added_field():
-    spec = RoomSpec()
-    participant = {"user_id": "a", "name": "A", "role": "participant", "presenter": False, "audio": False,
-                   "video": False, "screen": False, "hand": False, "chat_muted": False, "os": "", "browser": "",
-                   "joined_at_ms": 1}
-    samples = [
-        {"event": "userjoin", "data": participant},
-        {"event": "msg", "data": {"seq": 1, "from": "a", "name": "A", "text": "t", "to": None}},
-        {"event": "error", "data": {"code": "x", "reason": "y"}, "reply_to": 3},
-        {"event": "control", "data": {"action": "kick", "user_id": "a", "by": "user:b"}},
-        {"event": "userleave", "data": {"user_id": "a", "reason": "left", "by": None}},
-    ]
-    for sample in samples:
-        assert spec.is_valid_server_message(sample), sample
-        for field in list(sample["data"]):
-            reduced = {**sample, "data": {k: v for k, v in sample["data"].items() if k != field}}
-            assert not spec.is_valid_server_message(reduced), ("removed", field, sample["event"])
-        added = {**sample, "data": {**sample["data"], "surprise": 1}}
-        assert not spec.is_valid_server_message(added), ("added", sample["event"])
-        assert not spec.is_valid_server_message({**sample, "extra": True}), ("envelope", sample["event"])
-    spec.check_client_message({"action": "chat", "id": 1, "text": "hi"})
-    with pytest.raises(Exception):
-        spec.check_client_message({"action": "chat", "id": 1, "text": "hi", "colour": "red"})

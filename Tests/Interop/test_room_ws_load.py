@@ -9,7 +9,7 @@ from roomws.client import RECEIVED
 from roomws.load import chat_load
 from roomws.schema import RoomSpec
 from test_room_ws import API_KEY, run  # noqa: F401  (the module server fixture is reused below)
-from test_room_ws import server  # noqa: F401
+from test_room_ws import frames_match_asyncapi, server  # noqa: F401  (fixtures)
 
 
 def test_200_clients_receive_every_chat_exactly_once_in_order(server):  # noqa: F811

@@ -102,7 +102,6 @@ enum RoomSocketActionParser {
         ActionRefusal(code: RoomSocketErrorCode.invalidMessage, reason: reason, replyTo: id)
     }
 
-    // swiftlint:disable:next cyclomatic_complexity
     static func action(_ name: String, _ body: [String: JSONValue]) throws -> RoomSocketAction {
         switch name {
         case "chat":

@@ -56,10 +56,10 @@ public final class PeerConnection {
     @discardableResult
     public func handle(datagram: [UInt8], from source: STUNAddress, now: MediaTime) -> [PeerEvent] {
         if case .closed = state { return [] }
-        return handleConnected(datagram, from: source, now: now)
+        return demultiplex(datagram, from: source, now: now)
     }
 
-    func handleConnected(_ datagram: [UInt8], from source: STUNAddress, now: MediaTime) -> [PeerEvent] {
+    func demultiplex(_ datagram: [UInt8], from source: STUNAddress, now: MediaTime) -> [PeerEvent] {
         switch PacketKind.classify(datagram) {
         case .stun:
             let events = ice.handle(stun: datagram, from: source, now: now)
