@@ -99,7 +99,7 @@ let package = Package(
 
         // MARK: executables (thin)
         .executableTarget(name: "ParleyServerMain",
-                          dependencies: ["ParleyHTTP", "ParleyConfig",
+                          dependencies: ["ParleyHTTP", "ParleyConfig", "ParleySFU",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/Server/Main"),
 
@@ -128,13 +128,16 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto"], path: "Tests/CryptoTests"),
         .testTarget(name: "WireTests", dependencies: ["ParleyWire", "Fixtures"], path: "Tests/WireTests"),
         .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"], path: "Tests/MediaTests"),
-        .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "Fixtures"],
+        .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures",
+                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/SFUTests"),
         .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms"], path: "Tests/RoomsTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
         .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyConfig"], path: "Tests/StoreTests"),
         .testTarget(name: "HTTPTests",
-                    dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore",
+                    dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU", "ParleyMedia",
+                                   "ParleyWire", "ParleyCrypto",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/HTTPTests"),
         .testTarget(name: "ConformanceTests",

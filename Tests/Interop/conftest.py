@@ -23,6 +23,12 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Server:
     """A running parley-server. `url` is plain HTTP; `tls_url` the same port over TLS."""
 
@@ -51,6 +57,8 @@ def start_server(data_dir=None, args=(), env=None, port=None, wait=True):
     port = port or free_port()
     log_path = os.path.join(data_dir, f"server-{port}.log")
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "API_", "JWT_"))}
+    # Every server gets its own media port so servers that overlap in a test run do not collide on 9000.
+    full_env["PARLEY_WEBRTC_UDP_PORT"] = str(free_udp_port())
     full_env.update(env or {})
     log = open(log_path, "w")
     proc = subprocess.Popen(

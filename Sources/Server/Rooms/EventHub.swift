@@ -42,17 +42,19 @@ final class EventHub: @unchecked Sendable {
     /// Delivers `event` to every current subscriber. Callers serialise publishing (the directory actor), which is
     /// what keeps every subscriber's order identical to the order of changes.
     func publish(_ event: RoomEvent) {
-        var overflowed: [AsyncStream<RoomEvent>.Continuation] = []
-        lock.withLock {
-            for (id, continuation) in subscribers {
-                if case .dropped = continuation.yield(event) {
-                    subscribers[id] = nil
-                    overflowed.append(continuation)
-                }
+        // Yield outside the lock: a yield can resume a cancelled consumer whose `onTermination` takes this lock
+        // (via `unsubscribe`), which deadlocked when the lock was held across the yields.
+        let current = lock.withLock { subscribers }
+        var overflowed: [UInt64] = []
+        for (id, continuation) in current {
+            if case .dropped = continuation.yield(event) {
+                overflowed.append(id)
             }
         }
-        // Outside the lock: finish() calls onTermination, which takes the lock again.
-        for continuation in overflowed {
+        guard !overflowed.isEmpty else { return }
+        let cutOff = lock.withLock { overflowed.compactMap { subscribers.removeValue(forKey: $0) } }
+        // finish() calls onTermination, which takes the lock again: also outside it.
+        for continuation in cutOff {
             continuation.finish()
         }
     }

@@ -14,7 +14,7 @@ public enum ParleyServer {
     /// The faces served, in registration order.
     public static var defaultFaces: [any APIFace] {
         // Monibuca core first: its CORS and JWT middleware must wrap every other face.
-        [MonibucaCoreFace(), HealthFace(), MiroTalkFace(), MeetingFace()]
+        [MonibucaCoreFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(), WebRTCFace()]
     }
 
     /// Opens storage, resolves secrets and creates the registry: everything the faces share.
@@ -65,6 +65,7 @@ public enum ParleyServer {
     /// and the storage closer that runs after the listener has stopped on graceful shutdown.
     public static func makeApplication(
         services: ParleyServices, faces: [any APIFace] = defaultFaces, tls: TLSConfiguration?,
+        backgroundServices: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = makeRouter(services: services, faces: faces)
@@ -76,7 +77,8 @@ public enum ParleyServer {
                 configuration: .init(http1: .init(idleTimeout: .seconds(75)),
                                      ws: .init(maxFrameSize: 1 << 20))),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Parley"),
-            services: [StorageCloser(database: services.database, logger: services.logger)],
+            // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
+            services: [StorageCloser(database: services.database, logger: services.logger)] + backgroundServices,
             onServerRunning: onServerRunning,
             logger: services.logger)
     }

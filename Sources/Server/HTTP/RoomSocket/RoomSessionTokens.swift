@@ -44,9 +44,9 @@ public struct RoomSessionTokens: Sendable {
         guard token.utf8.count <= Self.maxLength else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == Self.prefix,
-              let presented = Self.base64URLDecode(parts[2]),
+              let presented = Base64URL.decode(parts[2]),
               ConstantTime.equals(presented, signature(String(parts[1]))),
-              let bodyBytes = Self.base64URLDecode(parts[1]) else { return nil }
+              let bodyBytes = Base64URL.decode(parts[1]) else { return nil }
         let fields = String(decoding: bodyBytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard fields.count == 3, let room = RoomID(String(fields[0])), let user = UserID(String(fields[1])),
               let bits = UInt64(fields[2], radix: 16) else { return nil }
@@ -63,14 +63,5 @@ public struct RoomSessionTokens: Sendable {
 
     func signature(_ encodedBody: String) -> [UInt8] {
         HMAC.sha256(key: key, message: Self.context + Array(encodedBody.utf8))
-    }
-
-    static func base64URLDecode(_ text: Substring) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ $0 == 0x2D || $0 == 0x5F || (0x30...0x39).contains($0)
-                                     || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
-        else { return nil }
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.utf8.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s).map { [UInt8]($0) }
     }
 }
