@@ -68,9 +68,10 @@ final class SessionProbe: @unchecked Sendable {
         }
     }
 
-    /// The oldest unconsumed matching item, or nil when none arrives within a second.
+    /// The oldest unconsumed matching item, or nil when none arrives within 10 s (generous: suites run in parallel
+    /// on a 2-core machine; a passing test returns as soon as the item is there).
     func nextItem(_ matches: @escaping (OutboundQueue.Item) -> Bool = { _ in true }) async -> OutboundQueue.Item? {
-        let deadline = ContinuousClock.now + .seconds(1)
+        let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if let item = take(matches) { return item }
             try? await Task.sleep(for: .milliseconds(5))
