@@ -11,6 +11,7 @@ for p in wrk node-express; do
 done
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 100); do curl -fs -o /dev/null -H "authorization: bench-key" "$1" && return 0; sleep 0.1; done; return 1; }
 
 # wrk prints latency percentiles with --latency; pull req/s and p99 (in ms).
@@ -23,7 +24,7 @@ run_wrk() {
 
 echo "== REST: GET /api/v1/stats, wrk -t2 -c$CONNECTIONS -d$DURATION (release build vs node-express) =="
 pport=$(free_port); eport=$(free_port)
-API_KEY_SECRET=bench-key .build/release/parley-server --listen "127.0.0.1:$pport" --data-dir "$work/data" --log-level error &
+API_KEY_SECRET=bench-key PARLEY_WEBRTC_UDP_PORT=$(free_udp_port) .build/release/parley-server --listen "127.0.0.1:$pport" --data-dir "$work/data" --log-level error &
 NODE_PATH=/usr/share/nodejs:/usr/lib/nodejs API_KEY_SECRET=bench-key node bench/express-stats.js "$eport" > /dev/null &
 wait_http "http://127.0.0.1:$pport/api/v1/stats"; wait_http "http://127.0.0.1:$eport/api/v1/stats"
 read -r prps pp99 < <(run_wrk "http://127.0.0.1:$pport/api/v1/stats")
@@ -31,3 +32,11 @@ read -r erps ep99 < <(run_wrk "http://127.0.0.1:$eport/api/v1/stats")
 printf "%-10s %12s %10s\n" target "req/s" "p99(ms)"
 printf "%-10s %12s %10s\n" parley "$prps" "$pp99" express "$erps" "$ep99"
 awk -v a="$prps" -v b="$erps" 'BEGIN { printf "ratio parley/express: %.2fx (goal >= 3x)\n", a/b }'
+
+echo
+echo "== Room WebSocket: ${BENCH_WS_CLIENTS:-200} clients in one room exchanging chat (release build) =="
+wport=$(free_port)
+PARLEY_WEBRTC_UDP_PORT=$(free_udp_port) .build/release/parley-server --listen "127.0.0.1:$wport" --data-dir "$work/data-ws" --log-level error &
+wpid=$!
+wait_http "http://127.0.0.1:$wport/healthz"
+.venv/bin/python bench/room_ws_chat.py "http://127.0.0.1:$wport" "$wpid"
