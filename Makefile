@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?=
 .DEFAULT_GOAL := help
 
-.PHONY: help deps test-deps build release serve test swift-test interop bench clean
+.PHONY: help deps test-deps build release release-conform serve test bench clean
 
 help:
 	@echo "make serve   build (release) and run parley-server on :8080 with embedded defaults (data in ./data)"
@@ -21,6 +21,8 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product parley-server
+
+release-conform: deps
 	$(SWIFT) build -c release --product parley-conform
 
 serve: release
