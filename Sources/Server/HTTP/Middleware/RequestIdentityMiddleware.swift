@@ -31,6 +31,7 @@ public struct RequestIdentityMiddleware: RouterMiddleware {
     }
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant, logger: Logger) {
+        guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info("request", metadata: [
@@ -47,8 +48,16 @@ public struct RequestIdentityMiddleware: RouterMiddleware {
         return value
     }
 
+    /// 64 random bits as 16 lower-case hex digits (no Foundation string work on the hot path).
     static func freshID() -> String {
-        UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16).description
+        var value = UInt64.random(in: .min ... .max)
+        var digits = [UInt8](repeating: 0, count: 16)
+        let alphabet = Array("0123456789abcdef".utf8)
+        for index in (0..<16).reversed() {
+            digits[index] = alphabet[Int(value & 0xf)]
+            value >>= 4
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 }
 
