@@ -121,3 +121,31 @@ def test_silent_and_half_closed_connections_do_not_disturb_the_server(server):
     c.close()
     assert data.startswith(b"HTTP/1.1 200")
     assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+
+
+def test_default_listen_address_serves_every_interface():
+    """The built-in default `http.listen: ":8080"` (empty host) must bind, not fail to resolve."""
+    from conftest import free_port, free_udp_port
+    d = tempfile.mkdtemp(prefix="parley-default-")
+    port = free_port()
+    path = os.path.join(d, "parley.yaml")
+    with open(path, "w") as f:
+        f.write(f'http:\n  listen: ":{port}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "API_", "JWT_"))}
+    env["PARLEY_WEBRTC_UDP_PORT"] = str(free_udp_port())
+    proc = subprocess.Popen([PARLEY_BIN, "--config", path, "--data-dir", d], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            assert proc.poll() is None, "server exited"
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("no answer on the default (empty-host) listen address")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=5) == 0

@@ -76,7 +76,9 @@ public enum ParleyServer {
                 webSocketRouter: router, tls: tls,
                 configuration: .init(http1: .init(idleTimeout: .seconds(75)),
                                      ws: .init(maxFrameSize: 1 << 20))),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Parley"),
+            // ":8080" (every interface) parses to an empty host, which the resolver does not accept.
+            configuration: .init(address: .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port),
+                                 serverName: "Parley"),
             // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
             services: [StorageCloser(database: services.database, logger: services.logger)] + backgroundServices,
             onServerRunning: onServerRunning,
