@@ -3,12 +3,13 @@ SWIFT ?= swift
 CONFIG ?=
 .DEFAULT_GOAL := help
 
-.PHONY: help deps test-deps build release release-conform serve test bench clean
+.PHONY: help deps test-deps build release release-conform serve test bench fuzz clean
 
 help:
 	@echo "make serve   build (release) and run parley-server on :8080 with embedded defaults (data in ./data)"
 	@echo "make test    build once (debug), run the Swift tests and the interop tests against real peers"
 	@echo "make bench   benchmarks (release build)"
+	@echo "make fuzz    libFuzzer targets for the parsers, FUZZ_SECONDS each (default 20; Fuzz/README.md)"
 
 deps:
 	@scripts/install-deps.sh
@@ -39,5 +40,10 @@ test: test-deps build
 bench: test-deps release
 	scripts/bench.sh
 
+# One line per target: `fuzz <target>: <execs> execs, <crashes> crashes`; non-zero exit on a finding.
+FUZZ_SECONDS ?= 20
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
+
 clean:
-	rm -rf .build data
+	rm -rf .build .build-fuzz data

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer binary per target into .build-fuzz/bin without SwiftPM: the parser modules' sources are
+# compiled directly with swiftc (-sanitize=fuzzer,address), once per module, and each target links them with the
+# C libraries it needs. Only the layers a parser lives in are compiled, never Hummingbird or NIO.
+# Usage: Fuzz/build.sh [target...]   (default: every Fuzz/Targets/*.swift)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SWIFTC=${SWIFTC:-swiftc}
+OUT=${FUZZ_BUILD_DIR:-.build-fuzz}
+# -O keeps Swift's bounds and overflow checks (only -Ounchecked drops them) and runs many times more inputs.
+OPT=${FUZZ_OPT:--O}
+SANITIZE=-sanitize=fuzzer,address
+# What Package.swift gives these targets: Swift 6 mode, one package (for `package` access), ExistentialAny.
+LANGUAGE=(-swift-version 6 -package-name parley -enable-upcoming-feature ExistentialAny)
+SYSTEM=Sources/Server/System
+mkdir -p "$OUT/modules" "$OUT/objects" "$OUT/bin"
+
+# CShims has no module map of its own (SwiftPM writes one for C targets); give it one.
+mkdir -p "$OUT/cshims"
+cat >"$OUT/cshims/module.modulemap" <<EOF
+module CShims {
+    header "$PWD/$SYSTEM/CShims/include/CShims.h"
+    export *
+}
+EOF
+INCLUDES=(-I "$OUT/modules" -I "$SYSTEM/COpenSSL" -I "$SYSTEM/CPcap" -I "$SYSTEM/COpus" -I "$OUT/cshims")
+LIBS=(-lssl -lcrypto -lopus -lpcap)
+
+# Rebuild a product only when one of its inputs (or this script) is newer.
+stale() { # output inputs...
+    local output=$1
+    shift
+    [[ ! -e $output ]] && return 0
+    local input
+    for input in "$0" "$@"; do [[ $input -nt $output ]] && return 0; done
+    return 1
+}
+
+swift_module() { # name files...
+    local name=$1
+    shift
+    local object="$OUT/objects/$name.o"
+    stale "$object" "$@" || return 0
+    echo "fuzz build: module $name ($# files)" >&2
+    "$SWIFTC" -module-name "$name" -parse-as-library -wmo $OPT $SANITIZE -g "${LANGUAGE[@]}" "${INCLUDES[@]}" \
+        -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" -c "$@" -o "$object"
+    # swiftc leaves an unchanged object untouched; its time must still say it is up to date.
+    touch "$object"
+}
+
+if stale "$OUT/objects/CShims.o" "$SYSTEM/CShims/shims.c"; then
+    clang -O1 -g -fsanitize=address -I "$SYSTEM/CShims/include" -c "$SYSTEM/CShims/shims.c" -o "$OUT/objects/CShims.o"
+fi
+
+mapfile -t crypto < <(find Sources/Server/Crypto -name '*.swift' | sort)
+mapfile -t wire < <(find Sources/Server/Wire -name '*.swift' | sort)
+swift_module ParleyCrypto "${crypto[@]}"
+swift_module ParleyWire "${wire[@]}"
+MODULE_OBJECTS=("$OUT/objects/CShims.o" "$OUT/objects/ParleyCrypto.o" "$OUT/objects/ParleyWire.o")
+
+targets=("$@")
+if [[ ${#targets[@]} -eq 0 ]]; then
+    for file in Fuzz/Targets/*.swift; do targets+=("$(basename "$file" .swift)"); done
+fi
+for target in "${targets[@]}"; do
+    source="Fuzz/Targets/$target.swift"
+    binary="$OUT/bin/fuzz-$target"
+    stale "$binary" "$source" "${MODULE_OBJECTS[@]}" || continue
+    echo "fuzz build: target $target" >&2
+    "$SWIFTC" -module-name "Fuzz_$target" -parse-as-library $OPT $SANITIZE -g "${LANGUAGE[@]}" "${INCLUDES[@]}" \
+        -use-ld=lld "$source" "${MODULE_OBJECTS[@]}" "${LIBS[@]}" -o "$binary"
+    touch "$binary"
+done
