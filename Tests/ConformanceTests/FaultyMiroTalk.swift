@@ -24,8 +24,8 @@ struct Switches: Sendable {
                                            token: false, activeRooms: false)
 }
 
-/// An in-process MiroTalk-like target on 127.0.0.1 (port 0) that behaves as mirotalk-sfu.md §1 says, except for
-/// one `Fault`.
+/// An in-process MiroTalk-like target on 127.0.0.1 (port 0) that behaves as MiroTalk SFU 2.3.77's REST API
+/// (upstream `app/src/Server.js` and `app/src/ServerApi.js`), except for one `Fault`.
 struct FaultyMiroTalk: Sendable {
     static let apiKey = "conform-test-key"
     static let jwtSecret = "conform-test-jwt"

@@ -134,7 +134,7 @@ public struct RunReport: Sendable, Codable {
         return out
     }
 
-    /// contracts.md: 2 = the runner could not do its job (run error or any BROKEN) and wins over 1 = a FAIL
+    /// docs/contracts.md §parley-conform: 2 = the runner could not do its job (run error or any BROKEN) and wins over 1 = a FAIL
     /// (or NON-STRICT under `--strict`); otherwise 0.
     public var exitCode: Int32 {
         if runError != nil || cases.contains(where: { $0.verdict == .broken }) { return 2 }

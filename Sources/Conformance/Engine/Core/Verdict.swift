@@ -1,4 +1,4 @@
-/// The outcome of one case (contracts.md "Verdicts").
+/// The outcome of one case (docs/contracts.md §parley-conform).
 public enum Verdict: String, Sendable, Codable, CaseIterable, Comparable {
     case pass = "PASS"
     case fail = "FAIL"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The keyed MiroTalk REST routes, their `api.allowed` switches and how a disabled one answers
-/// (mirotalk-sfu.md §1.1–§1.2).
+/// (upstream `app/src/Server.js`, the `/api/v1` route handlers, and `api.allowed` in `app/src/config.template.js`).
 public enum MiroTalkRoute: String, Sendable, CaseIterable {
     case stats, meetings, meeting, meetingEnd = "meeting-end", join, token, activeRooms = "active-rooms"
 

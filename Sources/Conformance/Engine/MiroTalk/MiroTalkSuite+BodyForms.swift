@@ -1,13 +1,13 @@
 import Foundation
 
 /// How MiroTalk reads request bodies: urlencoded as well as JSON (express.urlencoded), `x || default` for every join
-/// field, and jsonwebtoken's `expiresIn` rules for the token's `expire` (mirotalk-sfu.md §0, §1.7, §1.8).
+/// field, and jsonwebtoken's `expiresIn` rules for the token's `expire` (upstream `app/src/Server.js`, `ServerApi.getJoinURL`, `ServerApi.getToken`).
 extension MiroTalkSuite {
     static func bodyFormCases() -> [ConformanceCase] {
         [
             ConformanceCase(
                 id: "mirotalk/join/urlencoded-body", title: "a form-urlencoded join body is read like JSON",
-                severity: .must, reference: SpecReference("\(upstream) express.urlencoded + ServerApi.getJoinURL", "mirotalk-sfu.md §0, §1.7"),
+                severity: .must, reference: MiroTalkUpstream.server(line: 657, "express.urlencoded, then getJoinURL"),
                 requirement: "Body fields come as JSON or application/x-www-form-urlencoded; room=form-room&name=Form%20User&audio=true&duration=00:10:00 gives the same URL a JSON body would."
             ) { context in
                 try await MiroTalkRoutes.requireEnabled(.join, context)

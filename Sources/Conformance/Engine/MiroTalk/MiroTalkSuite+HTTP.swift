@@ -2,7 +2,7 @@ import Foundation
 
 extension MiroTalkSuite {
     static func meetingCases() -> [ConformanceCase] {
-        let reference = SpecReference("\(upstream) ServerApi.getMeetingURL", "mirotalk-sfu.md §1.5")
+        let reference = MiroTalkUpstream.serverAPI(line: 102, "getMeetingURL")
         @Sendable func meetingURL(_ context: CaseContext) async throws -> String {
             try await MiroTalkRoutes.requireEnabled(.meeting, context)
             let body = try await expectJSON(context, try keyed(context, "POST", "/api/v1/meeting", json: .object([])))
@@ -32,7 +32,7 @@ extension MiroTalkSuite {
     }
 
     static func httpCases(documents: SpecDocuments) -> [ConformanceCase] {
-        let corsReference = SpecReference("\(upstream) cors(corsOptions) origin '*', methods GET,POST", "mirotalk-sfu.md §2 server.cors")
+        let corsReference = MiroTalkUpstream.server(line: 293, "corsOptions: origin '*', methods GET, POST")
         return [
             ConformanceCase(id: "mirotalk/cors/preflight", title: "a CORS preflight to /api/v1/join succeeds without a key",
                             severity: .must, reference: corsReference,
@@ -65,7 +65,7 @@ extension MiroTalkSuite {
                 return .pass(observed: "Access-Control-Allow-Origin: \(value ?? "")")
             },
             ConformanceCase(id: "mirotalk/http/malformed-json-400", title: "malformed JSON is refused with 400",
-                            severity: .must, reference: SpecReference("\(upstream) express.json error handler", "mirotalk-sfu.md §0"),
+                            severity: .must, reference: MiroTalkUpstream.server(line: 682, "body-parser error handler: 400"),
                             requirement: "A body that is not JSON under Content-Type: application/json is answered 400 (never 2xx or 500).") { context in
                 try await MiroTalkRoutes.requireEnabled(.join, context)
                 var request = try keyed(context, "POST", "/api/v1/join", extra: [HeaderField("Content-Type", "application/json")])
@@ -75,7 +75,7 @@ extension MiroTalkSuite {
                 return .pass(observed: "\(response.status) \(response.bodyText.prefix(200))")
             },
             ConformanceCase(id: "mirotalk/http/malformed-json-body", title: "the 400 for malformed JSON is {status, message}",
-                            severity: .should, reference: SpecReference("spec/mirotalk-v1.yaml#getJoinURL 400 MalformedBody", "mirotalk-sfu.md §0"),
+                            severity: .should, reference: SpecReference("spec/mirotalk-v1.yaml#getJoinURL", "400 MalformedBody"),
                             requirement: "The body is a JSON object {\"status\": <int>, \"message\": <string>} (upstream puts 404 in status; Parley 400); both fit.") { context in
                 try await MiroTalkRoutes.requireEnabled(.join, context)
                 var request = try keyed(context, "POST", "/api/v1/join", extra: [HeaderField("Content-Type", "application/json")])
@@ -91,7 +91,7 @@ extension MiroTalkSuite {
                 return .pass(observed: "\(response.status) \(body.compactText)\(flavour)")
             },
             ConformanceCase(id: "mirotalk/http/body-too-large", title: "a 2 MiB JSON body (Parley 413 over 1 MiB; upstream allows 50 MB)",
-                            severity: .info, reference: SpecReference("contracts.md http.max_body_bytes", "mirotalk-sfu.md §0 express.json limit 50mb"),
+                            severity: .info, reference: SpecReference("docs/configuration.md", "§Keys: http.max_body_bytes (upstream: express.json limit 50mb)"),
                             requirement: "Open: the body limit is a deployment choice. Recorded, not judged.") { context in
                 try await MiroTalkRoutes.requireEnabled(.join, context)
                 let filler = String(repeating: "x", count: 2 << 20)
@@ -108,7 +108,7 @@ extension MiroTalkSuite {
                 }
             },
             ConformanceCase(id: "mirotalk/http/unknown-api-route", title: "an unknown /api/v1 route (upstream: 200 with its 404 page)",
-                            severity: .info, reference: SpecReference("\(upstream) Server.js catch-all", "mirotalk-sfu.md §0"),
+                            severity: .info, reference: MiroTalkUpstream.server(line: 2053, "catch-all: the 404 page, status 200"),
                             requirement: "Open: upstream sends its 404.html with status 200; a 404 is also reasonable. Recorded, not judged.") { context in
                 let response = try await context.send(HTTPRequest(method: "GET", path: "/api/v1/conform-no-such-route"))
                 return .observed("\(response.status) \(response.header("Content-Type") ?? "") \(response.bodyText.prefix(80))")

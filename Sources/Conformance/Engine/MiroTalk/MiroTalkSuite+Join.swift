@@ -1,7 +1,7 @@
 import Foundation
 
 extension MiroTalkSuite {
-    static let joinReference = SpecReference("\(upstream) ServerApi.getJoinURL", "mirotalk-sfu.md §1.7")
+    static let joinReference = MiroTalkUpstream.serverAPI(line: 106, "getJoinURL")
     static let joinOrder = ["room", "roomPassword", "name", "avatar", "audio", "video", "screen", "chat", "hide",
                             "notify", "duration"]
 
@@ -27,7 +27,7 @@ extension MiroTalkSuite {
         [
             ConformanceCase(
                 id: "mirotalk/join/url-oracle", title: "join URL equals the upstream test oracle byte for byte",
-                severity: .must, reference: SpecReference("\(upstream) tests/test-ServerAPI.js", "getJoinURL; mirotalk-sfu.md §1.7"),
+                severity: .must, reference: MiroTalkUpstream.tests(line: 170, "getJoinURL: a valid join URL with the given data"),
                 requirement: "{room:'room1', roomPassword:'password123', name:'John Doe', avatar:'test.jpg', audio:true, ...duration:'00:30:00'} → https://<Host>/join?room=room1&roomPassword=password123&name=John%20Doe&avatar=test.jpg&audio=true&video=false&screen=false&chat=false&hide=false&notify=false&duration=00:30:00"
             ) { context in
                 let body: JSONValue = .object([
@@ -105,7 +105,7 @@ extension MiroTalkSuite {
             },
             ConformanceCase(
                 id: "mirotalk/join/missing-body", title: "POST /join without any body (MiroTalk 500, Parley 400)",
-                severity: .info, reference: SpecReference("spec/mirotalk-v1.yaml#getJoinURL", "mirotalk-sfu.md §1.7"),
+                severity: .info, reference: SpecReference("spec/mirotalk-v1.yaml#getJoinURL", "400"),
                 requirement: "Open: upstream destructures an undefined body and answers 500; Parley deliberately answers 400. Recorded, not judged."
             ) { context in
                 try await MiroTalkRoutes.requireEnabled(.join, context)

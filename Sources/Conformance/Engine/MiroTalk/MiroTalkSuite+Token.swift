@@ -1,7 +1,7 @@
 import Foundation
 
 extension MiroTalkSuite {
-    static let tokenReference = SpecReference("\(upstream) ServerApi.getToken", "mirotalk-sfu.md §1.8")
+    static let tokenReference = MiroTalkUpstream.serverAPI(line: 143, "getToken")
 
     static let tokenRequest: JSONValue = .object([
         ("username", .string("alice")), ("password", .string("s3cret")), ("presenter", .bool(true)), ("expire", .string("2h")),

@@ -3,8 +3,6 @@ import Foundation
 /// The Swift-coded MiroTalk cases (those needing code: URL oracles, token cryptography, CORS, malformed bodies).
 /// The data-driven ones live in `spec/scenarios/mirotalk/`.
 public enum MiroTalkSuite {
-    static let upstream = "MiroTalk SFU 2.3.77"
-
     public static func cases(documents: SpecDocuments) -> [ConformanceCase] {
         joinCases() + bodyFormCases() + tokenCases() + meetingCases() + httpCases(documents: documents)
     }
