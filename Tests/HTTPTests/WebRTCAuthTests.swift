@@ -7,7 +7,7 @@ import ParleyHTTP
 import Testing
 @testable import ParleySFU
 
-@Suite("WHIP/WHEP credentials (contracts.md \"Who may do what\")", .serialized)
+@Suite("WHIP/WHEP credentials (docs/contracts.md §Who may do what)", .serialized)
 struct WebRTCAuthTests {
     func headers(bearer: String?) -> HTTPFields {
         var headers = WebRTCFixture.sdpHeaders

@@ -3,7 +3,7 @@ import ParleyMedia
 import ParleyWire
 import Testing
 
-/// The answer checklist of webrtc-interop.md §1, checked on answers to offers shaped like Chrome's and aiortc's.
+/// The answer checklist of docs/interop.md §1, checked on answers to offers shaped like Chrome's and aiortc's.
 @Suite("SDP answers for WHIP and WHEP")
 struct AnswerShapeTests {
     static let chromeOffer = """

@@ -6,7 +6,7 @@ import ParleyConfig
 import ParleyHTTP
 import ParleySFU
 
-/// `parley-server`: the command line of contracts.md. Exit codes: 0 clean shutdown, 2 configuration error
+/// `parley-server`: the command line of docs/contracts.md §Server command line. Exit codes: 0 clean shutdown, 2 configuration error
 /// (the message names the key and, for a file, its line), 1 any other start-up failure.
 @main
 struct ParleyServerCommand: AsyncParsableCommand {

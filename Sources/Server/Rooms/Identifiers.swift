@@ -1,6 +1,6 @@
 import Foundation
 
-/// The one grammar every Parley identifier follows (contracts.md "Identifiers"): `[A-Za-z0-9._~-]{1,64}`.
+/// The one grammar every Parley identifier follows (docs/contracts.md §Identifiers): `[A-Za-z0-9._~-]{1,64}`.
 /// These are exactly RFC 3986 §2.3 "unreserved" characters, so an identifier never needs percent-encoding
 /// inside a URL path or query.
 public enum IdentifierGrammar {

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a participant may do in its room.
 ///
-/// MiroTalk's "presenter" and Monibuca's "host" are one set of rights (contracts.md "Who may do what"): mute,
+/// MiroTalk's "presenter" and Monibuca's "host" are one set of rights (docs/contracts.md §Who may do what): mute,
 /// kick, lock, unlock and end. Both ``presenter`` and ``host`` hold them (``isModerator``); ``host`` is kept
 /// distinct only to say *how* the rights were obtained — an admin credential (Monibuca JWT) that also ignores the
 /// room's lock and password — so the MiroTalk face reports both as `"presenter": true`.

@@ -16,7 +16,7 @@ public struct JoinResult: Sendable, Hashable {
     }
 }
 
-/// The live room registry every API face shares (design.md "One core, two API faces").
+/// The live room registry every API face shares (docs/architecture.md §One registry, many faces).
 ///
 /// Deliberately small, value-typed and `async`, so that the in-process ``InMemoryRoomDirectory`` can later give way
 /// to a shared multi-node directory without changing the faces. Every refused operation throws a ``RoomError``,

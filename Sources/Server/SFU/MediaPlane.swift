@@ -6,7 +6,7 @@ import ParleyMedia
 import ParleyRooms
 import ParleyWire
 
-/// The media plane (design.md): one UDP socket, owned with every peer and timer by one event loop. HTTP handlers
+/// The media plane (docs/architecture.md §The media plane): one UDP socket, owned with every peer and timer by one event loop. HTTP handlers
 /// talk to it through the async methods below, which hop onto that loop.
 ///
 /// Start it with ``start(configuration:rooms:logger:)`` and stop it with ``shutdown()``.

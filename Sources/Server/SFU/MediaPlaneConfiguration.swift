@@ -1,7 +1,7 @@
 /// Where the media plane listens and what it advertises (`webrtc.*` in the configuration).
 public struct MediaPlaneConfiguration: Sendable, Hashable {
     /// Address the UDP socket binds. Bind the advertised address, not a wildcard, on multi-homed hosts: aioice and
-    /// pion drop STUN responses from another source address (webrtc-interop.md §2).
+    /// pion drop STUN responses from another source address (docs/interop.md §2).
     public var bindHost: String
     /// `webrtc.udp_port`; 0 picks an ephemeral port (tests).
     public var udpPort: Int

@@ -1,7 +1,7 @@
 import ParleyMedia
 import ParleyWire
 
-/// RTCP is terminated per leg (webrtc-interop.md §4): Receiver Reports to publishers, Sender Reports to
+/// RTCP is terminated per leg (docs/interop.md §4): Receiver Reports to publishers, Sender Reports to
 /// subscribers, each with an SDES CNAME (RFC 3550 §6.1 compound), about once a second (§6.2 for a small session).
 extension MediaPlaneCore {
     static let reportInterval = Duration.seconds(1)

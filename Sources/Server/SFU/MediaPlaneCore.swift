@@ -13,7 +13,7 @@ final class MediaPlaneCore {
     var onSessionEnded: (SessionDescriptor) -> Void = { _ in }
 
     var sessions: [String: SFUSession] = [:]
-    /// Routing (design.md): by source address first, then by the local ufrag in STUN USERNAME.
+    /// Routing (docs/architecture.md §The media plane): by source address first, then by the local ufrag in STUN USERNAME.
     var sessionByAddress: [STUNAddress: String] = [:]
     var sessionByUfrag: [String: String] = [:]
     var publisherByPath: [String: String] = [:]

@@ -1,4 +1,4 @@
-"""aiortc WHIP publisher and WHEP player used by the WebRTC interop test (see peers.md for the recipe)."""
+"""aiortc WHIP publisher and WHEP player used by the WebRTC interop test (see docs/interop.md §6 for the recipe)."""
 import asyncio
 import fractions
 import math
@@ -9,7 +9,7 @@ import requests
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.rtcrtpreceiver import RTCRtpReceiver
 
-# Loopback-only host candidates; no public STUN server (peers.md).
+# Loopback-only host candidates; no public STUN server (docs/interop.md §6).
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
 SAMPLE_RATE = 48000

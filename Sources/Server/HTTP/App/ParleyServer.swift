@@ -9,7 +9,7 @@ import ParleyRooms
 import ParleyStore
 import ServiceLifecycle
 
-/// Builds the one HTTP server that carries every API face (design.md "One core, two API faces").
+/// Builds the one HTTP server that carries every API face (docs/architecture.md §The server's router and the order of its faces).
 public enum ParleyServer {
     /// The faces served, in registration order.
     public static var defaultFaces: [any APIFace] {

@@ -4,7 +4,7 @@ import NIOCore
 import NIOSSL
 
 /// Serves plain HTTP and TLS on one listening socket, as MiroTalk's httpolyglot does, so that the `https://`
-/// links the MiroTalk API hands out work on a default install (contracts.md "One port").
+/// links the MiroTalk API hands out work on a default install (docs/contracts.md §One port, plain and TLS).
 ///
 /// `setup` only installs a `FirstBytesSniffer`; it must not wait for bytes, because NIO starts reading only after
 /// setup completes. The sniffer sees the first byte: 0x16 (a TLS handshake record, RFC 8446 §5.1) puts

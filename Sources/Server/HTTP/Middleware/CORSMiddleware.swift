@@ -2,7 +2,7 @@ import Hummingbird
 import HTTPTypes
 
 /// CORS for every response of every face, errors included (it sits outside the Monibuca error and auth layers).
-/// A preflight (contracts.md: an `OPTIONS` carrying `Access-Control-Request-Method`) is answered here, before
+/// A preflight (docs/contracts.md §CORS: an `OPTIONS` carrying `Access-Control-Request-Method`) is answered here, before
 /// auth and before any handler; every other `OPTIONS` reaches its route. `http.cors: false` turns it all off.
 public struct CORSMiddleware: RouterMiddleware {
     public typealias Context = ParleyRequestContext

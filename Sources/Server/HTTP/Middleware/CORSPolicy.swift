@@ -1,7 +1,7 @@
 import HTTPTypes
 import ParleyConfig
 
-/// `http.cors` / `http.cors_origins` as a decision per request, with Monibuca v5's header set (monibuca.md §1b)
+/// `http.cors` / `http.cors_origins` as a decision per request, with Monibuca v5's header set (docs/contracts.md §CORS)
 /// widened for the other faces (PATCH and `If-Match` for WHIP trickle; WHIP's `Location`, `ETag`, `Link` exposed).
 public struct CORSPolicy: Sendable, Equatable {
     public static let allowMethods = "GET,POST,PUT,PATCH,DELETE,OPTIONS"

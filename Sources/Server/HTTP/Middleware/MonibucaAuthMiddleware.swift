@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 
-/// The Monibuca JWT on the paths contracts.md lists ("What the Monibuca JWT protects"), when `auth.enabled`.
+/// The Monibuca JWT on the paths docs/contracts.md lists (§What the Monibuca JWT protects), when `auth.enabled`.
 /// `Authorization: Bearer <jwt>`, or the raw token as v5 tolerates (`strings.TrimPrefix(h, "Bearer ")`).
 /// Every refusal is a 401 envelope naming its reason. A token with under 30 minutes left earns a fresh one in
 /// `New-Token` (v5's refresh; CORS exposes the header).

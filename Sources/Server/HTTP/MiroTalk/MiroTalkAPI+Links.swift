@@ -10,7 +10,7 @@ extension MiroTalkAPI {
     /// `avatar` go through `encodeURIComponent`, the rest raw.
     ///
     /// Parley differences (deliberate): no body at all → 400 (MiroTalk destructures `undefined` and answers 500);
-    /// a `room` outside the identifier grammar `[A-Za-z0-9._~-]{1,64}` → 400 (contracts.md "Identifiers": such a
+    /// a `room` outside the identifier grammar `[A-Za-z0-9._~-]{1,64}` → 400 (docs/contracts.md §Identifiers: such a
     /// room could never be joined, and MiroTalk would paste it unencoded into the query string).
     func join(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
@@ -75,7 +75,7 @@ extension MiroTalkAPI {
     /// Parley differences: the optional `redirect` is read but not forwarded (the registry's `end` carries no
     /// redirect yet); a room path that is not valid percent-encoding → 400 `{"status":400,"message":"Invalid URL
     /// encoding"}` (MiroTalk's URIError handler); a decoded room outside the identifier grammar → 404 "Room not
-    /// found", since no such room can exist (the MiroTalk answer, not contracts.md's 400 — see the report).
+    /// found", since no such room can exist (the MiroTalk answer, not the 400 of docs/contracts.md §Identifiers).
     func endMeeting(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
         guard config.api.allowed.meetingEnd else { throw MiroTalkReply.disabledWithSuccess }

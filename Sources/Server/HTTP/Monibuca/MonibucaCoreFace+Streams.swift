@@ -4,7 +4,7 @@ import ParleyRooms
 
 /// The stream APIs, from the live registry (empty until something publishes; never canned):
 /// `GET /api/streams` and `GET /api/stream/{streamPath}` in the seed's envelope with the older V6 revision's
-/// snake_case shapes (monibuca.md §7), and v5's `GET /api/stream/list` / `GET /api/stream/info/{streamPath}`.
+/// snake_case shapes (https://monibuca.com/en/api/stream/), and v5's `GET /api/stream/list` / `GET /api/stream/info/{streamPath}`.
 /// Only what the registry knows is reported; bitrates and sizes Parley does not measure are `null`.
 struct MonibucaStreams: Sendable {
     let rooms: any RoomDirectory

@@ -59,7 +59,7 @@ public enum MonibucaPaths {
         return module(for: parts) != nil
     }
 
-    /// contracts.md "What the Monibuca JWT protects": the envelope paths, minus `auth.exclude` (prefix match) and
+    /// docs/contracts.md §What the Monibuca JWT protects: the envelope paths, minus `auth.exclude` (prefix match) and
     /// the always-public login and spec paths. `/room/*` and `/webrtc/*` check their own credentials.
     public static func needsToken(_ path: String, exclude: [String]) -> Bool {
         guard usesEnvelope(path) else { return false }

@@ -2,7 +2,7 @@ import Foundation
 import ParleyConfig
 import ParleyCrypto
 
-/// Monibuca's stream-URL signatures (`?secret=&expire=` on publish and play; monibuca.md §3):
+/// Monibuca's stream-URL signatures (`?secret=&expire=` on publish and play; docs/contracts.md §Stream signatures):
 /// `secret = md5hex(key + streamPath + expire)`, plain concatenation, `expire` = hex Unix seconds used verbatim.
 public enum StreamSignature {
     public enum Direction: String, Sendable, CaseIterable {

@@ -3,7 +3,7 @@ import ParleyCrypto
 import ParleyRooms
 
 /// The room `session_token` handed out in `joined`: the participant's credential for WHIP/WHEP
-/// (contracts.md "Who may do what": publish `room/{room_id}/{user_id}`, play any stream of its room, while the
+/// (docs/contracts.md §Who may do what: publish `room/{room_id}/{user_id}`, play any stream of its room, while the
 /// participant is in the room).
 ///
 /// Design: stateless and HMAC-signed (RFC 2104, SHA-256) under `auth.secret`, so any face — or another node with the

@@ -14,7 +14,7 @@ enum ReplyID: Sendable, Hashable, Encodable {
     }
 }
 
-/// Server → client frames: `{"event": NAME, "data": {...}, "reply_to": ID}` (contracts.md "Room WebSocket");
+/// Server → client frames: `{"event": NAME, "data": {...}, "reply_to": ID}` (docs/contracts.md §Room WebSocket);
 /// `reply_to` appears only on the answer to an action that carried an `id`.
 enum RoomSocketEnvelope {
     private struct Frame<Payload: Encodable>: Encodable {

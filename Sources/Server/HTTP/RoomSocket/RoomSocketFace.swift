@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import ParleyRooms
 
-/// The room WebSocket (contracts.md "Room WebSocket"; every message in `spec/room-ws.asyncapi.yaml`):
+/// The room WebSocket (docs/contracts.md §Room WebSocket; every message in `spec/room-ws.asyncapi.yaml`):
 /// `/room/{room_id}?type=meeting&user_id=U&name=N[&password=P][&token=T]` and the Monibuca v5 alias
 /// `/room/{room_id}/{user_id}`. Presence, chat, hands, agenda, transcript and moderation; `publish`/`unpublish`
 /// follow the registry's streams.

@@ -30,7 +30,7 @@ struct JoinRefusal: Error, Sendable, Equatable {
     }
 }
 
-/// Turns a join query into a registry ``JoinRequest`` by contracts.md "Who may do what": no credential (unless
+/// Turns a join query into a registry ``JoinRequest`` by docs/contracts.md §Who may do what: no credential (unless
 /// `rooms.require_token`), the room password, a MiroTalk token (presenter when it says so), a Monibuca JWT (host:
 /// ignores lock and password), or the participant's own room session token.
 struct RoomSocketAuthenticator: Sendable {

@@ -7,7 +7,7 @@ import Synchronization
 
 extension MediaPlane {
     /// Starts the media plane from `webrtc.*`: binds `webrtc.udp_port` on the HTTP listen host (the advertised
-    /// address, webrtc-interop.md §2) and advertises `webrtc.announce`. The plane also becomes the one a
+    /// address, docs/interop.md §2) and advertises `webrtc.announce`. The plane also becomes the one a
     /// `WebRTCFace()` without an explicit plane uses.
     public static func start(config: ParleyConfig, rooms: any RoomDirectory, logger: Logger) async throws
         -> MediaPlane {

@@ -4,7 +4,7 @@ import Hummingbird
 import ParleyMedia
 import ParleyRooms
 
-/// Who may publish or play a path over WHIP/WHEP (contracts.md "Who may do what"):
+/// Who may publish or play a path over WHIP/WHEP (docs/contracts.md §Who may do what):
 /// - a valid Monibuca JWT as `Bearer` may publish or play any path;
 /// - any other Bearer value is refused (401; room `session_token`s arrive with the SFU issue);
 /// - without a Bearer, `room/…` paths are refused (401) and, when `stream_auth.enabled`, `?secret=&expire=` must

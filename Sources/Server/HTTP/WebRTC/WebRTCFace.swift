@@ -7,7 +7,7 @@ import ParleyRooms
 import ParleySFU
 import ParleyWire
 
-/// WHIP (RFC 9725) and WHEP (draft-ietf-wish-whep-02) under `/webrtc` (contracts.md "Media and rooms"):
+/// WHIP (RFC 9725) and WHEP (draft-ietf-wish-whep-02) under `/webrtc` (docs/contracts.md §Media and rooms):
 /// `POST /webrtc/whip/{path...}` publishes, `POST /webrtc/whep/{path...}` plays (aliases `/webrtc/push/…` and
 /// `/webrtc/play/…`, Monibuca v5), and `/webrtc/session/{id}` is the session resource (DELETE, PATCH, GET).
 public struct WebRTCFace: APIFace {

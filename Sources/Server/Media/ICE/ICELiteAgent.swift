@@ -14,7 +14,7 @@ public struct ICETransmit: Sendable, Hashable {
 /// What a request or a timeout changed.
 public enum ICEEvent: Sendable, Hashable {
     /// A first authenticated check arrived from this remote address: DTLS may start on it (Chrome sends its
-    /// ClientHello before it nominates, webrtc-interop.md §2).
+    /// ClientHello before it nominates, docs/interop.md §2).
     case validated(STUNAddress)
     /// Media now goes to this address (first valid check, then each USE-CANDIDATE on another one).
     case selected(STUNAddress)

@@ -2,7 +2,7 @@ import ParleyCrypto
 import ParleyWire
 
 extension SDPNegotiation {
-    /// The answer (RFC 8829 §5.3, shaped by webrtc-interop.md §1): session-level a=ice-lite, BUNDLE of the kept
+    /// The answer (RFC 8829 §5.3, shaped by docs/interop.md §1): session-level a=ice-lite, BUNDLE of the kept
     /// sections, and in every section the transport attributes, a=setup:passive and a=rtcp-mux. The audio
     /// section keeps the offer's Opus payload type; other sections are refused (the first one is kept inactive
     /// instead, since Chrome fails when the BUNDLE tag section is rejected).

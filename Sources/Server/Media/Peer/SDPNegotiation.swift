@@ -22,7 +22,7 @@ public struct AcceptedOffer: Sendable, Hashable {
     /// Index of the accepted m= section in the offer.
     public var sectionIndex: Int
     public var mid: String
-    /// The offer's Opus payload type: answered and sent with the client's own number (webrtc-interop.md §1).
+    /// The offer's Opus payload type: answered and sent with the client's own number (docs/interop.md §1).
     public var opusPayloadType: UInt8
     public var opusChannels: Int
     public var remoteCredentials: ICECredentials
