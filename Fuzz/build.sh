@@ -37,14 +37,46 @@ stale() { # output inputs...
     return 1
 }
 
-swift_module() { # name files...
-    local name=$1
-    shift
+# Each module: its sources, then the modules it imports (built first; a change there rebuilds it).
+module_sources() {
+    case $1 in
+    ParleyCrypto) find Sources/Server/Crypto -name '*.swift' | sort ;;
+    ParleyWire) find Sources/Server/Wire -name '*.swift' | sort ;;
+    # MiroTalk's V8-compatible JSON parser is pure Foundation; compiled alone, without the HTTP layer around it.
+    MiroTalkJSON) printf '%s\n' Sources/Server/HTTP/MiroTalk/JSValue.swift Sources/Server/HTTP/MiroTalk/JSValue+Parse.swift ;;
+    *) echo "fuzz build: unknown module $1" >&2; return 1 ;;
+    esac
+}
+module_dependencies() {
+    case $1 in
+    ParleyWire) echo ParleyCrypto ;;
+    esac
+}
+# The modules a target links, in dependency order.
+target_modules() {
+    case $1 in
+    json) echo MiroTalkJSON ;;
+    *) echo ParleyCrypto ParleyWire ;;
+    esac
+}
+
+declare -A BUILT=()
+swift_module() { # name
+    local name=$1 dependency
+    [[ -n ${BUILT[$name]:-} ]] && return 0
+    local inputs=()
+    for dependency in $(module_dependencies "$name"); do
+        swift_module "$dependency"
+        inputs+=("$OUT/objects/$dependency.o")
+    done
+    local sources
+    mapfile -t sources < <(module_sources "$name")
     local object="$OUT/objects/$name.o"
-    stale "$object" "$@" || return 0
-    echo "fuzz build: module $name ($# files)" >&2
+    BUILT[$name]=1
+    stale "$object" "${sources[@]}" "${inputs[@]}" || return 0
+    echo "fuzz build: module $name (${#sources[@]} files)" >&2
     "$SWIFTC" -module-name "$name" -parse-as-library -wmo $OPT $SANITIZE -g "${LANGUAGE[@]}" "${INCLUDES[@]}" \
-        -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" -c "$@" -o "$object"
+        -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" -c "${sources[@]}" -o "$object"
     # swiftc leaves an unchanged object untouched; its time must still say it is up to date.
     touch "$object"
 }
@@ -53,12 +85,6 @@ if stale "$OUT/objects/CShims.o" "$SYSTEM/CShims/shims.c"; then
     clang -O1 -g -fsanitize=address -I "$SYSTEM/CShims/include" -c "$SYSTEM/CShims/shims.c" -o "$OUT/objects/CShims.o"
 fi
 
-mapfile -t crypto < <(find Sources/Server/Crypto -name '*.swift' | sort)
-mapfile -t wire < <(find Sources/Server/Wire -name '*.swift' | sort)
-swift_module ParleyCrypto "${crypto[@]}"
-swift_module ParleyWire "${wire[@]}"
-MODULE_OBJECTS=("$OUT/objects/CShims.o" "$OUT/objects/ParleyCrypto.o" "$OUT/objects/ParleyWire.o")
-
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
     for file in Fuzz/Targets/*.swift; do targets+=("$(basename "$file" .swift)"); done
@@ -66,9 +92,14 @@ fi
 for target in "${targets[@]}"; do
     source="Fuzz/Targets/$target.swift"
     binary="$OUT/bin/fuzz-$target"
-    stale "$binary" "$source" "${MODULE_OBJECTS[@]}" || continue
+    objects=("$OUT/objects/CShims.o")
+    for module in $(target_modules "$target"); do
+        swift_module "$module"
+        objects+=("$OUT/objects/$module.o")
+    done
+    stale "$binary" "$source" "${objects[@]}" || continue
     echo "fuzz build: target $target" >&2
     "$SWIFTC" -module-name "Fuzz_$target" -parse-as-library $OPT $SANITIZE -g "${LANGUAGE[@]}" "${INCLUDES[@]}" \
-        -use-ld=lld "$source" "${MODULE_OBJECTS[@]}" "${LIBS[@]}" -o "$binary"
+        -use-ld=lld "$source" "${objects[@]}" "${LIBS[@]}" -o "$binary"
     touch "$binary"
 done

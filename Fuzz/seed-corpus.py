@@ -2,7 +2,8 @@
 """Writes the seed corpora under Fuzz/corpus/<target>/ from the vectors the Swift tests already hold.
 
 STUN (RFC 5769), RTP and RTCP seeds are the `hexBytes(...)` literals of Tests/WireTests; SDP seeds are the offers
-and trickle fragment of Tests/WireTests/SDPSamples.swift; pcap seeds are small capture files in each link type the
+and trickle fragment of Tests/WireTests/SDPSamples.swift; JSON seeds are the raw-string JSON bodies of
+Tests/HTTPTests (valid and broken ones); pcap seeds are small capture files in each link type the
 decoder knows (pcap and pcapng), built here. Files are named by their SHA-1 as libFuzzer names corpus entries, so
 re-running is idempotent. Run from the repository root: python3 Fuzz/seed-corpus.py
 """
@@ -40,6 +41,16 @@ def sdp_samples():
     for body in re.findall(r"static let \w+ = \[(.*?)\]\.joined", text, re.S):
         lines = re.findall(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$', body, re.M)
         yield ("\r\n".join(lines) + "\r\n").encode()
+
+
+def json_bodies():
+    """Raw string literals (#"..."#) of the HTTP tests that start like a JSON document."""
+    directory = os.path.join(ROOT, "Tests", "HTTPTests")
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name)) as f:
+            for body in re.findall(r'#"(.*?)"#', f.read()):
+                if body.lstrip()[:1] in ("{", "["):
+                    yield body.encode()
 
 
 def udp_ipv4(payload, sport=5004, dport=40000):
@@ -101,7 +112,8 @@ def main():
     stun = list(hex_literals("STUNVectorTests.swift"))
     rtp = list(hex_literals("RTPTests.swift")) + list(rtp_seeds())
     rtcp = list(hex_literals("RTCPTests.swift"))
-    for target, seeds in (("stun", stun), ("rtp", rtp), ("rtcp", rtcp), ("sdp", list(sdp_samples()))):
+    for target, seeds in (("stun", stun), ("rtp", rtp), ("rtcp", rtcp), ("sdp", list(sdp_samples())),
+                          ("json", list(json_bodies()))):
         if not seeds:
             raise SystemExit(f"no {target} seeds found: did the test vectors move?")
         for seed in seeds:
