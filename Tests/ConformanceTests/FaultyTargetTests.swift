@@ -128,6 +128,11 @@ struct FaultyTargetTests {
         #expect(skips > 0)
         let html = HTMLReport.render([json])
         #expect(html.contains("id=\"matrix\"") && !html.contains("<script src") && !html.contains("<link"))
+        // Upstream references are links; the escaped text of a reference is never left half-linked.
+        #expect(html.contains("<a href=\"https://github.com/miroslavpejic85/mirotalksfu/blob/"))
+        #expect(HTMLReport.referenceHTML("spec/mirotalk-v1.yaml#getStats 200") == "spec/mirotalk-v1.yaml#getStats 200")
+        #expect(HTMLReport.referenceHTML("https://www.rfc-editor.org/rfc/rfc9110#section-5.1 a<b")
+                == "<a href=\"https://www.rfc-editor.org/rfc/rfc9110#section-5.1\" rel=\"noreferrer\">https://www.rfc-editor.org/rfc/rfc9110#section-5.1</a> a&lt;b")
     }
 }
 

@@ -48,7 +48,7 @@ public enum HTMLReport {
             for c in report.cases {
                 html += "<details id=\"\(anchor(c.id))\(index == 0 ? "" : "-\(index)")\" data-verdict=\"\(c.verdict.rawValue)\" class=\"case\">"
                 html += "<summary><span class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id)) — \(esc(c.title)) <small>(\(esc(report.target)))</small></summary>\n"
-                html += "<p><b>\(c.severity.rawValue)</b> \(esc(c.reference))<br>\(esc(c.requirement))</p>"
+                html += "<p><b>\(c.severity.rawValue)</b> \(referenceHTML(c.reference))<br>\(esc(c.requirement))</p>"
                 if let e = c.expected { html += "<p>Expected: <code>\(esc(e))</code></p>" }
                 if let o = c.observed { html += "<p>Observed: <code>\(esc(o))</code></p>" }
                 if let r = c.reason { html += "<p>Reason: \(esc(r))</p>" }
@@ -74,6 +74,15 @@ public enum HTMLReport {
     }
 
     static func anchor(_ id: String) -> String { "case-" + id.replacingOccurrences(of: "/", with: "-") }
+
+    /// A case's spec reference with its address as a link, so the reader opens the rule in one click.
+    static func referenceHTML(_ reference: String) -> String {
+        let esc = JUnitReport.escape
+        let parts = reference.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let address = parts.first, address.hasPrefix("https://") else { return esc(reference) }
+        let rest = parts.count > 1 ? " " + esc(parts[1]) : ""
+        return "<a href=\"\(esc(address))\" rel=\"noreferrer\">\(esc(address))</a>\(rest)"
+    }
 
     /// The exchange as HTTP/1.1 text (request, then response), the way a wire log reads.
     public static func wireText(_ exchange: WireExchange) -> String {
