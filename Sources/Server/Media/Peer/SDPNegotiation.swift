@@ -70,9 +70,8 @@ public enum SDPNegotiation {
         guard section.proto.uppercased().contains("SAVPF") || section.proto.uppercased().contains("SAVP") else {
             throw NegotiationRefusal("audio section proto \(section.proto) is not DTLS-SRTP (UDP/TLS/RTP/SAVPF)")
         }
-        guard let opus = section.codecs.first(where: { codec in
-            codec.rtpmap.map { $0.encodingName.lowercased() == "opus" && $0.clockRate == 48_000 } ?? false
-        }) else {
+        // Linear in the section: the codec list (payload types × rtcp-fb) is never built here.
+        guard let opus = section.opusCodec else {
             throw NegotiationRefusal("the audio section offers no opus/48000 codec")
         }
         let direction = section.effectiveDirection
@@ -99,7 +98,7 @@ public enum SDPNegotiation {
             throw NegotiationRefusal("a=setup:\(setup.rawValue) leaves no DTLS client; offer actpass or active")
         }
         return AcceptedOffer(intent: intent, sectionIndex: index, mid: section.mid ?? String(index),
-                             opusPayloadType: opus.payloadType, opusChannels: opus.rtpmap?.channels ?? 2,
+                             opusPayloadType: opus.payloadType, opusChannels: opus.rtpmap.channels ?? 2,
                              remoteCredentials: ICECredentials(ufrag: credentials.ufrag, pwd: credentials.pwd),
                              remoteFingerprints: fingerprints)
     }

@@ -1,11 +1,20 @@
 /// A rejected SDP line. `line` is 1-based; the reason names what was wrong.
 public struct SDPError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// Not valid SDP (RFC 8866 grammar or a typed attribute's own syntax).
+        case malformed
+        /// Valid, but over one of the `SDPLimits`.
+        case tooLarge
+    }
+
     public var line: Int
     public var reason: String
+    public var kind: Kind
 
-    public init(line: Int, reason: String) {
+    public init(line: Int, reason: String, kind: Kind = .malformed) {
         self.line = line
         self.reason = reason
+        self.kind = kind
     }
 
     public var description: String { "SDP line \(line): \(reason)" }
@@ -24,19 +33,26 @@ struct SDPLine {
     var value: Substring
 
     /// Splits on LF, dropping a CR before it (RFC 8866 §5 wants CRLF; bare LF is accepted, as every parser does).
-    /// Empty lines at the very end are ignored; elsewhere they are an error.
-    static func split(_ text: String) throws(SDPError) -> [SDPLine] {
-        // Split on UTF-8 bytes: as Characters, "\r\n" is one grapheme and would never equal "\n".
-        var raw = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
-            Substring(line.last == UInt8(ascii: "\r") ? line.dropLast() : line)
+    /// Empty lines at the very end are ignored; elsewhere they are an error. Size limits are checked before any
+    /// line is looked at.
+    static func split(_ text: String, limits: SDPLimits) throws(SDPError) -> [SDPLine] {
+        guard text.utf8.count <= limits.maxBytes else {
+            throw SDPError(line: 1, reason: "the description is \(text.utf8.count) bytes; at most \(limits.maxBytes)",
+                           kind: .tooLarge)
         }
-        while raw.last?.isEmpty == true { raw.removeLast() }
+        // Split on UTF-8 bytes: as Characters, "\r\n" is one grapheme and would never equal "\n".
+        var raw = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        while raw.last.map({ $0.isEmpty || $0.elementsEqual([UInt8(ascii: "\r")]) }) == true { raw.removeLast() }
         var lines = [SDPLine]()
         lines.reserveCapacity(raw.count)
-        for (index, line) in raw.enumerated() {
+        for (index, bytes) in raw.enumerated() {
             let number = index + 1
-            guard line.count >= 2, let type = line.first, type.isASCII, type.isLowercase,
-                  line[line.index(after: line.startIndex)] == "=" else {
+            guard bytes.count <= limits.maxLineLength else {
+                throw SDPError(line: number, reason: "line is \(bytes.count) bytes; at most \(limits.maxLineLength)",
+                               kind: .tooLarge)
+            }
+            let line = Substring(bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes)
+            guard let type = line.first, type.isASCII, type.isLowercase, line.dropFirst().first == "=" else {
                 throw SDPError(line: number, reason: "expected <letter>=<value>, got \"\(line.prefix(40))\"")
             }
             lines.append(SDPLine(number: number, type: type, value: line.dropFirst(2)))

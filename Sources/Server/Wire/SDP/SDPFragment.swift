@@ -9,18 +9,23 @@ public struct SDPFragment: Hashable, Sendable, SDPAttributeContainer {
         self.media = media
     }
 
-    public static func parse(_ text: String) throws(SDPError) -> SDPFragment {
-        let lines = try SDPLine.split(text)
+    /// Parses a fragment within `limits` (the same ones as a full description), in linear time.
+    public static func parse(_ text: String, limits: SDPLimits = .standard) throws(SDPError) -> SDPFragment {
+        let lines = try SDPLine.split(text, limits: limits)
         var fragment = SDPFragment()
         var index = 0
+        var budget = SDPAttributeBudget(limits, scope: "the fragment's session level")
         while index < lines.count, lines[index].type != "m" {
             let line = lines[index]
             index += 1
             guard line.type == "a" else { throw SDPError(line: line.number, reason: "only a= lines may precede m= in an sdpfrag") }
-            fragment.attributes.append(try SessionDescription.field(line) { value throws(SDPFieldError) in try SDPAttribute.parse(value) })
+            let attribute = try SessionDescription.field(line) { value throws(SDPFieldError) in try SDPAttribute.parse(value) }
+            try budget.count(attribute, line: line.number)
+            fragment.attributes.append(attribute)
         }
         while index < lines.count {
-            fragment.media.append(try SessionDescription.parseMedia(lines, &index))
+            fragment.media.append(try SessionDescription.parseMedia(lines, &index, limits: limits,
+                                                                    sectionIndex: fragment.media.count))
         }
         return fragment
     }

@@ -72,8 +72,11 @@ extension MediaDescription: SDPAttributeContainer {
     /// RFC 8866 §6.7: sendrecv when no direction attribute is present.
     public var effectiveDirection: SDPDirection { direction ?? .sendrecv }
 
-    /// Formats that are RTP payload type numbers.
-    public var payloadTypes: [UInt8] { formats.compactMap { UInt8($0) }.filter { $0 < 128 } }
+    /// Formats that are RTP payload type numbers, each once (so at most 128), in m= order.
+    public var payloadTypes: [UInt8] {
+        var seen = Set<UInt8>()
+        return formats.compactMap { UInt8($0) }.filter { $0 < 128 && seen.insert($0).inserted }
+    }
 
     public var rtpmaps: [SDPRTPMap] { attributes.compactMap { if case .rtpmap(let v) = $0 { v } else { nil } } }
 
@@ -82,13 +85,59 @@ extension MediaDescription: SDPAttributeContainer {
         return nil
     }
 
-    /// Every payload type of the m= line, in m= order, with its rtpmap, fmtp and rtcp-fb (incl. "*" ones).
+    /// Every payload type of the m= line, in m= order, with its rtpmap, fmtp and rtcp-fb (incl. "*" ones, each
+    /// in attribute order). One pass over the attributes: the cost is the attributes plus the result, never
+    /// payload types × attributes.
     public var codecs: [SDPCodec] {
-        let feedback = attributes.compactMap { if case .rtcpFeedback(let v) = $0 { v } else { nil } }
-        return payloadTypes.map { pt in
-            SDPCodec(payloadType: pt, rtpmap: rtpmaps.first { $0.payloadType == pt }, fmtp: fmtp(for: pt),
-                     feedback: feedback.filter { $0.payloadType == nil || $0.payloadType == pt })
+        var maps: [UInt8: SDPRTPMap] = [:]
+        var parameters: [UInt8: String] = [:]
+        var specific: [UInt8: [(order: Int, feedback: SDPRTCPFeedback)]] = [:]
+        var wildcard: [(order: Int, feedback: SDPRTCPFeedback)] = []
+        for (order, attribute) in attributes.enumerated() {
+            switch attribute {
+            case .rtpmap(let map) where maps[map.payloadType] == nil: maps[map.payloadType] = map
+            case .fmtp(let pt, let text) where parameters[pt] == nil: parameters[pt] = text
+            case .rtcpFeedback(let feedback):
+                if let pt = feedback.payloadType {
+                    specific[pt, default: []].append((order, feedback))
+                } else {
+                    wildcard.append((order, feedback))
+                }
+            default: break
+            }
         }
+        return payloadTypes.map { pt in
+            SDPCodec(payloadType: pt, rtpmap: maps[pt], fmtp: parameters[pt],
+                     feedback: Self.merged(wildcard, specific[pt] ?? []))
+        }
+    }
+
+    /// The first opus/48000 codec in m= order (RFC 7587 §7), found without building every codec.
+    public var opusCodec: (payloadType: UInt8, rtpmap: SDPRTPMap)? {
+        var maps: [UInt8: SDPRTPMap] = [:]
+        for case .rtpmap(let map) in attributes where maps[map.payloadType] == nil { maps[map.payloadType] = map }
+        for pt in payloadTypes {
+            if let map = maps[pt], map.encodingName.lowercased() == "opus", map.clockRate == 48_000 { return (pt, map) }
+        }
+        return nil
+    }
+
+    /// Two attribute-ordered lists as one, in attribute order.
+    static func merged(_ left: [(order: Int, feedback: SDPRTCPFeedback)],
+                       _ right: [(order: Int, feedback: SDPRTCPFeedback)]) -> [SDPRTCPFeedback] {
+        var result: [SDPRTCPFeedback] = []
+        result.reserveCapacity(left.count + right.count)
+        var l = 0, r = 0
+        while l < left.count || r < right.count {
+            if r == right.count || (l < left.count && left[l].order < right[r].order) {
+                result.append(left[l].feedback)
+                l += 1
+            } else {
+                result.append(right[r].feedback)
+                r += 1
+            }
+        }
+        return result
     }
 
     public var msid: (stream: String, track: String?)? {

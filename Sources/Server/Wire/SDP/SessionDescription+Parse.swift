@@ -1,7 +1,8 @@
 extension SessionDescription {
-    /// Parses a complete session description (RFC 8866 §5 line order: v, o, s, [i], ..., [c], b*, t, ..., a*, m*).
-    public static func parse(_ text: String) throws(SDPError) -> SessionDescription {
-        let lines = try SDPLine.split(text)
+    /// Parses a complete session description (RFC 8866 §5 line order: v, o, s, [i], ..., [c], b*, t, ..., a*, m*)
+    /// within `limits`; the work is linear in the text's length.
+    public static func parse(_ text: String, limits: SDPLimits = .standard) throws(SDPError) -> SessionDescription {
+        let lines = try SDPLine.split(text, limits: limits)
         var index = 0
         func next(_ type: Character, _ name: String) throws(SDPError) -> SDPLine {
             guard index < lines.count else { throw SDPError(line: lines.count + 1, reason: "missing \(type)= (\(name)) line") }
@@ -17,6 +18,7 @@ extension SessionDescription {
         let nameLine = try next("s", "session name")
         var session = SessionDescription(origin: origin, sessionName: String(nameLine.value))
         var sawTiming = false
+        var budget = SDPAttributeBudget(limits, scope: "the session level")
         while index < lines.count, lines[index].type != "m" {
             let line = lines[index]
             index += 1
@@ -28,23 +30,37 @@ extension SessionDescription {
                 let timing = try field(line) { value throws(SDPFieldError) in try parseTiming(value) }
                 if !sawTiming { session.timing = timing }
                 sawTiming = true
-            case "a": session.attributes.append(try field(line) { value throws(SDPFieldError) in try SDPAttribute.parse(value) })
+            case "a":
+                let attribute = try field(line) { value throws(SDPFieldError) in try SDPAttribute.parse(value) }
+                try budget.count(attribute, line: line.number)
+                session.attributes.append(attribute)
             case "u", "e", "p", "r", "z", "k": session.otherLines.append(SDPOtherLine(type: line.type, value: String(line.value)))
             default: throw SDPError(line: line.number, reason: "\(line.type)= is not allowed at session level")
             }
         }
         guard sawTiming else { throw SDPError(line: index < lines.count ? lines[index].number : lines.count + 1, reason: "missing t= (timing) line") }
         while index < lines.count {
-            session.media.append(try parseMedia(lines, &index))
+            session.media.append(try parseMedia(lines, &index, limits: limits, sectionIndex: session.media.count))
         }
         return session
     }
 
     /// Parses one m= section starting at `lines[index]`, leaving `index` at the next m= line.
-    static func parseMedia(_ lines: [SDPLine], _ index: inout Int) throws(SDPError) -> MediaDescription {
+    static func parseMedia(_ lines: [SDPLine], _ index: inout Int, limits: SDPLimits, sectionIndex: Int)
+        throws(SDPError) -> MediaDescription {
         let mediaLine = lines[index]
         index += 1
+        guard sectionIndex < limits.maxMediaSections else {
+            throw SDPError(line: mediaLine.number, reason: "more than \(limits.maxMediaSections) m= sections",
+                           kind: .tooLarge)
+        }
         var media = try field(mediaLine) { value throws(SDPFieldError) in try parseMediaLine(value) }
+        guard media.formats.count <= limits.maxFormatsPerSection else {
+            throw SDPError(line: mediaLine.number,
+                           reason: "m= lists \(media.formats.count) formats; at most \(limits.maxFormatsPerSection)",
+                           kind: .tooLarge)
+        }
+        var budget = SDPAttributeBudget(limits, scope: "m= section \(sectionIndex + 1)")
         while index < lines.count, lines[index].type != "m" {
             let line = lines[index]
             index += 1
@@ -52,7 +68,10 @@ extension SessionDescription {
             case "i": media.information = String(line.value)
             case "c": media.connection = try field(line) { value throws(SDPFieldError) in try parseConnection(value) }
             case "b": media.bandwidths.append(try field(line) { value throws(SDPFieldError) in try parseBandwidth(value) })
-            case "a": media.attributes.append(try field(line) { value throws(SDPFieldError) in try SDPAttribute.parse(value) })
+            case "a":
+                let attribute = try field(line) { value throws(SDPFieldError) in try SDPAttribute.parse(value) }
+                try budget.count(attribute, line: line.number)
+                media.attributes.append(attribute)
             case "k": media.otherLines.append(SDPOtherLine(type: line.type, value: String(line.value)))
             default: throw SDPError(line: line.number, reason: "\(line.type)= is not allowed in a media section")
             }
