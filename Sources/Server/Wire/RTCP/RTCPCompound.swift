@@ -2,9 +2,12 @@
 /// V=2 | P | count/FMT (5) | PT (8) | length in 32-bit words minus one (16).
 public enum RTCPCompound {
     /// Parses every packet in the datagram. Reduced-size RTCP (RFC 5506) is accepted: no SR/RR-first rule.
+    /// Transport-wide feedback run-length chunks expand 2 bytes into up to 8191 statuses, so the statuses of one
+    /// compound are capped at what one such packet can hold (65535): the result stays linear in the input.
     public static func parse(_ bytes: [UInt8]) throws(RTCPParseError) -> [RTCPPacket] {
         var reader = ByteReader(bytes)
         var packets = [RTCPPacket]()
+        var statusBudget = RTCPTransportWideFeedback.maxStatuses
         guard !bytes.isEmpty else { throw .truncated }
         while !reader.isAtEnd {
             guard let first = reader.readUInt8(), let packetType = reader.readUInt8(), let words = reader.readUInt16()
@@ -16,7 +19,10 @@ public enum RTCPCompound {
                 guard let padding = body.last.map(Int.init), padding >= 1, padding <= body.count else { throw .badPadding }
                 body = body.dropLast(padding)
             }
-            packets.append(try RTCPPacket.decode(count: first & 0x1F, packetType: packetType, body: body))
+            let packet = try RTCPPacket.decode(count: first & 0x1F, packetType: packetType, body: body,
+                                               statusBudget: statusBudget)
+            if case .transportWideFeedback(let feedback) = packet { statusBudget -= feedback.packets.count }
+            packets.append(packet)
         }
         return packets
     }

@@ -49,7 +49,8 @@ public enum RTCPPacket: Hashable, Sendable {
     case unknown(RTCPRawPacket)
 
     /// Decodes one packet body (after the common header, padding removed).
-    static func decode(count: UInt8, packetType: UInt8, body: ArraySlice<UInt8>) throws(RTCPParseError) -> RTCPPacket {
+    static func decode(count: UInt8, packetType: UInt8, body: ArraySlice<UInt8>,
+                       statusBudget: Int = RTCPTransportWideFeedback.maxStatuses) throws(RTCPParseError) -> RTCPPacket {
         func require<T>(_ value: T?) throws(RTCPParseError) -> T {
             guard let value else { throw .malformed(packetType: packetType) }
             return value
@@ -66,7 +67,7 @@ public enum RTCPPacket: Hashable, Sendable {
         case (RTCPPacketType.transportFeedback, RTCPGenericNACK.format):
             return .genericNACK(try require(RTCPGenericNACK(body: body)))
         case (RTCPPacketType.transportFeedback, RTCPTransportWideFeedback.format):
-            return .transportWideFeedback(try require(RTCPTransportWideFeedback(body: body)))
+            return .transportWideFeedback(try require(RTCPTransportWideFeedback(body: body, maxStatuses: statusBudget)))
         case (RTCPPacketType.payloadFeedback, RTCPPictureLossIndication.format):
             return .pictureLossIndication(try require(RTCPPictureLossIndication(body: body)))
         case (RTCPPacketType.payloadFeedback, RTCPFullIntraRequest.format):

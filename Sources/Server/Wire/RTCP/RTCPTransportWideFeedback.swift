@@ -55,17 +55,21 @@ public struct RTCPTransportWideFeedback: Hashable, Sendable {
         self.packets = packets
     }
 
-    init?(body: ArraySlice<UInt8>) {
+    /// The most statuses one packet can declare (a 16-bit count).
+    public static let maxStatuses = Int(UInt16.max)
+
+    /// Nil when malformed or when it declares more than `maxStatuses` statuses (the compound's remaining budget).
+    init?(body: ArraySlice<UInt8>, maxStatuses: Int = Self.maxStatuses) {
         var reader = ByteReader(body)
         guard let sender = reader.readUInt32(), let media = reader.readUInt32(), let base = reader.readUInt16(),
               let statusCount = reader.readUInt16(), let reference = reader.readUInt24(),
-              let feedbackCount = reader.readUInt8() else { return nil }
+              let feedbackCount = reader.readUInt8(), Int(statusCount) <= maxStatuses else { return nil }
         let total = Int(statusCount)
         var symbols = [UInt8]()
-        symbols.reserveCapacity(total)
+        symbols.reserveCapacity(total + 0x1FFF)
         while symbols.count < total {
             guard let chunk = reader.readUInt16() else { return nil }
-            Self.appendSymbols(of: chunk, to: &symbols)
+            Self.appendSymbols(of: chunk, to: &symbols, limit: total)
         }
         symbols.removeLast(symbols.count - total)
         var packets = [PacketStatus]()
@@ -90,10 +94,11 @@ public struct RTCPTransportWideFeedback: Hashable, Sendable {
     }
 
     /// §3.1.3 run-length chunk (T=0) and §3.1.4 status vector chunk (T=1; S=0 → 14 one-bit, S=1 → 7 two-bit).
-    static func appendSymbols(of chunk: UInt16, to symbols: inout [UInt8]) {
+    static func appendSymbols(of chunk: UInt16, to symbols: inout [UInt8], limit: Int = .max) {
         if chunk & 0x8000 == 0 {
+            // A run never adds more than the statuses still expected.
             let symbol = UInt8((chunk >> 13) & 0x03)
-            symbols.append(contentsOf: repeatElement(symbol, count: Int(chunk & 0x1FFF)))
+            symbols.append(contentsOf: repeatElement(symbol, count: min(Int(chunk & 0x1FFF), max(0, limit - symbols.count))))
         } else if chunk & 0x4000 == 0 {
             for bit in stride(from: 13, through: 0, by: -1) { symbols.append(UInt8((chunk >> UInt16(bit)) & 0x01)) }
         } else {
