@@ -145,13 +145,15 @@ public final class PeerConnection {
     @discardableResult
     public func handleTimeout(now: MediaTime) -> [PeerEvent] {
         if case .closed = state { return [] }
-        if ice.handleTimeout(now: now).contains(.consentExpired) {
+        let iceEvents = ice.handleTimeout(now: now)
+        if iceEvents.contains(.consentExpired) {
             return close(reason: "ICE consent expired")
         }
         dtls.handleTimeout(now: now)
         if case .failed(let reason) = dtls.state { return close(reason: reason) }
         drainDTLS()
-        return []
+        // The selected address lost consent (RFC 7675 §5.1) and media moved to another one that has it.
+        return iceEvents.compactMap { if case .selected(let address) = $0 { .selected(address) } else { nil } }
     }
 
     /// ICE restart: new local credentials and the peer's new ufrag; DTLS and SRTP continue (RFC 8445 §9).
@@ -179,7 +181,9 @@ public final class PeerConnection {
     }
 
     func drainDTLS() {
-        guard let destination = dtlsAddress ?? ice.selectedAddress else {
+        // Only to an address that still has consent.
+        let handshakeAddress = dtlsAddress.flatMap { ice.isValidated($0) ? $0 : nil }
+        guard let destination = handshakeAddress ?? ice.selectedAddress else {
             while dtls.pollOutput() != nil {}
             return
         }
