@@ -21,11 +21,11 @@ final class VirtualNetwork {
 
     enum Fate { case deliver, drop, hold }
 
-    init(consentTimeout: Duration = .seconds(30)) throws {
+    init(consentTimeout: Duration = .seconds(30), limits: MediaPlaneLimits = MediaPlaneLimits()) throws {
         guard let ip = IPAddress("127.0.0.1") else { throw TestFailure("no loopback") }
         serverAddress = STUNAddress(ip: ip, port: 9000)
         core = MediaPlaneCore(dtlsContext: try DTLSContext.ephemeral(), candidates: [serverAddress],
-                              consentTimeout: consentTimeout, logger: Logger(label: "sfu-test"))
+                              consentTimeout: consentTimeout, limits: limits, logger: Logger(label: "sfu-test"))
         core.onSessionEnded = { [unowned self] in self.ended.append($0) }
     }
 

@@ -37,6 +37,11 @@ enum ConfigSchema {
             Setting("rooms.max_participants", .integer(\.rooms.maxParticipants, range: 1...Int.max)),
             Setting("webrtc.udp_port", env: "PARLEY_WEBRTC_UDP_PORT", .integer(\.webrtc.udpPort, range: 0...65_535)),
             Setting("webrtc.announce", env: "PARLEY_WEBRTC_ANNOUNCE", .textList(\.webrtc.announce, check: address)),
+            Setting("webrtc.max_unconnected_per_address",
+                    .integer(\.webrtc.maxUnconnectedPerAddress, range: 1...1_000_000)),
+            Setting("webrtc.max_unconnected", .integer(\.webrtc.maxUnconnected, range: 1...1_000_000)),
+            Setting("webrtc.max_sessions_per_path", .integer(\.webrtc.maxSessionsPerPath, range: 1...1_000_000)),
+            Setting("webrtc.connect_timeout", .integer(\.webrtc.connectTimeout, range: 1...3_600)),
         ]
     }
 

@@ -25,11 +25,25 @@ extension ParleyConfig {
         public var announce: [String]
         /// Sent to clients as `Link` headers.
         public var iceServers: [ICEServer]
+        /// Sessions that have not finished ICE and DTLS, per HTTP client address; the next offer gets 503.
+        public var maxUnconnectedPerAddress: Int
+        /// Sessions that have not finished ICE and DTLS, in all; the next offer gets 503.
+        public var maxUnconnected: Int
+        /// Sessions (publisher and players) on one stream path; the next WHEP offer gets 503.
+        public var maxSessionsPerPath: Int
+        /// Seconds a session may take to finish ICE and DTLS before it is closed.
+        public var connectTimeout: Int
 
-        public init(udpPort: Int = 9000, announce: [String] = [], iceServers: [ICEServer] = []) {
+        public init(udpPort: Int = 9000, announce: [String] = [], iceServers: [ICEServer] = [],
+                    maxUnconnectedPerAddress: Int = 20, maxUnconnected: Int = 500, maxSessionsPerPath: Int = 500,
+                    connectTimeout: Int = 20) {
             self.udpPort = udpPort
             self.announce = announce
             self.iceServers = iceServers
+            self.maxUnconnectedPerAddress = maxUnconnectedPerAddress
+            self.maxUnconnected = maxUnconnected
+            self.maxSessionsPerPath = maxSessionsPerPath
+            self.connectTimeout = connectTimeout
         }
     }
 

@@ -80,6 +80,10 @@ extension ParleyConfig {
         out.open("webrtc", indent: 0)
         out.scalar("udp_port", String(webrtc.udpPort), indent: 2)
         out.stringList("announce", webrtc.announce, indent: 2)
+        out.scalar("max_unconnected_per_address", String(webrtc.maxUnconnectedPerAddress), indent: 2)
+        out.scalar("max_unconnected", String(webrtc.maxUnconnected), indent: 2)
+        out.scalar("max_sessions_per_path", String(webrtc.maxSessionsPerPath), indent: 2)
+        out.scalar("connect_timeout", String(webrtc.connectTimeout), indent: 2)
         out.mappingList("ice_servers", webrtc.iceServers, indent: 2) { writer, server, indent in
             writer.stringList("urls", server.urls, indent: indent)
             writer.scalar("username", server.username.map(YAMLWriter.quoted) ?? "null", indent: indent)

@@ -37,8 +37,9 @@ public final class MediaPlane: Sendable {
         let handlerBox = UDPInboundHandler.Box()
         let channel: any Channel
         do {
+            // No SO_REUSEADDR: the port is this process's alone, so no other local socket can bind it and read or
+            // steal media, and a port already taken fails start-up here.
             channel = try await DatagramBootstrap(group: loop)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(box: handlerBox))
@@ -47,7 +48,10 @@ public final class MediaPlane: Sendable {
                 .bind(host: configuration.bindHost, port: configuration.udpPort).get()
         } catch {
             try? await group.shutdownGracefully()
-            throw error
+            throw MediaPlaneError.portUnavailable(
+                "cannot bind the WebRTC media port (webrtc.udp_port) UDP \(configuration.bindHost):\(configuration.udpPort)"
+                + (Self.isAddressInUse(error) ? ": the port is already in use by another socket" : "")
+                + " (\(error)); free it or choose another webrtc.udp_port")
         }
         guard let bound = channel.localAddress, let local = STUNAddress(bound) else {
             try? await channel.close()
@@ -57,7 +61,8 @@ public final class MediaPlane: Sendable {
         let candidates = Self.candidates(configuration: configuration, bound: local)
         let plane = try await loop.submit {
             let core = MediaPlaneCore(dtlsContext: dtlsContext, candidates: candidates,
-                                      consentTimeout: configuration.consentTimeout, logger: logger,
+                                      consentTimeout: configuration.consentTimeout,
+                                      limits: configuration.limits, logger: logger,
                                       unixTimeAtZero: Date().timeIntervalSince1970)
             return MediaPlane(eventLoop: loop, group: group, channel: channel, localAddress: local,
                               candidates: candidates, core: NIOLoopBound(core, eventLoop: loop),
@@ -99,6 +104,24 @@ public final class MediaPlane: Sendable {
     /// WHEP: a player of `path`'s publisher. Throws ``MediaPlaneError/noPublisher`` when nobody publishes.
     public func play(path: String, offer: SessionDescription) async throws -> SessionDescriptor {
         try await eventLoop.submit { [self] in try core.value.open(kind: .subscriber, path: path, offer: offer, now: now()) }.get()
+    }
+
+    /// Opens a session for an offer the caller already accepted with `SDPNegotiation.accept` (it is not
+    /// negotiated again). `source` is the HTTP client address the caps count it under. Throws
+    /// ``MediaPlaneError/overloaded(_:retryAfterSeconds:)`` when a cap is reached.
+    public func open(_ kind: SessionKind, path: String, offer: SessionDescription, accepted: AcceptedOffer,
+                     source: String?) async throws -> SessionDescriptor {
+        try await eventLoop.submit { [self] in
+            try core.value.open(kind: kind, path: path, offer: offer, accepted: accepted, source: source, now: now())
+        }.get()
+    }
+
+    /// The caps' verdict on a session `source` would open on `path` now: a cheap early refusal, before the offer
+    /// is read. `open` checks again, since another request may take the place in between.
+    public func admissionRefusal(_ kind: SessionKind, path: String, source: String?) async -> MediaPlaneError? {
+        try? await eventLoop.submit { [self] in
+            core.value.admissionRefusal(kind: kind, path: path, source: source, now: now())
+        }.get()
     }
 
     public func session(_ id: String) async -> SessionDescriptor? {
@@ -171,6 +194,11 @@ public final class MediaPlane: Sendable {
                 logger.debug("registry already without this stream", metadata: ["path": "\(path)", "error": "\(error)"])
             }
         }
+    }
+
+    static func isAddressInUse(_ error: any Error) -> Bool {
+        if let io = error as? IOError { return io.errnoCode == EADDRINUSE }
+        return false
     }
 
     static func candidates(configuration: MediaPlaneConfiguration, bound: STUNAddress) -> [STUNAddress] {

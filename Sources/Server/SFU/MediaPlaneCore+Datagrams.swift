@@ -9,6 +9,7 @@ extension MediaPlaneCore {
         if session.peer.accepts(from: source), sessionByAddress[source] != session.id {
             sessionByAddress[source] = session.id
             session.addresses.insert(source)
+            if session.addresses.count > ICELiteAgent.maxValidatedAddresses { forgetStaleAddresses(of: session) }
         }
         drain(session)
         process(events, of: session, now: now)
@@ -25,6 +26,14 @@ extension MediaPlaneCore {
         }
         guard PacketKind.classify(datagram) == .stun else { return nil }
         return sessionForUsername(datagram)
+    }
+
+    /// Routes of addresses that lost consent, so a peer cycling its source port cannot grow the table.
+    func forgetStaleAddresses(of session: SFUSession) {
+        for address in session.addresses where !session.peer.accepts(from: address) {
+            session.addresses.remove(address)
+            if sessionByAddress[address] == session.id { sessionByAddress[address] = nil }
+        }
     }
 
     func sessionForUsername(_ datagram: [UInt8]) -> SFUSession? {
@@ -51,6 +60,7 @@ extension MediaPlaneCore {
                 metrics.srtpDropped.increment()
                 logger.debug("SRTP packet dropped", metadata: ["session": "\(session.id)", "error": "\(error)"])
             case .connected(let profile):
+                markConnected(session)
                 logger.info("webrtc session connected", metadata: ["session": "\(session.id)",
                                                                    "srtp": "\(profile.suiteName)"])
             case .selected(let address):
@@ -75,15 +85,21 @@ extension MediaPlaneCore {
         }
     }
 
-    /// Runs every due timer (DTLS retransmission, consent expiry).
+    /// Runs every due timer (connect deadline, DTLS retransmission, consent expiry) and RTCP report, visiting
+    /// each session once per tick.
     func tick(now: MediaTime) {
         for session in Array(sessions.values) {
-            guard let deadline = session.peer.pollTimeout(), deadline <= now else { continue }
-            let events = session.peer.handleTimeout(now: now)
-            drain(session)
-            process(events, of: session, now: now)
+            if let deadline = session.connectDeadline, deadline <= now {
+                close(session.id, now: now, reason: "ICE and DTLS did not finish within \(limits.connectTimeout)")
+                continue
+            }
+            if let deadline = session.peer.pollTimeout(), deadline <= now {
+                let events = session.peer.handleTimeout(now: now)
+                drain(session)
+                process(events, of: session, now: now)
+            }
+            sendReportIfDue(session, now: now)
         }
-        for session in Array(sessions.values) { sendReportIfDue(session, now: now) }
     }
 
     func takeOutbox() -> [ICETransmit] {

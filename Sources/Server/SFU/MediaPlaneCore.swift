@@ -8,6 +8,7 @@ final class MediaPlaneCore {
     let dtlsContext: DTLSContext
     let candidates: [STUNAddress]
     let consentTimeout: Duration
+    let limits: MediaPlaneLimits
     let logger: Logger
     /// Called (on the loop) when a session ends for any reason: DELETE, consent loss, DTLS failure or shutdown.
     var onSessionEnded: (SessionDescriptor) -> Void = { _ in }
@@ -18,6 +19,9 @@ final class MediaPlaneCore {
     var sessionByUfrag: [String: String] = [:]
     var publisherByPath: [String: String] = [:]
     var subscribersByPath: [String: Set<String>] = [:]
+    /// Sessions that have not finished ICE and DTLS, in all and by the HTTP client address that opened them.
+    var unconnected: Set<String> = []
+    var unconnectedBySource: [String: Set<String>] = [:]
     var outbox: [ICETransmit] = []
     /// SRTP/SRTCP packets refused by libsrtp since start (also exported as a metric).
     var droppedSRTPPackets = 0
@@ -27,9 +31,10 @@ final class MediaPlaneCore {
     /// Unix time (seconds) at `MediaTime.zero`, for the NTP timestamps of Sender Reports.
     let unixTimeAtZero: Double
 
-    init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration, logger: Logger,
-         unixTimeAtZero: Double = 0) {
+    init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration,
+         limits: MediaPlaneLimits = MediaPlaneLimits(), logger: Logger, unixTimeAtZero: Double = 0) {
         self.unixTimeAtZero = unixTimeAtZero
+        self.limits = limits
         self.dtlsContext = dtlsContext
         self.candidates = candidates
         self.consentTimeout = consentTimeout
@@ -38,20 +43,31 @@ final class MediaPlaneCore {
 
     // MARK: - sessions
 
-    func open(kind: SessionKind, path: String, offer: SessionDescription, now: MediaTime)
+    /// Negotiates `offer` (once) and opens the session; callers that negotiated already use the variant below.
+    func open(kind: SessionKind, path: String, offer: SessionDescription, source: String? = nil, now: MediaTime)
         throws(MediaPlaneError) -> SessionDescriptor {
-        let intent: MediaIntent = kind == .publisher ? .publish : .play
         let accepted: AcceptedOffer
         do {
-            accepted = try SDPNegotiation.accept(offer: offer, intent: intent)
+            accepted = try SDPNegotiation.accept(offer: offer, intent: kind == .publisher ? .publish : .play)
         } catch {
             throw .unsupported(error.reason)
+        }
+        return try open(kind: kind, path: path, offer: offer, accepted: accepted, source: source, now: now)
+    }
+
+    /// Opens a session for an offer `SDPNegotiation.accept` already accepted. The caps and the path checks run
+    /// before any DTLS state is created.
+    func open(kind: SessionKind, path: String, offer: SessionDescription, accepted: AcceptedOffer, source: String?,
+              now: MediaTime) throws(MediaPlaneError) -> SessionDescriptor {
+        guard accepted.intent == (kind == .publisher ? .publish : .play) else {
+            throw .internalFailure("the offer was accepted for the other direction")
         }
         switch kind {
         case .publisher where publisherByPath[path] != nil: throw .pathBusy
         case .subscriber where publisherByPath[path] == nil: throw .noPublisher
         default: break
         }
+        if let refusal = admissionRefusal(kind: kind, path: path, source: source, now: now) { throw refusal }
         let credentials = uniqueCredentials()
         let peer: PeerConnection
         do {
@@ -77,8 +93,10 @@ final class MediaPlaneCore {
         let session = SFUSession(id: id, kind: kind, path: path, peer: peer, etag: "\"\(randomHex(12))\"",
                                  remoteUfrag: accepted.remoteCredentials.ufrag, rewriter: rewriter,
                                  reporterSSRC: outbound?.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random),
-                                 cname: outbound?.cname ?? randomHex(8))
+                                 cname: outbound?.cname ?? randomHex(8), source: source,
+                                 connectDeadline: now + limits.connectTimeout)
         sessions[id] = session
+        admit(session)
         sessionByUfrag[credentials.ufrag] = id
         switch kind {
         case .publisher: publisherByPath[path] = id
@@ -116,6 +134,7 @@ final class MediaPlaneCore {
     @discardableResult
     func close(_ id: String, now: MediaTime, reason: String, notify: Bool = true) -> SessionDescriptor? {
         guard let session = sessions.removeValue(forKey: id) else { return nil }
+        forgetUnconnected(session)
         session.peer.close(now: now)
         drain(session)
         for address in session.addresses where sessionByAddress[address] == id { sessionByAddress[address] = nil }

@@ -39,9 +39,16 @@ final class SFUSession {
     let cname: String
     var nextReport: MediaTime?
     var addresses: Set<STUNAddress> = []
+    /// The HTTP client address that opened the session, for the per-address cap on unconnected sessions.
+    let source: String?
+    /// Until ICE and DTLS finish: when the session is dropped for not connecting. Nil once connected.
+    var connectDeadline: MediaTime?
 
     init(id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,
-         rewriter: OutboundRewriter?, reporterSSRC: UInt32, cname: String) {
+         rewriter: OutboundRewriter?, reporterSSRC: UInt32, cname: String, source: String?,
+         connectDeadline: MediaTime?) {
+        self.source = source
+        self.connectDeadline = connectDeadline
         self.reporterSSRC = reporterSSRC
         self.cname = cname
         self.id = id

@@ -15,10 +15,18 @@ extension MediaPlane {
         let bindHost = host.isEmpty || host == "localhost" ? (host.isEmpty ? "0.0.0.0" : "127.0.0.1") : host
         let plane = try await start(
             configuration: MediaPlaneConfiguration(bindHost: bindHost, udpPort: config.webrtc.udpPort,
-                                                   announce: config.webrtc.announce),
+                                                   announce: config.webrtc.announce,
+                                                   limits: limits(config.webrtc)),
             rooms: rooms, logger: logger)
         MediaPlaneSlot.shared.install(plane)
         return plane
+    }
+
+    /// The `webrtc.max_*` caps and `webrtc.connect_timeout`.
+    static func limits(_ webrtc: ParleyConfig.WebRTC) -> MediaPlaneLimits {
+        MediaPlaneLimits(maxUnconnectedPerAddress: webrtc.maxUnconnectedPerAddress,
+                         maxUnconnected: webrtc.maxUnconnected, maxSessionsPerPath: webrtc.maxSessionsPerPath,
+                         connectTimeout: .seconds(webrtc.connectTimeout))
     }
 }
 

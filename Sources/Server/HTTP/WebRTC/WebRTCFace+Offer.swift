@@ -10,6 +10,8 @@ import ParleyWire
 
 extension WebRTCFace {
     /// RFC 9725 §4.2: `application/sdp` offer → 201, the answer, `Location` and `ETag`; ICE servers as Link headers.
+    /// Cheap refusals come first (path, credentials, content type, session caps, body size), then the offer is
+    /// parsed within `SDPLimits` and negotiated once; DTLS state is created only after all of that.
     func offer(_ request: Request, context: ParleyRequestContext, intent: MediaIntent, prefix: String,
                services: ParleyServices) async throws -> Response {
         let path = try streamPath(request.uri.path, prefix: prefix)
@@ -17,22 +19,21 @@ extension WebRTCFace {
         guard Self.isSDP(request.headers[.contentType]) else {
             throw WebRTCHTTPError(.unsupportedMediaType, "the offer must be Content-Type: application/sdp")
         }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let text = String(buffer: body)
-        let offer: SessionDescription
-        do {
-            offer = try SessionDescription.parse(text)
-        } catch {
-            throw WebRTCHTTPError(.badRequest, "unparsable SDP offer: \(error)")
+        let kind: SessionKind = intent == .publish ? .publisher : .subscriber
+        let source = context.clientAddress
+        let plane = try await plane(services)
+        if let refusal = await plane.admissionRefusal(kind, path: path.rawValue, source: source) {
+            throw Self.httpError(refusal)
         }
-        // Refuse what cannot be served before the registry hears of it.
+        let offer = try await Self.readDescription(request, context: context)
+        let accepted: AcceptedOffer
         do {
-            _ = try SDPNegotiation.accept(offer: offer, intent: intent)
+            accepted = try SDPNegotiation.accept(offer: offer, intent: intent)
         } catch {
             throw WebRTCHTTPError(.unprocessableContent, "unsupported offer: \(error.reason)")
         }
-        let plane = try await plane(services)
-        let session = try await open(plane: plane, path: path, intent: intent, offer: offer, services: services)
+        let session = try await open(plane: plane, path: path, offer: offer, accepted: accepted, source: source,
+                                     services: services)
 
         var headers = HTTPFields()
         headers[.contentType] = "application/sdp"
@@ -45,10 +46,41 @@ extension WebRTCFace {
                         body: ResponseBody(byteBuffer: ByteBuffer(string: session.answer)))
     }
 
+    /// The body as an offer: larger than `SDPLimits.standard.maxBytes` (or `http.max_body_bytes`) is 413 before
+    /// it is all read; over another limit 413, malformed 400, each with the line and the reason.
+    static func readDescription(_ request: Request, context: ParleyRequestContext) async throws
+        -> SessionDescription {
+        let text = try await readSDPBody(request, context: context)
+        do {
+            return try SessionDescription.parse(text)
+        } catch {
+            throw sdpError(error, what: "SDP offer")
+        }
+    }
+
+    static func readSDPBody(_ request: Request, context: ParleyRequestContext) async throws -> String {
+        let limit = min(context.maxUploadSize, SDPLimits.standard.maxBytes)
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw WebRTCHTTPError(.contentTooLarge, "the body is \(declared) bytes; at most \(limit)")
+        }
+        do {
+            return String(buffer: try await request.body.collect(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            throw WebRTCHTTPError(.contentTooLarge, "the body is too large: at most \(limit) bytes")
+        }
+    }
+
+    static func sdpError(_ error: SDPError, what: String) -> WebRTCHTTPError {
+        switch error.kind {
+        case .tooLarge: WebRTCHTTPError(.contentTooLarge, "\(what) too large: \(error)")
+        case .malformed: WebRTCHTTPError(.badRequest, "unparsable \(what): \(error)")
+        }
+    }
+
     /// Registry first (it decides 409 for a second publisher), then the media plane; undone if the plane refuses.
-    func open(plane: MediaPlane, path: StreamPath, intent: MediaIntent, offer: SessionDescription,
-              services: ParleyServices) async throws -> SessionDescriptor {
-        switch intent {
+    func open(plane: MediaPlane, path: StreamPath, offer: SessionDescription, accepted: AcceptedOffer,
+              source: String, services: ParleyServices) async throws -> SessionDescriptor {
+        switch accepted.intent {
         case .publish:
             do {
                 _ = try await services.rooms.startStream(path, publisher: nil, room: nil, codecs: ["opus"])
@@ -58,7 +90,8 @@ extension WebRTCFace {
                 throw WebRTCHTTPError(.forbidden, "cannot publish \(path): \(error)")
             }
             do {
-                return try await plane.publish(path: path.rawValue, offer: offer)
+                return try await plane.open(.publisher, path: path.rawValue, offer: offer, accepted: accepted,
+                                            source: source)
             } catch {
                 _ = try? await services.rooms.stopStream(path)
                 throw Self.httpError(error)
@@ -69,7 +102,8 @@ extension WebRTCFace {
             }
             let session: SessionDescriptor
             do {
-                session = try await plane.play(path: path.rawValue, offer: offer)
+                session = try await plane.open(.subscriber, path: path.rawValue, offer: offer, accepted: accepted,
+                                               source: source)
             } catch {
                 throw Self.httpError(error)
             }
@@ -84,6 +118,10 @@ extension WebRTCFace {
         case .pathBusy: WebRTCHTTPError(.conflict, "a publisher is already live on this path")
         case .noPublisher: WebRTCHTTPError(.notFound, "nobody publishes this path")
         case .unknownSession: WebRTCHTTPError(.notFound, "no such session")
+        case .overloaded(let reason, let seconds):
+            // RFC 9110 §15.6.4 / §10.2.3: temporarily unable, with when to try again.
+            WebRTCHTTPError(.serviceUnavailable, reason, headers: [.retryAfter: String(seconds)])
+        case .portUnavailable(let reason): WebRTCHTTPError(.serviceUnavailable, reason)
         case .internalFailure(let reason): WebRTCHTTPError(.internalServerError, reason)
         case nil: WebRTCHTTPError(.internalServerError, "\(error)")
         }

@@ -50,12 +50,11 @@ extension WebRTCFace {
         guard let ifMatch = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces) else {
             throw WebRTCHTTPError(.preconditionRequired, "PATCH needs If-Match")
         }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
         let fragment: SDPFragment
         do {
-            fragment = try SDPFragment.parse(String(buffer: body))
-        } catch {
-            throw WebRTCHTTPError(.badRequest, "unparsable sdpfrag: \(error)")
+            fragment = try SDPFragment.parse(try await Self.readSDPBody(request, context: context))
+        } catch let error as SDPError {
+            throw Self.sdpError(error, what: "sdpfrag")
         }
         let remoteUfrag = fragment.iceUfrag ?? fragment.media.lazy.compactMap(\.iceUfrag).first
         let remotePwd = fragment.icePwd ?? fragment.media.lazy.compactMap(\.icePwd).first
