@@ -120,24 +120,22 @@ let package = Package(
                           path: "Sources/Conformance/CLI"),
 
         // MARK: deterministic generators for tests and the runner
-        .target(name: "Fixtures", dependencies: ["ParleyWire", "ParleyMedia"], path: "Sources/Fixtures"),
+        .target(name: "Fixtures", dependencies: ["ParleyWire", "ParleyMedia", "ParleyCrypto"], path: "Sources/Fixtures"),
 
         // MARK: tests
-        .testTarget(name: "CLibraryTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"],
-                    path: "Tests/CLibraryTests"),
-        .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto"], path: "Tests/CryptoTests"),
+        .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto", "Fixtures"], path: "Tests/CryptoTests"),
         .testTarget(name: "WireTests", dependencies: ["ParleyWire", "Fixtures"], path: "Tests/WireTests"),
         .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"], path: "Tests/MediaTests"),
         .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures",
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/SFUTests"),
-        .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms"], path: "Tests/RoomsTests"),
+        .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "Fixtures"], path: "Tests/RoomsTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
         .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyConfig"], path: "Tests/StoreTests"),
         .testTarget(name: "HTTPTests",
                     dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU", "ParleyMedia",
-                                   "ParleyWire", "ParleyCrypto",
+                                   "ParleyWire", "ParleyCrypto", "Fixtures",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/HTTPTests"),
         .testTarget(name: "ConformanceTests",

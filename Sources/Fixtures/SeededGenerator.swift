@@ -1,4 +1,5 @@
-/// A deterministic random number generator (SplitMix64), so fixtures and corpora are the same on every run.
+/// A deterministic random number generator (SplitMix64), so fixtures, fuzz-style inputs and corpora are the same
+/// on every run.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -12,7 +13,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// `count` bytes, one per step (the low byte), so a seed names the same byte string everywhere.
     public mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
+        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
     }
+
+    /// A value in `0..<bound` (`bound` > 0); the modulo bias is irrelevant for test inputs.
+    public mutating func int(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -1,3 +1,4 @@
+import Fixtures
 import ParleyCrypto
 import ParleyMedia
 import Testing

@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import ParleyCrypto
 import ParleyMedia
@@ -6,30 +7,9 @@ import Testing
 /// AES-128 in counter mode (RFC 3711 §4.1.1 AES-CM) over `count` zero bytes: the raw keystream,
 /// computed by the openssl CLI so the check is independent of libsrtp.
 func aesCounterKeystream(key: [UInt8], iv: [UInt8], count: Int) throws -> [UInt8] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = ["enc", "-aes-128-ctr", "-nosalt", "-K", key.hexString, "-iv", iv.hexString]
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(count: count))
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return [UInt8](output)
-}
-
-func bytes(hex: String) -> [UInt8] {
-    var out: [UInt8] = []
-    var index = hex.startIndex
-    while index < hex.endIndex {
-        let next = hex.index(index, offsetBy: 2)
-        out.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-        index = next
-    }
-    return out
+    let run = try OpenSSLCommand.run(["enc", "-aes-128-ctr", "-nosalt", "-K", key.hexString, "-iv", iv.hexString],
+                                     input: Data(count: count))
+    return [UInt8](run.output)
 }
 
 /// RFC 3711 §4.3.1 key derivation with key_derivation_rate 0: AES-CM keystream under the master key with
@@ -42,24 +22,24 @@ func deriveSessionKey(masterKey: [UInt8], masterSalt: [UInt8], label: UInt8, cou
 
 @Suite("RFC 3711 known answers")
 struct SRTPKnownAnswerTests {
-    let masterKey = bytes(hex: "E1F97A0D3E018BE0D64FA32C06DE4139")
-    let masterSalt = bytes(hex: "0EC675AD498AFEEBB6960B3AABE6")
+    let masterKey = hexBytes("E1F97A0D3E018BE0D64FA32C06DE4139")
+    let masterSalt = hexBytes("0EC675AD498AFEEBB6960B3AABE6")
 
     @Test("the AES-CM keystream of RFC 3711 Appendix B.2 is reproduced by the reference computation")
     func appendixB2Keystream() throws {
-        let keystream = try aesCounterKeystream(key: bytes(hex: "2B7E151628AED2A6ABF7158809CF4F3C"),
-                                                iv: bytes(hex: "F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"), count: 32)
-        #expect(keystream == bytes(hex: "E03EAD0935C95E80E166B16DD92B4EB4D23513162B02D0F72A43A2FE4A5F97AB"))
+        let keystream = try aesCounterKeystream(key: hexBytes("2B7E151628AED2A6ABF7158809CF4F3C"),
+                                                iv: hexBytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"), count: 32)
+        #expect(keystream == hexBytes("E03EAD0935C95E80E166B16DD92B4EB4D23513162B02D0F72A43A2FE4A5F97AB"))
     }
 
     @Test("the session keys of RFC 3711 Appendix B.3 come out of the reference key derivation")
     func appendixB3KeyDerivation() throws {
         #expect(try deriveSessionKey(masterKey: masterKey, masterSalt: masterSalt, label: 0, count: 16)
-                == bytes(hex: "C61E7A93744F39EE10734AFE3FF7A087"))
+                == hexBytes("C61E7A93744F39EE10734AFE3FF7A087"))
         #expect(try deriveSessionKey(masterKey: masterKey, masterSalt: masterSalt, label: 2, count: 14)
-                == bytes(hex: "30CBBC08863D8C85D49DB34A9AE1"))
+                == hexBytes("30CBBC08863D8C85D49DB34A9AE1"))
         #expect(try deriveSessionKey(masterKey: masterKey, masterSalt: masterSalt, label: 1, count: 20)
-                == bytes(hex: "CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"))
+                == hexBytes("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"))
     }
 
     @Test("SRTPContext output equals RFC 3711 AES-CM + HMAC-SHA1-80 computed by hand from the B.3 master key")

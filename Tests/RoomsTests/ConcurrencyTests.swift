@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import Testing
 @testable import ParleyRooms
@@ -24,7 +25,7 @@ struct ConcurrencyTests {
         #expect(room.presenters.count == 1)
         #expect(room.presenters.first?.userID == room.participants.first?.userID)
         #expect(await directory.stats() == RegistryStats(rooms: 1, participants: 500))
-        let events = await recorder.events(atLeast: 501)
+        let events = try await recorder.events(atLeast: 501)
         #expect(events.count == 501)
         #expect(events.filter { if case .roomCreated = $0 { true } else { false } }.count == 1)
         // Events arrive in the order the registry admitted participants.
@@ -87,7 +88,7 @@ struct ConcurrencyTests {
         }
         #expect(await directory.room(rid("r")) == nil)
         #expect(await directory.stats() == RegistryStats())
-        let events = await recorder.events(atLeast: 501)
+        let events = try await recorder.events(atLeast: 501)
         #expect(events.count == 501)
         #expect(events.last == .roomRemoved(rid("r"), reason: .empty))
     }

@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import Testing
 @testable import ParleyRooms
@@ -28,9 +29,9 @@ struct DirectoryProtocolTests {
         var directory: InMemoryRoomDirectory? = makeDirectory()
         let recorder = try EventRecorder(#require(directory).events())
         _ = try await directory?.createRoom(rid("r"), settings: RoomSettings(), origin: .rest)
-        _ = await recorder.events(atLeast: 1)
+        _ = try await recorder.events(atLeast: 1)
         directory = nil
-        await waitUntil { recorder.isFinished }
+        try await waitUntil("recorder.isFinished") { recorder.isFinished }
         #expect(recorder.isFinished)
         #expect(recorder.events.count == 1)
     }

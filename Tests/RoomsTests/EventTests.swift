@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import Testing
 @testable import ParleyRooms
@@ -13,8 +14,8 @@ struct EventTests {
         for index in 0..<50 {
             _ = try await directory.createRoom(rid("r\(index)"), settings: RoomSettings(), origin: .rest)
         }
-        let a = await first.events(atLeast: 50)
-        let b = await second.events(atLeast: 50)
+        let a = try await first.events(atLeast: 50)
+        let b = try await second.events(atLeast: 50)
         #expect(a.count == 50)
         #expect(a == b)
         #expect(a.compactMap(\.roomID) == (0..<50).map { rid("r\($0)") })
@@ -26,7 +27,7 @@ struct EventTests {
         let recorder = EventRecorder(directory.events())
         #expect(directory.eventSubscriberCount == 1)
         recorder.cancel()
-        await waitUntil { directory.eventSubscriberCount == 0 }
+        try await waitUntil("directory.eventSubscriberCount == 0") { directory.eventSubscriberCount == 0 }
         #expect(directory.eventSubscriberCount == 0)
         #expect(recorder.isFinished)
         // Publishing with no subscribers still works.
@@ -41,7 +42,7 @@ struct EventTests {
             #expect(directory.eventSubscriberCount == 1)
             _ = stream
         }
-        await waitUntil { directory.eventSubscriberCount == 0 }
+        try await waitUntil("directory.eventSubscriberCount == 0") { directory.eventSubscriberCount == 0 }
         #expect(directory.eventSubscriberCount == 0)
     }
 
@@ -58,7 +59,7 @@ struct EventTests {
             }
         }
         #expect(elapsed < .seconds(30))
-        let received = await live.events(atLeast: operations + 1)
+        let received = try await live.events(atLeast: operations + 1)
         #expect(received.count == operations + 1)  // roomCreated + every join
         #expect(await directory.stats().participants == operations)
         _ = abandoned
@@ -72,7 +73,7 @@ struct EventTests {
         for index in 0..<20 {
             _ = try await directory.createRoom(rid("r\(index)"), settings: RoomSettings(), origin: .rest)
             // Keep this one subscriber up to date, so only the unread one falls behind.
-            _ = await live.events(atLeast: index + 1)
+            _ = try await live.events(atLeast: index + 1)
         }
         var delivered: [RoomID] = []
         for await event in slow {

@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import Testing
 @testable import ParleyRooms
@@ -25,7 +26,7 @@ struct RoomLifecycleTests {
         }
         #expect(await directory.room(rid("weekly")) == created)
         #expect(await directory.room(rid("neg")) == nil)
-        let events = await recorder.events(atLeast: 1)
+        let events = try await recorder.events(atLeast: 1)
         #expect(events == [.roomCreated(created)])
     }
 
@@ -57,7 +58,7 @@ struct RoomLifecycleTests {
         }
         _ = try await directory.createRoom(rid("marker"), settings: RoomSettings(), origin: .rest)
         let marker = try #require(await directory.room(rid("marker")))
-        let before = await recorder.events(before: .roomCreated(marker))
+        let before = try await recorder.events(before: .roomCreated(marker))
         #expect(before == [.settingsChanged(rid("r"), next)])
     }
 
@@ -74,7 +75,7 @@ struct RoomLifecycleTests {
         _ = try await directory.leave(rid("pop"), uid("b"), reason: .dropped)
         #expect(await directory.room(rid("pop")) == nil)
         #expect(await directory.stats() == RegistryStats())
-        let events = await recorder.events(atLeast: 6)
+        let events = try await recorder.events(atLeast: 6)
         #expect(events.count == 6)
         guard events.count == 6 else { return }
         guard case .roomCreated(let created) = events[0] else { Issue.record("expected roomCreated"); return }
@@ -117,7 +118,7 @@ struct RoomLifecycleTests {
         #expect(final.participants.map(\.userID.rawValue) == ["a", "b", "c"])
         #expect(await directory.room(rid("r")) == nil)
         let by = Moderator.user(uid("a"))
-        let events = await recorder.events(atLeast: 5)
+        let events = try await recorder.events(atLeast: 5)
         #expect(events == [
             .ended(rid("r"), by: by),
             .participantLeft(rid("r"), uid("a"), reason: .ended(by: by)),
@@ -139,7 +140,7 @@ struct RoomLifecycleTests {
         _ = try await directory.deleteRoom(rid("full"))
         await #expect(throws: RoomError.roomNotFound) { try await directory.deleteRoom(rid("empty")) }
         #expect(await directory.rooms().isEmpty)
-        let events = await recorder.events(atLeast: 5)
+        let events = try await recorder.events(atLeast: 5)
         #expect(events == [
             .ended(rid("empty"), by: .rest),
             .roomRemoved(rid("empty"), reason: .ended(by: .rest)),

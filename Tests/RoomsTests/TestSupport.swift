@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 @testable import ParleyRooms
 
@@ -52,27 +53,19 @@ final class EventRecorder: @unchecked Sendable {
     var events: [RoomEvent] { lock.withLock { received } }
     var isFinished: Bool { lock.withLock { ended } }
 
-    /// Waits (up to `timeout`) until at least `count` events arrived; returns all received so far.
-    func events(atLeast count: Int, timeout: Duration = .seconds(10)) async -> [RoomEvent] {
-        await waitUntil(timeout: timeout) { self.events.count >= count }
+    /// Waits until at least `count` events arrived (throws when they do not); returns all received so far.
+    func events(atLeast count: Int, timeout: Duration = .seconds(10)) async throws -> [RoomEvent] {
+        try await waitUntil("\(count) events (have \(events.count))", timeout: timeout) { self.events.count >= count }
         return events
     }
 
-    /// Waits until `marker` arrived and returns everything received before it.
-    func events(before marker: RoomEvent, timeout: Duration = .seconds(10)) async -> [RoomEvent]? {
-        await waitUntil(timeout: timeout) { self.events.contains(marker) }
+    /// Waits until `marker` arrived (throws when it does not) and returns everything received before it: the
+    /// positive event that makes "nothing else arrived" a real check rather than a check made too early.
+    func events(before marker: RoomEvent, timeout: Duration = .seconds(10)) async throws -> [RoomEvent] {
+        try await waitUntil("the marker event \(marker)", timeout: timeout) { self.events.contains(marker) }
         let all = events
-        guard let index = all.firstIndex(of: marker) else { return nil }
-        return Array(all[..<index])
+        return Array(all[..<(all.firstIndex(of: marker) ?? all.endIndex)])
     }
 
     func cancel() { task?.cancel() }
-}
-
-/// Polls `condition` until it holds or `timeout` passes.
-func waitUntil(timeout: Duration = .seconds(10), _ condition: @Sendable () -> Bool) async {
-    let deadline = ContinuousClock.now + timeout
-    while !condition(), ContinuousClock.now < deadline {
-        try? await Task.sleep(for: .milliseconds(1))
-    }
 }

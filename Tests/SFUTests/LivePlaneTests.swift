@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import Logging
 import NIOCore
@@ -89,8 +90,16 @@ struct LivePlaneTests {
             let played = try await plane.play(path: "live/udp", offer: try player.offer(direction: "recvonly"))
             try player.accept(answer: played.answer, now: .zero)
             try await connect(player, playSocket, server: plane.localAddress)
-            // Server side may finish its handshake a moment after the client.
-            try await Task.sleep(for: .milliseconds(100))
+            // The server finishes its handshake when the client's last flight arrives, a moment after the client.
+            let addresses = [publisher.address, player.address]
+            try await waitUntil("the server side of both sessions is connected") {
+                try await plane.eventLoop.submit {
+                    let core = plane.core.value
+                    return addresses.allSatisfy { address in
+                        core.sessionByAddress[address].flatMap { core.sessions[$0] }?.peer.isConnected == true
+                    }
+                }.get()
+            }
 
             for _ in 0..<10 { try await pubSocket.send(try publisher.nextProtectedRTP(), to: plane.localAddress) }
             var tampered = try publisher.nextProtectedRTP()

@@ -1,3 +1,4 @@
+import Fixtures
 import Testing
 @testable import ParleyWire
 
@@ -191,7 +192,7 @@ struct RTCPTests {
 
     @Test("random bodies behind valid RTCP headers never trap")
     func randomInput() {
-        var random = SeededBytes(seed: 4585)
+        var random = SeededGenerator(seed: 4585)
         for _ in 0..<5000 {
             let words = random.int(below: 12)
             var bytes = random.bytes(4 + 4 * words)

@@ -1,3 +1,4 @@
+import Fixtures
 import Testing
 @testable import ParleyWire
 
@@ -135,7 +136,7 @@ struct RTPTests {
 
     @Test("random bytes never trap the RTP parser")
     func randomInput() {
-        var random = SeededBytes(seed: 3550)
+        var random = SeededGenerator(seed: 3550)
         for _ in 0..<5000 {
             var bytes = random.bytes(random.int(below: 64))
             if !bytes.isEmpty { bytes[0] = 0x80 | (bytes[0] & 0x3F) }

@@ -1,3 +1,4 @@
+import Fixtures
 import Testing
 @testable import ParleyWire
 
@@ -209,7 +210,7 @@ struct SDPTests {
 
     @Test("random printable garbage in attribute values never traps")
     func randomAttributeValues() {
-        var random = SeededBytes(seed: 8866)
+        var random = SeededGenerator(seed: 8866)
         let names = ["candidate", "rtpmap", "fmtp", "rtcp-fb", "extmap", "fingerprint", "ssrc", "ssrc-group", "msid",
                      "rid", "simulcast", "group", "setup", "msid-semantic", "ice-options"]
         let alphabet = Array(" :/;,=~*-.0123456789abcdefsendrecvtyp")

@@ -1,3 +1,4 @@
+import Fixtures
 import Testing
 @testable import ParleyWire
 
@@ -36,7 +37,7 @@ struct STUNBehaviourTests {
 
     @Test("random bytes and random attributes behind a valid header never trap")
     func randomInputNeverTraps() {
-        var random = SeededBytes(seed: 5769)
+        var random = SeededGenerator(seed: 5769)
         for round in 0..<4000 {
             var bytes = random.bytes(random.int(below: 120))
             if round % 2 == 0, bytes.count >= 20 {

@@ -1,22 +1,12 @@
+import Fixtures
 import Foundation
 import ParleyCrypto
 import Testing
 
 /// Runs the openssl CLI with `input` on stdin and returns stdout, or nil if it failed.
 func runOpenSSL(_ arguments: [String], input: String) throws -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = arguments
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? String(decoding: output, as: UTF8.self) : nil
+    let run = try OpenSSLCommand.run(arguments, input: Data(input.utf8))
+    return run.status == 0 ? String(decoding: run.output, as: UTF8.self) : nil
 }
 
 @Suite("passphrase AES (CryptoJS / openssl enc format)")

@@ -1,4 +1,4 @@
-import ParleyCrypto
+import Fixtures
 import ParleyMedia
 import Testing
 
@@ -6,9 +6,10 @@ import Testing
 struct DTLSHandshakeTests {
     @Test("DTLS 1.2 handshake in memory negotiates SRTP_AES128_CM_SHA1_80 with equal exported keys")
     func handshakeNegotiatesCMProfile() throws {
-        let pair = try DTLSPair()
+        let peers = try DTLSTestPeers()
+        let pair = try peers.endpoints()
         #expect(pair.client.state == .handshaking)
-        let sizes = pair.pump()
+        let sizes = pump(pair.client, pair.server)
 
         #expect(pair.client.state == .connected)
         #expect(pair.server.state == .connected)
@@ -24,17 +25,17 @@ struct DTLSHandshakeTests {
         #expect(clientKeys.clientKey != clientKeys.serverKey)
         #expect(clientKeys.clientKey != [UInt8](repeating: 0, count: 16))
 
-        #expect(pair.client.remoteCertificateFingerprint == pair.serverCertificate.fingerprint)
-        #expect(pair.server.remoteCertificateFingerprint == pair.clientCertificate.fingerprint)
+        #expect(pair.client.remoteCertificateFingerprint == peers.serverCertificate.fingerprint)
+        #expect(pair.server.remoteCertificateFingerprint == peers.clientCertificate.fingerprint)
         #expect(pair.client.pollTimeout() == nil, "no flight is outstanding once connected")
     }
 
     @Test("two handshakes export different keys (fresh randoms each time)")
     func keysDifferPerSession() throws {
-        let first = try DTLSPair()
-        first.pump()
-        let second = try DTLSPair()
-        second.pump()
+        let first = try DTLSTestPeers().endpoints()
+        pump(first.client, first.server)
+        let second = try DTLSTestPeers().endpoints()
+        pump(second.client, second.server)
         let a = try #require(first.client.srtpKeyingMaterial)
         let b = try #require(second.client.srtpKeyingMaterial)
         #expect(a.exportedBlock != b.exportedBlock)
@@ -42,8 +43,8 @@ struct DTLSHandshakeTests {
 
     @Test("application data crosses a connected association and close_notify closes the peer")
     func applicationDataAndClose() throws {
-        let pair = try DTLSPair()
-        pair.pump()
+        let pair = try DTLSTestPeers().endpoints()
+        pump(pair.client, pair.server)
         try pair.client.send(applicationData: Array("sctp bytes".utf8))
         let datagram = try #require(pair.client.pollOutput())
         #expect(!datagram.contains(subsequence: Array("sctp bytes".utf8)), "application data is encrypted")
@@ -60,20 +61,13 @@ struct DTLSHandshakeTests {
 
     @Test("garbage datagrams neither trap nor break a handshake in progress")
     func garbageIsIgnoredOrFails() throws {
-        let pair = try DTLSPair()
+        let pair = try DTLSTestPeers().endpoints()
         let hello = try #require(pair.client.pollOutput())
         pair.server.handle(datagram: [22, 0xfe, 0xfd, 0, 0], now: .zero)
         pair.server.handle(datagram: [UInt8](repeating: 0xff, count: 300), now: .zero)
         pair.server.handle(datagram: hello, now: .zero)
-        pair.pump()
+        pump(pair.client, pair.server)
         #expect(pair.client.state == .connected)
         #expect(pair.server.state == .connected)
-    }
-}
-
-extension Array where Element: Equatable {
-    func contains(subsequence: [Element]) -> Bool {
-        guard !subsequence.isEmpty, subsequence.count <= count else { return false }
-        return (0...(count - subsequence.count)).contains { Array(self[$0..<$0 + subsequence.count]) == subsequence }
     }
 }

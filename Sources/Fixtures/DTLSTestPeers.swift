@@ -1,21 +1,23 @@
 import ParleyCrypto
 import ParleyMedia
 
-/// Fresh certificates and contexts for a client and a server.
-struct DTLSTestPeers {
-    let clientCertificate: SelfSignedCertificate
-    let serverCertificate: SelfSignedCertificate
-    let clientContext: DTLSContext
-    let serverContext: DTLSContext
+/// A DTLS client and server with fresh certificates and contexts, each expecting the other's fingerprint unless a
+/// test says otherwise; datagrams cross only when the test moves them (``pump(_:_:now:rounds:)``, ``drain(_:)``).
+public struct DTLSTestPeers: Sendable {
+    public let clientCertificate: SelfSignedCertificate
+    public let serverCertificate: SelfSignedCertificate
+    public let clientContext: DTLSContext
+    public let serverContext: DTLSContext
 
-    init(serverProfiles: [SRTPProfile] = [.aes128CmHmacSha1_80, .aeadAes128Gcm]) throws {
+    public init(serverProfiles: [SRTPProfile] = [.aes128CmHmacSha1_80, .aeadAes128Gcm]) throws {
         clientCertificate = try SelfSignedCertificate.generate(commonName: "client", validityDays: 1)
         serverCertificate = try SelfSignedCertificate.generate(commonName: "server", validityDays: 1)
         clientContext = try DTLSContext(certificate: clientCertificate)
         serverContext = try DTLSContext(certificate: serverCertificate, srtpProfiles: serverProfiles)
     }
 
-    func endpoints(
+    /// A fresh client and server endpoint; `clientExpects`/`serverExpects` replace the fingerprint each pins.
+    public func endpoints(
         clientExpects: CertificateFingerprint? = nil, serverExpects: CertificateFingerprint? = nil,
         retransmission: DTLSRetransmission = DTLSRetransmission(), now: MediaTime = .zero
     ) throws -> (client: DTLSEndpoint, server: DTLSEndpoint) {
@@ -29,20 +31,25 @@ struct DTLSTestPeers {
     }
 }
 
-/// Every datagram `from` has queued.
-func drain(_ from: DTLSEndpoint) -> [[UInt8]] {
+/// Every datagram `endpoint` has queued.
+public func drain(_ endpoint: DTLSEndpoint) -> [[UInt8]] {
     var out: [[UInt8]] = []
-    while let datagram = from.pollOutput() { out.append(datagram) }
+    while let datagram = endpoint.pollOutput() { out.append(datagram) }
     return out
 }
 
-/// Delivers queued datagrams both ways until both sides are quiet.
-func pump(_ client: DTLSEndpoint, _ server: DTLSEndpoint, now: MediaTime) {
-    for _ in 0..<20 {
+/// Delivers queued datagrams both ways until both sides are quiet (at most `rounds` exchanges); returns the sizes
+/// of the datagrams that crossed, in order.
+@discardableResult
+public func pump(_ client: DTLSEndpoint, _ server: DTLSEndpoint, now: MediaTime = .zero, rounds: Int = 20) -> [Int] {
+    var sizes: [Int] = []
+    for _ in 0..<rounds {
         let toServer = drain(client)
         for datagram in toServer { server.handle(datagram: datagram, now: now) }
         let toClient = drain(server)
         for datagram in toClient { client.handle(datagram: datagram, now: now) }
-        if toServer.isEmpty && toClient.isEmpty { return }
+        sizes += (toServer + toClient).map(\.count)
+        if toServer.isEmpty && toClient.isEmpty { break }
     }
+    return sizes
 }
