@@ -63,6 +63,28 @@ struct MeetingInputTests {
         }
     }
 
+    @Test("a known path asked with a method it does not list is 405 with Allow, in the envelope (RFC 9110 §15.5.6)")
+    func methodNotAllowed() async throws {
+        try await MeetingFixture.make().run { api in
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.put, "/meeting/api/rooms", "GET, POST"),
+                (.patch, "/meeting/api/rooms/r1", "GET, DELETE"),
+                (.get, "/meeting/api/control/kick", "POST"),
+                (.delete, "/meeting/api/templates", "GET, POST"),
+                (.post, "/meeting/api/templates/t1", "GET, PUT, DELETE"),
+                (.post, "/meeting/api/openapi.yaml", "GET"),
+            ]
+            for (method, path, allow) in cases {
+                let response = try await api.send(method, path)
+                #expect(response.status == .methodNotAllowed && response.code == 405, "\(method) \(path)")
+                #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                #expect(response.message.contains(allow), "\(method) \(path): \(response.message)")
+            }
+            // A path no route knows stays 404.
+            #expect(try await api.send(.put, "/meeting/api/nothing-here").status == .notFound)
+        }
+    }
+
     @Test("the OpenAPI document is served at /meeting/api/openapi.yaml")
     func openAPI() async throws {
         try await MeetingFixture.make().run { api in

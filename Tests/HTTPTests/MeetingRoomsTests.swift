@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import HTTPTypes
 import ParleyHTTP
@@ -103,11 +104,11 @@ struct MeetingRoomsTests {
             // MiroTalk's DELETE ends the room here too, and it is forgotten (not restored at the next start).
             _ = try await api.send(.delete, "/api/v1/meeting/shared", headers: auth, authorized: false)
             #expect(try await api.get("/meeting/api/rooms/shared").status == .notFound)
-            try await waitUntil { try fixture.storedRoomIDs().isEmpty }
+            try await waitUntil("the ended room leaves SQLite") { try fixture.storedRoomIDs().isEmpty }
         }
     }
 
-    @Test("a template's settings apply to a room created from it; explicit fields win; unknown template is 400")
+    @Test("a template's settings apply to a room created from it; explicit fields win; unknown template is 404")
     func roomFromTemplate() async throws {
         let fixture = try MeetingFixture.make()
         try await fixture.run { api in
@@ -129,7 +130,7 @@ struct MeetingRoomsTests {
             #expect(!joined.chatMuted && second.chatMuted)
 
             let missing = try await api.post("/meeting/api/rooms", #"{"room_id":"w2","template_id":"nope"}"#)
-            #expect(missing.status == .badRequest && missing.message.contains("template_id"))
+            #expect(missing.status == .notFound && missing.message.contains("template_id"))
             #expect(await fixture.rooms.room(meetingRoom("w2")) == nil)
         }
     }
@@ -139,13 +140,4 @@ extension MeetingFixture {
     func storedRoomIDs() throws -> [String] {
         try ParleyStore.MeetingStore(database: services.database).rooms().map(\.roomID)
     }
-}
-
-/// Polls `condition` for up to two seconds (for effects of the registry's event stream).
-func waitUntil(_ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    for _ in 0..<200 {
-        if try condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("condition not met in time", sourceLocation: sourceLocation)
 }

@@ -65,10 +65,10 @@ struct MeetingScheduleTests {
             #expect(overlap.status == .conflict && overlap.message.contains("start_time"))
             let backwards = try await api.post("/meeting/api/reservations",
                                                body(start: meetingTime(hours: 5), end: meetingTime(hours: 4)))
-            #expect(backwards.status == .badRequest && backwards.message.contains("end_time"))
+            #expect(backwards.status == .unprocessableContent && backwards.message.contains("end_time"))
             let past = try await api.post("/meeting/api/reservations",
                                           body(start: meetingTime(hours: -2), end: meetingTime(hours: -1)))
-            #expect(past.status == .badRequest && past.message.contains("start_time"))
+            #expect(past.status == .unprocessableContent && past.message.contains("start_time"))
             let notRFC = try await api.post("/meeting/api/reservations", body(start: "tomorrow", end: meetingTime(hours: 9)))
             #expect(notRFC.status == .badRequest && notRFC.message.contains("start_time"))
             let noZone = try await api.post("/meeting/api/reservations",
@@ -79,7 +79,7 @@ struct MeetingScheduleTests {
             #expect(badDay.status == .badRequest)
             let noTemplate = try await api.post("/meeting/api/reservations", body(
                 start: meetingTime(hours: 10), end: meetingTime(hours: 11), extra: #","template_id":"nope""#))
-            #expect(noTemplate.status == .badRequest && noTemplate.message.contains("template_id"))
+            #expect(noTemplate.status == .notFound && noTemplate.message.contains("template_id"))
             let duplicate = try await api.post("/meeting/api/reservations", #"{"room_id":"r1","title":"T","start_time":"\#(meetingTime(hours: 20))","end_time":"\#(meetingTime(hours: 21))","host":"ann","participants":["x","x"]}"#)
             #expect(duplicate.status == .badRequest && duplicate.message.contains("participants[1]"))
             let missing = try await api.post("/meeting/api/reservations", #"{"room_id":"r1","title":"T"}"#)

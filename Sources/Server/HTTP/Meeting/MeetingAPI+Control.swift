@@ -8,7 +8,7 @@ import ParleyRooms
 extension MeetingAPI {
     static let controlFields: Set<String> = ["room_id", "user_id"]
 
-    func registerControl(on router: Router<ParleyRequestContext>) {
+    func registerControl(on router: some RouterMethods<ParleyRequestContext>) {
         for action in ["mute", "unmute", "kick"] {
             router.post(RouterPath("\(Self.prefix)/control/\(action)")) { request, context in
                 let body = try await MeetingBody.read(request, context: context, allowed: Self.controlFields)

@@ -5,7 +5,7 @@ import ParleyStore
 /// The recordings catalogue of `<data_dir>/recordings/{room_id}/{file}`: list (synchronised with the directory on
 /// each listing), play URL, download with HTTP range requests (RFC 9110 §14), delete (row and file together).
 extension MeetingAPI {
-    func registerRecordings(on router: Router<ParleyRequestContext>) {
+    func registerRecordings(on router: some RouterMethods<ParleyRequestContext>) {
         let p = Self.prefix
         router.get("\(p)/recordings") { request, _ in
             let room = try Self.roomFilter(request)

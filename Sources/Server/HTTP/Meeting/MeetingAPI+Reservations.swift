@@ -11,7 +11,7 @@ extension MeetingAPI {
     ]
     static let maxReservationParticipants = 1000
 
-    func registerReservations(on router: Router<ParleyRequestContext>) {
+    func registerReservations(on router: some RouterMethods<ParleyRequestContext>) {
         let p = Self.prefix
         router.get("\(p)/reservations") { request, _ in
             let room = try Self.roomFilter(request)
@@ -34,8 +34,8 @@ extension MeetingAPI {
         let start = try Self.time(body, "start_time")
         let end = try Self.time(body, "end_time")
         let now = clock()
-        guard end > start else { throw MeetingBody.invalid("end_time", "must be after start_time") }
-        guard start >= now.addingTimeInterval(-1) else { throw MeetingBody.invalid("start_time", "is in the past") }
+        guard end > start else { throw MeetingBody.unprocessable("end_time", "must be after start_time") }
+        guard start >= now.addingTimeInterval(-1) else { throw MeetingBody.unprocessable("start_time", "is in the past") }
         let host = try Self.bodyUserID(body, "host")
         guard let participants = try body.stringArray("participants", maxCount: Self.maxReservationParticipants) else {
             throw MeetingBody.invalid("participants", "is required")
@@ -49,7 +49,7 @@ extension MeetingAPI {
         }
         let templateID = try body.string("template_id")
         if let templateID, !IdentifierGrammar.isValid(templateID) {
-            throw MeetingBody.invalid("template_id", "no such template")
+            throw MeetingBody.invalid("template_id", "must match [A-Za-z0-9._~-]{1,64}")
         }
         return MeetingReservationRecord(id: MeetingStore.newID(), roomID: room.rawValue, title: title, startTime: start,
                                         endTime: end, host: host.rawValue, participants: participants,
@@ -63,7 +63,10 @@ extension MeetingAPI {
             throw MeetingBody.invalid(field, "must be an RFC 3339 date-time with a time zone, e.g. 2030-01-01T09:00:00Z")
         }
         let earliest = Date(timeIntervalSince1970: 0), latest = Date(timeIntervalSince1970: 253_402_300_799)
-        guard date >= earliest, date <= latest else { throw MeetingBody.invalid(field, "must be between 1970 and 9999") }
+        // Well-formed but unusable (a slot before 1970 is in the past anyway): 422, as the other time refusals.
+        guard date >= earliest, date <= latest else {
+            throw MeetingBody.unprocessable(field, "must be between 1970 and 9999")
+        }
         return wholeSeconds(date)
     }
 

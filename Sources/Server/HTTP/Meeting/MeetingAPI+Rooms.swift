@@ -10,7 +10,7 @@ extension MeetingAPI {
         "record_on_start",
     ]
 
-    func registerRooms(on router: Router<ParleyRequestContext>) {
+    func registerRooms(on router: some RouterMethods<ParleyRequestContext>) {
         let p = Self.prefix
         router.get("\(p)/rooms") { _, _ in try MeetingReply.ok(try await listRooms()) }
         router.post("\(p)/rooms") { request, context in
@@ -81,9 +81,12 @@ extension MeetingAPI {
         let recordOnStart = try body.bool("record_on_start")
         var template: MeetingTemplateRecord?
         if let templateID = try body.string("template_id") {
-            guard IdentifierGrammar.isValid(templateID),
-                  let found = try stored({ try store.template(templateID) }) else {
-                throw MeetingBody.invalid("template_id", "no such template")
+            guard IdentifierGrammar.isValid(templateID) else {
+                throw MeetingBody.invalid("template_id", "must match [A-Za-z0-9._~-]{1,64}")
+            }
+            // A well-formed id naming no template: the referenced resource is what is missing (404, as documented).
+            guard let found = try stored({ try store.template(templateID) }) else {
+                throw MonibucaError.notFound("field 'template_id': no such template")
             }
             template = found
         }

@@ -24,7 +24,7 @@ extension MeetingAPI {
         .init(name: "ai_minutes", description: "Generated minutes and action items.", enabled: false),
     ]
 
-    func registerStats(on router: Router<ParleyRequestContext>) {
+    func registerStats(on router: some RouterMethods<ParleyRequestContext>) {
         router.get("\(Self.prefix)/stats") { _, _ in
             let live = await rooms.stats()
             let counts = try stored { try store.counts(now: clock()) }

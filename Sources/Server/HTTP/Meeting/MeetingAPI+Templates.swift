@@ -9,7 +9,7 @@ extension MeetingAPI {
         "name", "description", "max_participants", "lobby", "chat_muted_on_join", "record_on_start",
     ]
 
-    func registerTemplates(on router: Router<ParleyRequestContext>) {
+    func registerTemplates(on router: some RouterMethods<ParleyRequestContext>) {
         let p = Self.prefix
         router.get("\(p)/templates") { _, _ in
             let list = try stored { try store.templates() }.map(MeetingModels.Template.init)

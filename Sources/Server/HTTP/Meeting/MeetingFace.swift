@@ -25,13 +25,15 @@ public struct MeetingFace: APIFace {
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
         let api = MeetingAPI(services: services, clock: clock)
         MeetingRoomSync.start(rooms: services.rooms, store: api.store, logger: services.logger)
-        api.registerRooms(on: router)
-        api.registerControl(on: router)
-        api.registerStats(on: router)
-        api.registerTemplates(on: router)
-        api.registerReservations(on: router)
-        api.registerRecordings(on: router)
-        MeetingOpenAPI().register(on: router)
+        let routes = MethodRecordingRouter(router)
+        api.registerRooms(on: routes)
+        api.registerControl(on: routes)
+        api.registerStats(on: routes)
+        api.registerTemplates(on: routes)
+        api.registerReservations(on: routes)
+        api.registerRecordings(on: routes)
+        MeetingOpenAPI().register(on: routes)
+        routes.refuseOtherMethods()
     }
 
     /// Re-creates the rooms stored by `POST /meeting/api/rooms` in the live registry; call once at start-up, before
@@ -102,7 +104,7 @@ struct MeetingAPI: Sendable {
     static func map(_ error: MeetingStoreError) -> MonibucaError {
         switch error {
         case .duplicateTemplateName: MonibucaError(.conflict, "field 'name': a template with this name already exists")
-        case .templateNotFound: MonibucaError.badRequest("field 'template_id': no such template")
+        case .templateNotFound: MonibucaError.notFound("field 'template_id': no such template")
         case .reservationOverlap(let id):
             MonibucaError(.conflict, "field 'start_time': overlaps reservation \(id) in the same room")
         case .recordingNotFound: MonibucaError.notFound("recording not found")

@@ -87,6 +87,12 @@ struct MeetingBody: Sendable {
         .badRequest("field '\(field)': \(problem)")
     }
 
+    /// A well-formed value the request cannot be carried out with (RFC 9110 §15.5.21: 422 Unprocessable Content),
+    /// such as a time slot that ends before it starts; 400 stays for values the schema itself refuses.
+    static func unprocessable(_ field: String, _ problem: String) -> MonibucaError {
+        MonibucaError(.unprocessableContent, "field '\(field)': \(problem)")
+    }
+
     /// The field's value unless absent or null.
     func value(_ field: String) -> MeetingJSON? {
         guard let value = fields[field], value != .null else { return nil }

@@ -6,7 +6,7 @@ import Hummingbird
 struct MeetingOpenAPI: Sendable {
     static let fileName = "meeting.yaml"
 
-    func register(on router: Router<ParleyRequestContext>) {
+    func register(on router: some RouterMethods<ParleyRequestContext>) {
         router.get("\(MeetingAPI.prefix)/openapi.yaml") { _, _ -> Response in
             guard let path = SpecLocator.fromEnvironment().locate(Self.fileName),
                   let data = FileManager.default.contents(atPath: path) else {
