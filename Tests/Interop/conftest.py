@@ -17,6 +17,24 @@ PARLEY_BIN = os.path.join(ROOT, os.environ.get("PARLEY_BIN", ".build/debug/parle
 CONFORM_BIN = os.path.join(ROOT, os.environ.get("CONFORM_BIN", ".build/debug/parley-conform"))
 
 
+def wait_for(condition, what, timeout=10.0, interval=0.02):
+    """Polls `condition` until it returns a truthy value, which is returned; fails naming `what` after `timeout`.
+    Generous bounds cost nothing when things work: a passing wait returns as soon as the condition holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+# Hummingbird's line once the listener is bound: everything the server logs while starting comes before it, so a
+# check that start-up logged nothing (a secret, say) waits for it first.
+LISTENING_LINE = "Server started and listening"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -40,6 +58,10 @@ class Server:
     def log(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as f:
             return f.read()
+
+    def wait_for_log(self, text, timeout=10.0):
+        """The log once it contains `text` (fails after `timeout`)."""
+        return wait_for(lambda: text in self.log() and self.log(), f"{text!r} in the server log", timeout)
 
     def stop(self, sig=signal.SIGTERM, timeout=5):
         if self.proc.poll() is None:

@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from conftest import PARLEY_BIN, start_server
+from conftest import PARLEY_BIN, start_server, wait_for
 
 
 def test_healthz_answers_json_over_plain_http_and_tls_on_the_same_port(server):
@@ -46,8 +46,8 @@ def test_metrics_counter_rises_by_exactly_n_after_n_requests(server):
     with requests.Session() as s:
         for _ in range(n):
             assert s.get(server.url + "/healthz", timeout=5).status_code == 200
-    time.sleep(0.2)
-    after, text = healthz_count(server)
+    # The counter may be bumped just after the response is written: wait until it shows all n, then check not more.
+    after, text = wait_for(lambda: (c := healthz_count(server))[0] - before >= n and c, f"{n} counted requests")
     assert after - before == n
     assert "http_server_request_duration" in text and "_bucket" in text  # latency histogram per route
 

@@ -11,7 +11,7 @@ import jwt
 import requests
 import yaml
 
-from conftest import ROOT, start_server
+from conftest import LISTENING_LINE, ROOT, start_server, wait_for
 
 STREAM_KEYS = {"global": {"publish": "pub-key-1", "subscribe": "sub-key-1"}, "rtmp": {"publish": "rtmp-key"}}
 LISTED = "https://app.example"
@@ -42,13 +42,9 @@ def start_configured():
 
 
 def admin_password(server):
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        m = re.search(r"username admin password ([A-Za-z0-9_-]+)", server.log())
-        if m:
-            return m.group(1)
-        time.sleep(0.1)
-    raise AssertionError("no generated admin password in the log:\n" + server.log())
+    found = wait_for(lambda: re.search(r"username admin password ([A-Za-z0-9_-]+)", server.log()),
+                     "the generated admin password in the log")
+    return found.group(1)
 
 
 def auth_secret(server):
@@ -89,9 +85,9 @@ def test_generated_password_is_printed_once_and_survives_a_restart():
     assert first.stop() == 0
     second = start_server(data_dir=d, args=("--config", path))
     try:
-        time.sleep(0.3)
-        assert password not in second.log()
-        assert "username admin password" not in second.log()
+        log = second.wait_for_log(LISTENING_LINE)  # start-up is over: whatever it announces is in the log
+        assert password not in log
+        assert "username admin password" not in log
         token = login(second, password)
         assert jwt.decode(token, auth_secret(second), algorithms=["HS256"])["exp"] - int(time.time()) <= 3600
     finally:

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from conftest import start_server
-from roomws.client import RECEIVED, VIOLATIONS, RoomClient, refused
+from roomws.client import RECEIVED, VIOLATIONS, RoomClient, eventually, refused
 from roomws.schema import RoomSpec
 
 API_KEY = "roomws-api-key"
@@ -100,8 +100,8 @@ def test_join_without_credential_gets_token_participants_and_others_see_userjoin
         left = await alice.next_event("userleave")
         assert left["data"] == {"user_id": "bob", "reason": "left", "by": None}
         await alice.close()
-        await asyncio.sleep(0.3)
-        assert meeting_peers(server, "r-join") == []  # the last one out removes the ad-hoc room
+        # The last one out removes the ad-hoc room.
+        await eventually(lambda: meeting_peers(server, "r-join") == [], "the ad-hoc room to go")
     run(scenario())
 
 
@@ -110,7 +110,8 @@ def test_v5_alias_path_and_text_ping_pong(server):
         carol = await RoomClient.connect(server.url, "r-alias", "carol", alias=True)
         assert carol.joined["data"]["user_id"] == "carol"
         await carol.ws.send("ping")
-        await carol.drain(0.5)
+        await eventually(lambda: carol.texts, "a pong")
+        await carol.barrier()
         assert carol.texts == ["pong"]
         await carol.close()
     run(scenario())
@@ -226,7 +227,7 @@ def test_chat_to_all_private_and_replies(server):
         got = await c.next_event("msg")
         assert (got["data"]["text"], got["data"]["to"]) == ("psst", "c")
         assert (await b.next_event("msg"))["data"]["text"] == "psst"  # the sender's copy
-        await a.drain(0.3)
+        await a.barrier()
         assert [e["data"]["text"] for e in a.events if e["event"] == "msg"] == ["hello all"]
         error = await a.request("chat", "x1", text="hi", to="nobody")
         assert error["data"]["code"] == "participant_not_found"

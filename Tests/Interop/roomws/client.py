@@ -111,9 +111,13 @@ class RoomClient:
             except asyncio.TimeoutError:
                 pass
 
-    async def drain(self, seconds=0.3):
-        """Lets frames arrive for `seconds`."""
-        await asyncio.sleep(seconds)
+    async def barrier(self):
+        """Round-trips an action the server refuses without side effects and waits for its answer: frames the server
+        queued for this client before it read the barrier have arrived by then (one ordered stream per socket).
+        A check that something did NOT arrive waits for this positive event first instead of sleeping."""
+        self._barriers = getattr(self, "_barriers", 0) + 1
+        answer = await self.request("barrier", f"barrier-{self._barriers}")
+        assert answer["data"]["code"] == "unknown_action", answer
 
     async def send(self, action, **fields):
         await self.ws.send(json.dumps({"action": action, **fields}))
@@ -158,3 +162,16 @@ def raw_silent_socket(port, path):
         head += chunk
     assert head.startswith(b"HTTP/1.1 101"), head
     return sock
+
+
+async def eventually(condition, what, timeout=10.0, interval=0.02):
+    """Polls `condition` (a plain callable) until it returns a truthy value, which is returned; fails naming `what`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(interval)

@@ -40,7 +40,8 @@ async def chat_load(http_url, room="load", clients=200, messages_per_client=2, c
         for event, arrived in zip(client.events, client.arrived_at):
             if event["event"] == "msg":
                 latencies.append(arrived - sent_at[event["data"]["text"]])
-    await asyncio.sleep(0.3)
+    # "Nothing more arrived": each client's barrier answer comes after anything still queued for it.
+    await asyncio.gather(*(c.barrier() for c in members))
     extra = {c.user_id: sum(1 for e in c.events if e["event"] == "msg") - total for c in members}
     await asyncio.gather(*(c.close() for c in members))
     return {"received": received, "sent": sorted(sent_at), "extra": extra, "latencies": latencies}
