@@ -42,6 +42,7 @@ module_sources() {
     case $1 in
     ParleyCrypto) find Sources/Server/Crypto -name '*.swift' | sort ;;
     ParleyWire) find Sources/Server/Wire -name '*.swift' | sort ;;
+    ParleyRooms) find Sources/Server/Rooms -name '*.swift' | sort ;;
     # MiroTalk's V8-compatible JSON parser is pure Foundation; compiled alone, without the HTTP layer around it.
     MiroTalkJSON) printf '%s\n' Sources/Server/HTTP/MiroTalk/JSValue.swift Sources/Server/HTTP/MiroTalk/JSValue+Parse.swift ;;
     *) echo "fuzz build: unknown module $1" >&2; return 1 ;;
@@ -56,7 +57,19 @@ module_dependencies() {
 target_modules() {
     case $1 in
     json) echo MiroTalkJSON ;;
+    roomframe) echo ParleyRooms ;;
     *) echo ParleyCrypto ParleyWire ;;
+    esac
+}
+# Sources compiled into the target itself, for parsers whose types are internal to a layer that cannot be compiled
+# alone: the room socket's action parser and what it uses, without the Hummingbird connection around it.
+target_sources() {
+    case $1 in
+    roomframe)
+        local dir=Sources/Server/HTTP/RoomSocket
+        printf '%s\n' $dir/RoomSocketAction.swift $dir/RoomSocketEnvelope.swift $dir/RoomAgenda.swift \
+            $dir/RoomSocketCloseCode.swift $dir/RoomSocketWire.swift
+        ;;
     esac
 }
 
@@ -97,9 +110,10 @@ for target in "${targets[@]}"; do
         swift_module "$module"
         objects+=("$OUT/objects/$module.o")
     done
-    stale "$binary" "$source" "${objects[@]}" || continue
+    mapfile -t sources < <(target_sources "$target")
+    stale "$binary" "$source" "${sources[@]}" "${objects[@]}" || continue
     echo "fuzz build: target $target" >&2
     "$SWIFTC" -module-name "Fuzz_$target" -parse-as-library $OPT $SANITIZE -g "${LANGUAGE[@]}" "${INCLUDES[@]}" \
-        -use-ld=lld "$source" "${objects[@]}" "${LIBS[@]}" -o "$binary"
+        -use-ld=lld "$source" "${sources[@]}" "${objects[@]}" "${LIBS[@]}" -o "$binary"
     touch "$binary"
 done

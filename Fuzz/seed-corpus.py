@@ -3,7 +3,7 @@
 
 STUN (RFC 5769), RTP and RTCP seeds are the `hexBytes(...)` literals of Tests/WireTests; SDP seeds are the offers
 and trickle fragment of Tests/WireTests/SDPSamples.swift; JSON seeds are the raw-string JSON bodies of
-Tests/HTTPTests (valid and broken ones); pcap seeds are small capture files in each link type the
+Tests/HTTPTests (valid and broken ones), and those that are room-socket actions seed `roomframe`; pcap seeds are small capture files in each link type the
 decoder knows (pcap and pcapng), built here. Files are named by their SHA-1 as libFuzzer names corpus entries, so
 re-running is idempotent. Run from the repository root: python3 Fuzz/seed-corpus.py
 """
@@ -113,7 +113,8 @@ def main():
     rtp = list(hex_literals("RTPTests.swift")) + list(rtp_seeds())
     rtcp = list(hex_literals("RTCPTests.swift"))
     for target, seeds in (("stun", stun), ("rtp", rtp), ("rtcp", rtcp), ("sdp", list(sdp_samples())),
-                          ("json", list(json_bodies()))):
+                          ("json", list(json_bodies())),
+                          ("roomframe", [b for b in json_bodies() if b'"action"' in b] + [b"ping"])):
         if not seeds:
             raise SystemExit(f"no {target} seeds found: did the test vectors move?")
         for seed in seeds:
