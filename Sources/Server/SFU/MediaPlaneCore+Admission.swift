@@ -5,6 +5,12 @@ import ParleyMedia
 extension MediaPlaneCore {
     /// Why a new session of `kind` on `path` from `source` cannot be opened now, or nil when it can.
     func admissionRefusal(kind: SessionKind, path: String, source: String?, now: MediaTime) -> MediaPlaneError? {
+        let refusal = capReached(kind: kind, path: path, source: source, now: now)
+        if refusal != nil { metrics.sessionsRefused.increment() }
+        return refusal
+    }
+
+    func capReached(kind: SessionKind, path: String, source: String?, now: MediaTime) -> MediaPlaneError? {
         let onPath = (publisherByPath[path] == nil ? 0 : 1) + (subscribersByPath[path]?.count ?? 0)
         if kind == .subscriber, onPath >= limits.maxSessionsPerPath {
             return .overloaded("stream path \(path) has \(onPath) sessions; at most \(limits.maxSessionsPerPath)",

@@ -9,11 +9,14 @@ struct MediaPlaneMetrics {
     let srtpDropped = Counter(label: "parley_webrtc_srtp_dropped_total")
     let forwardedPackets = Counter(label: "parley_webrtc_rtp_forwarded_total")
     let sessionsStarted = Counter(label: "parley_webrtc_sessions_started_total")
+    /// Offers refused by a session cap (`webrtc.max_*`, answered 503).
+    let sessionsRefused = Counter(label: "parley_webrtc_sessions_refused_total")
 
     /// Lists the counters in /metrics (at their current value) from start-up on.
     init() {
         srtpDropped.increment(by: 0)
         forwardedPackets.increment(by: 0)
         sessionsStarted.increment(by: 0)
+        sessionsRefused.increment(by: 0)
     }
 }
