@@ -11,25 +11,25 @@ struct RoomSocketSessionTests {
         let channels = RoomChannels()
         let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
         let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
-        #expect(await alice.next("joined")?.data["session_token"] as? String != nil)
-        #expect(await bob.next("joined") != nil)
-        #expect(await alice.next("userjoin")?.data["user_id"] as? String == "bob")
+        #expect(try await alice.next("joined")?.data["session_token"] as? String != nil)
+        #expect(try await bob.next("joined") != nil)
+        #expect(try await alice.next("userjoin")?.data["user_id"] as? String == "bob")
 
         await alice.send(#"{"action":"chat","id":1,"text":"one"}"#)
         await bob.send(#"{"action":"chat","text":"two"}"#)
         for probe in [alice, bob] {
-            let first = await probe.next("msg")?.data
-            let second = await probe.next("msg")?.data
+            let first = try await probe.next("msg")?.data
+            let second = try await probe.next("msg")?.data
             #expect(first?["text"] as? String == "one" && first?["seq"] as? Int == 1)
             #expect(second?["text"] as? String == "two" && second?["seq"] as? Int == 2)
         }
-        let ack = await alice.next("ack")
+        let ack = try await alice.next("ack")
         #expect(ack?["reply_to"] as? Int == 1)
 
         _ = try await rooms.setChatMuted(try #require(RoomID("r")), bob.user, muted: true, by: .api("test"))
-        #expect(await bob.next("control")?.data["muted"] as? Bool == true)
+        #expect(try await bob.next("control")?.data["muted"] as? Bool == true)
         await bob.send(#"{"action":"chat","id":"m","text":"muted?"}"#)
-        let refusal = await bob.next("error")
+        let refusal = try await bob.next("error")
         #expect(refusal?.data["code"] as? String == "chat_muted" && refusal?["reply_to"] as? String == "m")
     }
 
@@ -40,11 +40,11 @@ struct RoomSocketSessionTests {
         let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
         let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
         _ = try await rooms.kick(try #require(RoomID("r")), bob.user, by: .api("meeting-api"))
-        _ = await bob.next("joined")
-        let control = await bob.next("control")
+        _ = try await bob.next("joined")
+        let control = try await bob.next("control")
         #expect(control?.data["action"] as? String == "kick" && control?.data["by"] as? String == "api:meeting-api")
-        #expect(await bob.closeItem() == .close(.kicked, reason: "kicked"))
-        let leave = await alice.next("userleave")?.data
+        #expect(try await bob.closeItem() == .close(.kicked, reason: "kicked"))
+        let leave = try await alice.next("userleave")?.data
         #expect(leave?["user_id"] as? String == "bob" && leave?["reason"] as? String == "kicked")
     }
 
@@ -55,14 +55,14 @@ struct RoomSocketSessionTests {
         let host = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "host")
         let guest = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "guest")
         await guest.send(#"{"action":"lock","id":1}"#)
-        #expect(await guest.next("error")?.data["code"] as? String == "not_permitted")
+        #expect(try await guest.next("error")?.data["code"] as? String == "not_permitted")
         await guest.send(#"{"action":"agenda.set","id":2,"items":[]}"#)
-        #expect(await guest.next("error")?.data["code"] as? String == "not_permitted")
+        #expect(try await guest.next("error")?.data["code"] as? String == "not_permitted")
         await host.send(#"{"action":"lock"}"#)
-        #expect(await guest.next("locked")?.data["by"] as? String == "user:host")
+        #expect(try await guest.next("locked")?.data["by"] as? String == "user:host")
         await host.send(#"{"action":"end"}"#)
-        #expect(await guest.next("ended") != nil)
-        #expect(await guest.closeItem() == .close(.roomEnded, reason: "ended"))
+        #expect(try await guest.next("ended") != nil)
+        #expect(try await guest.closeItem() == .close(.roomEnded, reason: "ended"))
         #expect(await rooms.stats().rooms == 0)
     }
 
@@ -74,15 +74,15 @@ struct RoomSocketSessionTests {
         let room = try #require(RoomID("r"))
         let path = StreamPath(room: room, user: alice.user)
         _ = try await rooms.startStream(path, publisher: alice.user, room: nil, codecs: ["opus", "VP8"])
-        let publish = await alice.next("publish")?.data
+        let publish = try await alice.next("publish")?.data
         #expect(publish?["path"] as? String == "room/r/alice" && publish?["user_id"] as? String == "alice")
         #expect(publish?["codecs"] as? [String] == ["opus", "VP8"])
         let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
-        let joined = await bob.next("joined")?.data
+        let joined = try await bob.next("joined")?.data
         #expect((joined?["streams"] as? [[String: Any]])?.first?["path"] as? String == "room/r/alice")
         #expect((joined?["agenda"] as? [String: Any])?["current"] as? Int == -1)
         _ = try await rooms.stopStream(path)
-        let unpublish = await bob.next("unpublish")?.data
+        let unpublish = try await bob.next("unpublish")?.data
         #expect(unpublish?["path"] as? String == "room/r/alice" && unpublish?["user_id"] as? String == "alice")
     }
 
@@ -92,10 +92,10 @@ struct RoomSocketSessionTests {
         let channels = RoomChannels()
         let probe = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "a",
                                                 options: RoomSocketOptions(maxMessageBytes: 100))
-        _ = await probe.next("joined")
+        _ = try await probe.next("joined")
         await probe.send(#"{"action":"chat","text":""# + String(repeating: "x", count: 200) + #""}"#)
-        #expect(await probe.next("error")?.data["code"] as? String == "message_too_large")
-        #expect(await probe.closeItem() == .close(.messageTooLarge, reason: "message_too_large"))
+        #expect(try await probe.next("error")?.data["code"] as? String == "message_too_large")
+        #expect(try await probe.closeItem() == .close(.messageTooLarge, reason: "message_too_large"))
         #expect(await rooms.stats().participants == 0)
     }
 

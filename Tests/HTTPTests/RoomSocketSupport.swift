@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import ParleyRooms
 import Testing
@@ -68,32 +69,33 @@ final class SessionProbe: @unchecked Sendable {
         }
     }
 
-    /// The oldest unconsumed matching item, or nil when none arrives within 10 s (generous: suites run in parallel
-    /// on a 2-core machine; a passing test returns as soon as the item is there).
-    func nextItem(_ matches: @escaping (OutboundQueue.Item) -> Bool = { _ in true }) async -> OutboundQueue.Item? {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if let item = take(matches) { return item }
-            try? await Task.sleep(for: .milliseconds(5))
+    /// The oldest unconsumed matching item; throws when none arrives in time (``waitUntil``'s generous bound), so
+    /// the test stops where the frame was missing.
+    func nextItem(_ what: String = "a frame", _ matches: @escaping (OutboundQueue.Item) -> Bool = { _ in true })
+        async throws -> OutboundQueue.Item {
+        var found: OutboundQueue.Item?
+        try await waitUntil("\(user): \(what)") {
+            found = take(matches)
+            return found != nil
         }
-        return nil
+        return found!
     }
 
     /// The close item, whatever text frames are still unread.
-    func closeItem() async -> OutboundQueue.Item? {
-        await nextItem { if case .close = $0 { true } else { false } }
+    func closeItem() async throws -> OutboundQueue.Item {
+        try await nextItem("the close") { if case .close = $0 { true } else { false } }
     }
 
     /// The oldest unconsumed JSON event with this name (any event when nil), as a dictionary.
-    func next(_ event: String? = nil) async -> [String: Any]? {
-        let item = await nextItem { item in
+    func next(_ event: String? = nil) async throws -> [String: Any]? {
+        let item = try await nextItem(event.map { "a \($0) event" } ?? "an event") { item in
             guard case .text(let text) = item,
                   let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
                 return false
             }
             return event == nil || object["event"] as? String == event
         }
-        guard case .text(let text)? = item else { return nil }
+        guard case .text(let text) = item else { return nil }
         return try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     }
 

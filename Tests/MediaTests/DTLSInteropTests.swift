@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import ParleyCrypto
 import ParleyMedia
@@ -108,10 +109,7 @@ struct DTLSInteropTests {
             }
             let clock = ContinuousClock()
             let origin = clock.now
-            while !output.text.contains("ACCEPT"), origin.duration(to: clock.now) < .seconds(5) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            try #require(output.text.contains("ACCEPT"), "s_server did not start: \(output.text)")
+            try await waitUntil("s_server to print ACCEPT", timeout: .seconds(5)) { output.text.contains("ACCEPT") }
 
             let socket = try LoopbackUDPSocket()
             let client = try DTLSEndpoint(context: DTLSContext(certificate: SelfSignedCertificate.generate(commonName: "c")),
@@ -137,9 +135,7 @@ struct DTLSInteropTests {
             let material = try #require(client.srtpKeyingMaterial)
             #expect(material.profile == .aes128CmHmacSha1_80)
 
-            while !output.text.contains("Keying material: "), origin.duration(to: clock.now) < .seconds(10) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await waitUntil("s_server to print the keying material") { output.text.contains("Keying material: ") }
             let line = try #require(output.text.split(separator: "\n").first { $0.contains("Keying material: ") })
             let serverHex = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces).lowercased()
             #expect(serverHex == material.exportedBlock.hexString)
@@ -200,9 +196,7 @@ struct DTLSInteropTests {
         let material = try #require(server.srtpKeyingMaterial)
         #expect(material.profile == .aes128CmHmacSha1_80, "the server's preference wins over the client's order")
 
-        while !output.text.contains("Keying material: "), origin.duration(to: clock.now) < .seconds(10) {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await waitUntil("s_client to print the keying material") { output.text.contains("Keying material: ") }
         try stdin.fileHandleForWriting.close()
         let line = try #require(output.text.split(separator: "\n").first { $0.contains("Keying material: ") })
         let clientHex = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces).lowercased()
