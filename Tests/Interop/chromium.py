@@ -55,14 +55,15 @@ class Chromium:
             pages = [t for t in json.load(r) if t["type"] == "page"]
         return pages[0]["webSocketDebuggerUrl"]
 
-    def run(self, url, expression, settle=0.5, timeout=30):
-        """Opens `url`, waits for load, evaluates `expression` (awaiting promises) and returns its JSON value."""
-        return asyncio.run(self._run(url, expression, settle, timeout))
+    def run(self, url, expression, ready=None, timeout=30):
+        """Opens `url`, waits for load (and for the JavaScript condition `ready`, when given, to hold), evaluates
+        `expression` (awaiting promises) and returns its JSON value."""
+        return asyncio.run(self._run(url, expression, ready, timeout))
 
-    def screenshot(self, url, path, settle=0.5):
-        return asyncio.run(self._run(url, None, settle, 30, screenshot=path))
+    def screenshot(self, url, path, ready=None):
+        return asyncio.run(self._run(url, None, ready, 30, screenshot=path))
 
-    async def _run(self, url, expression, settle, timeout, screenshot=None):
+    async def _run(self, url, expression, ready, timeout, screenshot=None):
         import websockets
         async with websockets.connect(self.page_ws(), max_size=50_000_000) as ws:
             ids = iter(range(1, 10_000))
@@ -79,13 +80,16 @@ class Chromium:
 
             await call("Page.enable")
             await call("Page.navigate", url=url)
+            # Poll for load, then for the caller's own condition: no fixed settling time.
+            condition = "document.readyState === 'complete'" + (f" && !!({ready})" if ready else "")
             deadline = time.time() + timeout
-            while time.time() < deadline:
-                state = await call("Runtime.evaluate", expression="document.readyState", returnByValue=True)
-                if state["result"].get("value") == "complete":
+            while True:
+                state = await call("Runtime.evaluate", expression=condition, returnByValue=True)
+                if state["result"].get("value") is True:
                     break
-                await asyncio.sleep(0.1)
-            await asyncio.sleep(settle)
+                if time.time() > deadline:
+                    raise RuntimeError(f"page {url} not ready after {timeout} s: {condition}")
+                await asyncio.sleep(0.05)
             if screenshot:
                 import base64
                 shot = await call("Page.captureScreenshot", format="png")

@@ -119,7 +119,7 @@ def test_html_report_renders_the_matrix_in_chromium(runs):
             return {width: r.width, height: r.height, display: s.display, visibility: s.visibility,
                     rows: rows.length, first: rows.length ? rows[0].dataset.id : null,
                     verdicts: [...m.querySelectorAll('tbody td.PASS, tbody td.SKIP, tbody td.INFO')].length};
-        })()""")
+        })()""", ready="document.querySelector('#matrix tbody tr')")
     finally:
         browser.close()
     assert seen is not None, "no #matrix element"

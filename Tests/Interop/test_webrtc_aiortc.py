@@ -37,6 +37,7 @@ def test_aiortc_tone_over_whip_reaches_whep_player():
     assert result["samples"] > 48000, result
     assert abs(result["strongest_hz"] - TONE_HZ) <= 10, result
     assert result["delete_publisher_status"] == 200
+    assert result["unlisted_after_publisher_delete"], result
     assert result["packets_after_publisher_delete"] == 0, result
     assert result["delete_player_status"] == 200
     assert result["packets_after_player_delete"] == 0, result

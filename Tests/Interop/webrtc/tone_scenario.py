@@ -36,6 +36,17 @@ def start_server(binary, port, data_dir):
     raise RuntimeError("server did not become healthy")
 
 
+async def until(condition, timeout, interval=0.05):
+    """Polls the blocking `condition` (in a thread) until it holds; returns whether it did within `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await asyncio.to_thread(condition):
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(interval)
+    return True
+
+
 async def scenario(base, frequency, listen_seconds):
     result = {}
     path = "live/tone"
@@ -43,7 +54,8 @@ async def scenario(base, frequency, listen_seconds):
     result["publisher_connected"] = True
     player, play_location, samples, play_answer = await peers.play(base, path)
     result["player_connected"] = True
-    await asyncio.sleep(listen_seconds)
+    # Listen until a second of audio (past the warm-up the analysis skips) has arrived, or `listen_seconds` pass.
+    await until(lambda: len(samples) > 48000 + SKIP, listen_seconds)
     result["samples"] = len(samples)
     # Skip the first 0.5 s (decoder warm-up, jitter buffer fill); analyse 0.25 s.
     window = samples[SKIP:SKIP + 12000] if len(samples) >= SKIP + 12000 else samples[-12000:]
@@ -55,7 +67,10 @@ async def scenario(base, frequency, listen_seconds):
     # DELETE the publisher: forwarding stops, the player's transport stays open and must see nothing more.
     r = await asyncio.to_thread(requests.delete, base + pub_location, timeout=5)
     result["delete_publisher_status"] = r.status_code
-    await asyncio.sleep(0.5)
+    # The positive event first: the stream is gone from the listing (its session closed, forwarding stopped);
+    # only then does "nothing more arrives" mean something.
+    result["unlisted_after_publisher_delete"] = await until(lambda: path not in requests.get(
+        base + "/api/streams", timeout=5).text, 5.0)
     before = peers.PacketCounter.count
     await asyncio.sleep(2.0)
     result["packets_after_publisher_delete"] = peers.PacketCounter.count - before
