@@ -37,8 +37,9 @@ test: test-deps build
 	PARLEY_BIN=.build/debug/parley-server CONFORM_BIN=.build/debug/parley-conform \
 	  .venv/bin/python -m pytest -q Tests/Interop
 
-bench: test-deps release
-	scripts/bench.sh
+# Installs its own baselines (scripts/install-deps.sh --bench); BENCH_* knobs at the top of scripts/bench.sh.
+bench: release
+	SWIFT=$(SWIFT) scripts/bench.sh
 
 # One line per target: `fuzz <target>: <execs> execs, <crashes> crashes`; non-zero exit on a finding.
 FUZZ_SECONDS ?= 20

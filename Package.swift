@@ -144,3 +144,14 @@ let package = Package(
                     path: "Tests/ConformanceTests"),
     ]
 )
+
+// `make bench` only (PARLEY_BENCH=1): a bare Hummingbird router with Parley's `/api/v1/stats` handler, the baseline
+// Parley's own wiring is measured against. Absent from every other build, `make test` included.
+if Context.environment["PARLEY_BENCH"] != nil {
+    package.targets.append(.executableTarget(
+        name: "ParleyBenchHummingbird",
+        dependencies: ["ParleyRooms", .product(name: "Hummingbird", package: "hummingbird"),
+                       .product(name: "HTTPTypes", package: "swift-http-types")],
+        path: "bench/HummingbirdBaseline"))
+    package.products.append(.executable(name: "parley-bench-hummingbird", targets: ["ParleyBenchHummingbird"]))
+}

@@ -1,42 +1,143 @@
 #!/usr/bin/env bash
-# Benchmarks (`make bench`). Each compares Parley with a baseline run in the same invocation and prints the ratio.
-# Loopback only; every load run is bounded in time.
+# Benchmarks (`make bench`), in one invocation so every ratio compares servers under the same machine load:
+#  1. REST throughput: wrk (same shape for every server) on Parley and, with the same handler, a bare Hummingbird 2
+#     router, Go net/http (bench/baseline-go, standard library only) and Node/Express (bench/express-stats.js);
+#     table of req/s, p50/p99 and Parley's ratio to each.
+#  2. Cost per request for Parley (perf while wrk loads it, divided by the requests served): instructions where
+#     the CPU has counters, else CPU time, and the top functions, so each change shows what it saved.
+#  3. Room WebSocket fan-out (chat to 200 members): Parley's own latency and RSS; no baseline (none is cheap).
+# Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws": any
+# subset, e.g. BENCH_SECTIONS=cost while working on the hot path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${BENCH_DURATION:-10s}
-CONNECTIONS=${BENCH_CONNECTIONS:-32}
-for p in wrk node-express; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
-    apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
-done
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+DURATION=${BENCH_DURATION:-8s}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+ROOMS=${BENCH_ROOMS:-1000}
+COST_DURATION=${BENCH_COST_DURATION:-4s}
+WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
+SECTIONS=" ${BENCH_SECTIONS:-rest cost ws} "
+KEY=bench-key
+AUTH_SECRET=bench-auth-secret-0123456789abcdef
+SWIFT=${SWIFT:-swift}
+
+scripts/install-deps.sh --bench
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 100); do curl -fs -o /dev/null -H "authorization: bench-key" "$1" && return 0; sleep 0.1; done; return 1; }
-
-# wrk prints latency percentiles with --latency; pull req/s and p99 (in ms).
-run_wrk() {
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "authorization: bench-key" "$1" > "$work/wrk.txt"
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
-  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$work/wrk.txt")
-  echo "$rps $p99"
+wait_http() { # URL [tries]: until it answers at all (any status)
+  for _ in $(seq "${2:-100}"); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "bench: $1 did not answer" >&2; return 1
+}
+start_parley() { # PORT DATA_DIR [wrapper...]: release parley-server with the bench secrets, errors-only logging
+  local port=$1 data=$2; shift 2
+  API_KEY_SECRET=$KEY PARLEY_AUTH_SECRET=$AUTH_SECRET PARLEY_WEBRTC_UDP_PORT=$(free_udp_port) \
+    "$@" .build/release/parley-server --listen "127.0.0.1:$port" --data-dir "$data" --log-level error \
+    > "$work/parley-$port.log" 2>&1 &
 }
 
-echo "== REST: GET /api/v1/stats, wrk -t2 -c$CONNECTIONS -d$DURATION (release build vs node-express) =="
-pport=$(free_port); eport=$(free_port)
-API_KEY_SECRET=bench-key PARLEY_WEBRTC_UDP_PORT=$(free_udp_port) .build/release/parley-server --listen "127.0.0.1:$pport" --data-dir "$work/data" --log-level error &
-NODE_PATH=/usr/share/nodejs:/usr/lib/nodejs API_KEY_SECRET=bench-key node bench/express-stats.js "$eport" > /dev/null &
-wait_http "http://127.0.0.1:$pport/api/v1/stats"; wait_http "http://127.0.0.1:$eport/api/v1/stats"
-read -r prps pp99 < <(run_wrk "http://127.0.0.1:$pport/api/v1/stats")
-read -r erps ep99 < <(run_wrk "http://127.0.0.1:$eport/api/v1/stats")
-printf "%-10s %12s %10s\n" target "req/s" "p99(ms)"
-printf "%-10s %12s %10s\n" parley "$prps" "$pp99" express "$erps" "$ep99"
-awk -v a="$prps" -v b="$erps" 'BEGIN { printf "ratio parley/express: %.2fx (goal >= 3x)\n", a/b }'
+[[ -x .build/release/parley-server ]] || { echo "bench: run 'make release' first" >&2; exit 1; }
+JWT=$(python3 bench/bench_client.py jwt "$AUTH_SECRET")
 
+if [[ $SECTIONS == *" rest "* ]]; then
+echo "== building baselines =="
+# Go: standard library only, no module downloads.
+(cd bench/baseline-go && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$PWD/../../.build/bench-go-cache" \
+  go build -buildvcs=false -o "$work/baseline-go" .)
+# The bare Hummingbird router is a target only when PARLEY_BENCH is set (Package.swift), so no other build pays.
+PARLEY_BENCH=1 $SWIFT build -c release --product parley-bench-hummingbird 2>&1 | tail -1
+hummingbird_bin=$(PARLEY_BENCH=1 $SWIFT build -c release --show-bin-path)/parley-bench-hummingbird
+
+pport=$(free_port); hport=$(free_port); gport=$(free_port); eport=$(free_port)
+start_parley "$pport" "$work/data"
+BENCH_ROOMS=$ROOMS API_KEY_SECRET=$KEY "$hummingbird_bin" "$hport" > "$work/hummingbird.log" 2>&1 &
+BENCH_ROOMS=$ROOMS API_KEY_SECRET=$KEY PARLEY_AUTH_SECRET=$AUTH_SECRET "$work/baseline-go" "$gport" \
+  > "$work/go.log" 2>&1 &
+BENCH_ROOMS=$ROOMS API_KEY_SECRET=$KEY NODE_PATH=/usr/share/nodejs:/usr/lib/nodejs \
+  node bench/express-stats.js "$eport" > "$work/express.log" 2>&1 &
+for port in "$pport" "$hport" "$gport" "$eport"; do wait_http "http://127.0.0.1:$port/" 300; done
+# Parley's rooms are made through its API (they are stored too); the baselines seed theirs at start.
+python3 bench/bench_client.py rooms "http://127.0.0.1:$pport" "$JWT" "$ROOMS"
+
+# wrk with --latency: "req/s p50_ms p99_ms socket_errors". A run with non-2xx answers is refused, so a broken
+# server cannot post a fast number; socket errors (timeouts above wrk's 2 s) are counted in the table.
+run_wrk() { # URL HEADER
+  wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$2" "$1" > "$work/wrk.txt"
+  if grep -q "Non-2xx" "$work/wrk.txt"; then
+    echo "bench: $1 answered errors:" >&2; cat "$work/wrk.txt" >&2; return 1
+  fi
+  awk 'function ms(v) { if (v ~ /us$/) { sub(/us/, "", v); return v / 1000 }
+                        if (v ~ /ms$/) { sub(/ms/, "", v); return v + 0 }
+                        if (v ~ /s$/) { sub(/s/, "", v); return v * 1000 }
+                        return v }
+       /Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+       /Socket errors/ { gsub(/,/, ""); errors = $4 + $6 + $8 + $10 }
+       END { printf "%s %.2f %.2f %d\n", rps, p50, p99, errors }' "$work/wrk.txt"
+}
+
+table="$work/table.txt"
+row() { # ROUTE SERVER PORT PATH HEADER
+  local result; result=$(run_wrk "http://127.0.0.1:$3$4" "$5")
+  echo "$1 $2 $result" >> "$table"
+}
 echo
-echo "== Room WebSocket: ${BENCH_WS_CLIENTS:-200} clients in one room exchanging chat (release build) =="
-wport=$(free_port)
-PARLEY_WEBRTC_UDP_PORT=$(free_udp_port) .build/release/parley-server --listen "127.0.0.1:$wport" --data-dir "$work/data-ws" --log-level error &
-wpid=$!
-wait_http "http://127.0.0.1:$wport/healthz"
-.venv/bin/python bench/room_ws_chat.py "http://127.0.0.1:$wport" "$wpid"
+echo "== REST: wrk -t1 -c$CONNECTIONS -d$DURATION, release builds, $ROOMS rooms in every registry =="
+row /api/v1/stats parley "$pport" /api/v1/stats "authorization: $KEY"
+row /api/v1/stats hummingbird "$hport" /api/v1/stats "authorization: $KEY"
+row /api/v1/stats go-net/http "$gport" /api/v1/stats "authorization: $KEY"
+row /api/v1/stats express "$eport" /api/v1/stats "authorization: $KEY"
+row /api/streams parley "$pport" /api/streams "Authorization: Bearer $JWT"
+row /api/streams go-net/http "$gport" /api/streams "Authorization: Bearer $JWT"
+row "/meeting/api/rooms($ROOMS)" parley "$pport" /meeting/api/rooms "Authorization: Bearer $JWT"
+row "/meeting/api/rooms($ROOMS)" go-net/http "$gport" /meeting/api/rooms "Authorization: Bearer $JWT"
+awk 'BEGIN { printf "%-26s %-12s %10s %8s %8s %7s %14s\n", "route", "server", "req/s", "p50ms", "p99ms", "errors",
+                    "parley/server" }
+     $2 == "parley" { base[$1] = $3 }
+     { printf "%-26s %-12s %10.0f %8.2f %8.2f %7d %13.2fx\n", $1, $2, $3, $4, $5, $6, base[$1] / $3 }' "$table"
+awk '$1 == "/api/v1/stats" { rps[$2] = $3; if ($2 == "parley") p99 = $5 }
+     END { printf "goals on /api/v1/stats: parley >= go-net/http: %s (%.2fx); >= 3x express: %s (%.2fx); p99 < 5 ms: %s (%.2f ms)\n",
+                  (rps["parley"] >= rps["go-net/http"]) ? "yes" : "NO", rps["parley"] / rps["go-net/http"],
+                  (rps["parley"] >= 3 * rps["express"]) ? "yes" : "NO", rps["parley"] / rps["express"],
+                  (p99 < 5) ? "yes" : "NO", p99 }' "$table"
+kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
+fi
+
+if [[ $SECTIONS == *" cost "* ]]; then
+  echo
+  echo "== Cost per request (perf while wrk -t1 -c16 -d$COST_DURATION loads Parley; counters / requests served) =="
+  # Instructions when the CPU exposes counters, else CPU time (task-clock, every server thread) — per request
+  # served, so they hold on a busy machine where req/s does not. (valgrind 3.19 stops on the Swift 6 binary.)
+  cport=$(free_port)
+  start_parley "$cport" "$work/data-cost"
+  cost_pid=$!
+  wait_http "http://127.0.0.1:$cport/healthz"
+  python3 bench/bench_client.py rooms "http://127.0.0.1:$cport" "$JWT" "$ROOMS"
+  measure() { # LABEL PATH HEADER
+    wrk -t1 -c16 -d1s -H "$3" "http://127.0.0.1:$cport$2" > /dev/null  # warm-up
+    perf stat -x, -e instructions:u,task-clock -p "$cost_pid" -o "$work/stat.txt" 2> /dev/null &
+    local stat_pid=$!
+    perf record -q -e cpu-clock -F 2000 -p "$cost_pid" -o "$work/perf.data" > /dev/null 2>&1 &
+    local record_pid=$!
+    sleep 0.3
+    wrk -t1 -c16 -d"$COST_DURATION" -H "$3" "http://127.0.0.1:$cport$2" > "$work/wrk-cost.txt"
+    kill -INT "$stat_pid" "$record_pid"; wait "$stat_pid" "$record_pid" 2> /dev/null || true
+    python3 bench/profile_report.py "$work/stat.txt" "$work/perf.data" "$work/wrk-cost.txt" "$1" \
+      "${BENCH_COST_TOP:-12}"
+  }
+  measure "/api/v1/stats" /api/v1/stats "authorization: $KEY"
+  measure "/api/streams" /api/streams "Authorization: Bearer $JWT"
+  measure "/meeting/api/rooms($ROOMS)" /meeting/api/rooms "Authorization: Bearer $JWT"
+  kill "$cost_pid" 2> /dev/null || true; wait "$cost_pid" 2> /dev/null || true
+fi
+
+if [[ $SECTIONS == *" ws "* ]]; then
+  echo
+  echo "== Room WebSocket fan-out: $WS_CLIENTS clients in one room exchanging chat (Parley only, no baseline) =="
+  wport=$(free_port)
+  start_parley "$wport" "$work/data-ws"
+  wpid=$!
+  wait_http "http://127.0.0.1:$wport/healthz"
+  BENCH_WS_CLIENTS=$WS_CLIENTS .venv/bin/python bench/room_ws_chat.py "http://127.0.0.1:$wport" "$wpid"
+fi

@@ -10,10 +10,13 @@ APT_PACKAGES=(
 )
 # Extra apt packages for the test suite only (`scripts/install-deps.sh --test`).
 APT_TEST_PACKAGES=(php-cli php-curl nodejs chromium wrk iproute2)
+# And for `make bench` (`scripts/install-deps.sh --bench`, which includes --test): the baselines and perf.
+APT_BENCH_PACKAGES=(node-express golang-go linux-perf)
 
 want=("${APT_PACKAGES[@]}")
 with_test=0
-[[ "${1:-}" == "--test" ]] && { want+=("${APT_TEST_PACKAGES[@]}"); with_test=1; }
+[[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]] && { want+=("${APT_TEST_PACKAGES[@]}"); with_test=1; }
+[[ "${1:-}" == "--bench" ]] && want+=("${APT_BENCH_PACKAGES[@]}")
 
 missing=()
 for p in "${want[@]}"; do

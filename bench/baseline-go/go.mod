@@ -1,0 +1,3 @@
+module parley.bench/baseline
+
+go 1.19

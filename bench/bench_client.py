@@ -1,0 +1,76 @@
+"""Small helpers for `make bench` (standard library only, loopback only).
+
+  bench_client.py jwt SECRET               an HS256 Monibuca admin token (sub, iat, nbf, exp = now + 1 day)
+  bench_client.py rooms URL TOKEN N        creates rooms bench-0..bench-N-1 with POST /meeting/api/rooms
+  bench_client.py fixed URL N [HEADER...]  N sequential GETs on one keep-alive connection; each must answer 200
+
+`fixed` is what callgrind measures: a known request count, so total instructions / N is per request."""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import sys
+import time
+import urllib.parse
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt(secret):
+    now = int(time.time())
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    claims = {"sub": "admin", "iat": now, "nbf": now, "exp": now + 86400}
+    payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{b64url(signature)}"
+
+
+def connect(url):
+    parsed = urllib.parse.urlsplit(url)
+    assert parsed.hostname in ("127.0.0.1", "::1", "localhost"), "bench traffic stays on loopback"
+    return http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120), parsed
+
+
+def rooms(url, token, count):
+    conn, _ = connect(url)
+    for index in range(count):
+        body = json.dumps({"room_id": f"bench-{index}", "name": f"bench-{index}"})
+        conn.request("POST", "/meeting/api/rooms", body=body,
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        response = conn.getresponse()
+        text = response.read()
+        if response.status != 200:
+            sys.exit(f"creating room {index}: HTTP {response.status} {text[:200]!r}")
+
+
+def fixed(url, count, headers):
+    conn, parsed = connect(url)
+    target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    fields = dict(h.split(": ", 1) for h in headers)
+    started = time.monotonic()
+    for _ in range(count):
+        conn.request("GET", target, headers=fields)
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            sys.exit(f"GET {target}: HTTP {response.status}")
+    print(f"{count} requests in {time.monotonic() - started:.2f}s")
+
+
+def main():
+    command = sys.argv[1]
+    if command == "jwt":
+        print(jwt(sys.argv[2]))
+    elif command == "rooms":
+        rooms(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif command == "fixed":
+        fixed(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
