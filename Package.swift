@@ -5,7 +5,7 @@
 //   C system libraries (COpenSSL, CSRTP, COpus, CPcap) + CShims
 //   → ParleyCrypto (OpenSSL wrappers) → ParleyWire (pure STUN/RTP/RTCP/SDP/pcap codecs)
 //   → ParleyMedia (sans-IO ICE-lite, DTLS, SRTP state machines; time is passed in)
-//   → ParleyRooms (the live registry every API face shares)
+//   → ParleyTime (the one clock and rate limiter) → ParleyRooms (the live registry every API face shares)
 //   → ParleySFU (one event loop: the UDP socket, peers, timers, routing publishers to subscribers)
 //   → ParleyConfig, ParleyStore (configuration; SQLite)
 //   → ParleyHTTP (Hummingbird edges: MiroTalk, Monibuca, Meeting, room WS, WHIP/WHEP)
@@ -59,7 +59,9 @@ let package = Package(
         .target(name: "ParleyMedia",
                 dependencies: ["ParleyWire", "ParleyCrypto", "COpenSSL", "CSRTP", "COpus", "CShims"],
                 path: "Sources/Server/Media", swiftSettings: strict),
-        .target(name: "ParleyRooms", path: "Sources/Server/Rooms", swiftSettings: strict),
+        // The one clock (calendar + monotonic) and the one rate limiter every layer above shares.
+        .target(name: "ParleyTime", path: "Sources/Server/Time", swiftSettings: strict),
+        .target(name: "ParleyRooms", dependencies: ["ParleyTime"], path: "Sources/Server/Rooms", swiftSettings: strict),
 
         // MARK: the media plane: one event loop owns the UDP socket, peers, timers and SFU routing
         .target(name: "ParleySFU",
@@ -81,7 +83,8 @@ let package = Package(
         // MARK: HTTP/WS edges
         .target(name: "ParleyHTTP",
                 dependencies: [
-                    "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia", "ParleySFU",
+                    "ParleyTime", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia",
+                    "ParleySFU",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdTLS", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -120,7 +123,7 @@ let package = Package(
                           path: "Sources/Conformance/CLI"),
 
         // MARK: deterministic generators for tests and the runner
-        .target(name: "Fixtures", dependencies: ["ParleyWire", "ParleyMedia", "ParleyCrypto"], path: "Sources/Fixtures"),
+        .target(name: "Fixtures", dependencies: ["ParleyWire", "ParleyMedia", "ParleyCrypto", "ParleyTime"], path: "Sources/Fixtures"),
 
         // MARK: tests
         .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto", "Fixtures"], path: "Tests/CryptoTests"),
@@ -130,12 +133,13 @@ let package = Package(
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/SFUTests"),
-        .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "Fixtures"], path: "Tests/RoomsTests"),
+        .testTarget(name: "TimeTests", dependencies: ["ParleyTime", "Fixtures"], path: "Tests/TimeTests"),
+        .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "ParleyTime", "Fixtures"], path: "Tests/RoomsTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
         .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyConfig"], path: "Tests/StoreTests"),
         .testTarget(name: "HTTPTests",
                     dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU", "ParleyMedia",
-                                   "ParleyWire", "ParleyCrypto", "Fixtures",
+                                   "ParleyWire", "ParleyCrypto", "ParleyTime", "Fixtures",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/HTTPTests"),
         .testTarget(name: "ConformanceTests",

@@ -51,10 +51,9 @@ struct MeetingFixture: Sendable {
     }
 
     @discardableResult
-    func run<Value: Sendable>(clock: @escaping @Sendable () -> Date = { Date() },
-                              _ test: @escaping @Sendable (MeetingClient) async throws -> Value) async throws -> Value {
+    func run<Value: Sendable>(_ test: @escaping @Sendable (MeetingClient) async throws -> Value) async throws -> Value {
         let router = ParleyServer.makeRouter(services: services, faces: [
-            MonibucaCoreFace(), MeetingFace(clock: clock), MiroTalkFace(),
+            MonibucaCoreFace(), MeetingFace(), MiroTalkFace(),
         ])
         let token = try MonibucaJWT(secret: Self.authSecret, lifetime: 3600).issue(username: "admin").token
         return try await Application(router: router).test(.router) { client in

@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import ParleyConfig
 import ParleyCrypto
@@ -10,11 +11,11 @@ struct MiroTalkTokenTests {
     static let issuedAt = Date(timeIntervalSince1970: 1_790_000_000)
 
     func issuer(lifetime: MsDuration = MsDuration.defaultTokenLifetime) -> MiroTalkTokenIssuer {
-        MiroTalkTokenIssuer(secret: Self.secret, defaultLifetime: lifetime, now: { Self.issuedAt })
+        MiroTalkTokenIssuer(secret: Self.secret, defaultLifetime: lifetime, clock: ManualClock(now: Self.issuedAt))
     }
 
     func verifier(at date: Date = issuedAt) -> MiroTalkTokenVerifier {
-        MiroTalkTokenVerifier(secret: Self.secret, now: { date })
+        MiroTalkTokenVerifier(secret: Self.secret, clock: ManualClock(now: date))
     }
 
     func decodePart(_ part: Substring) throws -> String {
@@ -85,7 +86,7 @@ struct MiroTalkTokenTests {
     @Test("verification refuses a wrong secret, a tampered payload, an expired token and garbage")
     func refusals() async throws {
         let token = try issuer().token(for: .object([("username", "u")]))
-        let other = MiroTalkTokenVerifier(secret: "another", now: { Self.issuedAt })
+        let other = MiroTalkTokenVerifier(secret: "another", clock: ManualClock(now: Self.issuedAt))
         await #expect(throws: MiroTalkTokenError.badSignature) { try await other.verify(token) }
 
         let parts = token.split(separator: ".").map(String.init)

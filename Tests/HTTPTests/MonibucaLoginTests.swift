@@ -83,23 +83,6 @@ struct MonibucaLoginTests {
         }
     }
 
-    @Test("the throttle forgets failures once they leave the window, and a success clears the address")
-    func throttleWindow() async {
-        let clock = TestClock(MonibucaFixture.now)
-        let throttle = LoginThrottle(maxFailures: 2, window: 60, clock: { clock.now })
-        await throttle.recordFailure("a")
-        clock.advance(10)
-        await throttle.recordFailure("a")
-        #expect(await throttle.retryAfter("a") == 50)
-        #expect(await throttle.retryAfter("b") == nil)
-        clock.advance(50)
-        #expect(await throttle.retryAfter("a") == nil)
-        await throttle.recordFailure("a")
-        await throttle.recordSuccess("a")
-        await throttle.recordFailure("a")
-        #expect(await throttle.retryAfter("a") == nil)
-    }
-
     @Test("configured plain passwords are hashed on load; an empty user list generates one admin, stored hashed")
     func usersLoad() throws {
         let database = try ParleyDatabase.inMemory()
@@ -124,16 +107,6 @@ struct MonibucaLoginTests {
         #expect(noPassword == nil)
         #expect(again.authenticate(username: "admin", password: secret))
     }
-}
-
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date) { current = start }
-
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
 }
 
 extension Data {

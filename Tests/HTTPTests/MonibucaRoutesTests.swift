@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -81,7 +82,7 @@ struct MonibucaRoutesTests {
 
     @Test("streams come from the registry: empty at first, then the published stream in both shapes")
     func streamsFromRegistry() async throws {
-        let rooms = InMemoryRoomDirectory(now: { MonibucaFixture.now.addingTimeInterval(-90) })
+        let rooms = InMemoryRoomDirectory(clock: ManualClock(now: MonibucaFixture.now.addingTimeInterval(-90)))
         try await MonibucaFixture.withRouter(rooms: rooms) { client in
             let (_, empty, _) = try await get(client, "/api/streams")
             let emptyData = try #require(empty["data"] as? [String: Any])

@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -7,6 +8,7 @@ import ParleyCrypto
 import ParleyHTTP
 import ParleyRooms
 import ParleyStore
+import ParleyTime
 
 /// Shared set-up for the Monibuca face tests: an in-memory store and registry, a fixed auth secret, one admin
 /// user (`admin` / `s3cret`, given as a `sha256:` hash so tests stay fast), and a pinned clock.
@@ -28,23 +30,23 @@ enum MonibucaFixture {
         return config
     }
 
-    static func services(_ config: ParleyConfig, rooms: any RoomDirectory = InMemoryRoomDirectory()) throws
-        -> ParleyServices {
+    /// Services on a manual clock stopped at ``now``, so token and signature times are exact.
+    static func services(_ config: ParleyConfig, rooms: any RoomDirectory = InMemoryRoomDirectory(),
+                         clock: any ServerClock = ManualClock(now: now)) throws -> ParleyServices {
         ParleyServices(config: config, rooms: rooms, database: try ParleyDatabase.inMemory(),
                        secrets: ResolvedSecrets(apiKeySecret: "api-key", jwtSecret: "jwt-secret",
                                                 authSecret: authSecret),
-                       metrics: ParleyMetrics.registry, logger: Logger(label: "test.monibuca"))
+                       metrics: ParleyMetrics.registry, clock: clock, logger: Logger(label: "test.monibuca"))
     }
 
     /// Runs `test` against a router with the Monibuca face first, then the health face and `OtherFaces`.
     static func withRouter(
         _ config: ParleyConfig = config(), rooms: any RoomDirectory = InMemoryRoomDirectory(),
-        clock: @escaping @Sendable () -> Date = { now }, throttle: LoginThrottle = LoginThrottle(),
         _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let services = try services(config, rooms: rooms)
         let router = ParleyServer.makeRouter(services: services, faces: [
-            MonibucaCoreFace(clock: clock, loginThrottle: throttle), HealthFace(), OtherFaces(),
+            MonibucaCoreFace(), HealthFace(), OtherFaces(),
         ])
         try await Application(router: router).test(.router, test)
     }

@@ -1,3 +1,4 @@
+import Fixtures
 import Foundation
 import ParleyRooms
 import Testing
@@ -8,7 +9,7 @@ struct RoomSocketSessionTests {
     @Test("chat reaches everyone in one order with an ack for the sender; a muted sender is refused")
     func chat() async throws {
         let rooms = InMemoryRoomDirectory()
-        let channels = RoomChannels()
+        let channels = RoomChannels(clock: ManualClock())
         let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
         let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
         #expect(try await alice.next("joined")?.data["session_token"] as? String != nil)
@@ -36,7 +37,7 @@ struct RoomSocketSessionTests {
     @Test("a REST kick reaches the target as control kick before its close item, and others see userleave")
     func kick() async throws {
         let rooms = InMemoryRoomDirectory()
-        let channels = RoomChannels()
+        let channels = RoomChannels(clock: ManualClock())
         let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
         let bob = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "bob")
         _ = try await rooms.kick(try #require(RoomID("r")), bob.user, by: .api("meeting-api"))
@@ -51,7 +52,7 @@ struct RoomSocketSessionTests {
     @Test("a participant may not moderate; a presenter locks and ends, and everyone hears it before 4101")
     func moderation() async throws {
         let rooms = InMemoryRoomDirectory()
-        let channels = RoomChannels()
+        let channels = RoomChannels(clock: ManualClock())
         let host = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "host")
         let guest = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "guest")
         await guest.send(#"{"action":"lock","id":1}"#)
@@ -69,7 +70,7 @@ struct RoomSocketSessionTests {
     @Test("registry stream events become publish/unpublish; joined lists live streams and the agenda")
     func streams() async throws {
         let rooms = InMemoryRoomDirectory()
-        let channels = RoomChannels()
+        let channels = RoomChannels(clock: ManualClock())
         let alice = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "alice")
         let room = try #require(RoomID("r"))
         let path = StreamPath(room: room, user: alice.user)
@@ -89,7 +90,7 @@ struct RoomSocketSessionTests {
     @Test("an oversize frame ends the session with message_too_large and 1009 and leaves the registry")
     func oversize() async throws {
         let rooms = InMemoryRoomDirectory()
-        let channels = RoomChannels()
+        let channels = RoomChannels(clock: ManualClock())
         let probe = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "a",
                                                 options: RoomSocketOptions(maxMessageBytes: 100))
         _ = try await probe.next("joined")
@@ -109,14 +110,5 @@ struct RoomSocketSessionTests {
         var overflows = 0
         for await _ in queue.overflows { overflows += 1 }
         #expect(overflows == 1)
-    }
-
-    @Test("the chat limiter allows a burst, then refills at its rate")
-    func limiter() {
-        let start = ContinuousClock.now
-        var limiter = ChatRateLimiter(burst: 3, perSecond: 2, now: start)
-        var answers: [Bool] = []
-        for offset in [0, 0, 0, 0, 600, 700] { answers.append(limiter.allow(now: start + .milliseconds(offset))) }
-        #expect(answers == [true, true, true, false, true, false])
     }
 }

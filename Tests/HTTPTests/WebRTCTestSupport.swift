@@ -41,7 +41,7 @@ enum WebRTCFixture {
             logger: Logger(label: "test.webrtc"))
         do {
             let router = ParleyServer.makeRouter(services: services, faces: [
-                MonibucaCoreFace(clock: { MonibucaFixture.now }), HealthFace(),
+                MonibucaCoreFace(), HealthFace(),
                 WebRTCFace(plane: plane, clock: { MonibucaFixture.now }),
             ])
             try await Application(router: router).test(.router) { client in try await test(client, plane) }

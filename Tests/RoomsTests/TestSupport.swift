@@ -29,7 +29,7 @@ func request(_ user: String, password: String? = nil, asPresenter: Bool = false,
 let fixedDate = Date(timeIntervalSince1970: 1_790_000_000)
 
 func makeDirectory(policy: RoomPolicy = RoomPolicy(), eventBufferLimit: Int = 65_536) -> InMemoryRoomDirectory {
-    InMemoryRoomDirectory(policy: policy, eventBufferLimit: eventBufferLimit, now: { fixedDate })
+    InMemoryRoomDirectory(policy: policy, eventBufferLimit: eventBufferLimit, clock: ManualClock(now: fixedDate))
 }
 
 /// Consumes one event subscription in the background and keeps what arrived.

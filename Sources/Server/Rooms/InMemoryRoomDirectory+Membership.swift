@@ -7,7 +7,7 @@ extension InMemoryRoomDirectory {
         let existing = roomStates[id]
         guard existing != nil || createIfMissing else { throw RoomError.roomNotFound }
         guard request.hasValidName else { throw RoomError.invalidName }
-        var state = existing ?? RoomState(id: id, settings: RoomSettings(), origin: .adHoc, createdAt: now(),
+        var state = existing ?? RoomState(id: id, settings: RoomSettings(), origin: .adHoc, createdAt: clock.now,
                                           sequence: 0)
         if !request.bypassRestrictions {
             if let password = state.settings.password, request.password != password {
@@ -36,7 +36,7 @@ extension InMemoryRoomDirectory {
         let participant = Participant(userID: request.userID, name: request.name, role: role, media: request.media,
                                       os: request.os, browser: request.browser,
                                       chatMuted: state.settings.chatMutedOnJoin && !role.isModerator,
-                                      joinedAt: now())
+                                      joinedAt: clock.now)
         state.order.append(request.userID)
         state.members[request.userID] = participant
         roomStates[id] = state

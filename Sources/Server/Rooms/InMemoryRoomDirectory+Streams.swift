@@ -16,7 +16,7 @@ extension InMemoryRoomDirectory {
             if let publisher, state.members[publisher] == nil { throw RoomError.participantNotFound }
         }
         let info = StreamInfo(path: path, publisher: publisher, roomID: roomID, codecs: codecs, subscribers: 0,
-                              startedAt: now())
+                              startedAt: clock.now)
         streamStates[path] = StreamState(info: info, sequence: nextSequence())
         emit(.streamStarted(info))
         return info

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTime
 
 /// The single-process ``RoomDirectory``: one actor owns every room, participant and stream, so each operation is
 /// atomic and events leave in exactly the order the changes happened.
@@ -34,7 +35,7 @@ public actor InMemoryRoomDirectory: RoomDirectory {
     }
 
     public let policy: RoomPolicy
-    let now: @Sendable () -> Date
+    let clock: any ServerClock
     let hub: EventHub
     var roomStates: [RoomID: RoomState] = [:]
     var streamStates: [StreamPath: StreamState] = [:]
@@ -42,11 +43,11 @@ public actor InMemoryRoomDirectory: RoomDirectory {
 
     /// - Parameters:
     ///   - eventBufferLimit: undelivered events a subscriber may accumulate before it is cut off (see `EventHub`).
-    ///   - now: the clock for `createdAt`, `joinedAt` and `startedAt` (injectable for tests).
+    ///   - clock: the time of `createdAt`, `joinedAt` and `startedAt` (the server's one clock; tests drive their own).
     public init(policy: RoomPolicy = RoomPolicy(), eventBufferLimit: Int = 65_536,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                clock: any ServerClock = SystemClock()) {
         self.policy = policy
-        self.now = now
+        self.clock = clock
         self.hub = EventHub(bufferLimit: eventBufferLimit)
     }
 
@@ -77,7 +78,7 @@ public actor InMemoryRoomDirectory: RoomDirectory {
     public func createRoom(_ id: RoomID, settings: RoomSettings, origin: RoomOrigin) throws -> RoomSnapshot {
         guard settings.isValid else { throw RoomError.invalidSettings }
         guard roomStates[id] == nil else { throw RoomError.roomAlreadyExists }
-        let state = RoomState(id: id, settings: settings, origin: origin, createdAt: now(), sequence: nextSequence())
+        let state = RoomState(id: id, settings: settings, origin: origin, createdAt: clock.now, sequence: nextSequence())
         roomStates[id] = state
         let created = snapshot(of: state)
         emit(.roomCreated(created))

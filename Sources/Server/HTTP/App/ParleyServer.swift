@@ -7,6 +7,7 @@ import NIOSSL
 import ParleyConfig
 import ParleyRooms
 import ParleyStore
+import ParleyTime
 import ServiceLifecycle
 
 /// Builds the one HTTP server that carries every API face (docs/architecture.md §The server's router and the order of its faces).
@@ -19,7 +20,8 @@ public enum ParleyServer {
 
     /// Opens storage, resolves secrets and creates the registry: everything the faces share.
     /// Announces generated secrets once, loudly.
-    public static func makeServices(config: ParleyConfig, logger: Logger) throws -> ParleyServices {
+    public static func makeServices(config: ParleyConfig, logger: Logger,
+                                    clock: any ServerClock = SystemClock()) throws -> ParleyServices {
         let dataDirectory = URL(fileURLWithPath: config.dataDir)
         let database = try ParleyDatabase.open(directory: dataDirectory, logger: logger)
         let (secrets, warnings) = try SecretStore(dataDirectory: dataDirectory).resolve(
@@ -28,9 +30,9 @@ public enum ParleyServer {
         announce(warnings, logger: logger)
         let rooms = InMemoryRoomDirectory(policy: RoomPolicy(
             firstIsPresenter: config.rooms.firstIsPresenter,
-            defaultMaxParticipants: config.rooms.maxParticipants))
+            defaultMaxParticipants: config.rooms.maxParticipants), clock: clock)
         return ParleyServices(config: config, rooms: rooms, database: database, secrets: secrets,
-                              metrics: ParleyMetrics.registry, logger: logger)
+                              metrics: ParleyMetrics.registry, clock: clock, logger: logger)
     }
 
     static func announce(_ warnings: [String], logger: Logger) {

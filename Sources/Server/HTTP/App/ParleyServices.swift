@@ -3,6 +3,7 @@ import Logging
 import ParleyConfig
 import ParleyRooms
 import ParleyStore
+import ParleyTime
 import Prometheus
 
 /// Everything the API faces share. Built once at start-up by ``ParleyServer``; value type, all members Sendable.
@@ -12,24 +13,25 @@ public struct ParleyServices: Sendable {
     public let database: ParleyDatabase
     public let secrets: ResolvedSecrets
     public let metrics: PrometheusCollectorRegistry
-    public let startedAt: Date
+    /// The one clock every face reads (rooms, agenda, tokens, stats, uptime, rate limits).
+    public let clock: any ServerClock
     public let version: String
     public let logger: Logger
 
     public init(config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
-                metrics: PrometheusCollectorRegistry, startedAt: Date = Date(), version: String = ParleyVersion.current,
+                metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(), version: String = ParleyVersion.current,
                 logger: Logger) {
         self.config = config
         self.rooms = rooms
         self.database = database
         self.secrets = secrets
         self.metrics = metrics
-        self.startedAt = startedAt
+        self.clock = clock
         self.version = version
         self.logger = logger
     }
 
-    public var uptimeSeconds: Double { Date().timeIntervalSince(startedAt) }
+    public var uptimeSeconds: Double { clock.uptime.inSeconds }
 }
 
 public enum ParleyVersion {

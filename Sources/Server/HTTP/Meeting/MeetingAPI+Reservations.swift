@@ -33,7 +33,7 @@ extension MeetingAPI {
         }
         let start = try Self.time(body, "start_time")
         let end = try Self.time(body, "end_time")
-        let now = clock()
+        let now = clock.now
         guard end > start else { throw MeetingBody.unprocessable("end_time", "must be after start_time") }
         guard start >= now.addingTimeInterval(-1) else { throw MeetingBody.unprocessable("start_time", "is in the past") }
         let host = try Self.bodyUserID(body, "host")

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ParleyTime
 
 /// `GET /meeting/api/stats` (live counts from the registry, stored counts from SQLite) and
 /// `GET /meeting/api/features`.
@@ -27,13 +28,13 @@ extension MeetingAPI {
     func registerStats(on router: some RouterMethods<ParleyRequestContext>) {
         router.get("\(Self.prefix)/stats") { _, _ in
             let live = await rooms.stats()
-            let counts = try stored { try store.counts(now: clock()) }
+            let counts = try stored { try store.counts(now: clock.now) }
             return try MeetingReply.ok(MeetingModels.Stats(
                 rooms: live.rooms, participants: live.participants, publishers: live.publishers,
                 subscribers: live.subscribers, locked_rooms: live.lockedRooms, stored_rooms: counts.rooms,
                 templates: counts.templates, reservations: counts.reservations,
                 upcoming_reservations: counts.upcomingReservations, recordings: counts.recordings,
-                uptime_seconds: max(0, Int(Date().timeIntervalSince(startedAt)))))
+                uptime_seconds: max(0, Int(clock.uptime.inSeconds))))
         }
         router.get("\(Self.prefix)/features") { _, _ in
             try MeetingReply.ok(MeetingModels.FeatureList(total: Self.features.count, features: Self.features))

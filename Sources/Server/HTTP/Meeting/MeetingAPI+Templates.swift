@@ -16,7 +16,7 @@ extension MeetingAPI {
             return try MeetingReply.ok(MeetingModels.TemplateList(total: list.count, templates: list))
         }
         router.post("\(p)/templates") { request, context in
-            let now = clock()
+            let now = clock.now
             let template = try await readTemplate(request, context: context, id: MeetingStore.newID(), now: now)
             try stored { try store.insertTemplate(template) }
             return try MeetingReply.ok(MeetingModels.Template(template))
@@ -30,7 +30,7 @@ extension MeetingAPI {
         }
         router.put("\(p)/templates/:id") { request, context in
             let id = try Self.opaqueID(context)
-            let template = try await readTemplate(request, context: context, id: id, now: clock())
+            let template = try await readTemplate(request, context: context, id: id, now: clock.now)
             let updated = try stored {
                 do {
                     return try store.updateTemplate(template)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ParleyRooms
 import ParleyStore
+import ParleyTime
 
 /// The Monibuca Meeting plugin's REST API under `/meeting/api` (seed 004 "Meeting REST"; no public implementation
 /// exists, so `spec/meeting.yaml` is the reference). Rooms, control and stats act on the shared live registry, so
@@ -11,20 +12,12 @@ public struct MeetingFace: APIFace {
     /// The name moderation events carry when an action came through this API.
     static let moderator = Moderator.api("meeting-api")
 
-    let clock: @Sendable () -> Date
-
-    public init() {
-        self.init(clock: { Date() })
-    }
-
-    /// `clock` decides "in the past" for reservations and the times stored; tests pass their own.
-    public init(clock: @escaping @Sendable () -> Date) {
-        self.clock = clock
-    }
+    public init() {}
 
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
-        let api = MeetingAPI(services: services, clock: clock)
-        MeetingRoomSync.start(rooms: services.rooms, store: api.store, logger: services.logger)
+        let api = MeetingAPI(services: services)
+        MeetingRoomSync.start(rooms: services.rooms, store: api.store, clock: services.clock,
+                              logger: services.logger)
         let routes = MethodRecordingRouter(router)
         api.registerRooms(on: routes)
         api.registerControl(on: routes)
@@ -69,17 +62,16 @@ struct MeetingAPI: Sendable {
     let publicURL: String
     /// `rooms.max_participants`: a room or template may ask for less, never more.
     let maxParticipantsCap: Int
-    let startedAt: Date
-    let clock: @Sendable () -> Date
+    /// Decides "in the past" for reservations, stamps stored rows and measures uptime.
+    let clock: any ServerClock
 
-    init(services: ParleyServices, clock: @escaping @Sendable () -> Date) {
+    init(services: ParleyServices) {
         rooms = services.rooms
         store = MeetingStore(database: services.database)
         recordingsDirectory = URL(fileURLWithPath: services.config.dataDir).appendingPathComponent("recordings")
         publicURL = services.config.http.publicURL
         maxParticipantsCap = max(1, services.config.rooms.maxParticipants)
-        startedAt = services.startedAt
-        self.clock = clock
+        clock = services.clock
     }
 
     static func settings(of record: MeetingRoomRecord) -> RoomSettings {

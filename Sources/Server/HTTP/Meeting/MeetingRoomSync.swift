@@ -2,12 +2,13 @@ import Foundation
 import Logging
 import ParleyRooms
 import ParleyStore
+import ParleyTime
 
 /// Forgets a stored room once the registry removes it by any path (MiroTalk's DELETE, a host's `end` on the room
 /// WebSocket), so it does not come back at the next start. Follows the registry's event stream: a room created
 /// again under the same id after the removal is newer than the removed one, and its row stays.
 enum MeetingRoomSync {
-    static func start(rooms: any RoomDirectory, store: MeetingStore, logger: Logger) {
+    static func start(rooms: any RoomDirectory, store: MeetingStore, clock: any ServerClock, logger: Logger) {
         Task {
             let events = await rooms.events()
             // Creation times of the live rooms seen through events.
@@ -22,7 +23,7 @@ enum MeetingRoomSync {
                         cutoff = known
                     } else if await rooms.room(id) == nil {
                         // Created before this subscription began (e.g. restored at start-up).
-                        cutoff = Date()
+                        cutoff = clock.now
                     } else {
                         continue
                     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HTTPTypes
+import ParleyTime
 
 /// The Monibuca JWT on the paths docs/contracts.md lists (§What the Monibuca JWT protects), when `auth.enabled`.
 /// `Authorization: Bearer <jwt>`, or the raw token as v5 tolerates (`strings.TrimPrefix(h, "Bearer ")`).
@@ -10,9 +11,9 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
     public typealias Context = ParleyRequestContext
     let jwt: MonibucaJWT
     let exclude: [String]
-    let clock: @Sendable () -> Date
+    let clock: any ServerClock
 
-    public init(jwt: MonibucaJWT, exclude: [String], clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(jwt: MonibucaJWT, exclude: [String], clock: any ServerClock) {
         self.jwt = jwt
         self.exclude = exclude
         self.clock = clock
@@ -23,7 +24,7 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
         guard MonibucaPaths.needsToken(request.uri.path, exclude: exclude) else {
             return try await next(request, context)
         }
-        let now = clock()
+        let now = clock.now
         let claims: MonibucaClaims
         switch jwt.verify(try Self.presentedToken(request.headers[.authorization]), now: now) {
         case .success(let verified): claims = verified

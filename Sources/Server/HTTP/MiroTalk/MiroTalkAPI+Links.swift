@@ -105,7 +105,7 @@ extension MiroTalkAPI {
     /// address before anything else with draft-6 `RateLimit-*` headers (express-rate-limit `standardHeaders`).
     func activeRooms(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
-        let decision = await activeRoomsLimiter.hit(context.clientAddress)
+        let decision = activeRoomsLimiter.hit(context.clientAddress)
         var headers: HTTPFields = [
             HTTPField.Name("RateLimit-Policy")!: "\(decision.limit);w=60",
             HTTPField.Name("RateLimit-Limit")!: "\(decision.limit)",

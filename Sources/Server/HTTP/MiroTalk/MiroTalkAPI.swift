@@ -4,6 +4,7 @@ import Hummingbird
 import ParleyConfig
 import ParleyCrypto
 import ParleyRooms
+import ParleyTime
 
 /// The MiroTalk REST handlers. Each step throws a ``MiroTalkReply`` to answer early; the work returns one.
 struct MiroTalkAPI: Sendable {
@@ -14,18 +15,20 @@ struct MiroTalkAPI: Sendable {
     let rooms: any RoomDirectory
     let apiKeySecret: String
     let issuer: MiroTalkTokenIssuer
-    let activeRoomsLimiter: FixedWindowRateLimiter
+    let activeRoomsLimiter: RateLimiter
+    let clock: any ServerClock
     let randomNumber: @Sendable () -> Int
 
-    init(services: ParleyServices, now: @escaping @Sendable () -> Date = Date.init,
+    init(services: ParleyServices,
          randomNumber: @escaping @Sendable () -> Int = { Int.random(in: 0...999_998) }) {
         config = services.config
         rooms = services.rooms
         apiKeySecret = services.secrets.apiKeySecret
         issuer = MiroTalkTokenIssuer(secret: services.secrets.jwtSecret, defaultLifetime: services.config.jwt.expire,
-                                     now: now)
+                                     clock: services.clock)
         // MiroTalk's `ACTIVE_ROOMS_RATE_LIMIT_*` defaults: 60 requests per minute per address.
-        activeRoomsLimiter = FixedWindowRateLimiter(limit: 60, window: .seconds(60))
+        activeRoomsLimiter = RateLimiter(.fixedWindow(limit: 60, window: .seconds(60)), clock: services.clock)
+        clock = services.clock
         self.randomNumber = randomNumber
     }
 
@@ -68,7 +71,7 @@ struct MiroTalkAPI: Sendable {
         let counts = await rooms.stats()
         return MiroTalkReply(.ok, .object([
             ("success", true),
-            ("timestamp", .string(Self.isoTimestamp(Date()))),
+            ("timestamp", .string(Self.isoTimestamp(clock.now))),
             ("totalRooms", .number(Double(counts.rooms))),
             ("totalUsers", .number(Double(counts.participants))),
         ]))

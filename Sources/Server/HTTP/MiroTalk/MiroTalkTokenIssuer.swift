@@ -1,6 +1,7 @@
 import Foundation
 import ParleyConfig
 import ParleyCrypto
+import ParleyTime
 
 /// Why `/api/v1/token` could not make a token: jsonwebtoken's `sign` throws for these, and MiroTalk answers with
 /// its generic 500.
@@ -16,12 +17,12 @@ public struct MiroTalkTokenIssuer: Sendable {
     public let secret: String
     /// `jwt.expire`: used when the request's `expire` is missing or falsy.
     public let defaultLifetime: MsDuration
-    let now: @Sendable () -> Date
+    let clock: any ServerClock
 
-    public init(secret: String, defaultLifetime: MsDuration, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(secret: String, defaultLifetime: MsDuration, clock: any ServerClock = SystemClock()) {
         self.secret = secret
         self.defaultLifetime = defaultLifetime
-        self.now = now
+        self.clock = clock
     }
 
     /// `getToken(token)`: "" when `request` is undefined or falsy; otherwise a JWT. Members are read only from an
@@ -32,7 +33,7 @@ public struct MiroTalkTokenIssuer: Sendable {
         let username = request["username"]?.jsString ?? "username"
         let password = request["password"]?.jsString ?? "password"
         let presenter = request["presenter"]?.jsString ?? "false"
-        let issuedAt = (now().timeIntervalSince1970).rounded(.down)
+        let issuedAt = (clock.now.timeIntervalSince1970).rounded(.down)
         let expiresAt = try expiry(request["expire"], issuedAt: issuedAt)
         let inner = JSValue.object([
             ("username", .string(username)), ("password", .string(password)), ("presenter", .string(presenter)),

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCrypto
+import ParleyTime
 
 /// What a verified MiroTalk token (from `/api/v1/token`, or MiroTalk itself with the same secret) says.
 public struct MiroTalkTokenClaims: Sendable, Equatable {
@@ -32,11 +33,11 @@ public enum MiroTalkTokenError: Error, Equatable, Sendable {
 /// credentials. Stricter than jsonwebtoken's defaults, which would also take HS384/HS512 for a string secret.
 public struct MiroTalkTokenVerifier: Sendable {
     public let secret: String
-    let now: @Sendable () -> Date
+    let clock: any ServerClock
 
-    public init(secret: String, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(secret: String, clock: any ServerClock = SystemClock()) {
         self.secret = secret
-        self.now = now
+        self.clock = clock
     }
 
     public func verify(_ token: String) async throws(MiroTalkTokenError) -> MiroTalkTokenClaims {
@@ -60,7 +61,7 @@ public struct MiroTalkTokenVerifier: Sendable {
         let claims = (data: data, iat: number("iat"), exp: exp, nbf: number("nbf"))
 
         // RFC 7519 §4.1.4 / §4.1.5, as jsonwebtoken compares (whole seconds, no leeway).
-        let nowSeconds = now().timeIntervalSince1970.rounded(.down)
+        let nowSeconds = clock.now.timeIntervalSince1970.rounded(.down)
         guard nowSeconds < claims.exp else { throw .expired }
         if let notBefore = claims.nbf, nowSeconds < notBefore { throw .notYetValid }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTime
 import Hummingbird
 import HTTPTypes
 
@@ -6,8 +7,9 @@ import HTTPTypes
 struct MonibucaLogin: Sendable {
     let users: MonibucaUsers?
     let jwt: MonibucaJWT
-    let throttle: LoginThrottle
-    let clock: @Sendable () -> Date
+    /// Failed logins per client address; checked before the body is read or a password hashed.
+    let failures: RateLimiter
+    let clock: any ServerClock
 
     struct Credentials: Decodable {
         let username: String
@@ -42,20 +44,22 @@ struct MonibucaLogin: Sendable {
 
     func login(_ request: Request, context: ParleyRequestContext) async throws -> Response {
         let address = context.clientAddress
-        if let wait = await throttle.retryAfter(address) {
+        let allowance = failures.peek(address)
+        if !allowance.allowed {
+            let wait = allowance.retryAfterSeconds
             throw MonibucaError(.tooManyRequests, "too many failed logins from \(address); retry in \(wait) s",
                                 headers: [.retryAfter: String(wait)])
         }
         let credentials = try await Self.decodeCredentials(request, context: context)
         guard let users else { throw MonibucaError(.serviceUnavailable, "user store unavailable; see the server log") }
         guard users.authenticate(username: credentials.username, password: credentials.password) else {
-            await throttle.recordFailure(address)
+            _ = failures.hit(address)
             context.logger.notice("login refused", metadata: ["username": .string(credentials.username),
                                                              "client": .string(address)])
             throw MonibucaError.unauthorized("invalid username or password")
         }
-        await throttle.recordSuccess(address)
-        let (token, expiresAt) = try jwt.issue(username: credentials.username, now: clock())
+        failures.reset(address)
+        let (token, expiresAt) = try jwt.issue(username: credentials.username, now: clock.now)
         let body = LoginResponse(token: token, data: LoginData(
             token: token,
             userInfo: UserInfo(username: credentials.username,

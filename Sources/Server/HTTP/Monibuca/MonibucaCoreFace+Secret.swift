@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTime
 import Hummingbird
 import ParleyConfig
 import ParleyRooms
@@ -7,7 +8,7 @@ import ParleyRooms
 /// with the `stream_auth.keys` key of `plugin` (default `global`) for that direction.
 struct MonibucaSecret: Sendable {
     let streamAuth: ParleyConfig.StreamAuth
-    let clock: @Sendable () -> Date
+    let clock: any ServerClock
 
     /// The seed's default validity of a generated signature.
     static let defaultValidity: TimeInterval = 30 * 60
@@ -52,7 +53,7 @@ struct MonibucaSecret: Sendable {
             }
             expire = given
         } else {
-            expire = StreamSignature.expire(at: clock().addingTimeInterval(Self.defaultValidity))
+            expire = StreamSignature.expire(at: clock.now.addingTimeInterval(Self.defaultValidity))
         }
         guard let key = StreamSignature.key(streamAuth, plugin: plugin, direction: direction) else {
             // The plugin is known, its key for this direction does not exist.

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTime
 import Hummingbird
 import ParleyRooms
 
@@ -8,7 +9,7 @@ import ParleyRooms
 /// Only what the registry knows is reported; bitrates and sizes Parley does not measure are `null`.
 struct MonibucaStreams: Sendable {
     let rooms: any RoomDirectory
-    let clock: @Sendable () -> Date
+    let clock: any ServerClock
 
     struct Publisher: Encodable {
         /// The protocol that publishes: every Parley stream arrives over WebRTC.
@@ -109,7 +110,7 @@ struct MonibucaStreams: Sendable {
     }
 
     func duration(_ info: StreamInfo) -> Int {
-        max(0, Int(clock().timeIntervalSince(info.startedAt)))
+        max(0, Int(clock.now.timeIntervalSince(info.startedAt)))
     }
 
     static let videoCodecs: Set<String> = ["vp8", "vp9", "h264", "h265", "hevc", "av1"]

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ParleyTime
 
 /// The Monibuca V6 core HTTP API (seed 004): the envelope, JWT login and auth, `/api/secret`, the stream list,
 /// CORS for every face, honest 501s for the plugins Parley does not implement, and its OpenAPI description.
@@ -7,18 +8,11 @@ import Hummingbird
 /// Listed first among the faces, so its middleware (CORS → envelope → JWT) wraps every route of every face and
 /// the router's not-found answer.
 public struct MonibucaCoreFace: APIFace {
-    let clock: @Sendable () -> Date
-    let loginThrottle: LoginThrottle
+    /// Failed logins allowed per client address: 5 within 5 minutes (the window starts at the first failure),
+    /// then 429 with `Retry-After` until the window ends (`spec/monibuca-core.yaml`, `/api/login`).
+    public static let loginFailureLimit = RateLimiter.Policy.fixedWindow(limit: 5, window: .seconds(300))
 
-    public init() {
-        self.init(clock: { Date() })
-    }
-
-    /// `clock` drives token times, signature defaults and stream durations; tests pass a fixed one.
-    public init(clock: @escaping @Sendable () -> Date, loginThrottle: LoginThrottle = LoginThrottle()) {
-        self.clock = clock
-        self.loginThrottle = loginThrottle
-    }
+    public init() {}
 
     func jwt(_ services: ParleyServices) -> MonibucaJWT {
         MonibucaJWT(secret: services.secrets.authSecret, lifetime: TimeInterval(services.config.auth.expire))
@@ -31,13 +25,16 @@ public struct MonibucaCoreFace: APIFace {
         ]
         if services.config.auth.enabled {
             list.append(MonibucaAuthMiddleware(jwt: jwt(services), exclude: services.config.auth.exclude,
-                                               clock: clock))
+                                               clock: services.clock))
         }
         return list
     }
 
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
-        MonibucaLogin(users: loadUsers(services), jwt: jwt(services), throttle: loginThrottle, clock: clock)
+        // Token times, signature defaults and stream durations all read the server's one clock.
+        let clock = services.clock
+        MonibucaLogin(users: loadUsers(services), jwt: jwt(services),
+                      failures: RateLimiter(Self.loginFailureLimit, clock: clock), clock: clock)
             .register(on: router)
         MonibucaSecret(streamAuth: services.config.streamAuth, clock: clock).register(on: router)
         MonibucaStreams(rooms: services.rooms, clock: clock).register(on: router)

@@ -35,7 +35,11 @@ struct RoomAgenda: Sendable {
     private(set) var current = -1
     private var running = false
     private var elapsedMs: Int64 = 0
-    private var updatedAt = Date()
+    private var updatedAt: Date
+
+    init(now: Date) {
+        updatedAt = now
+    }
 
     func state(now: Date) -> State {
         State(items: items, current: current, running: running, elapsed_ms: elapsedMs,

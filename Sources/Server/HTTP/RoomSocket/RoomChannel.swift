@@ -1,5 +1,6 @@
 import Foundation
 import ParleyRooms
+import ParleyTime
 
 /// The sockets of one room on this node, and what only sockets share: chat, transcript and the agenda.
 ///
@@ -7,14 +8,18 @@ import ParleyRooms
 /// every message into every member's queue in the same order: all members see the same sequence.
 actor RoomChannel {
     let id: RoomID
+    /// The server's clock: agenda times, and the sessions' idle and rate-limit intervals.
+    let clock: any ServerClock
     private var order: [UserID] = []
     private var members: [UserID: OutboundQueue] = [:]
-    private var agenda = RoomAgenda()
+    private var agenda: RoomAgenda
     private var chatSequence = 0
     private var transcriptSequence = 0
 
-    init(id: RoomID) {
+    init(id: RoomID, clock: any ServerClock) {
         self.id = id
+        self.clock = clock
+        self.agenda = RoomAgenda(now: clock.now)
     }
 
     func add(_ user: UserID, queue: OutboundQueue) {
@@ -29,7 +34,7 @@ actor RoomChannel {
 
     func contains(_ user: UserID) -> Bool { members[user] != nil }
 
-    var agendaState: RoomAgenda.State { agenda.state(now: Date()) }
+    var agendaState: RoomAgenda.State { agenda.state(now: clock.now) }
 
     /// Sends one encoded frame to every member, in join order.
     func broadcast(_ frame: String) {
@@ -65,7 +70,7 @@ actor RoomChannel {
     /// Applies an agenda change and broadcasts the new state; false when the change is impossible (no next item,
     /// no items to start).
     func changeAgenda(_ action: RoomSocketAction) -> Bool {
-        let now = Date()
+        let now = clock.now
         switch action {
         case .agendaSet(let items): agenda.set(items, now: now)
         case .agendaNext: guard agenda.advance(now: now) else { return false }
@@ -80,8 +85,13 @@ actor RoomChannel {
 
 /// This node's ``RoomChannel``s, created on first use and dropped when their last socket leaves.
 final class RoomChannels: @unchecked Sendable {
+    let clock: any ServerClock
     private let lock = NSLock()
     private var channels: [RoomID: (channel: RoomChannel, users: Int)] = [:]
+
+    init(clock: any ServerClock) {
+        self.clock = clock
+    }
 
     func acquire(_ id: RoomID) -> RoomChannel {
         lock.withLock {
@@ -89,7 +99,7 @@ final class RoomChannels: @unchecked Sendable {
                 channels[id] = (entry.channel, entry.users + 1)
                 return entry.channel
             }
-            let channel = RoomChannel(id: id)
+            let channel = RoomChannel(id: id, clock: clock)
             channels[id] = (channel, 1)
             return channel
         }

@@ -63,9 +63,9 @@ struct RoomSocketEndpoint: Sendable {
             requireToken: services.config.rooms.requireToken,
             monibuca: MonibucaJWT(secret: services.secrets.authSecret,
                                   lifetime: TimeInterval(services.config.auth.expire)),
-            miroTalk: MiroTalkTokenVerifier(secret: services.secrets.jwtSecret),
+            miroTalk: MiroTalkTokenVerifier(secret: services.secrets.jwtSecret, clock: services.clock),
             sessions: tokens)
-        self.channels = RoomChannels()
+        self.channels = RoomChannels(clock: services.clock)
         self.options = options
     }
 

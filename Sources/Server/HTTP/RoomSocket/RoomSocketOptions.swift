@@ -45,29 +45,3 @@ public struct RoomSocketOptions: Sendable, Equatable {
         return options
     }
 }
-
-/// A token bucket (per connection) for chat: `burst` messages at once, refilled at `perSecond`.
-struct ChatRateLimiter: Sendable {
-    let burst: Double
-    let perSecond: Double
-    private var tokens: Double
-    private var last: ContinuousClock.Instant
-
-    init(burst: Int, perSecond: Double, now: ContinuousClock.Instant = .now) {
-        self.burst = Double(max(1, burst))
-        self.perSecond = max(0, perSecond)
-        self.tokens = self.burst
-        self.last = now
-    }
-
-    /// Takes one token if there is one.
-    mutating func allow(now: ContinuousClock.Instant = .now) -> Bool {
-        let elapsed = now - last
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(burst, tokens + max(0, seconds) * perSecond)
-        last = now
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyRooms
+import ParleyTime
 
 /// One joined participant's socket session, independent of the transport: frames come in through
 /// ``receive(_:)``, registry events through ``apply(_:)``, and everything to send goes into ``queue``.
@@ -18,8 +19,10 @@ actor RoomSocketSession {
     var synced = false
     /// True once this participant is out of the registry (or on its way out): nothing more is sent or done.
     private(set) var membershipOver = false
-    private var limiter: ChatRateLimiter
-    private var lastActivity = ContinuousClock.now
+    /// This connection's chat allowance (one key per limited action).
+    private let limiter: RateLimiter
+    private let clock: any ServerClock
+    private var lastActivity: Duration
 
     init(join: JoinResult, rooms: any RoomDirectory, channel: RoomChannel, queue: OutboundQueue,
          options: RoomSocketOptions) {
@@ -30,7 +33,10 @@ actor RoomSocketSession {
         self.channel = channel
         self.queue = queue
         self.options = options
-        self.limiter = ChatRateLimiter(burst: options.chatBurst, perSecond: options.chatPerSecond)
+        self.clock = channel.clock
+        self.limiter = RateLimiter(.tokenBucket(burst: options.chatBurst, perSecond: options.chatPerSecond),
+                                   clock: channel.clock)
+        self.lastActivity = channel.clock.uptime
         for participant in join.room.participants { participants[participant.userID] = participant }
     }
 
@@ -49,9 +55,9 @@ actor RoomSocketSession {
 
     // MARK: liveness
 
-    func touch() { lastActivity = .now }
+    func touch() { lastActivity = clock.uptime }
 
-    var idleFor: Duration { .now - lastActivity }
+    var idleFor: Duration { clock.uptime - lastActivity }
 
     /// Ends the session from this side: `error` (when given), the registry leave, then the close frame.
     func terminate(_ code: RoomSocketCloseCode, error: (code: String, reason: String)?, leave: LeaveReason?) async {
@@ -71,7 +77,7 @@ actor RoomSocketSession {
     // MARK: inbound frames
 
     func receive(_ text: String) async {
-        lastActivity = .now
+        lastActivity = clock.uptime
         guard !membershipOver else { return }
         if text == "ping" {
             queue.send("pong")
@@ -92,7 +98,7 @@ actor RoomSocketSession {
     }
 
     func receiveBinary() {
-        lastActivity = .now
+        lastActivity = clock.uptime
         guard !membershipOver else { return }
         queue.send(RoomSocketEnvelope.error(RoomSocketErrorCode.malformedMessage,
                                             "Binary frames are not part of this protocol; send JSON text."))
@@ -131,7 +137,7 @@ actor RoomSocketSession {
         let by = Moderator.user(me)
         switch parsed.action {
         case .chat(let text, let to):
-            guard limiter.allow() else {
+            guard limiter.hit("chat").allowed else {
                 return refuse(parsed, RoomSocketErrorCode.rateLimited,
                               "At most \(options.chatBurst) chat messages at once, \(options.chatPerSecond) per second.")
             }
