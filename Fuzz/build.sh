@@ -42,6 +42,7 @@ module_sources() {
     case $1 in
     ParleyCrypto) find Sources/Server/Crypto -name '*.swift' | sort ;;
     ParleyWire) find Sources/Server/Wire -name '*.swift' | sort ;;
+    ParleyTime) find Sources/Server/Time -name '*.swift' | sort ;;
     ParleyRooms) find Sources/Server/Rooms -name '*.swift' | sort ;;
     # MiroTalk's V8-compatible JSON parser is pure Foundation; compiled alone, without the HTTP layer around it.
     MiroTalkJSON) printf '%s\n' Sources/Server/HTTP/MiroTalk/JSValue.swift Sources/Server/HTTP/MiroTalk/JSValue+Parse.swift ;;
@@ -51,13 +52,14 @@ module_sources() {
 module_dependencies() {
     case $1 in
     ParleyWire) echo ParleyCrypto ;;
+    ParleyRooms) echo ParleyTime ;;
     esac
 }
 # The modules a target links, in dependency order.
 target_modules() {
     case $1 in
     json) echo MiroTalkJSON ;;
-    roomframe) echo ParleyRooms ;;
+    roomframe) echo ParleyTime ParleyRooms ;;
     *) echo ParleyCrypto ParleyWire ;;
     esac
 }
