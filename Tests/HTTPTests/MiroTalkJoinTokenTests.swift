@@ -91,7 +91,7 @@ struct MiroTalkJoinTokenTests {
         }
     }
 
-    @Test("malformed JSON → 400 {\"status\":404,\"message\":<V8's parser message>} on any route, before the key check")
+    @Test("malformed JSON → 400 {\"status\":404,\"message\":<V8's parser message>} on any route, after the key check")
     func malformedJSON() async throws {
         try await F.app().test(.router) { client in
             let cases: [(String, String)] = [
@@ -107,7 +107,7 @@ struct MiroTalkJoinTokenTests {
                 (#""str""#, #"Unexpected token '"', ""str"" is not valid JSON"#),
             ]
             for (input, message) in cases {
-                for headers in [F.json, [.contentType: "application/json; charset=utf-8"] as HTTPFields] {
+                for headers in [F.json, [.authorization: F.key, .contentType: "application/json; charset=utf-8"] as HTTPFields] {
                     try await client.execute(uri: "/api/v1/join", method: .post, headers: headers, body: F.body(input)) {
                         #expect($0.status == .badRequest, "\(input)")
                         let expected = JSValue.object([("status", 404), ("message", .string(message))]).jsonText
@@ -117,6 +117,12 @@ struct MiroTalkJoinTokenTests {
             }
             try await client.execute(uri: "/api/v1/stats", method: .get, headers: F.json, body: F.body("{oops")) {
                 #expect($0.status == .badRequest)
+            }
+            // Without the key the body is never read: 403, not the parser's 400.
+            try await client.execute(uri: "/api/v1/join", method: .post, headers: [.contentType: "application/json"],
+                                     body: F.body("{oops")) {
+                #expect($0.status == .forbidden)
+                #expect($0.text == #"{"error":"Unauthorized!"}"#)
             }
         }
     }

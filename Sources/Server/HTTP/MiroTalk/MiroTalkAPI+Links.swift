@@ -14,8 +14,6 @@ extension MiroTalkAPI {
     /// room could never be joined, and MiroTalk would paste it unencoded into the query string).
     func join(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
-        guard config.api.allowed.join else { throw MiroTalkReply.disabled }
-        try authorize(request)
         guard let fields = body.value else {
             throw MiroTalkReply.statusMessage(
                 .badRequest, inner: 400, "Missing request body: send the join parameters as JSON")
@@ -58,8 +56,6 @@ extension MiroTalkAPI {
     /// answer a generic 500; Parley answers 400 naming the field (bad input is the client's error, not the server's).
     func token(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
-        guard config.api.allowed.token else { throw MiroTalkReply.disabled }
-        try authorize(request)
         do {
             return MiroTalkReply(.ok, .object([("token", .string(try issuer.token(for: body.value)))]))
         } catch {
@@ -78,8 +74,6 @@ extension MiroTalkAPI {
     /// found", since no such room can exist (the MiroTalk answer, not the 400 of docs/contracts.md §Identifiers).
     func endMeeting(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
-        guard config.api.allowed.meetingEnd else { throw MiroTalkReply.disabledWithSuccess }
-        try authorize(request)
         let raw = context.parameters.get("room") ?? ""
         guard let room = raw.removingPercentEncoding else {
             throw MiroTalkReply.statusMessage(.badRequest, inner: 400, "Invalid URL encoding")
@@ -101,10 +95,10 @@ extension MiroTalkAPI {
 
     // MARK: GET /api/v1/activeRooms (ServerApi.getActiveRooms)
 
-    /// Public (no key), switched by `api.allowed.active_rooms` (MiroTalk `ui.rooms.showActive`), rate-limited per
-    /// address before anything else with draft-6 `RateLimit-*` headers (express-rate-limit `standardHeaders`).
-    func activeRooms(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+    /// The gate of `/activeRooms`: public (no key), rate-limited per address before anything else with draft-6
+    /// `RateLimit-*` headers (express-rate-limit `standardHeaders`) on every answer, then switched by
+    /// `api.allowed.active_rooms` (MiroTalk `ui.rooms.showActive`).
+    func activeRoomsGate(_ request: Request, _ context: ParleyRequestContext) throws(MiroTalkReply) -> HTTPFields {
         let decision = activeRoomsLimiter.hit(context.clientAddress)
         var headers: HTTPFields = [
             HTTPField.Name("RateLimit-Policy")!: "\(decision.limit);w=60",
@@ -123,8 +117,12 @@ extension MiroTalkAPI {
             reply.extraHeaders = headers
             throw reply
         }
-        let base: String
-        do { base = try linkBase(request) } catch { var reply = error; reply.extraHeaders = headers; throw reply }
+        return headers
+    }
+
+    func activeRooms(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
+        async throws(MiroTalkReply) -> MiroTalkReply {
+        let base = try linkBase(request)
         let entries = await rooms.rooms().map { room in
             JSValue.object([
                 ("id", .string(room.id.rawValue)),
@@ -132,6 +130,6 @@ extension MiroTalkAPI {
                 ("join", .string(base + "/" + room.id.rawValue)),
             ])
         }
-        return MiroTalkReply(.ok, .object([("activeRooms", .array(entries))]), headers: headers)
+        return MiroTalkReply(.ok, .object([("activeRooms", .array(entries))]))
     }
 }

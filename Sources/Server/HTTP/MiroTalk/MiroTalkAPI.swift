@@ -32,14 +32,37 @@ struct MiroTalkAPI: Sendable {
         self.randomNumber = randomNumber
     }
 
-    /// Parses the body (as Express's global parsers do, before any route logic), runs the handler, and turns any
-    /// other failure into Express's last-resort 500.
-    func respond(_ request: Request, _ context: ParleyRequestContext, _ step: Step) async -> Response {
+    /// A route's checks that cost nothing: its `api.allowed.*` switch, the API key, a rate limit. Returns headers
+    /// every later answer of the route carries.
+    typealias Gate = @Sendable (Request, ParleyRequestContext) async throws(MiroTalkReply) -> HTTPFields
+
+    /// Runs the gate, then reads and parses the body (MiroTalk's Express parses every body, so a malformed one is
+    /// refused on any route), then the handler. Unlike Express, the gate comes first: a request without the key
+    /// never costs a body read or a parse (cheap checks before expensive ones).
+    func respond(_ request: Request, _ context: ParleyRequestContext, gate: Gate, _ step: Step) async -> Response {
+        var gateHeaders: HTTPFields = [:]
+        var reply: MiroTalkReply
         do {
+            gateHeaders = try await gate(request, context)
             let body = try await MiroTalkRequestBody.read(request, context: context)
-            return try await step(request, context, body).response
+            reply = try await step(request, context, body)
         } catch {
-            return error.response
+            reply = error
+        }
+        if !gateHeaders.isEmpty {
+            var headers = gateHeaders
+            headers.append(contentsOf: reply.extraHeaders)
+            reply.extraHeaders = headers
+        }
+        return reply.response
+    }
+
+    /// The gate of a keyed route: the route's `api.allowed.*` switch (`enabled`), then the key, in MiroTalk's order.
+    func keyed(enabled: Bool, disabled: MiroTalkReply) -> Gate {
+        { [self] request, _ throws(MiroTalkReply) in
+            guard enabled else { throw disabled }
+            try authorize(request)
+            return [:]
         }
     }
 
@@ -66,8 +89,6 @@ struct MiroTalkAPI: Sendable {
 
     func stats(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
-        guard config.api.allowed.stats else { throw MiroTalkReply.disabledWithSuccess }
-        try authorize(request)
         let counts = await rooms.stats()
         return MiroTalkReply(.ok, .object([
             ("success", true),
@@ -97,8 +118,6 @@ struct MiroTalkAPI: Sendable {
 
     func meetings(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
-        guard config.api.allowed.meetings else { throw MiroTalkReply.disabled }
-        try authorize(request)
         let meetings = await rooms.rooms().map { room in
             JSValue.object([
                 ("roomId", .string(room.id.rawValue)),
@@ -126,8 +145,6 @@ struct MiroTalkAPI: Sendable {
 
     func meeting(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
-        guard config.api.allowed.meeting else { throw MiroTalkReply.disabled }
-        try authorize(request)
         let url = try linkBase(request) + "/join/" + UUID().uuidString.lowercased()
         return MiroTalkReply(.ok, .object([("meeting", .string(url))]))
     }
