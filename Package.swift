@@ -61,6 +61,8 @@ let package = Package(
                 path: "Sources/Server/Media", swiftSettings: strict),
         // The one clock (calendar + monotonic) and the one rate limiter every layer above shares.
         .target(name: "ParleyTime", path: "Sources/Server/Time", swiftSettings: strict),
+        // The one strict JSON value type and its linear, bounded parser (no Foundation, so fuzz targets compile it alone).
+        .target(name: "ParleyJSON", path: "Sources/Server/JSON", swiftSettings: strict),
         .target(name: "ParleyRooms", dependencies: ["ParleyTime"], path: "Sources/Server/Rooms", swiftSettings: strict),
 
         // MARK: the media plane: one event loop owns the UDP socket, peers, timers and SFU routing
@@ -83,7 +85,7 @@ let package = Package(
         // MARK: HTTP/WS edges
         .target(name: "ParleyHTTP",
                 dependencies: [
-                    "ParleyTime", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia",
+                    "ParleyTime", "ParleyJSON", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia",
                     "ParleySFU",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -133,13 +135,14 @@ let package = Package(
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")],
                     path: "Tests/SFUTests"),
+        .testTarget(name: "JSONTests", dependencies: ["ParleyJSON"], path: "Tests/JSONTests"),
         .testTarget(name: "TimeTests", dependencies: ["ParleyTime", "Fixtures"], path: "Tests/TimeTests"),
         .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "ParleyTime", "Fixtures"], path: "Tests/RoomsTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
         .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyConfig"], path: "Tests/StoreTests"),
         .testTarget(name: "HTTPTests",
                     dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU", "ParleyMedia",
-                                   "ParleyWire", "ParleyCrypto", "ParleyTime", "Fixtures",
+                                   "ParleyWire", "ParleyCrypto", "ParleyTime", "ParleyJSON", "Fixtures",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/HTTPTests"),
         .testTarget(name: "ConformanceTests",

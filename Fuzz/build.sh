@@ -44,8 +44,8 @@ module_sources() {
     ParleyWire) find Sources/Server/Wire -name '*.swift' | sort ;;
     ParleyTime) find Sources/Server/Time -name '*.swift' | sort ;;
     ParleyRooms) find Sources/Server/Rooms -name '*.swift' | sort ;;
-    # MiroTalk's V8-compatible JSON parser is pure Foundation; compiled alone, without the HTTP layer around it.
-    MiroTalkJSON) printf '%s\n' Sources/Server/HTTP/MiroTalk/JSValue.swift Sources/Server/HTTP/MiroTalk/JSValue+Parse.swift ;;
+    # The one JSON parser every face uses: no Foundation, no HTTP layer.
+    ParleyJSON) find Sources/Server/JSON -name '*.swift' | sort ;;
     *) echo "fuzz build: unknown module $1" >&2; return 1 ;;
     esac
 }
@@ -58,8 +58,8 @@ module_dependencies() {
 # The modules a target links, in dependency order.
 target_modules() {
     case $1 in
-    json) echo MiroTalkJSON ;;
-    roomframe) echo ParleyTime ParleyRooms ;;
+    json) echo ParleyJSON ;;
+    roomframe) echo ParleyTime ParleyRooms ParleyJSON ;;
     *) echo ParleyCrypto ParleyWire ;;
     esac
 }
@@ -67,6 +67,8 @@ target_modules() {
 # alone: the room socket's action parser and what it uses, without the Hummingbird connection around it.
 target_sources() {
     case $1 in
+    # MiroTalk's V8 error wording and JavaScript conversions on top of the shared parser.
+    json) printf '%s\n' Sources/Server/HTTP/MiroTalk/JSONValue+V8.swift Sources/Server/HTTP/MiroTalk/JSONValue+JavaScript.swift ;;
     roomframe)
         local dir=Sources/Server/HTTP/RoomSocket
         printf '%s\n' $dir/RoomSocketAction.swift $dir/RoomSocketEnvelope.swift $dir/RoomAgenda.swift \

@@ -37,4 +37,19 @@ struct MiroTalkBodyCostTests {
             }
         }
     }
+
+    @Test("a 40,000-key body with the key → a prompt 400 in MiroTalk's {status, message} form, never a long parse")
+    func authenticatedBodyIsBounded() async throws {
+        let body = Self.manyKeys(40_000)
+        try await F.app().test(.router) { client in
+            for uri in ["/api/v1/token", "/api/v1/join"] {
+                let started = ContinuousClock.now
+                try await client.execute(uri: uri, method: .post, headers: F.json, body: F.body(body)) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(response.text == #"{"status":400,"message":"a JSON object with more than 1000 members"}"#)
+                }
+                #expect(ContinuousClock.now - started < .seconds(2), "\(uri)")
+            }
+        }
+    }
 }

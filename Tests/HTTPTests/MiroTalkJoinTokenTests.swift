@@ -1,3 +1,4 @@
+import ParleyJSON
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -110,7 +111,7 @@ struct MiroTalkJoinTokenTests {
                 for headers in [F.json, [.authorization: F.key, .contentType: "application/json; charset=utf-8"] as HTTPFields] {
                     try await client.execute(uri: "/api/v1/join", method: .post, headers: headers, body: F.body(input)) {
                         #expect($0.status == .badRequest, "\(input)")
-                        let expected = JSValue.object([("status", 404), ("message", .string(message))]).jsonText
+                        let expected = JSONValue.object([("status", 404), ("message", .string(message))]).serialized
                         #expect($0.text == expected, "\(input)")
                     }
                 }

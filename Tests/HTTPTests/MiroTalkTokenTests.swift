@@ -1,3 +1,4 @@
+import ParleyJSON
 import Fixtures
 import Foundation
 import ParleyConfig
@@ -43,7 +44,7 @@ struct MiroTalkTokenTests {
         #expect(try issuer().token(for: nil) == "")
         #expect(try issuer().token(for: .bool(false)) == "")
         #expect(try issuer().token(for: .string("")) == "")
-        for request: JSValue in [.string("abc"), .number(7), .array([])] {
+        for request: JSONValue in [.string("abc"), .number(7), .array([])] {
             let claims = try await verifier().verify(try issuer().token(for: request))
             #expect(claims.username == "username" && claims.password == "password" && !claims.presenter)
         }
@@ -106,7 +107,7 @@ struct MiroTalkTokenTests {
 
     @Test("a correctly signed token whose data is not our ciphertext is refused as undecryptable")
     func undecryptable() async throws {
-        let claims = JSValue.object([("data", "U2FsdGVkX19hYmNkZWZnaA=="), ("iat", 1), ("exp", 4_000_000_000)])
+        let claims = JSONValue.object([("data", "U2FsdGVkX19hYmNkZWZnaA=="), ("iat", 1), ("exp", 4_000_000_000)])
         let token = MiroTalkTokenIssuer.signHS256(claims: claims, secret: Self.secret)
         await #expect(throws: MiroTalkTokenError.undecryptableData) { try await verifier().verify(token) }
         let foreign = PassphraseCipher.encrypt(#"{"username":"a"}"#, passphrase: "not-the-secret")

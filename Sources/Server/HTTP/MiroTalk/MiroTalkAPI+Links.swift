@@ -1,3 +1,4 @@
+import ParleyJSON
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -19,7 +20,7 @@ extension MiroTalkAPI {
                 .badRequest, inner: 400, "Missing request body: send the join parameters as JSON")
         }
         let base = try linkBase(request)
-        func field(_ name: String) -> JSValue? {
+        func field(_ name: String) -> JSONValue? {
             guard let value = fields[name], value.isTruthy else { return nil }
             return value
         }
@@ -124,7 +125,7 @@ extension MiroTalkAPI {
         async throws(MiroTalkReply) -> MiroTalkReply {
         let base = try linkBase(request)
         let entries = await rooms.rooms().map { room in
-            JSValue.object([
+            JSONValue.object([
                 ("id", .string(room.id.rawValue)),
                 ("peers", .number(Double(room.participants.count))),
                 ("join", .string(base + "/" + room.id.rawValue)),

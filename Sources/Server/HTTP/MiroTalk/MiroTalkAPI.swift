@@ -1,3 +1,4 @@
+import ParleyJSON
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -119,7 +120,7 @@ struct MiroTalkAPI: Sendable {
     func meetings(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply {
         let meetings = await rooms.rooms().map { room in
-            JSValue.object([
+            JSONValue.object([
                 ("roomId", .string(room.id.rawValue)),
                 ("peers", .array(room.participants.map(Self.peer))),
             ])
@@ -128,7 +129,7 @@ struct MiroTalkAPI: Sendable {
     }
 
     /// MiroTalk's peer entry; hosts (Monibuca JWT) report `presenter: true`, as the rights are the same.
-    static func peer(_ participant: Participant) -> JSValue {
+    static func peer(_ participant: Participant) -> JSONValue {
         .object([
             ("name", .string(participant.name)),
             ("presenter", .bool(participant.isPresenter)),

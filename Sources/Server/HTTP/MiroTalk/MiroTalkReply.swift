@@ -1,3 +1,4 @@
+import ParleyJSON
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -6,10 +7,10 @@ import NIOCore
 /// same bytes). Thrown by the steps of a handler to stop early (disabled, unauthorized, bad body, ...).
 struct MiroTalkReply: Error, Sendable {
     var status: HTTPResponse.Status
-    var body: JSValue
+    var body: JSONValue
     var extraHeaders: HTTPFields = [:]
 
-    init(_ status: HTTPResponse.Status, _ body: JSValue, headers: HTTPFields = [:]) {
+    init(_ status: HTTPResponse.Status, _ body: JSONValue, headers: HTTPFields = [:]) {
         self.status = status
         self.body = body
         self.extraHeaders = headers
@@ -48,7 +49,7 @@ struct MiroTalkReply: Error, Sendable {
             .xContentTypeOptions: "nosniff",
         ]
         headers.append(contentsOf: extraHeaders)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.jsonText)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized)))
     }
 }
 

@@ -1,3 +1,4 @@
+import ParleyJSON
 import Foundation
 import Hummingbird
 import NIOCore
@@ -6,10 +7,10 @@ import NIOCore
 /// leaves it `undefined`), or the parsed JSON / urlencoded value.
 enum MiroTalkRequestBody: Sendable, Equatable {
     case absent
-    case value(JSValue)
+    case value(JSONValue)
 
     /// The parsed value, or JavaScript `undefined`.
-    var value: JSValue? {
+    var value: JSONValue? {
         if case .value(let value) = self { return value }
         return nil
     }
@@ -33,7 +34,10 @@ enum MiroTalkRequestBody: Sendable, Equatable {
         switch mediaType {
         case "application/json":
             do {
-                return .value(try JSValue.parseStrictBody(text))
+                return .value(try JSONValue.parseStrictBody(text))
+            } catch where error.limit != nil {
+                // Parley's own bound (ParleyJSON's JSONLimits), not a V8 message: the usual {status, message} 400.
+                throw MiroTalkReply.statusMessage(.badRequest, inner: 400, error.message)
             } catch {
                 // MiroTalk's error handler (Server.js ~L681): HTTP 400 carrying `status: 404` — kept as is.
                 throw MiroTalkReply.statusMessage(.badRequest, inner: 404, error.message)
@@ -52,8 +56,8 @@ enum URLEncodedForm {
     static let maxDepth = 5
     static let maxPairs = 1000
 
-    static func parse(_ text: String) -> JSValue {
-        var root: [(String, JSValue)] = []
+    static func parse(_ text: String) -> JSONValue {
+        var root = JSONObject()
         for pair in text.split(separator: "&", omittingEmptySubsequences: true).prefix(maxPairs) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = decode(String(parts[0]))
@@ -83,34 +87,29 @@ enum URLEncodedForm {
         return segments
     }
 
-    static func insert(path: [String], value: JSValue, into members: inout [(String, JSValue)]) {
+    static func insert(path: [String], value: JSONValue, into members: inout JSONObject) {
         guard let head = path.first else { return }
-        let index = members.firstIndex { $0.0 == head }
+        let existing = members[head]
         if path.count == 1 {
-            if let index {
-                // qs combines repeated keys into an array.
-                if case .array(let items) = members[index].1 {
-                    members[index].1 = .array(items + [value])
-                } else {
-                    members[index].1 = .array([members[index].1, value])
-                }
-            } else {
-                members.append((head, value))
+            switch existing {
+            case nil: members[head] = value
+            // qs combines repeated keys into an array.
+            case .array(let items)?: members[head] = .array(items + [value])
+            case let other?: members[head] = .array([other, value])
             }
             return
         }
         let tail = Array(path.dropFirst())
         if tail == [""] {  // a[]=v appends
-            if let index, case .array(let items) = members[index].1 {
-                members[index].1 = .array(items + [value])
-            } else if index == nil {
-                members.append((head, .array([value])))
+            switch existing {
+            case nil: members[head] = .array([value])
+            case .array(let items)?: members[head] = .array(items + [value])
+            default: break
             }
             return
         }
-        var child: [(String, JSValue)] = []
-        if let index, case .object(let existing) = members[index].1 { child = existing }
+        var child = existing?.objectValue ?? JSONObject()
         insert(path: tail, value: value, into: &child)
-        if let index { members[index].1 = .object(child) } else { members.append((head, .object(child))) }
+        members[head] = .object(child)
     }
 }

@@ -1,3 +1,4 @@
+import ParleyJSON
 import Foundation
 import ParleyConfig
 import ParleyCrypto
@@ -28,24 +29,24 @@ public struct MiroTalkTokenIssuer: Sendable {
     /// `getToken(token)`: "" when `request` is undefined or falsy; otherwise a JWT. Members are read only from an
     /// object (a truthy string, number or array yields the defaults, as JavaScript destructuring does); a default
     /// applies only to a missing member (`null` becomes "null").
-    public func token(for request: JSValue?) throws(MiroTalkTokenIssueError) -> String {
+    public func token(for request: JSONValue?) throws(MiroTalkTokenIssueError) -> String {
         guard let request, request.isTruthy else { return "" }
         let username = request["username"]?.jsString ?? "username"
         let password = request["password"]?.jsString ?? "password"
         let presenter = request["presenter"]?.jsString ?? "false"
         let issuedAt = (clock.now.timeIntervalSince1970).rounded(.down)
         let expiresAt = try expiry(request["expire"], issuedAt: issuedAt)
-        let inner = JSValue.object([
+        let inner = JSONValue.object([
             ("username", .string(username)), ("password", .string(password)), ("presenter", .string(presenter)),
         ])
-        let data = PassphraseCipher.encrypt(inner.jsonText, passphrase: secret)
-        let claims = JSValue.object([("data", .string(data)), ("iat", .number(issuedAt)), ("exp", .number(expiresAt))])
+        let data = PassphraseCipher.encrypt(inner.serialized, passphrase: secret)
+        let claims = JSONValue.object([("data", .string(data)), ("iat", .number(issuedAt)), ("exp", .number(expiresAt))])
         return Self.signHS256(claims: claims, secret: secret)
     }
 
     /// jsonwebtoken `timespan`: an integer is seconds added to `iat`; a string goes through `ms` and is floored;
     /// anything else (or an `ms` string `ms` refuses, or a non-integer number) is an error.
-    func expiry(_ expire: JSValue?, issuedAt: Double) throws(MiroTalkTokenIssueError) -> Double {
+    func expiry(_ expire: JSONValue?, issuedAt: Double) throws(MiroTalkTokenIssueError) -> Double {
         guard let expire, expire.isTruthy else {
             switch defaultLifetime.spelling {
             case .seconds(let seconds): return issuedAt + seconds.rounded(.down)
@@ -64,7 +65,7 @@ public struct MiroTalkTokenIssuer: Sendable {
     }
 
     /// Compact JWS with HS256 (RFC 7515 §3.1, RFC 7518 §3.2) over jsonwebtoken's header.
-    public static func signHS256(claims: JSValue, secret: String) -> String {
-        HS256JWT.sign(claimsJSON: claims.jsonText, secret: secret)
+    public static func signHS256(claims: JSONValue, secret: String) -> String {
+        HS256JWT.sign(claimsJSON: claims.serialized, secret: secret)
     }
 }

@@ -1,3 +1,4 @@
+import ParleyJSON
 import Foundation
 import ParleyCrypto
 import ParleyTime
@@ -52,7 +53,7 @@ public struct MiroTalkTokenVerifier: Sendable {
             case .badSignature: throw .badSignature
             }
         }
-        guard let object = try? JSValue.parse(String(decoding: claimBytes, as: UTF8.self)), case .object = object,
+        guard let object = try? JSONValue.parse(String(decoding: claimBytes, as: UTF8.self)), case .object = object,
               case .string(let data)? = object["data"], case .number(let exp)? = object["exp"]
         else { throw .malformed }
         func number(_ key: String) -> Double? {
@@ -68,7 +69,7 @@ public struct MiroTalkTokenVerifier: Sendable {
         guard let plaintext = PassphraseCipher.decrypt(claims.data, passphrase: secret) else {
             throw .undecryptableData
         }
-        guard let payload = try? JSValue.parse(plaintext), case .object = payload,
+        guard let payload = try? JSONValue.parse(plaintext), case .object = payload,
               let username = payload["username"], let password = payload["password"] else { throw .invalidPayload }
         let presenter = payload["presenter"]?.jsString
         return MiroTalkTokenClaims(

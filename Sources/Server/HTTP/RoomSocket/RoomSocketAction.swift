@@ -1,4 +1,5 @@
 import Foundation
+import ParleyJSON
 import ParleyRooms
 
 /// A client → server action, parsed and validated (`{"action": NAME, "id": ID?, ...fields}`).
@@ -59,7 +60,7 @@ struct ActionRefusal: Error, Sendable, Equatable {
 
 enum RoomSocketActionParser {
     static func parse(_ text: String) -> Result<ParsedAction, ActionRefusal> {
-        guard case .object(let object)? = JSONValue.parse(text) else {
+        guard case .object(let object)? = try? JSONValue.parse(text) else {
             return .failure(ActionRefusal(code: RoomSocketErrorCode.malformedMessage,
                                           reason: "Frames are the text `ping` or a JSON object.", replyTo: nil))
         }
@@ -102,7 +103,7 @@ enum RoomSocketActionParser {
         ActionRefusal(code: RoomSocketErrorCode.invalidMessage, reason: reason, replyTo: id)
     }
 
-    static func action(_ name: String, _ body: [String: JSONValue]) throws -> RoomSocketAction {
+    static func action(_ name: String, _ body: JSONObject) throws -> RoomSocketAction {
         switch name {
         case "chat":
             let text = try string(body, "text", max: RoomSocketAction.maxChatLength)
@@ -160,7 +161,7 @@ enum RoomSocketActionParser {
         return RoomAgenda.Item(title: title, duration_s: duration)
     }
 
-    static func string(_ body: [String: JSONValue], _ key: String, max: Int) throws -> String {
+    static func string(_ body: JSONObject, _ key: String, max: Int) throws -> String {
         guard let value = body[key]?.stringValue,
               !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, value.count <= max else {
             throw InvalidField(message: "\(key) must be a non-empty string of at most \(max) characters")
@@ -168,24 +169,24 @@ enum RoomSocketActionParser {
         return value
     }
 
-    static func user(_ body: [String: JSONValue], _ key: String) throws -> UserID {
+    static func user(_ body: JSONObject, _ key: String) throws -> UserID {
         guard let raw = body[key]?.stringValue, let id = UserID(raw) else {
             throw InvalidField(message: "\(key) must match [A-Za-z0-9._~-]{1,64}")
         }
         return id
     }
 
-    static func bool(_ body: [String: JSONValue], _ key: String) throws -> Bool {
+    static func bool(_ body: JSONObject, _ key: String) throws -> Bool {
         guard let value = body[key]?.boolValue else { throw InvalidField(message: "\(key) must be true or false") }
         return value
     }
 
-    static func optionalBool(_ body: [String: JSONValue], _ key: String) throws -> Bool? {
+    static func optionalBool(_ body: JSONObject, _ key: String) throws -> Bool? {
         guard body[key] != nil else { return nil }
         return try bool(body, key)
     }
 
-    static func milliseconds(_ body: [String: JSONValue], _ key: String) throws -> Int64 {
+    static func milliseconds(_ body: JSONObject, _ key: String) throws -> Int64 {
         guard let value = body[key]?.integerValue, value >= 0 else {
             throw InvalidField(message: "\(key) must be a non-negative whole number of milliseconds")
         }

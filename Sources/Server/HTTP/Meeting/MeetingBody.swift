@@ -1,46 +1,12 @@
 import Foundation
 import Hummingbird
 import NIOCore
-
-/// A parsed JSON value, kept exact (booleans are never numbers, integers never doubles), so each field can be
-/// checked against its declared type and refused with a message that names it.
-indirect enum MeetingJSON: Decodable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case array([MeetingJSON])
-    case object([String: MeetingJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null; return }
-        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
-        if let value = try? container.decode(Int.self) { self = .int(value); return }
-        if let value = try? container.decode(Double.self) { self = .double(value); return }
-        if let value = try? container.decode(String.self) { self = .string(value); return }
-        if let value = try? container.decode([MeetingJSON].self) { self = .array(value); return }
-        self = .object(try container.decode([String: MeetingJSON].self))
-    }
-
-    /// JSON's own name for the value's type, for error messages.
-    var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .int, .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
-}
+import ParleyJSON
 
 /// A request body as a JSON object whose keys are limited to `allowed`: unknown fields are refused (400 naming
 /// them), so a misspelt optional field never silently does nothing. Accessors throw 400 envelopes naming the field.
 struct MeetingBody: Sendable {
-    let fields: [String: MeetingJSON]
+    let fields: JSONObject
 
     /// Reads at most `http.max_body_bytes` (413 above), requires a JSON media type when one is given (415),
     /// a JSON object (400) and no keys outside `allowed` (400).
@@ -61,11 +27,13 @@ struct MeetingBody: Sendable {
             throw MonibucaError(.contentTooLarge, "request body larger than \(context.maxUploadSize) bytes")
         }
         guard buffer.readableBytes > 0 else { throw MonibucaError.badRequest("request body must be a JSON object") }
-        let value: MeetingJSON
+        let value: JSONValue
         do {
-            value = try JSONDecoder().decode(MeetingJSON.self, from: Data(buffer.readableBytesView))
+            value = try JSONValue.parse(Array(buffer.readableBytesView))
+        } catch where error.isLimit {
+            throw MonibucaError.badRequest("request body refused: \(error.description)")
         } catch {
-            throw MonibucaError.badRequest("request body is not valid JSON")
+            throw MonibucaError.badRequest("request body is not valid JSON: \(error.description)")
         }
         guard case .object(let fields) = value else {
             throw MonibucaError.badRequest("request body must be a JSON object, not \(value.typeName)")
@@ -94,7 +62,7 @@ struct MeetingBody: Sendable {
     }
 
     /// The field's value unless absent or null.
-    func value(_ field: String) -> MeetingJSON? {
+    func value(_ field: String) -> JSONValue? {
         guard let value = fields[field], value != .null else { return nil }
         return value
     }
@@ -128,7 +96,7 @@ struct MeetingBody: Sendable {
 
     func int(_ field: String, in range: ClosedRange<Int>) throws(MonibucaError) -> Int? {
         guard let value = value(field) else { return nil }
-        guard case .int(let number) = value else {
+        guard let whole = value.integerValue, let number = Int(exactly: whole) else {
             throw Self.invalid(field, "must be an integer, not \(value.typeName)")
         }
         guard range.contains(number) else {
