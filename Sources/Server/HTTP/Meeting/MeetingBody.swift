@@ -12,13 +12,8 @@ struct MeetingBody: Sendable {
     /// a JSON object (400) and no keys outside `allowed` (400).
     static func read(_ request: Request, context: ParleyRequestContext, allowed: Set<String>) async throws
         -> MeetingBody {
-        if let type = request.headers[.contentType] {
-            let media = type.split(separator: ";", maxSplits: 1).first.map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            } ?? ""
-            guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
-                throw MonibucaError(.unsupportedMediaType, "request body must be application/json")
-            }
+        if let type = MediaType(request.headers[.contentType]), !type.isJSON {
+            throw MonibucaError(.unsupportedMediaType, "request body must be application/json")
         }
         let buffer: ByteBuffer
         do {

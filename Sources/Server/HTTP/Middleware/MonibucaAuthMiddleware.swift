@@ -39,19 +39,10 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The token in an `Authorization` value: after `Bearer ` (any case), else the whole value.
+    /// The token in an `Authorization` value (``AuthorizationCredential``: Bearer or raw); none is "missing".
     static func presentedToken(_ header: String?) throws(MonibucaError) -> String {
-        guard let header else { throw unauthorized(.missing) }
-        var value = Substring(header)
-        while value.first == " " { value.removeFirst() }
-        while value.last == " " { value.removeLast() }
-        if value.lowercased() == "bearer" { throw unauthorized(.missing) }
-        if value.count >= 7, value.prefix(7).lowercased() == "bearer " {
-            value = value.dropFirst(7)
-            while value.first == " " { value.removeFirst() }
-        }
-        guard !value.isEmpty else { throw unauthorized(.missing) }
-        return String(value)
+        guard let token = AuthorizationCredential(header).token else { throw unauthorized(.missing) }
+        return token
     }
 
     static func unauthorized(_ refusal: MonibucaTokenRefusal) -> MonibucaError {

@@ -18,9 +18,8 @@ enum MiroTalkRequestBody: Sendable, Equatable {
     /// Reads and parses the body the way `express.json({strict:true})` and `express.urlencoded({extended:true})`
     /// do; throws the 400 MiroTalk sends for bad JSON, or 413 above `http.max_body_bytes`.
     static func read(_ request: Request, context: ParleyRequestContext) async throws(MiroTalkReply) -> MiroTalkRequestBody {
-        let mediaType = request.headers[.contentType]
-            .map { $0.split(separator: ";", maxSplits: 1).first.map(String.init) ?? "" }?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        // Exactly these two types, as body-parser's `type` options match them (no `+json` suffixes).
+        let mediaType = MediaType(request.headers[.contentType])
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -32,7 +31,7 @@ enum MiroTalkRequestBody: Sendable, Equatable {
         guard buffer.readableBytes > 0 else { return .absent }
         let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
         switch mediaType {
-        case "application/json":
+        case .json?:
             do {
                 return .value(try JSONValue.parseStrictBody(text))
             } catch where error.limit != nil {
@@ -42,7 +41,7 @@ enum MiroTalkRequestBody: Sendable, Equatable {
                 // MiroTalk's error handler (Server.js ~L681): HTTP 400 carrying `status: 404` — kept as is.
                 throw MiroTalkReply.statusMessage(.badRequest, inner: 404, error.message)
             }
-        case "application/x-www-form-urlencoded":
+        case .formURLEncoded?:
             return .value(URLEncodedForm.parse(text))
         default:
             return .absent

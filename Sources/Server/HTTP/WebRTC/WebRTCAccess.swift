@@ -12,8 +12,14 @@ import ParleyRooms
 enum WebRTCAccess {
     static func authorize(_ request: Request, path: StreamPath, intent: MediaIntent, services: ParleyServices,
                           now: Date) throws(WebRTCHTTPError) {
-        if let header = request.headers[.authorization] {
-            let token = bearerToken(header)
+        switch AuthorizationCredential(request.headers[.authorization]) {
+        case .absent:
+            break
+        case .empty:
+            // A header that names no token is refused as Monibuca refuses it, never read as "no header".
+            throw WebRTCHTTPError(.unauthorized, "missing bearer token",
+                                  headers: [.wwwAuthenticate: #"Bearer realm="parley""#])
+        case .bearer(let token), .raw(let token):
             let jwt = MonibucaJWT(secret: services.secrets.authSecret, lifetime: TimeInterval(services.config.auth.expire))
             switch jwt.verify(token, now: now) {
             case .success: return
@@ -35,13 +41,5 @@ enum WebRTCAccess {
         } catch {
             throw WebRTCHTTPError(error == .missing ? .unauthorized : .forbidden, error.description)
         }
-    }
-
-    static func bearerToken(_ header: String) -> String {
-        let trimmed = header.trimmingCharacters(in: .whitespaces)
-        if trimmed.lowercased().hasPrefix("bearer ") {
-            return String(trimmed.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        }
-        return trimmed
     }
 }

@@ -139,9 +139,7 @@ extension WebRTCFace {
     }
 
     static func isSDP(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return media == "application/sdp"
+        MediaType(contentType) == .sdp
     }
 
     /// RFC 9725 §4.6: `<url>; rel="ice-server"` with TURN credentials as link params.

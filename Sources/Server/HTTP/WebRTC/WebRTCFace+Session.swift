@@ -42,9 +42,7 @@ extension WebRTCFace {
         let plane = try await plane(services)
         let id = try sessionID(request)
         guard let session = await plane.session(id) else { throw WebRTCHTTPError(.notFound, "no such session") }
-        let contentType = request.headers[.contentType]?.split(separator: ";").first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard contentType == "application/trickle-ice-sdpfrag" else {
+        guard MediaType(request.headers[.contentType]) == .trickleICEFragment else {
             throw WebRTCHTTPError(.unsupportedMediaType, "PATCH takes application/trickle-ice-sdpfrag")
         }
         guard let ifMatch = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces) else {
