@@ -6,9 +6,11 @@
 #  2. Cost per request for Parley (perf while wrk loads it, divided by the requests served): instructions where
 #     the CPU has counters, else CPU time, and the top functions, so each change shows what it saved.
 #  3. Room WebSocket fan-out (chat to 200 members): Parley's own latency and RSS; no baseline (none is cheap).
+#  4. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
+#     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws": any
-# subset, e.g. BENCH_SECTIONS=cost while working on the hot path).
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws soak": any
+# subset, e.g. BENCH_SECTIONS=cost while working on the hot path), SOAK_* (bench/soak.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-8s}
@@ -16,7 +18,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 ROOMS=${BENCH_ROOMS:-1000}
 COST_DURATION=${BENCH_COST_DURATION:-4s}
 WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
-SECTIONS=" ${BENCH_SECTIONS:-rest cost ws} "
+SECTIONS=" ${BENCH_SECTIONS:-rest cost ws soak} "
 KEY=bench-key
 AUTH_SECRET=bench-auth-secret-0123456789abcdef
 SWIFT=${SWIFT:-swift}
@@ -140,4 +142,14 @@ if [[ $SECTIONS == *" ws "* ]]; then
   wpid=$!
   wait_http "http://127.0.0.1:$wport/healthz"
   BENCH_WS_CLIENTS=$WS_CLIENTS .venv/bin/python bench/room_ws_chat.py "http://127.0.0.1:$wport" "$wpid"
+fi
+
+if [[ $SECTIONS == *" soak "* && ${SOAK_SECONDS:-600} != 0 ]]; then
+  echo
+  # In a loopback-only network namespace when one can be made (as the aiortc interop test runs).
+  if command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
+    unshare -n sh -c 'ip link set lo up && exec .venv/bin/python bench/soak.py .build/release/parley-server'
+  else
+    .venv/bin/python bench/soak.py .build/release/parley-server
+  fi
 fi
