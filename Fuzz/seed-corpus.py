@@ -3,8 +3,8 @@
 
 STUN (RFC 5769), RTP and RTCP seeds are the `hexBytes(...)` literals of Tests/WireTests; SDP seeds are the offers
 and trickle fragment of Tests/WireTests/SDPSamples.swift; JSON seeds are the raw-string JSON bodies of
-Tests/HTTPTests (valid and broken ones), and those that are room-socket actions seed `roomframe`; pcap seeds are small capture files in each link type the
-decoder knows (pcap and pcapng), built here. Files are named by their SHA-1 as libFuzzer names corpus entries, so
+Tests/HTTPTests (valid and broken ones), and those that are room-socket actions seed `roomframe`; pcap seeds are
+small capture files in each link type the decoder knows (pcap and pcapng), built here. Files are named by their SHA-1 as libFuzzer names corpus entries, so
 re-running is idempotent. Run from the repository root: python3 Fuzz/seed-corpus.py
 """
 import hashlib

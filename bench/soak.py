@@ -7,7 +7,7 @@ addresses 127.0.0.2–127.0.0.x (per-address connection caps), each pings and ch
 every second (churn). Publishers and players run in `bench/soak_media.py` processes; players churn too.
 
 Usage: python bench/soak.py PARLEY_SERVER_BINARY   Environment: SOAK_SECONDS, SOAK_WS_CLIENTS, SOAK_WHEP_PLAYERS,
-SOAK_PUBLISHERS, SOAK_PLAYER_PROCESSES, SOAK_MAX_RSS_GROWTH (percent, default 5)."""
+SOAK_PUBLISHERS, SOAK_PLAYER_PROCESSES, SOAK_MAX_RSS_GROWTH (percent, default 5), SOAK_LOG_LEVEL (server log level)."""
 import asyncio
 import json
 import os
@@ -81,8 +81,10 @@ def start_server(binary, work):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
     env.update({"PARLEY_WEBRTC_UDP_PORT": str(free_port(socket.SOCK_DGRAM)), "PARLEY_WEBRTC_ANNOUNCE": "127.0.0.1"})
     log = open(os.path.join(work, "server.log"), "w")
+    # SOAK_LOG_LEVEL=info logs why each WebRTC session closed (the log is kept when anything failed or dropped).
+    level = os.environ.get("SOAK_LOG_LEVEL", "error")
     proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{port}", "--data-dir", os.path.join(work, "data"),
-                             "--log-level", "error"], stdout=log, stderr=subprocess.STDOUT, env=env)
+                             "--log-level", level], stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -240,9 +242,8 @@ def collect(children):
             if line.startswith('{"final"'):
                 finals.append(json.loads(line)["final"])
         if child.returncode != 0:
-            finals.append({"failures": 1, "errors": [f"media process exited {child.returncode} (logs kept in the "
-                                                     "soak work dir)"], "churned": 0, "rtp_packets": 0,
-                           "connected_at_end": 0, "refusals": 0})
+            finals.append({"failures": 1, "errors": [f"media process exited {child.returncode}"], "churned": 0,
+                           "rtp_packets": 0, "connected_at_end": 0, "refusals": 0})
     return finals
 
 
@@ -319,6 +320,7 @@ def main():
     exit_code = proc.returncode
 
     player_finals = [f for f in finals if f.get("role") == "play"]
+    publisher_finals = [f for f in finals if f.get("role") == "publish"]
     growth = (rss_end - rss_base) / rss_base * 100
     print(f"server: {'alive at the end' if alive else 'DIED during the soak'}; exit {exit_code} on SIGTERM")
     print(f"ws clients: {ws.connected} connected, {ws.reconnects} reconnects (churn), {ws.chats} chats sent, "
@@ -326,6 +328,8 @@ def main():
     print(f"whep players: {sum(f['connected_at_end'] for f in player_finals)}/{PLAYERS} connected at the end, "
           f"{sum(f['churned'] for f in player_finals)} churned, {sum(f['rtp_packets'] for f in player_finals)} RTP "
           f"packets, {sum(f['failures'] for f in finals)} failures, {sum(f['refusals'] for f in finals)} cap refusals")
+    print(f"whip publishers: {sum(f['connected_at_end'] for f in publisher_finals)}/{PUBLISHERS} connected at the end; "
+          f"peers that dropped on their own: {sum(f.get('dropped', 0) for f in finals)}")
     print(f"server RSS MiB: idle={rss_idle:.1f} after-warm-up={rss_base:.1f} end={rss_end:.1f} peak={peak:.1f} "
           f"after-load={rss_after:.1f}; growth after warm-up ({warmup:.0f} s) {growth:+.2f}% (limit {MAX_GROWTH:g}%)")
     print(f"server open fds: before={fds_before} under-load={fds_load} after={fds_after}")
@@ -342,8 +346,10 @@ def main():
     if problems:
         with open(os.path.join(work, "server.log")) as f:
             print("server log tail:\n" + f.read()[-2000:])
-    print("soak: " + ("PASS" if not problems else "FAIL: " + "; ".join(problems) + f" (logs: {work})"))
-    if not problems:
+    print("soak: " + ("PASS" if not problems else "FAIL: " + "; ".join(problems)))
+    if problems or any(f.get("dropped") or f.get("failures") for f in finals) or ws.failures:
+        print(f"logs kept in {work}")
+    else:
         shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if problems else 0)
 

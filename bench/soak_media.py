@@ -70,6 +70,7 @@ class Stats:
         self.failures = 0
         self.refusals = 0   # 503/429 answers (caps), retried after Retry-After
         self.churned = 0
+        self.dropped = 0
         self.errors = []
 
     def fail(self, error):
@@ -98,6 +99,15 @@ async def negotiate(pc, url, stats, deadline):
 
 async def open_peer(base, role, path, stats, deadline):
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    opened_at = time.monotonic()
+
+    @pc.on("connectionstatechange")
+    def on_state():
+        # A peer that fails or closes on its own (not through close_peer) is a drop; the log says when.
+        if pc.connectionState in ("failed", "closed") and not getattr(pc, "closing", False):
+            stats.dropped += 1
+            print(f"{time.strftime('%H:%M:%S')} {role} {path} {pc.connectionState} after "
+                  f"{time.monotonic() - opened_at:.0f} s", file=sys.stderr, flush=True)
     try:
         if role == "publish":
             pc.addTransceiver(CheapToneTrack(), direction="sendonly")
@@ -114,6 +124,7 @@ async def open_peer(base, role, path, stats, deadline):
 
 async def close_peer(base, peer, stats):
     pc, location = peer
+    pc.closing = True
     try:
         if location:
             await asyncio.to_thread(requests.delete, base + location, timeout=10)
@@ -165,7 +176,7 @@ async def run(args):
     await asyncio.gather(*(close_peer(args.base, peer, stats) for peer in live), return_exceptions=True)
     print(json.dumps({"final": {"role": args.role, "connected_at_start": stats.connected,
                                 "connected_at_end": still_connected, "churned": stats.churned,
-                                "failures": stats.failures, "refusals": stats.refusals,
+                                "failures": stats.failures, "refusals": stats.refusals, "dropped": stats.dropped,
                                 "rtp_packets": PACKETS[0], "errors": stats.errors}}), flush=True)
 
 
