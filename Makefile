@@ -18,7 +18,7 @@ test-deps:
 	@scripts/install-deps.sh --test
 
 build: deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 
 release: deps
 	$(SWIFT) build -c release --product parley-server

@@ -10,7 +10,9 @@
 //   → ParleyConfig, ParleyStore (configuration; SQLite)
 //   → ParleyHTTP (Hummingbird edges: MiroTalk, Monibuca, Meeting, room WS, WHIP/WHEP)
 //   → parley-server (thin executable)
-// The runner (ParleyConformance → parley-conform) shares only the pure codecs with the server.
+// The runner (ParleyConformance → parley-conform) shares only ParleyCrypto with the server.
+// Each target declares exactly the modules it imports: `make build` checks it
+// (--explicit-target-dependency-import-check error).
 import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
@@ -78,7 +80,7 @@ let package = Package(
         .target(name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")],
                 path: "Sources/Server/Config", swiftSettings: strict),
         .target(name: "ParleyStore",
-                dependencies: ["ParleyCrypto", "ParleyConfig", .product(name: "GRDB", package: "GRDB.swift"),
+                dependencies: ["ParleyCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Server/Store", swiftSettings: strict),
 
@@ -88,11 +90,10 @@ let package = Package(
                     "ParleyTime", "ParleyJSON", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia",
                     "ParleySFU",
                     .product(name: "Hummingbird", package: "hummingbird"),
-                    .product(name: "HummingbirdTLS", package: "hummingbird"),
+                    .product(name: "HummingbirdCore", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "NIOSSL", package: "swift-nio-ssl"),
                     .product(name: "NIOCore", package: "swift-nio"),
-                    .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Metrics", package: "swift-metrics"),
@@ -105,19 +106,18 @@ let package = Package(
         // MARK: executables (thin)
         .executableTarget(name: "ParleyServerMain",
                           dependencies: ["ParleyHTTP", "ParleyConfig", "ParleySFU",
+                                         .product(name: "Hummingbird", package: "hummingbird"),
+                                         .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/Server/Main"),
 
         // MARK: conformance runner
         .target(name: "ParleyConformance",
-                dependencies: ["ParleyWire", "ParleyCrypto", .product(name: "Yams", package: "Yams"),
+                dependencies: ["ParleyCrypto", .product(name: "Yams", package: "Yams"),
                                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-                               .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 path: "Sources/Conformance/Engine", swiftSettings: strict),
         .executableTarget(name: "ParleyConformMain",
                           dependencies: ["ParleyConformance",
@@ -125,7 +125,7 @@ let package = Package(
                           path: "Sources/Conformance/CLI"),
 
         // MARK: deterministic generators for tests and the runner
-        .target(name: "Fixtures", dependencies: ["ParleyWire", "ParleyMedia", "ParleyCrypto", "ParleyTime"], path: "Sources/Fixtures"),
+        .target(name: "Fixtures", dependencies: ["ParleyMedia", "ParleyCrypto", "ParleyTime"], path: "Sources/Fixtures"),
 
         // MARK: tests
         .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto", "Fixtures"], path: "Tests/CryptoTests"),
@@ -133,21 +133,27 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"], path: "Tests/MediaTests"),
         .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures",
                                                      .product(name: "NIOCore", package: "swift-nio"),
-                                                     .product(name: "NIOPosix", package: "swift-nio")],
+                                                     .product(name: "NIOPosix", package: "swift-nio"),
+                                                     .product(name: "Logging", package: "swift-log")],
                     path: "Tests/SFUTests"),
         .testTarget(name: "JSONTests", dependencies: ["ParleyJSON"], path: "Tests/JSONTests"),
         .testTarget(name: "TimeTests", dependencies: ["ParleyTime", "Fixtures"], path: "Tests/TimeTests"),
-        .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "ParleyTime", "Fixtures"], path: "Tests/RoomsTests"),
+        .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "Fixtures"], path: "Tests/RoomsTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
-        .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyConfig"], path: "Tests/StoreTests"),
+        .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyCrypto",
+                                                       .product(name: "Logging", package: "swift-log")], path: "Tests/StoreTests"),
         .testTarget(name: "HTTPTests",
-                    dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU", "ParleyMedia",
+                    dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU",
                                    "ParleyWire", "ParleyCrypto", "ParleyTime", "ParleyJSON", "Fixtures",
-                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                                   .product(name: "Hummingbird", package: "hummingbird"),
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "HTTPTypes", package: "swift-http-types"),
+                                   .product(name: "NIOCore", package: "swift-nio"),
+                                   .product(name: "Logging", package: "swift-log")],
                     path: "Tests/HTTPTests"),
         .testTarget(name: "ConformanceTests",
                     dependencies: ["ParleyConformance", .product(name: "Hummingbird", package: "hummingbird"),
-                                   .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+                                   .product(name: "NIOCore", package: "swift-nio")],
                     path: "Tests/ConformanceTests"),
     ]
 )

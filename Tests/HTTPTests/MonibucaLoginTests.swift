@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
 import ParleyConfig
@@ -97,9 +96,7 @@ struct MonibucaLoginTests {
         let secret = try #require(password)
         #expect(secret.count >= 20)
         #expect(generated.authenticate(username: "admin", password: secret))
-        let stored = try database.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE username = 'admin'")
-        }
+        let stored = try AdminUserStore(database: database).passwordHash(of: "admin")
         let hash = try #require(stored)
         #expect(hash.hasPrefix("pbkdf2-sha256$") && !hash.contains(secret))
         // A second start reuses the stored hash and prints nothing.

@@ -46,7 +46,8 @@ public struct MonibucaCoreFace: APIFace {
     /// answering 503 rather than stopping the other faces.
     func loadUsers(_ services: ParleyServices) -> MonibucaUsers? {
         do {
-            let (users, generated) = try MonibucaUsers.load(auth: services.config.auth, database: services.database)
+            let (users, generated) = try MonibucaUsers.load(auth: services.config.auth, database: services.database,
+                                                             now: services.clock.now)
             if let generated {
                 ParleyServer.announce([
                     "generated Monibuca admin login: username \(MonibucaUsers.generatedUsername) password \(generated)",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ParleyConfig
 import ParleyCrypto
 import ParleyStore
@@ -24,7 +23,7 @@ public struct MonibucaUsers: Sendable {
 
     /// Loads the users. Returns the generated admin password when it was created by this call (to print once).
     public static func load(auth: ParleyConfig.Auth, database: ParleyDatabase,
-                            iterations: Int = PasswordHash.defaultIterations) throws
+                            iterations: Int = PasswordHash.defaultIterations, now: Date = Date()) throws
         -> (users: MonibucaUsers, generatedPassword: String?) {
         if !auth.users.isEmpty {
             var hashes: [String: String] = [:]
@@ -37,17 +36,11 @@ public struct MonibucaUsers: Sendable {
             }
             return (MonibucaUsers(hashes: hashes, iterations: iterations), nil)
         }
-        return try database.writer.write { db in
-            if let stored = try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE username = ?",
-                                                arguments: [generatedUsername]) {
-                return (MonibucaUsers(hashes: [generatedUsername: stored], iterations: iterations), nil)
-            }
-            let password = SecureRandom.token(byteCount: 18)
-            let hash = PasswordHash.make(password: password, iterations: iterations)
-            try db.execute(sql: "INSERT INTO users (username, password_hash, source, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [generatedUsername, hash, "generated", Date()])
-            return (MonibucaUsers(hashes: [generatedUsername: hash], iterations: iterations), password)
-        }
+        let password = SecureRandom.token(byteCount: 18)
+        let (hash, created) = try AdminUserStore(database: database).passwordHash(
+            of: generatedUsername, creatingWith: { PasswordHash.make(password: password, iterations: iterations) },
+            source: "generated", now: now)
+        return (MonibucaUsers(hashes: [generatedUsername: hash], iterations: iterations), created ? password : nil)
     }
 
     /// True when `username` exists and `password` matches its hash. Unknown names still run one verification.
