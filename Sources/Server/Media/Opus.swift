@@ -29,6 +29,9 @@ public enum OpusApplication: Sendable {
 }
 
 /// Encodes 20 ms frames of 48 kHz PCM. Not thread-safe.
+///
+/// Only tests encode today (the SFU forwards Opus untouched). It stays here, beside ``OpusDecoder``, so the one
+/// COpus binding (error mapping, application constants, the linked library) exists once rather than in Fixtures too.
 public final class OpusEncoder {
     public let channels: Int
     let state: OpaquePointer

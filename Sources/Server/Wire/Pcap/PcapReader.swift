@@ -2,6 +2,9 @@ import CPcap
 
 /// Reads pcap (and pcapng) files through pcap_open_offline; timestamps come as microseconds.
 /// Not thread-safe: confine to one task or actor.
+///
+/// Only tests read capture files today. It stays in ParleyWire beside the record codec it reads into
+/// (``CapturedUDPDatagram``), so the pcap format and the one CPcap binding live in one module.
 public final class PcapReader: Sequence, IteratorProtocol {
     public let linkType: PcapLinkType
     private var handle: OpaquePointer?
