@@ -44,7 +44,8 @@ struct MeetingRoomsTests {
             }
             let users = try await api.get("/meeting/api/rooms/standup/users")
             #expect(users.data["total"] as? Int == 1)
-            #expect(users.list("users").first?["role"] as? String == "presenter")
+            // The first anonymous joiner of a room created here holds no rights (contracts.md "Who may do what").
+            #expect(users.list("users").first?["role"] as? String == "participant")
 
             #expect(try await api.get("/meeting/api/rooms/nope").status == .notFound)
             #expect(try await api.get("/meeting/api/rooms/nope/users").code == 404)
@@ -101,8 +102,15 @@ struct MeetingRoomsTests {
             let list = try await api.get("/meeting/api/rooms")
             #expect(list.list("rooms").map { $0["room_id"] as? String } == ["shared", "adhoc"])
             #expect(list.list("rooms").last?["origin"] as? String == "ad_hoc")
-            // MiroTalk's DELETE ends the room here too, and it is forgotten (not restored at the next start).
+            // MiroTalk's DELETE ends the meeting here too (everyone out), but a scheduled room outlives its meeting:
+            // only the Meeting API's DELETE removes it and its row.
+            var events = fixture.rooms.events().makeAsyncIterator()
             _ = try await api.send(.delete, "/api/v1/meeting/shared", headers: auth, authorized: false)
+            #expect(await events.next() == .ended(meetingRoom("shared"), by: .rest))
+            let kept = try await api.get("/meeting/api/rooms/shared")
+            #expect(kept.status == .ok && kept.data["participant_count"] as? Int == 0)
+            #expect(try fixture.storedRoomIDs() == ["shared"])
+            #expect(try await api.send(.delete, "/meeting/api/rooms/shared").status == .ok)
             #expect(try await api.get("/meeting/api/rooms/shared").status == .notFound)
             try await waitUntil("the ended room leaves SQLite") { try fixture.storedRoomIDs().isEmpty }
         }
@@ -124,8 +132,9 @@ struct MeetingRoomsTests {
             #expect(room.data["template_id"] as? String == templateID)
             let detail = try await api.get("/meeting/api/rooms/w1")
             #expect((detail.data["template"] as? [String: Any])?["name"] as? String == "Webinar")
-            // Chat muted on join, as the template says.
-            let joined = try await fixture.rooms.join(meetingRoom("w1"), JoinRequest(userID: meetingUser("host")))
+            // Chat muted on join, as the template says (except for a presenter by credential).
+            let joined = try await fixture.rooms.join(meetingRoom("w1"), JoinRequest(userID: meetingUser("host"),
+                                                                                       asPresenter: true))
             let second = try await fixture.rooms.join(meetingRoom("w1"), JoinRequest(userID: meetingUser("guest")))
             #expect(!joined.chatMuted && second.chatMuted)
 

@@ -11,7 +11,7 @@ struct DirectoryProtocolTests {
         let events = await directory.events()
         _ = try await directory.createRoom(rid("r"), settings: RoomSettings(), origin: .rest)
         await #expect(throws: RoomError.roomNotFound) { try await directory.join(rid("missing"), request("a")) }
-        let alice = try await directory.join(rid("r"), request("alice"))
+        let alice = try await directory.join(rid("r"), request("alice", asPresenter: true))
         #expect(alice.role == .presenter)
         let final = try await directory.deleteRoom(rid("r"))
         #expect(final.participants == [alice])

@@ -5,11 +5,11 @@ import Testing
 
 @Suite("Moderation")
 struct ModerationTests {
-    /// Room "r" (REST) with presenter "p" (first joiner) and participants "a", "b".
+    /// Room "r" (REST) with presenter "p" (by its credential) and participants "a", "b".
     static func populated() async throws -> InMemoryRoomDirectory {
         let directory = makeDirectory()
         _ = try await directory.createRoom(rid("r"), settings: RoomSettings(), origin: .rest)
-        for user in ["p", "a", "b"] { try await directory.join(rid("r"), request(user)) }
+        for user in ["p", "a", "b"] { try await directory.join(rid("r"), request(user, asPresenter: user == "p")) }
         return directory
     }
 

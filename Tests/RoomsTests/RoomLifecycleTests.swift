@@ -108,11 +108,10 @@ struct RoomLifecycleTests {
         }
     }
 
-    @Test("end emits ended, then participantLeft(.ended) in join order, then roomRemoved; even for REST rooms")
-    func endOrder() async throws {
+    @Test("end of an ad-hoc room: ended, then participantLeft(.ended) in join order, then roomRemoved")
+    func endOrderAdHoc() async throws {
         let directory = makeDirectory()
-        _ = try await directory.createRoom(rid("r"), settings: RoomSettings(), origin: .rest)
-        for user in ["a", "b", "c"] { try await directory.join(rid("r"), request(user)) }
+        for user in ["a", "b", "c"] { try await directory.join(rid("r"), request(user), createIfMissing: true) }
         let recorder = EventRecorder(directory.events())
         let final = try await directory.end(rid("r"), by: .user(uid("a")))
         #expect(final.participants.map(\.userID.rawValue) == ["a", "b", "c"])
@@ -127,6 +126,43 @@ struct RoomLifecycleTests {
             .roomRemoved(rid("r"), reason: .ended(by: by)),
         ])
         await #expect(throws: RoomError.roomNotFound) { try await directory.end(rid("r"), by: .rest) }
+    }
+
+    @Test("end of a REST room ends the meeting (everyone out, events sent) but keeps the room, unlike deleteRoom")
+    func endKeepsRESTRoom() async throws {
+        let directory = makeDirectory()
+        _ = try await directory.createRoom(rid("r"), settings: RoomSettings(name: "Weekly"), origin: .rest)
+        try await directory.join(rid("r"), request("a", asPresenter: true))
+        try await directory.join(rid("r"), request("b"))
+        let recorder = EventRecorder(directory.events())
+        let final = try await directory.end(rid("r"), by: .user(uid("a")))
+        #expect(final.participants.map(\.userID.rawValue) == ["a", "b"])
+        let kept = try #require(await directory.room(rid("r")))
+        #expect(kept.participants.isEmpty && kept.origin == .rest && kept.settings.name == "Weekly")
+        let by = Moderator.user(uid("a"))
+        #expect(try await recorder.events(atLeast: 3) == [
+            .ended(rid("r"), by: by),
+            .participantLeft(rid("r"), uid("a"), reason: .ended(by: by)),
+            .participantLeft(rid("r"), uid("b"), reason: .ended(by: by)),
+        ])
+        // The scheduled room takes the next meeting; only an API face may delete it.
+        try await directory.join(rid("r"), request("a", asPresenter: true))
+        await #expect(throws: RoomError.notPermitted) { try await directory.deleteRoom(rid("r"), by: .user(uid("a"))) }
+        _ = try await directory.deleteRoom(rid("r"), by: .api("meeting-api"))
+        #expect(await directory.room(rid("r")) == nil)
+    }
+
+    @Test("the first anonymous joiner presents only in an ad-hoc room, never in a room created over REST")
+    func firstJoinerOfRESTRoom() async throws {
+        let directory = makeDirectory()
+        _ = try await directory.createRoom(rid("planned"), settings: RoomSettings(), origin: .rest)
+        let first = try await directory.join(rid("planned"), request("anon"))
+        #expect(first.role == .participant)
+        await #expect(throws: RoomError.notPermitted) { try await directory.end(rid("planned"), by: .user(uid("anon"))) }
+        await #expect(throws: RoomError.notPermitted) { try await directory.lock(rid("planned"), by: .user(uid("anon"))) }
+        let token = try await directory.join(rid("planned"), request("host", asPresenter: true))
+        #expect(token.role == .presenter)
+        #expect(try await directory.join(rid("adhoc"), request("opener"), createIfMissing: true).role == .presenter)
     }
 
     @Test("deleteRoom ends sessions by the REST moderator and removes an empty REST room")

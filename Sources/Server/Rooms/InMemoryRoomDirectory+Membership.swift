@@ -10,7 +10,7 @@ extension InMemoryRoomDirectory {
         var state = existing ?? RoomState(id: id, settings: RoomSettings(), origin: .adHoc, createdAt: clock.now,
                                           sequence: 0)
         if !request.bypassRestrictions {
-            if let password = state.settings.password, request.password != password {
+            if let password = state.settings.password, !RoomPassword.matches(request.password, password) {
                 throw RoomError.wrongPassword
             }
             if state.locked { throw RoomError.roomLocked }
@@ -28,7 +28,9 @@ extension InMemoryRoomDirectory {
         let role: Role
         if request.bypassRestrictions {
             role = .host
-        } else if request.asPresenter || (policy.firstIsPresenter && state.members.isEmpty) {
+        } else if request.asPresenter || (policy.firstIsPresenter && state.origin == .adHoc && state.members.isEmpty) {
+            // Only an ad-hoc room belongs to whoever opens it (contracts.md "Who may do what"); a room created over
+            // an API gets its presenters from tokens, or it would go to the first anonymous visitor.
             role = .presenter
         } else {
             role = .participant

@@ -50,10 +50,12 @@ public protocol RoomDirectory: Sendable {
     // MARK: moderation
     func lock(_ id: RoomID, by: Moderator) async throws -> RoomSnapshot
     func unlock(_ id: RoomID, by: Moderator) async throws -> RoomSnapshot
-    /// Ends every session, then removes the room whatever its origin. Returns the room as it was when ended.
+    /// Ends the meeting: every session out (``RoomEvent/ended(_:by:)`` first). An ad-hoc room is then removed; a
+    /// room created over an API (``RoomOrigin/rest``) stays, empty, until deleted. Returns the room as it was.
     func end(_ id: RoomID, by: Moderator) async throws -> RoomSnapshot
-    /// REST deletion: ``end(_:by:)`` by ``Moderator/rest``.
-    func deleteRoom(_ id: RoomID) async throws -> RoomSnapshot
+    /// Ends the meeting and removes the room whatever its origin. Only an API face (``Moderator/api(_:)``) may;
+    /// a user gets ``RoomError/notPermitted``.
+    func deleteRoom(_ id: RoomID, by: Moderator) async throws -> RoomSnapshot
 
     // MARK: streams
     /// Registers a live stream. A room-scoped path `room/{r}/{u}` belongs to room `r` (which must exist); a given
@@ -82,7 +84,8 @@ extension RoomDirectory {
         try await joinRoom(id, request, createIfMissing: createIfMissing).participant
     }
 
+    /// REST deletion by ``Moderator/rest``.
     public func deleteRoom(_ id: RoomID) async throws -> RoomSnapshot {
-        try await end(id, by: .rest)
+        try await deleteRoom(id, by: .rest)
     }
 }

@@ -110,12 +110,13 @@ extension MeetingAPI {
                                         template: Nullable(template.map(MeetingModels.Template.init)))
     }
 
-    /// Ends every live session of the room (as MiroTalk's DELETE does), removes it and forgets it.
+    /// Ends every live session of the room (as MiroTalk's DELETE does), removes it and forgets it. The one way a
+    /// scheduled room goes: `end` (socket or MiroTalk) only ends its meeting.
     func deleteRoom(_ id: RoomID) async throws -> MeetingModels.Room {
         let created = try storedCreationTimes()[id.rawValue]
         let ended: RoomSnapshot
         do {
-            ended = try await rooms.end(id, by: MeetingFace.moderator)
+            ended = try await rooms.deleteRoom(id, by: MeetingFace.moderator)
         } catch let error as RoomError {
             throw Self.map(error)
         }

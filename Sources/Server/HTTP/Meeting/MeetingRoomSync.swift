@@ -4,8 +4,8 @@ import ParleyRooms
 import ParleyStore
 import ParleyTime
 
-/// Forgets a stored room once the registry removes it by any path (MiroTalk's DELETE, a host's `end` on the room
-/// WebSocket), so it does not come back at the next start. Follows the registry's event stream: a room created
+/// Forgets a stored room once the registry removes it (a registry `deleteRoom` by an API face; `end`, from a socket
+/// or MiroTalk's DELETE, keeps an API-created room), so it does not come back at the next start. Follows the registry's event stream: a room created
 /// again under the same id after the removal is newer than the removed one, and its row stays.
 enum MeetingRoomSync {
     static func start(rooms: any RoomDirectory, store: MeetingStore, clock: any ServerClock, logger: Logger) {

@@ -1,0 +1,54 @@
+import Foundation
+import ParleyRooms
+import ParleyStore
+import Testing
+@testable import ParleyHTTP
+
+/// Issue 13: the first anonymous WebSocket joiner of a room created with `POST /meeting/api/rooms` became its
+/// presenter, sent `end`, and the room was deleted from SQLite for good.
+@Suite("Rooms created over REST cannot be taken over")
+struct RoomTakeoverTests {
+    @Test("an anonymous first joiner of a REST room is a plain participant, cannot end it, and the row survives")
+    func anonymousFirstJoiner() async throws {
+        let fixture = try MeetingFixture.make()
+        let store = MeetingStore(database: fixture.services.database)
+        try await fixture.run { api in
+            let created = try await api.post("/meeting/api/rooms", #"{"room_id":"board","name":"Board"}"#)
+            #expect(created.status == .ok)
+
+            let channels = RoomChannels()
+            let intruder = try await SessionProbe.join(fixture.rooms, channels: channels, room: "board", user: "anon")
+            #expect((await intruder.next("joined"))?.data["role"] as? String == "participant")
+            for (id, action) in [(1, "end"), (2, "lock"), (3, "kick")] {
+                let body = action == "kick" ? #","user_id":"anon""# : ""
+                await intruder.send(#"{"action":"\#(action)","id":\#(id)\#(body)}"#)
+                let refused = await intruder.next("error")
+                #expect(refused?.data["code"] as? String == "not_permitted", "\(action)")
+            }
+            #expect(await fixture.rooms.room(meetingRoom("board"))?.participants.count == 1)
+            #expect(try store.rooms().map(\.roomID) == ["board"])
+
+            // A presenter by credential may end the meeting: everyone out, `ended` sent, the scheduled room stays.
+            let host = try await SessionProbe.join(fixture.rooms, channels: channels, room: "board", user: "host",
+                                                   asPresenter: true)
+            await host.send(#"{"action":"end","id":9}"#)
+            #expect(await intruder.next("ended") != nil)
+            #expect(await host.next("ended") != nil)
+            guard case .close(let code, _)? = await intruder.closeItem() else {
+                Issue.record("the participant was not closed")
+                return
+            }
+            #expect(code == .roomEnded)
+            let kept = try #require(await fixture.rooms.room(meetingRoom("board")))
+            #expect(kept.participants.isEmpty && kept.origin == .rest)
+            // The sync follows registry events asynchronously: give it the time it would need to (wrongly) delete.
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try store.rooms().map(\.roomID) == ["board"])
+            #expect(try await api.get("/meeting/api/rooms/board").status == .ok)
+
+            // Only the REST caller deletes it.
+            #expect(try await api.send(.delete, "/meeting/api/rooms/board").status == .ok)
+            #expect(try store.rooms().isEmpty)
+        }
+    }
+}
