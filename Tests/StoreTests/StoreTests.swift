@@ -17,6 +17,7 @@ struct StoreTests {
         let dir = try temporaryDirectory()
         let db = try ParleyDatabase.open(directory: dir, logger: Logger(label: "test"))
         #expect(try db.journalMode() == "wal")
+        #expect(try db.synchronousLevel() == 2)   // FULL: acknowledged rows survive a power loss
         #expect(try db.appliedMigrations() == ParleyMigrations.all.map(\.name))
         try db.writer.write { db in
             try db.execute(sql: "INSERT INTO users (username, password_hash, source, created_at) VALUES ('a', 'h', 'config', CURRENT_TIMESTAMP)")
@@ -36,6 +37,11 @@ struct StoreTests {
         let (first, warnings) = try store.resolve(ConfiguredSecrets())
         #expect(warnings.count == 3)
         #expect(first.apiKeySecret.count >= 32 && first.apiKeySecret != first.jwtSecret)
+        // The API key is shown once; the signing keys are named, never printed.
+        let said = warnings.joined(separator: "\n")
+        #expect(said.contains(first.apiKeySecret) && said.contains(store.fileURL.path))
+        #expect(!said.contains(first.jwtSecret) && !said.contains(first.authSecret))
+        #expect(said.contains("jwt.secret") && said.contains("auth.secret"))
         let attributes = try FileManager.default.attributesOfItem(atPath: store.fileURL.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let (second, secondWarnings) = try store.resolve(ConfiguredSecrets())

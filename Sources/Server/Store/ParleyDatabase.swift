@@ -14,12 +14,16 @@ public final class ParleyDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            // WAL: readers never block the writer; NORMAL sync is durable across process crashes (SIGKILL) in WAL mode.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         let path = directory.appendingPathComponent("parley.sqlite").path
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // WAL: readers never block the writer. FULL: every commit is fsynced before an API acknowledges it, so a
+        // power loss cannot take back a room, reservation or template already answered 200 (NORMAL could: it
+        // survives a process crash, not the machine's). Set here, on the pool's one writer connection, because the
+        // pool sets NORMAL itself when it enables WAL, after `prepareDatabase`. Cost: docs/configuration.md
+        // "Durability".
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let database = ParleyDatabase(writer: pool)
         try database.migrate()
         logger.info("database ready", metadata: ["path": .string(path), "journal": "wal"])
@@ -48,6 +52,11 @@ public final class ParleyDatabase: Sendable {
     /// Names of the applied migrations, oldest first.
     public func appliedMigrations() throws -> [String] {
         try writer.read { db in try DatabaseMigrator.appliedIdentifiers(db) }
+    }
+
+    /// `PRAGMA synchronous` of the writer connection (2 = FULL).
+    public func synchronousLevel() throws -> Int {
+        try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     public func journalMode() throws -> String {

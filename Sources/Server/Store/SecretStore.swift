@@ -49,19 +49,26 @@ public struct SecretStore: Sendable {
         var warnings: [String] = []
         var changed = false
 
-        func pick(_ configuredValue: String?, _ storedValue: inout String?, name: String, key: String) -> String {
+        /// `reveal`: the value goes into the warning. Only for the API key, which its operator must type into
+        /// clients; a signing key in a log would let anyone who reads the log mint admin and session tokens.
+        func pick(_ configuredValue: String?, _ storedValue: inout String?, name: String, key: String,
+                  reveal: Bool) -> String {
             if let configuredValue, !configuredValue.isEmpty { return configuredValue }
             if let existing = storedValue, !existing.isEmpty { return existing }
             let fresh = SecureRandom.token(byteCount: 32)
             storedValue = fresh
             changed = true
-            warnings.append("generated \(name) (\(key)): \(fresh) — stored in \(fileURL.path); set \(key) for production")
+            let shown = reveal ? ": \(fresh)" : " (not shown; signing keys never go to the log)"
+            warnings.append("generated \(name) (\(key))\(shown) — stored in \(fileURL.path); set \(key) for production")
             return fresh
         }
 
-        let api = pick(configured.apiKeySecret, &stored.api_key_secret, name: "MiroTalk API key", key: "api.key_secret")
-        let jwt = pick(configured.jwtSecret, &stored.jwt_secret, name: "MiroTalk token secret", key: "jwt.secret")
-        let auth = pick(configured.authSecret, &stored.auth_secret, name: "Monibuca JWT secret", key: "auth.secret")
+        let api = pick(configured.apiKeySecret, &stored.api_key_secret, name: "MiroTalk API key", key: "api.key_secret",
+                       reveal: true)
+        let jwt = pick(configured.jwtSecret, &stored.jwt_secret, name: "MiroTalk token secret", key: "jwt.secret",
+                       reveal: false)
+        let auth = pick(configured.authSecret, &stored.auth_secret, name: "Monibuca JWT secret", key: "auth.secret",
+                        reveal: false)
         if changed { try save(stored) }
         return (ResolvedSecrets(apiKeySecret: api, jwtSecret: jwt, authSecret: auth), warnings)
     }
