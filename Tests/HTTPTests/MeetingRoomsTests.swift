@@ -44,7 +44,7 @@ struct MeetingRoomsTests {
             }
             let users = try await api.get("/meeting/api/rooms/standup/users")
             #expect(users.data["total"] as? Int == 1)
-            // The first anonymous joiner of a room created here holds no rights (contracts.md "Who may do what").
+            // The first anonymous joiner of a room created here holds no rights (docs/contracts.md §Who may do what).
             #expect(users.list("users").first?["role"] as? String == "participant")
 
             #expect(try await api.get("/meeting/api/rooms/nope").status == .notFound)

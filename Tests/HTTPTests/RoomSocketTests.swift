@@ -50,7 +50,7 @@ struct RoomSocketTests {
         var tampered = Array(token)
         tampered[7] = tampered[7] == "A" ? "B" : "A"
         #expect(await tokens.verify(String(tampered), rooms: rooms) == nil)
-        #expect(tokens.decode("pst1.@@@.###") == nil && tokens.decode("") == nil)
+        #expect(tokens.decode("pst2.@@@.###") == nil && tokens.decode("") == nil)
 
         _ = try await rooms.leave(room, alice, reason: .left)
         #expect(await tokens.verify(token, rooms: rooms) == nil)            // revoked by leaving
@@ -78,7 +78,8 @@ struct RoomSocketTests {
         let tokens = RoomSessionTokens(secret: SessionProbe.secret)
         let authenticator = RoomSocketAuthenticator(
             requireToken: true, monibuca: MonibucaJWT(secret: SessionProbe.secret, lifetime: 3600),
-            miroTalk: MiroTalkTokenVerifier(secret: "mirotalk-test-secret-0123456789abcdef"), sessions: tokens)
+            miroTalk: MiroTalkTokenVerifier(secret: "mirotalk-test-secret-0123456789abcdef"), sessions: tokens,
+            resumptions: RoomSessionResumptions())
         var query = RoomSocketJoinQuery(roomID: "r", userID: "u")
         guard case .failure(let refusal) = await authenticator.joinRequest(query) else {
             Issue.record("joined without a token")
@@ -90,7 +91,7 @@ struct RoomSocketTests {
         #expect(bad.code == "invalid_token" && bad.close == .unauthorized)
         let jwt = try MonibucaJWT(secret: SessionProbe.secret, lifetime: 3600).issue(username: "admin").token
         query.token = jwt
-        let (_, request) = try await authenticator.joinRequest(query).get()
+        let request = try await authenticator.joinRequest(query).get().request
         #expect(request.bypassRestrictions && request.asPresenter)
         let expired = try MonibucaJWT(secret: SessionProbe.secret, lifetime: 1)
             .issue(username: "admin", now: Date(timeIntervalSinceNow: -10)).token

@@ -81,7 +81,7 @@ def test_join_without_credential_gets_token_participants_and_others_see_userjoin
     async def scenario():
         alice = await RoomClient.connect(server.url, "r-join", "alice", name="Alice", user_agent=CHROME_UA)
         joined = alice.joined["data"]
-        assert joined["user_id"] == "alice" and joined["session_token"].startswith("pst1.")
+        assert joined["user_id"] == "alice" and joined["session_token"].startswith("pst2.")
         assert joined["role"] == "presenter"  # first joiner of an ad-hoc room (rooms.first_is_presenter)
         assert [p["user_id"] for p in joined["participants"]] == ["alice"]
         assert joined["participants"][0]["browser"] == "Chrome 126.0.0.0"

@@ -1,7 +1,7 @@
 // Room and media sections.
 
 extension ParleyConfig {
-    /// `rooms.*`: who may join and how many.
+    /// `rooms.*`: who may join and how many, and what one room WebSocket may cost.
     public struct Rooms: Sendable, Equatable {
         /// MiroTalk's `host.user_auth`: joining needs a MiroTalk token or a Monibuca JWT.
         public var requireToken: Bool
@@ -9,11 +9,46 @@ extension ParleyConfig {
         public var firstIsPresenter: Bool
         /// MiroTalk's `ROOM_MAX_PARTICIPANTS`.
         public var maxParticipants: Int
+        /// Open room WebSockets per client address.
+        public var maxConnectionsPerAddress: Int
+        /// Lifetime of a room `session_token`, in seconds.
+        public var sessionTokenExpire: Int
+        /// Per connection: `chat` messages per second, and how many may come at once.
+        public var chatPerSecond: Int
+        public var chatBurst: Int
+        /// Per connection: `transcript` segments per second, and how many may come at once.
+        public var transcriptPerSecond: Int
+        public var transcriptBurst: Int
+        /// Largest `transcript` text, in UTF-8 bytes (every member receives it).
+        public var transcriptMaxBytes: Int
+        /// Per connection: every other action that reaches the room (`hand`, `media`, `agenda.*`, moderation)
+        /// per second, and how many may come at once.
+        public var actionsPerSecond: Int
+        public var actionsBurst: Int
+        /// Wrong-password joins one address may make to one room within `passwordWindow` seconds.
+        public var passwordMaxFailures: Int
+        public var passwordWindow: Int
 
-        public init(requireToken: Bool = false, firstIsPresenter: Bool = true, maxParticipants: Int = 1000) {
+        public init(requireToken: Bool = false, firstIsPresenter: Bool = true, maxParticipants: Int = 1000,
+                    maxConnectionsPerAddress: Int = 1000, sessionTokenExpire: Int = 43_200,
+                    chatPerSecond: Int = 5, chatBurst: Int = 20,
+                    transcriptPerSecond: Int = 10, transcriptBurst: Int = 40, transcriptMaxBytes: Int = 4096,
+                    actionsPerSecond: Int = 5, actionsBurst: Int = 20,
+                    passwordMaxFailures: Int = 5, passwordWindow: Int = 60) {
             self.requireToken = requireToken
             self.firstIsPresenter = firstIsPresenter
             self.maxParticipants = maxParticipants
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.sessionTokenExpire = sessionTokenExpire
+            self.chatPerSecond = chatPerSecond
+            self.chatBurst = chatBurst
+            self.transcriptPerSecond = transcriptPerSecond
+            self.transcriptBurst = transcriptBurst
+            self.transcriptMaxBytes = transcriptMaxBytes
+            self.actionsPerSecond = actionsPerSecond
+            self.actionsBurst = actionsBurst
+            self.passwordMaxFailures = passwordMaxFailures
+            self.passwordWindow = passwordWindow
         }
     }
 

@@ -76,6 +76,17 @@ extension ParleyConfig {
         out.scalar("require_token", bool(rooms.requireToken), indent: 2)
         out.scalar("first_is_presenter", bool(rooms.firstIsPresenter), indent: 2)
         out.scalar("max_participants", String(rooms.maxParticipants), indent: 2)
+        for (key, value) in [("max_connections_per_address", rooms.maxConnectionsPerAddress),
+                             ("session_token_expire", rooms.sessionTokenExpire),
+                             ("chat_per_second", rooms.chatPerSecond), ("chat_burst", rooms.chatBurst),
+                             ("transcript_per_second", rooms.transcriptPerSecond),
+                             ("transcript_burst", rooms.transcriptBurst),
+                             ("transcript_max_bytes", rooms.transcriptMaxBytes),
+                             ("actions_per_second", rooms.actionsPerSecond), ("actions_burst", rooms.actionsBurst),
+                             ("password_max_failures", rooms.passwordMaxFailures),
+                             ("password_window", rooms.passwordWindow)] {
+            out.scalar(key, String(value), indent: 2)
+        }
 
         out.open("webrtc", indent: 0)
         out.scalar("udp_port", String(webrtc.udpPort), indent: 2)

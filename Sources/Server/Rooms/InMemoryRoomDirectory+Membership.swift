@@ -29,7 +29,7 @@ extension InMemoryRoomDirectory {
         if request.bypassRestrictions {
             role = .host
         } else if request.asPresenter || (policy.firstIsPresenter && state.origin == .adHoc && state.members.isEmpty) {
-            // Only an ad-hoc room belongs to whoever opens it (contracts.md "Who may do what"); a room created over
+            // Only an ad-hoc room belongs to whoever opens it (docs/contracts.md §Who may do what); a room created over
             // an API gets its presenters from tokens, or it would go to the first anonymous visitor.
             role = .presenter
         } else {

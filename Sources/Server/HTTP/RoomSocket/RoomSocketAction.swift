@@ -21,7 +21,8 @@ enum RoomSocketAction: Equatable, Sendable {
     case leave
 
     static let maxChatLength = 4096
-    static let maxTranscriptLength = 4096
+    /// Structural bound only; the session applies `rooms.transcript_max_bytes` (at most 64 KiB) in bytes.
+    static let maxTranscriptLength = 65_536
     static let mediaKinds: Set<String> = ["audio", "video", "all"]
 
     /// Fields each action may carry besides `action` and `id`, and which of them are required.

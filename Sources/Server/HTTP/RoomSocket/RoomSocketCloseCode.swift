@@ -15,6 +15,9 @@ public enum RoomSocketCloseCode: UInt16, Sendable, CaseIterable {
     case duplicateUser = 4009
     case roomFull = 4013
     case roomLocked = 4023
+    /// Too many: sockets from this address (`rooms.max_connections_per_address`), or wrong-password joins to this
+    /// room from this address within `rooms.password_window` (4029 echoes HTTP 429).
+    case tooMany = 4029
     /// A moderator (socket or REST) removed this participant.
     case kicked = 4100
     /// The room was ended (socket `end`, REST delete/end).
@@ -51,6 +54,8 @@ enum RoomSocketErrorCode {
     static let unknownAction = "unknown_action"
     static let messageTooLarge = "message_too_large"
     static let rateLimited = "rate_limited"
+    static let tooManyConnections = "too_many_connections"
+    static let transcriptTooLarge = "transcript_too_large"
     static let chatMuted = "chat_muted"
     static let heartbeatTimeout = "heartbeat_timeout"
     static let slowConsumer = "slow_consumer"

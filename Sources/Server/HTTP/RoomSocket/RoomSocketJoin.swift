@@ -30,19 +30,29 @@ struct JoinRefusal: Error, Sendable, Equatable {
     }
 }
 
+/// An authenticated join, ready for the registry.
+struct AuthenticatedJoin: Sendable {
+    var room: RoomID
+    var request: JoinRequest
+    /// Set when a dropped participation resumes with its session token: used up once the join succeeds.
+    var resuming: RoomSessionTokens.Claims?
+}
+
 /// Turns a join query into a registry ``JoinRequest`` by docs/contracts.md §Who may do what: no credential (unless
 /// `rooms.require_token`), the room password, a MiroTalk token (presenter when it says so), a Monibuca JWT (host:
-/// ignores lock and password), or the participant's own room session token.
+/// ignores lock and password), or the session token of the participant's own dropped connection (resumes its role;
+/// refused after a kick, a leave or the end of the meeting — see ``RoomSessionResumptions``).
 struct RoomSocketAuthenticator: Sendable {
     var requireToken: Bool
     var monibuca: MonibucaJWT
     var miroTalk: MiroTalkTokenVerifier
     var sessions: RoomSessionTokens
+    var resumptions: RoomSessionResumptions
 
     static let maxTokenLength = 8192
     static let maxPasswordLength = 1024
 
-    func joinRequest(_ query: RoomSocketJoinQuery) async -> Result<(RoomID, JoinRequest), JoinRefusal> {
+    func joinRequest(_ query: RoomSocketJoinQuery) async -> Result<AuthenticatedJoin, JoinRefusal> {
         if let type = query.type, type != "meeting" {
             return .failure(JoinRefusal(code: RoomSocketErrorCode.invalidRequest,
                                         reason: "Only type=meeting is served here.", close: .invalidRequest))
@@ -66,8 +76,9 @@ struct RoomSocketAuthenticator: Sendable {
                                             reason: "This server requires a token to join (rooms.require_token).",
                                             close: .unauthorized))
             }
-            return .success((room, request))
+            return .success(AuthenticatedJoin(room: room, request: request))
         }
+        var resuming: RoomSessionTokens.Claims?
         switch await credential(token, room: room, user: user) {
         case .failure(let refusal):
             return .failure(refusal)
@@ -79,17 +90,18 @@ struct RoomSocketAuthenticator: Sendable {
             case .miroTalk(let presenter, let username):
                 request.asPresenter = presenter
                 if query.name == nil, !username.isEmpty { request.name = username }
-            case .session(let presenter):
+            case .session(let claims, let presenter):
                 request.asPresenter = presenter
+                resuming = claims
             }
-            return .success((room, request))
+            return .success(AuthenticatedJoin(room: room, request: request, resuming: resuming))
         }
     }
 
     enum Credential: Equatable {
         case host
         case miroTalk(presenter: Bool, username: String)
-        case session(presenter: Bool)
+        case session(RoomSessionTokens.Claims, presenter: Bool)
     }
 
     func credential(_ token: String, room: RoomID, user: UserID) async -> Result<Credential, JoinRefusal> {
@@ -101,10 +113,16 @@ struct RoomSocketAuthenticator: Sendable {
         guard token.utf8.count <= Self.maxTokenLength else { return .failure(invalid) }
         if token.hasPrefix(RoomSessionTokens.prefix + ".") {
             // A session token only ever speaks for its own room and user.
-            guard let claims = sessions.decode(token), claims.room == room, claims.user == user else {
+            guard let claims = sessions.signedClaims(token), claims.room == room, claims.user == user else {
                 return .failure(invalid)
             }
-            return .success(.session(presenter: false))
+            guard !sessions.isExpired(claims) else { return .failure(expired) }
+            guard let dropped = resumptions.peek(claims, now: sessions.clock.now) else {
+                return .failure(JoinRefusal(code: RoomSocketErrorCode.invalidToken,
+                                            reason: "This session is over (left, kicked or ended); join again with another credential.",
+                                            close: .unauthorized))
+            }
+            return .success(.session(claims, presenter: dropped.role.isModerator))
         }
         switch monibuca.verify(token) {
         case .success:

@@ -19,13 +19,19 @@ actor RoomSocketSession {
     var synced = false
     /// True once this participant is out of the registry (or on its way out): nothing more is sent or done.
     private(set) var membershipOver = false
-    /// This connection's chat allowance (one key per limited action).
-    private let limiter: RateLimiter
+    /// Every action that reaches other members costs a token from one of these (per connection), so one client's
+    /// cost to the room stays bounded however many members the room has.
+    private let chatLimiter: RateLimiter
+    private let transcriptLimiter: RateLimiter
+    private let actionLimiter: RateLimiter
     private let clock: any ServerClock
     private var lastActivity: Duration
+    /// Told when this participation ended because the connection dropped (not a kick, leave or end), with the
+    /// participant as the registry removed it: its session token may then resume it.
+    private let onDropped: @Sendable (Participant) -> Void
 
     init(join: JoinResult, rooms: any RoomDirectory, channel: RoomChannel, queue: OutboundQueue,
-         options: RoomSocketOptions) {
+         options: RoomSocketOptions, onDropped: @escaping @Sendable (Participant) -> Void = { _ in }) {
         self.room = join.room.id
         self.me = join.participant.userID
         self.admittedParticipant = join.participant
@@ -34,8 +40,14 @@ actor RoomSocketSession {
         self.queue = queue
         self.options = options
         self.clock = channel.clock
-        self.limiter = RateLimiter(.tokenBucket(burst: options.chatBurst, perSecond: options.chatPerSecond),
-                                   clock: channel.clock)
+        self.onDropped = onDropped
+        self.chatLimiter = RateLimiter(.tokenBucket(burst: options.chatBurst, perSecond: options.chatPerSecond),
+                                       clock: channel.clock, maxKeys: 1)
+        self.transcriptLimiter = RateLimiter(.tokenBucket(burst: options.transcriptBurst,
+                                                          perSecond: options.transcriptPerSecond),
+                                             clock: channel.clock, maxKeys: 1)
+        self.actionLimiter = RateLimiter(.tokenBucket(burst: options.actionsBurst, perSecond: options.actionsPerSecond),
+                                         clock: channel.clock, maxKeys: 1)
         self.lastActivity = channel.clock.uptime
         for participant in join.room.participants { participants[participant.userID] = participant }
     }
@@ -71,7 +83,10 @@ actor RoomSocketSession {
         guard !membershipOver else { return }
         membershipOver = true
         await channel.remove(me)
-        if let leave { _ = try? await rooms.leave(room, me, reason: leave) }
+        guard let leave else { return }
+        // Only when this leave removed us: a kick or an end that got there first must not become resumable.
+        let removed = try? await rooms.leave(room, me, reason: leave)
+        if let removed, leave == .dropped { onDropped(removed) }
     }
 
     // MARK: inbound frames
@@ -133,14 +148,41 @@ actor RoomSocketSession {
         await rooms.room(room)?.participant(me)
     }
 
+    /// Takes a token from the action's allowance; false (and the `rate_limited` error sent) when none is left.
+    /// `leave` costs nothing: it only ever reduces the room's work.
+    private func withinRate(_ parsed: ParsedAction) -> Bool {
+        let limiter: RateLimiter
+        let limit: (burst: Int, perSecond: Double, what: String)
+        switch parsed.action {
+        case .leave:
+            return true
+        case .chat:
+            limiter = chatLimiter
+            limit = (options.chatBurst, options.chatPerSecond, "chat messages")
+        case .transcript:
+            limiter = transcriptLimiter
+            limit = (options.transcriptBurst, options.transcriptPerSecond, "transcript segments")
+        default:
+            limiter = actionLimiter
+            limit = (options.actionsBurst, options.actionsPerSecond, "room actions")
+        }
+        guard limiter.hit("connection").allowed else {
+            refuse(parsed, RoomSocketErrorCode.rateLimited,
+                   "At most \(limit.burst) \(limit.what) at once, \(Self.rate(limit.perSecond)) per second.")
+            return false
+        }
+        return true
+    }
+
+    static func rate(_ perSecond: Double) -> String {
+        perSecond == perSecond.rounded() && perSecond < 1e15 ? String(Int64(perSecond)) : String(perSecond)
+    }
+
     private func perform(_ parsed: ParsedAction) async {
+        guard withinRate(parsed) else { return }
         let by = Moderator.user(me)
         switch parsed.action {
         case .chat(let text, let to):
-            guard limiter.hit("chat").allowed else {
-                return refuse(parsed, RoomSocketErrorCode.rateLimited,
-                              "At most \(options.chatBurst) chat messages at once, \(options.chatPerSecond) per second.")
-            }
             guard let sender = await current() else { return }
             guard !sender.chatMuted else {
                 return refuse(parsed, RoomSocketErrorCode.chatMuted, "A moderator muted your chat.")
@@ -163,6 +205,11 @@ actor RoomSocketSession {
             }
             reply(parsed, error: nil)
         case .transcript(let text, let speaker, let startMs, let endMs, let final):
+            // Every member receives the segment: its size is capped in bytes (`rooms.transcript_max_bytes`).
+            guard text.utf8.count <= options.transcriptMaxBytes else {
+                return refuse(parsed, RoomSocketErrorCode.transcriptTooLarge,
+                              "Transcript text is limited to \(options.transcriptMaxBytes) bytes.")
+            }
             guard let sender = await current() else { return }
             await channel.transcript(from: sender, text: text, speaker: speaker, startMs: startMs, endMs: endMs,
                                      final: final)
