@@ -112,7 +112,7 @@ struct MeetingRoomsTests {
             #expect(try fixture.storedRoomIDs() == ["shared"])
             #expect(try await api.send(.delete, "/meeting/api/rooms/shared").status == .ok)
             #expect(try await api.get("/meeting/api/rooms/shared").status == .notFound)
-            try await waitUntil("the ended room leaves SQLite") { try fixture.storedRoomIDs().isEmpty }
+            try await waitUntil("the deleted room leaves SQLite") { try fixture.storedRoomIDs().isEmpty }
         }
     }
 

@@ -47,7 +47,7 @@ struct RoomSocketHardeningTests {
     }
 
     static func sessionToken(_ probe: SessionProbe) async throws -> String {
-        try #require(await probe.next("joined")?.data["session_token"] as? String)
+        try #require(try await probe.next("joined")?.data["session_token"] as? String)
     }
 
     // MARK: session tokens
@@ -64,7 +64,7 @@ struct RoomSocketHardeningTests {
         #expect(await endpoint.tokens.verify(token, rooms: rooms) != nil)
 
         await host.send(#"{"action":"kick","id":1,"user_id":"victim"}"#)
-        #expect(await victim.closeItem() == .close(.kicked, reason: "kicked"))
+        #expect(try await victim.closeItem() == .close(.kicked, reason: "kicked"))
         #expect(await endpoint.tokens.verify(token, rooms: rooms) == nil)     // the WHIP/WHEP Bearer check
         guard case .failure(let refused) = try await Self.connect(endpoint, room: "r", user: "victim", token: token)
         else { Issue.record("a kicked participant rejoined with its session token"); return }
@@ -74,7 +74,7 @@ struct RoomSocketHardeningTests {
         let leaver = try await Self.connect(endpoint, room: "r", user: "leaver", token: jwt).get()
         let leaverToken = try await Self.sessionToken(leaver)
         await leaver.send(#"{"action":"leave"}"#)
-        #expect(await leaver.closeItem() == .close(.normal, reason: ""))
+        #expect(try await leaver.closeItem() == .close(.normal, reason: ""))
         guard case .failure(let gone) = try await Self.connect(endpoint, room: "r", user: "leaver", token: leaverToken)
         else { Issue.record("a participant who left rejoined with its session token"); return }
         #expect(gone.code == "invalid_token")
@@ -93,7 +93,7 @@ struct RoomSocketHardeningTests {
         #expect(endpoint.resumptions.count == 1)
 
         let resumed = try await Self.connect(endpoint, room: "r", user: "ann", token: token).get()
-        let joined = try #require(await resumed.next("joined")?.data)
+        let joined = try #require(try await resumed.next("joined")?.data)
         #expect(joined["role"] as? String == "presenter")               // a host drops and comes back presenting
         #expect(joined["session_token"] as? String != token)
         #expect(endpoint.resumptions.count == 0)
@@ -175,31 +175,27 @@ struct RoomSocketHardeningTests {
             await flooder.send(#"{"action":"hand","id":\#(n),"raised":\#(n % 2 == 1)}"#)
         }
         var acked: [Int] = []
-        for _ in 1...3 { acked.append(await flooder.next("ack")?["reply_to"] as? Int ?? 0) }
+        for _ in 1...3 { acked.append(try await flooder.next("ack")?["reply_to"] as? Int ?? 0) }
         #expect(acked == [1, 2, 3])
         for n in 4...5 {
-            let refused = await flooder.next("error")
+            let refused = try await flooder.next("error")
             #expect(refused?.data["code"] as? String == "rate_limited" && refused?["reply_to"] as? Int == n)
         }
-        // Exactly the burst of three hand changes reached the listener.
-        var hands = 0
-        while await listener.nextItem({ item in
-            if case .text(let text) = item { return text.contains(#""event":"hand""#) }
-            return false
-        }, within: .milliseconds(300)) != nil { hands += 1 }
-        #expect(hands == 3)
+        // Exactly the burst of three hand changes reached the listener. Barrier: registry events arrive in order, so
+        // once the listener sees its own later hand change, every earlier one from the flooder is already queued.
+        _ = try await rooms.updateMedia(try #require(RoomID("r")), listener.user) { $0.hand = true }
+        #expect(try await listener.next("hand", where: { $0["user_id"] as? String == "l" }) != nil)
+        #expect(listener.count("hand", where: { $0["user_id"] as? String == "f" }) == 3)
         await flooder.send(#"{"action":"media","id":"m","audio":true}"#)
-        #expect(await flooder.next("error")?["reply_to"] as? String == "m")
+        #expect(try await flooder.next("error")?["reply_to"] as? String == "m")
 
         for n in 1...3 {
             await flooder.send(#"{"action":"transcript","id":"t\#(n)","text":"seg","start_ms":0,"end_ms":1}"#)
         }
-        var transcripts = 0
-        while await listener.nextItem({ item in
-            if case .text(let text) = item { return text.contains(#""event":"transcript""#) }
-            return false
-        }, within: .milliseconds(300)) != nil { transcripts += 1 }
-        #expect(transcripts == 2)
+        // Barrier: the flooder's chat goes through the same room channel after its transcripts.
+        await flooder.send(#"{"action":"chat","text":"done"}"#)
+        #expect(try await listener.next("msg") != nil)
+        #expect(listener.count("transcript") == 2)
     }
 
     @Test("a transcript above rooms.transcript_max_bytes is refused and reaches nobody")
@@ -211,10 +207,10 @@ struct RoomSocketHardeningTests {
         let listener = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "l", options: options)
         // 9 characters, 18 bytes: the cap is in bytes, what every member is sent.
         await speaker.send(#"{"action":"transcript","id":1,"text":"ééééééééé","start_ms":0,"end_ms":1}"#)
-        let refused = await speaker.next("error")
+        let refused = try await speaker.next("error")
         #expect(refused?.data["code"] as? String == "transcript_too_large" && refused?["reply_to"] as? Int == 1)
         await speaker.send(#"{"action":"transcript","id":2,"text":"short","start_ms":0,"end_ms":1}"#)
-        #expect(await listener.next("transcript")?.data["text"] as? String == "short")
+        #expect(try await listener.next("transcript")?.data["text"] as? String == "short")
     }
 
     // MARK: sockets per address

@@ -86,17 +86,30 @@ final class SessionProbe: @unchecked Sendable {
         try await nextItem("the close") { if case .close = $0 { true } else { false } }
     }
 
-    /// The oldest unconsumed JSON event with this name (any event when nil), as a dictionary.
-    func next(_ event: String? = nil) async throws -> [String: Any]? {
-        let item = try await nextItem(event.map { "a \($0) event" } ?? "an event") { item in
-            guard case .text(let text) = item,
-                  let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                return false
-            }
-            return event == nil || object["event"] as? String == event
+    /// The oldest unconsumed JSON event with this name (any event when nil) whose `data` matches, as a dictionary.
+    func next(_ event: String? = nil, where data: @escaping ([String: Any]) -> Bool = { _ in true }) async throws
+        -> [String: Any]? {
+        let item = try await nextItem(event.map { "a \($0) event" } ?? "an event") {
+            Self.event(in: $0, named: event, where: data) != nil
         }
-        guard case .text(let text) = item else { return nil }
-        return try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        return Self.event(in: item, named: event, where: data)
+    }
+
+    /// How many unconsumed events with this name whose `data` matches have arrived so far (none is consumed). For
+    /// "no more than N" checks: wait for a later barrier event first.
+    func count(_ event: String, where data: @escaping ([String: Any]) -> Bool = { _ in true }) -> Int {
+        lock.withLock {
+            items.indices.filter { !consumed.contains($0) && Self.event(in: items[$0], named: event, where: data) != nil }
+                .count
+        }
+    }
+
+    private static func event(in item: OutboundQueue.Item, named event: String?,
+                              where data: ([String: Any]) -> Bool) -> [String: Any]? {
+        guard case .text(let text) = item,
+              let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              event == nil || object["event"] as? String == event, data(object.data) else { return nil }
+        return object
     }
 
     func send(_ json: String) async { await session.receive(json) }
