@@ -1,32 +1,28 @@
+import Fixtures
 import Foundation
+import Logging
 import ParleyConfig
 import ParleyRooms
+import ParleyStore
 import Testing
 @testable import ParleyHTTP
-
-/// A clock tests move by hand.
-final class ManualDateClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = start }
-
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-}
 
 /// Issue 13 on the room WebSocket: session tokens expire and die with a kick or a leave, wrong passwords are
 /// throttled per address and room, every fan-out action is rate limited, transcripts are capped, sockets per
 /// address are capped.
 @Suite("Room WebSocket hardening")
 struct RoomSocketHardeningTests {
-    static func endpoint(_ rooms: InMemoryRoomDirectory, clock: ManualDateClock,
+    static func endpoint(_ rooms: InMemoryRoomDirectory, clock: ManualClock,
                          options: RoomSocketOptions = RoomSocketOptions(),
                          requireToken: Bool = false) throws -> RoomSocketEndpoint {
         var config = ParleyConfig()
         config.rooms.requireToken = requireToken
-        let services = try TestServices.make(config: config, rooms: rooms)
-        return RoomSocketEndpoint(services: services, options: options, clock: { clock.now })
+        let services = ParleyServices(
+            config: config, rooms: rooms, database: try ParleyDatabase.inMemory(),
+            secrets: ResolvedSecrets(apiKeySecret: "test-api-key", jwtSecret: "test-jwt-secret",
+                                     authSecret: "test-auth-secret"),
+            metrics: ParleyMetrics.registry, clock: clock, logger: Logger(label: "test"))
+        return RoomSocketEndpoint(services: services, options: options)
     }
 
     /// Joins through the endpoint (credentials, throttle, registry) and starts the session as a connection would.
@@ -55,7 +51,7 @@ struct RoomSocketHardeningTests {
     @Test("a kicked participant's session token is refused for WHIP/WHEP and for rejoining; so is a leaver's")
     func kickedTokenRefused() async throws {
         let rooms = InMemoryRoomDirectory()
-        let clock = ManualDateClock()
+        let clock = ManualClock()
         let endpoint = try Self.endpoint(rooms, clock: clock, requireToken: true)
         let jwt = try MonibucaJWT(secret: "test-auth-secret", lifetime: 3600).issue(username: "admin").token
         let host = try await Self.connect(endpoint, room: "r", user: "host", token: jwt).get()
@@ -83,7 +79,7 @@ struct RoomSocketHardeningTests {
     @Test("a dropped connection's token resumes once, with its role; then it is spent")
     func droppedTokenResumesOnce() async throws {
         let rooms = InMemoryRoomDirectory()
-        let clock = ManualDateClock()
+        let clock = ManualClock()
         let endpoint = try Self.endpoint(rooms, clock: clock, requireToken: true)
         let jwt = try MonibucaJWT(secret: "test-auth-secret", lifetime: 3600).issue(username: "admin").token
         let first = try await Self.connect(endpoint, room: "r", user: "ann", token: jwt).get()
@@ -108,16 +104,16 @@ struct RoomSocketHardeningTests {
     @Test("session tokens expire: refused by verify and, once expired, refused for rejoining as token_expired")
     func tokensExpire() async throws {
         let rooms = InMemoryRoomDirectory()
-        let clock = ManualDateClock()
+        let clock = ManualClock()
         let endpoint = try Self.endpoint(rooms, clock: clock, options: RoomSocketOptions(sessionTokenLifetime: .seconds(60)))
         let probe = try await Self.connect(endpoint, room: "r", user: "ann").get()
         let token = try await Self.sessionToken(probe)
         let claims = try #require(endpoint.tokens.decode(token))
         #expect(claims.expiresAt == Date(timeIntervalSince1970: (clock.now.timeIntervalSince1970 + 60).rounded(.down)))
-        clock.advance(59)
+        clock.advance(seconds: 59)
         #expect(await endpoint.tokens.verify(token, rooms: rooms) != nil)
         await probe.session.terminate(.heartbeatTimeout, error: nil, leave: .dropped)
-        clock.advance(1)
+        clock.advance(seconds: 1)
         #expect(endpoint.tokens.decode(token) == nil)
         guard case .failure(let expired) = try await Self.connect(endpoint, room: "r", user: "ann", token: token) else {
             Issue.record("an expired session token was accepted"); return
@@ -132,7 +128,7 @@ struct RoomSocketHardeningTests {
     @Test("wrong-password joins are throttled per address and room; the window passes; others are unaffected")
     func passwordThrottle() async throws {
         let rooms = InMemoryRoomDirectory()
-        let clock = ManualDateClock()
+        let clock = ManualClock()
         let endpoint = try Self.endpoint(rooms, clock: clock,
                                          options: RoomSocketOptions(passwordMaxFailures: 3, passwordWindow: .seconds(60)))
         for room in ["vault", "other"] {
@@ -156,7 +152,7 @@ struct RoomSocketHardeningTests {
         #expect(try await Self.connect(endpoint, room: "vault", user: "amy", password: "right", address: "10.0.0.7")
             .get().user.rawValue == "amy")
         #expect(await rooms.room(try #require(RoomID("vault")))?.participants.count == 1)
-        clock.advance(61)
+        clock.advance(seconds: 61)
         #expect(try await Self.connect(endpoint, room: "vault", user: "eve", password: "right", address: "10.0.0.9")
             .get().user.rawValue == "eve")
     }
@@ -166,7 +162,7 @@ struct RoomSocketHardeningTests {
     @Test("hand, media, transcript and moderation are rate limited per connection; the room hears no more")
     func actionRateLimits() async throws {
         let rooms = InMemoryRoomDirectory()
-        let channels = RoomChannels()
+        let channels = RoomChannels(clock: ManualClock())
         let options = RoomSocketOptions(transcriptBurst: 2, transcriptPerSecond: 0.001, actionsBurst: 3,
                                         actionsPerSecond: 0.001)
         let flooder = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "f", options: options)
@@ -201,7 +197,7 @@ struct RoomSocketHardeningTests {
     @Test("a transcript above rooms.transcript_max_bytes is refused and reaches nobody")
     func transcriptCap() async throws {
         let rooms = InMemoryRoomDirectory()
-        let channels = RoomChannels()
+        let channels = RoomChannels(clock: ManualClock())
         let options = RoomSocketOptions(transcriptMaxBytes: 16)
         let speaker = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "s", options: options)
         let listener = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "l", options: options)

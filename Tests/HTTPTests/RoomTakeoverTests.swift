@@ -17,7 +17,7 @@ struct RoomTakeoverTests {
             let created = try await api.post("/meeting/api/rooms", #"{"room_id":"board","name":"Board"}"#)
             #expect(created.status == .ok)
 
-            let channels = RoomChannels()
+            let channels = RoomChannels(clock: ManualClock())
             let intruder = try await SessionProbe.join(fixture.rooms, channels: channels, room: "board", user: "anon")
             #expect((try await intruder.next("joined"))?.data["role"] as? String == "participant")
             for (id, action) in [(1, "end"), (2, "lock"), (3, "kick")] {
