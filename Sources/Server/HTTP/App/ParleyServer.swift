@@ -53,7 +53,7 @@ public enum ParleyServer {
     public static func makeRouter(services: ParleyServices, faces: [any APIFace]) -> Router<ParleyRequestContext> {
         let router = Router(context: ParleyRequestContext.self)
         router.add(middleware: RequestIdentityMiddleware(maxBodyBytes: services.config.http.maxBodyBytes))
-        router.add(middleware: MetricsMiddleware<ParleyRequestContext>())
+        router.add(middleware: RequestMetricsMiddleware<ParleyRequestContext>())
         for face in faces {
             for middleware in face.middlewares(services: services) { router.add(middleware: middleware) }
         }

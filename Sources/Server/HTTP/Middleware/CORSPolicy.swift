@@ -13,17 +13,17 @@ public struct CORSPolicy: Sendable, Equatable {
     public let enabled: Bool
     /// Empty = echo any origin (v5). `*` in the list means the same.
     public let origins: Set<String>
+    let echoesAnyOrigin: Bool
 
     public init(enabled: Bool, origins: [String]) {
         self.enabled = enabled
         self.origins = Set(origins.map(Self.canonical))
+        self.echoesAnyOrigin = self.origins.isEmpty || self.origins.contains("*")
     }
 
     public init(_ http: ParleyConfig.HTTP) {
         self.init(enabled: http.cors, origins: http.corsOrigins)
     }
-
-    var echoesAnyOrigin: Bool { origins.isEmpty || origins.contains("*") }
 
     /// What `Access-Control-Allow-Origin` should say for a request with this `Origin`, or nil for no CORS
     /// headers. Without an `Origin`, v5 answers `*` (only when no list is configured).
@@ -34,20 +34,33 @@ public struct CORSPolicy: Sendable, Equatable {
         return nil
     }
 
+    // Every response carries these: built and validated once, appended as they are (no per-request field
+    // construction, no search for an existing field — no handler sets CORS headers, this policy owns them).
+    static let varyOrigin = HTTPField(name: .vary, value: "Origin")
+    static let anyOrigin = HTTPField(name: .accessControlAllowOrigin, value: "*")
+    static let sharedFields: [HTTPField] = [
+        HTTPField(name: .accessControlAllowCredentials, value: "true"),
+        HTTPField(name: .accessControlAllowHeaders, value: allowHeaders),
+        HTTPField(name: .accessControlAllowMethods, value: allowMethods),
+        HTTPField(name: .accessControlExposeHeaders, value: exposeHeaders),
+        HTTPField(name: .crossOriginResourcePolicy, value: "cross-origin"),
+        HTTPField(name: .accessControlAllowPrivateNetwork, value: "true"),
+    ]
+    static let preflightMaxAge = HTTPField(name: .accessControlMaxAge, value: maxAge)
+
     /// Adds the CORS headers to a response for a request carrying `origin`.
     public func decorate(_ headers: inout HTTPFields, origin: String?, preflight: Bool) {
         guard enabled else { return }
         // The answer depends on Origin whenever it echoes one or a list filters: caches must key on it.
-        if origin != nil || !echoesAnyOrigin { headers.append(HTTPField(name: .vary, value: "Origin")) }
+        if origin != nil || !echoesAnyOrigin { headers.append(Self.varyOrigin) }
         guard let allowed = allowedOrigin(for: origin) else { return }
-        headers[.accessControlAllowOrigin] = allowed
-        headers[.accessControlAllowCredentials] = "true"
-        headers[.accessControlAllowHeaders] = Self.allowHeaders
-        headers[.accessControlAllowMethods] = Self.allowMethods
-        headers[.accessControlExposeHeaders] = Self.exposeHeaders
-        headers[.crossOriginResourcePolicy] = "cross-origin"
-        headers[.accessControlAllowPrivateNetwork] = "true"
-        if preflight { headers[.accessControlMaxAge] = Self.maxAge }
+        if let origin, !origin.isEmpty {
+            headers.append(HTTPField(name: .accessControlAllowOrigin, value: allowed))
+        } else {
+            headers.append(Self.anyOrigin)
+        }
+        headers.append(contentsOf: Self.sharedFields)
+        if preflight { headers.append(Self.preflightMaxAge) }
     }
 
     /// Origins compare as serialized by browsers: scheme://host[:port], no trailing slash, case-insensitive.

@@ -12,6 +12,7 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
     let jwt: MonibucaJWT
     let exclude: [String]
     let clock: any ServerClock
+    let verified = VerifiedTokenCache()
 
     public init(jwt: MonibucaJWT, exclude: [String], clock: any ServerClock) {
         self.jwt = jwt
@@ -25,10 +26,21 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let now = clock.now
+        let token = try Self.presentedToken(request.headers[.authorization])
         let claims: MonibucaClaims
-        switch jwt.verify(try Self.presentedToken(request.headers[.authorization]), now: now) {
-        case .success(let verified): claims = verified
-        case .failure(let refusal): throw Self.unauthorized(refusal)
+        if let known = verified.claims(for: token) {
+            // Signature and claims were checked when first seen; time moves on, so the same two checks as
+            // MonibucaJWT.verify run again.
+            if now >= known.exp { throw Self.unauthorized(.expired) }
+            if now < known.nbf { throw Self.unauthorized(.notYetValid) }
+            claims = known
+        } else {
+            switch jwt.verify(token, now: now) {
+            case .success(let checked):
+                claims = checked
+                verified.remember(token, checked)
+            case .failure(let refusal): throw Self.unauthorized(refusal)
+            }
         }
         var context = context
         context.authenticatedUser = claims.sub

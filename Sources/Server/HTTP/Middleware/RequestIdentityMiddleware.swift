@@ -21,26 +21,28 @@ public struct RequestIdentityMiddleware: RouterMiddleware {
             context.requestID = incoming
             context.logger[metadataKey: "request_id"] = .string(incoming)
         } else if let hummingbirdID = context.logger[metadataKey: "hb.request.id"] {
-            context.requestID = "\(hummingbirdID)"
+            context.requestID = hummingbirdID.description
         } else {
             context.requestID = Self.freshID()
             context.logger[metadataKey: "request_id"] = .string(context.requestID)
         }
-        let started = ContinuousClock.now
+        // The clock is read only when the line will be written (two clock reads per request at 20k req/s otherwise).
+        let started = context.logger.logLevel <= .info ? ContinuousClock.now : nil
         do {
             var response = try await next(request, context)
-            response.headers[.xRequestID] = context.requestID
-            log(request, status: response.status.code, started: started, logger: context.logger)
+            response.headers.append(HTTPField(name: .xRequestID, value: context.requestID))
+            if let started { log(request, status: response.status.code, started: started, logger: context.logger) }
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            log(request, status: status, started: started, logger: context.logger)
+            if let started {
+                let status = (error as? any HTTPResponseError)?.status.code ?? 500
+                log(request, status: status, started: started, logger: context.logger)
+            }
             throw error
         }
     }
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant, logger: Logger) {
-        guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info("request", metadata: [

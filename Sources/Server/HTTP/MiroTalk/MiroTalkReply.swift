@@ -42,13 +42,16 @@ struct MiroTalkReply: Error, Sendable {
         MiroTalkReply(status, .object([("status", .number(Double(inner))), ("message", .string(message))]))
     }
 
+    /// Built (and validated) once; a response copies it by reference until it adds a field.
+    static let jsonHeaders: HTTPFields = [
+        .contentType: "application/json; charset=utf-8",
+        // helmet.noSniff() is on every MiroTalk response.
+        .xContentTypeOptions: "nosniff",
+    ]
+
     var response: Response {
-        var headers: HTTPFields = [
-            .contentType: "application/json; charset=utf-8",
-            // helmet.noSniff() is on every MiroTalk response.
-            .xContentTypeOptions: "nosniff",
-        ]
-        headers.append(contentsOf: extraHeaders)
+        var headers = Self.jsonHeaders
+        if !extraHeaders.isEmpty { headers.append(contentsOf: extraHeaders) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized)))
     }
 }
