@@ -145,18 +145,6 @@ func parseBool(_ text: String) -> Bool? {
     }
 }
 
-/// A value in double quotes with quotes and control characters escaped, for error messages.
-func quotedForMessage(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\t": result += "\\t"
-        default:
-            if scalar.value < 0x20 { result += "\\u{\(String(scalar.value, radix: 16))}" } else { result.unicodeScalars.append(scalar) }
-        }
-    }
-    return result + "\""
-}
+/// A value in double quotes for error messages: the same escapes as the YAML writer, so a message shows a value
+/// exactly as it would be written back into the file.
+func quotedForMessage(_ text: String) -> String { YAMLWriter.quoted(text) }

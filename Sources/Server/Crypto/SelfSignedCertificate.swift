@@ -75,10 +75,7 @@ package final class X509Handle {
     package init(owning pointer: OpaquePointer) { self.pointer = pointer }
 
     package convenience init(pem: String) throws {
-        let bytes = Array(pem.utf8)
-        guard let bio = BIO_new_mem_buf(bytes, Int32(bytes.count)) else { throw OpenSSLError("BIO_new_mem_buf") }
-        defer { BIO_free(bio) }
-        guard let x509 = PEM_read_bio_X509(bio, nil, nil, nil) else { throw OpenSSLError("PEM_read_bio_X509") }
+        let x509 = try readPEM(pem, "PEM_read_bio_X509") { PEM_read_bio_X509($0, nil, nil, nil) }
         self.init(owning: x509)
     }
 
@@ -91,6 +88,22 @@ package final class X509Handle {
         defer { BIO_free(bio) }
         guard PEM_write_bio_X509(bio, pointer) == 1 else { throw OpenSSLError("PEM_write_bio_X509") }
         return String(decoding: memoryBIOContents(bio), as: UTF8.self)
+    }
+}
+
+/// Reads one PEM object through a read-only memory BIO; `reader` is the `PEM_read_bio_*` call for its type.
+private func readPEM(_ pem: String, _ readerName: String, _ reader: (OpaquePointer) -> OpaquePointer?) throws
+    -> OpaquePointer
+{
+    let bytes = Array(pem.utf8)
+    // The BIO borrows the bytes without copying, so it lives only inside the buffer's scope.
+    return try bytes.withUnsafeBufferPointer { buffer in
+        guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else {
+            throw OpenSSLError("BIO_new_mem_buf")
+        }
+        defer { BIO_free(bio) }
+        guard let object = reader(bio) else { throw OpenSSLError(readerName) }
+        return object
     }
 }
 
@@ -114,12 +127,7 @@ package final class PrivateKeyHandle {
     package init(owning pointer: OpaquePointer) { self.pointer = pointer }
 
     package convenience init(pem: String) throws {
-        let bytes = Array(pem.utf8)
-        guard let bio = BIO_new_mem_buf(bytes, Int32(bytes.count)) else { throw OpenSSLError("BIO_new_mem_buf") }
-        defer { BIO_free(bio) }
-        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
-            throw OpenSSLError("PEM_read_bio_PrivateKey")
-        }
+        let key = try readPEM(pem, "PEM_read_bio_PrivateKey") { PEM_read_bio_PrivateKey($0, nil, nil, nil) }
         self.init(owning: key)
     }
 
