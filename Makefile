@@ -3,13 +3,14 @@ SWIFT ?= swift
 CONFIG ?=
 .DEFAULT_GOAL := help
 
-.PHONY: help deps test-deps build release release-conform serve test bench fuzz clean
+.PHONY: help deps test-deps build release release-conform serve test bench fuzz lint format clean
 
 help:
 	@echo "make serve   build (release) and run parley-server on :8080 with embedded defaults (data in ./data)"
 	@echo "make test    build once (debug), run the Swift tests and the interop tests against real peers"
 	@echo "make bench   benchmarks (release build)"
 	@echo "make fuzz    libFuzzer targets for the parsers, FUZZ_SECONDS each (default 20; Fuzz/README.md)"
+	@echo "make lint    check the Swift formatting (.swift-format); make format rewrites it"
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +46,14 @@ bench: release
 FUZZ_SECONDS ?= 20
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
+
+# swift-format ships with the toolchain; .swift-format holds the house style (4 spaces, 120 columns).
+SWIFT_SOURCES = Package.swift Sources Tests Fuzz bench
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(SWIFT_SOURCES)
 
 clean:
 	rm -rf .build .build-fuzz data

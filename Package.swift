@@ -41,26 +41,34 @@ let package = Package(
     ],
     targets: [
         // MARK: C system libraries (apt: libssl-dev libsrtp2-dev libopus-dev libpcap-dev pkg-config)
-        .systemLibrary(name: "COpenSSL", path: "Sources/Server/System/COpenSSL", pkgConfig: "openssl",
-                       providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CSRTP", path: "Sources/Server/System/CSRTP", pkgConfig: "libsrtp2",
-                       providers: [.apt(["libsrtp2-dev"])]),
-        .systemLibrary(name: "COpus", path: "Sources/Server/System/COpus", pkgConfig: "opus",
-                       providers: [.apt(["libopus-dev"])]),
-        .systemLibrary(name: "CPcap", path: "Sources/Server/System/CPcap", pkgConfig: "libpcap",
-                       providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/Server/System/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSRTP", path: "Sources/Server/System/CSRTP", pkgConfig: "libsrtp2",
+            providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(
+            name: "COpus", path: "Sources/Server/System/COpus", pkgConfig: "opus",
+            providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(
+            name: "CPcap", path: "Sources/Server/System/CPcap", pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]),
         // Fixed-arity wrappers for variadic C functions and function-like macros Swift cannot import.
-        .target(name: "CShims", dependencies: ["COpenSSL", "COpus"], path: "Sources/Server/System/CShims",
-                linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("opus")]),
+        .target(
+            name: "CShims", dependencies: ["COpenSSL", "COpus"], path: "Sources/Server/System/CShims",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("opus")]),
 
         // MARK: pure layers (no sockets, no clocks)
-        .target(name: "ParleyCrypto", dependencies: ["COpenSSL", "CShims"], path: "Sources/Server/Crypto",
-                swiftSettings: strict),
-        .target(name: "ParleyWire", dependencies: ["ParleyCrypto", "CPcap"], path: "Sources/Server/Wire",
-                swiftSettings: strict),
-        .target(name: "ParleyMedia",
-                dependencies: ["ParleyWire", "ParleyCrypto", "COpenSSL", "CSRTP", "COpus", "CShims"],
-                path: "Sources/Server/Media", swiftSettings: strict),
+        .target(
+            name: "ParleyCrypto", dependencies: ["COpenSSL", "CShims"], path: "Sources/Server/Crypto",
+            swiftSettings: strict),
+        .target(
+            name: "ParleyWire", dependencies: ["ParleyCrypto", "CPcap"], path: "Sources/Server/Wire",
+            swiftSettings: strict),
+        .target(
+            name: "ParleyMedia",
+            dependencies: ["ParleyWire", "ParleyCrypto", "COpenSSL", "CSRTP", "COpus", "CShims"],
+            path: "Sources/Server/Media", swiftSettings: strict),
         // The one clock (calendar + monotonic) and the one rate limiter every layer above shares.
         .target(name: "ParleyTime", path: "Sources/Server/Time", swiftSettings: strict),
         // The one strict JSON value type and its linear, bounded parser (no Foundation, so fuzz targets compile it alone).
@@ -68,103 +76,141 @@ let package = Package(
         .target(name: "ParleyRooms", dependencies: ["ParleyTime"], path: "Sources/Server/Rooms", swiftSettings: strict),
 
         // MARK: the media plane: one event loop owns the UDP socket, peers, timers and SFU routing
-        .target(name: "ParleySFU",
-                dependencies: ["ParleyMedia", "ParleyWire", "ParleyRooms",
-                               .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "Logging", package: "swift-log"),
-                               .product(name: "Metrics", package: "swift-metrics")],
-                path: "Sources/Server/SFU", swiftSettings: strict),
+        .target(
+            name: "ParleySFU",
+            dependencies: [
+                "ParleyMedia", "ParleyWire", "ParleyRooms",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Server/SFU", swiftSettings: strict),
 
         // MARK: configuration and storage
-        .target(name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")],
-                path: "Sources/Server/Config", swiftSettings: strict),
-        .target(name: "ParleyStore",
-                dependencies: ["ParleyCrypto", .product(name: "GRDB", package: "GRDB.swift"),
-                               .product(name: "Logging", package: "swift-log")],
-                path: "Sources/Server/Store", swiftSettings: strict),
+        .target(
+            name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Sources/Server/Config", swiftSettings: strict),
+        .target(
+            name: "ParleyStore",
+            dependencies: [
+                "ParleyCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Server/Store", swiftSettings: strict),
 
         // MARK: HTTP/WS edges
-        .target(name: "ParleyHTTP",
-                dependencies: [
-                    "ParleyTime", "ParleyJSON", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire", "ParleyMedia",
-                    "ParleySFU",
-                    .product(name: "Hummingbird", package: "hummingbird"),
-                    .product(name: "HummingbirdCore", package: "hummingbird"),
-                    .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                    .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                    .product(name: "NIOCore", package: "swift-nio"),
-                    .product(name: "HTTPTypes", package: "swift-http-types"),
-                    .product(name: "Logging", package: "swift-log"),
-                    .product(name: "Metrics", package: "swift-metrics"),
-                    .product(name: "Prometheus", package: "swift-prometheus"),
-                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                    .product(name: "Yams", package: "Yams"),
-                ],
-                path: "Sources/Server/HTTP", swiftSettings: strict),
+        .target(
+            name: "ParleyHTTP",
+            dependencies: [
+                "ParleyTime", "ParleyJSON", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire",
+                "ParleyMedia",
+                "ParleySFU",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/Server/HTTP", swiftSettings: strict),
 
         // MARK: executables (thin)
-        .executableTarget(name: "ParleyServerMain",
-                          dependencies: ["ParleyHTTP", "ParleyConfig", "ParleySFU",
-                                         .product(name: "Hummingbird", package: "hummingbird"),
-                                         .product(name: "Logging", package: "swift-log"),
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Sources/Server/Main"),
+        .executableTarget(
+            name: "ParleyServerMain",
+            dependencies: [
+                "ParleyHTTP", "ParleyConfig", "ParleySFU",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Server/Main"),
 
         // MARK: conformance runner
-        .target(name: "ParleyConformance",
-                dependencies: ["ParleyCrypto", .product(name: "Yams", package: "Yams"),
-                               .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-                               .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "NIOSSL", package: "swift-nio-ssl")],
-                path: "Sources/Conformance/Engine", swiftSettings: strict),
-        .executableTarget(name: "ParleyConformMain",
-                          dependencies: ["ParleyConformance",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Sources/Conformance/CLI"),
+        .target(
+            name: "ParleyConformance",
+            dependencies: [
+                "ParleyCrypto", .product(name: "Yams", package: "Yams"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/Conformance/Engine", swiftSettings: strict),
+        .executableTarget(
+            name: "ParleyConformMain",
+            dependencies: [
+                "ParleyConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Conformance/CLI"),
 
         // MARK: deterministic generators for tests and the runner
-        .target(name: "Fixtures", dependencies: ["ParleyMedia", "ParleyCrypto", "ParleyTime"], path: "Sources/Fixtures"),
+        .target(
+            name: "Fixtures", dependencies: ["ParleyMedia", "ParleyCrypto", "ParleyTime"], path: "Sources/Fixtures"),
 
         // MARK: tests
         .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto", "Fixtures"], path: "Tests/CryptoTests"),
         .testTarget(name: "WireTests", dependencies: ["ParleyWire", "Fixtures"], path: "Tests/WireTests"),
-        .testTarget(name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"], path: "Tests/MediaTests"),
-        .testTarget(name: "SFUTests", dependencies: ["ParleySFU", "ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures",
-                                                     .product(name: "NIOCore", package: "swift-nio"),
-                                                     .product(name: "NIOPosix", package: "swift-nio"),
-                                                     .product(name: "Logging", package: "swift-log")],
-                    path: "Tests/SFUTests"),
+        .testTarget(
+            name: "MediaTests", dependencies: ["ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures"],
+            path: "Tests/MediaTests"),
+        .testTarget(
+            name: "SFUTests",
+            dependencies: [
+                "ParleySFU", "ParleyMedia", "ParleyWire", "ParleyCrypto", "Fixtures",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SFUTests"),
         .testTarget(name: "JSONTests", dependencies: ["ParleyJSON"], path: "Tests/JSONTests"),
         .testTarget(name: "TimeTests", dependencies: ["ParleyTime", "Fixtures"], path: "Tests/TimeTests"),
         .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "Fixtures"], path: "Tests/RoomsTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
-        .testTarget(name: "StoreTests", dependencies: ["ParleyStore", "ParleyCrypto",
-                                                       .product(name: "Logging", package: "swift-log")], path: "Tests/StoreTests"),
-        .testTarget(name: "HTTPTests",
-                    dependencies: ["ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU",
-                                   "ParleyWire", "ParleyCrypto", "ParleyTime", "ParleyJSON", "Fixtures",
-                                   .product(name: "Hummingbird", package: "hummingbird"),
-                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
-                                   .product(name: "HTTPTypes", package: "swift-http-types"),
-                                   .product(name: "NIOCore", package: "swift-nio"),
-                                   .product(name: "Logging", package: "swift-log")],
-                    path: "Tests/HTTPTests"),
-        .testTarget(name: "ConformanceTests",
-                    dependencies: ["ParleyConformance", .product(name: "Hummingbird", package: "hummingbird"),
-                                   .product(name: "NIOCore", package: "swift-nio")],
-                    path: "Tests/ConformanceTests"),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "ParleyStore", "ParleyCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ], path: "Tests/StoreTests"),
+        .testTarget(
+            name: "HTTPTests",
+            dependencies: [
+                "ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU",
+                "ParleyWire", "ParleyCrypto", "ParleyTime", "ParleyJSON", "Fixtures",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HTTPTests"),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "ParleyConformance", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/ConformanceTests"),
     ]
 )
 
 // `make bench` only (PARLEY_BENCH=1): a bare Hummingbird router with Parley's `/api/v1/stats` handler, the baseline
 // Parley's own wiring is measured against. Absent from every other build, `make test` included.
 if Context.environment["PARLEY_BENCH"] != nil {
-    package.targets.append(.executableTarget(
-        name: "ParleyBenchHummingbird",
-        dependencies: ["ParleyRooms", .product(name: "Hummingbird", package: "hummingbird"),
-                       .product(name: "HTTPTypes", package: "swift-http-types")],
-        path: "bench/HummingbirdBaseline"))
+    package.targets.append(
+        .executableTarget(
+            name: "ParleyBenchHummingbird",
+            dependencies: [
+                "ParleyRooms", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "bench/HummingbirdBaseline"))
     package.products.append(.executable(name: "parley-bench-hummingbird", targets: ["ParleyBenchHummingbird"]))
 }

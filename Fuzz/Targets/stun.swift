@@ -18,7 +18,7 @@ public func fuzzSTUN(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Whatever parsed must re-encode into a message that parses to the same content.
     let encoded = message.encode(integrityKey: key, fingerprint: true)
     guard let again = try? STUNMessage.parse(encoded), again == message,
-          again.verifyMessageIntegrity(key: key), again.verifyFingerprint()
+        again.verifyMessageIntegrity(key: key), again.verifyFingerprint()
     else { fatalError("STUN re-encode did not round-trip") }
     return 0
 }

@@ -21,12 +21,14 @@ public struct DTLSTestPeers: Sendable {
         clientExpects: CertificateFingerprint? = nil, serverExpects: CertificateFingerprint? = nil,
         retransmission: DTLSRetransmission = DTLSRetransmission(), now: MediaTime = .zero
     ) throws -> (client: DTLSEndpoint, server: DTLSEndpoint) {
-        let client = try DTLSEndpoint(context: clientContext, role: .client,
-                                      remoteFingerprints: [clientExpects ?? serverCertificate.fingerprint], now: now,
-                                      retransmission: retransmission)
-        let server = try DTLSEndpoint(context: serverContext, role: .server,
-                                      remoteFingerprints: [serverExpects ?? clientCertificate.fingerprint], now: now,
-                                      retransmission: retransmission)
+        let client = try DTLSEndpoint(
+            context: clientContext, role: .client,
+            remoteFingerprints: [clientExpects ?? serverCertificate.fingerprint], now: now,
+            retransmission: retransmission)
+        let server = try DTLSEndpoint(
+            context: serverContext, role: .server,
+            remoteFingerprints: [serverExpects ?? clientCertificate.fingerprint], now: now,
+            retransmission: retransmission)
         return (client, server)
     }
 }

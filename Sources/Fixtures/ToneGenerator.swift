@@ -43,6 +43,8 @@ public enum ToneAnalysis {
 
     /// The strongest frequency among `candidates`.
     public static func strongest(in samples: [Int16], candidates: [Double], sampleRate: Int = 48_000) -> Double? {
-        candidates.max { power(of: samples, at: $0, sampleRate: sampleRate) < power(of: samples, at: $1, sampleRate: sampleRate) }
+        candidates.max {
+            power(of: samples, at: $0, sampleRate: sampleRate) < power(of: samples, at: $1, sampleRate: sampleRate)
+        }
     }
 }

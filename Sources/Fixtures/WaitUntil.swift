@@ -8,8 +8,10 @@ public struct WaitTimedOut: Error, CustomStringConvertible {
 ///
 /// The timeout is generous (suites share a loaded 2-core machine); a passing test returns as soon as the condition
 /// holds, so the bound costs nothing when things work.
-public func waitUntil(_ what: String, timeout: Duration = .seconds(10), poll: Duration = .milliseconds(2),
-                      _ condition: () async throws -> Bool) async throws {
+public func waitUntil(
+    _ what: String, timeout: Duration = .seconds(10), poll: Duration = .milliseconds(2),
+    _ condition: () async throws -> Bool
+) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while try await !condition() {

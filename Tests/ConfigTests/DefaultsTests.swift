@@ -37,8 +37,11 @@ struct DefaultsTests {
     func apiDefaults() {
         #expect(config.api.keySecret == nil)
         let allowed = config.api.allowed
-        #expect([allowed.stats, allowed.meetings, allowed.meeting, allowed.meetingEnd, allowed.join, allowed.token,
-                 allowed.activeRooms] == [true, false, true, false, true, false, false])
+        #expect(
+            [
+                allowed.stats, allowed.meetings, allowed.meeting, allowed.meetingEnd, allowed.join, allowed.token,
+                allowed.activeRooms,
+            ] == [true, false, true, false, true, false, false])
     }
 
     @Test("jwt defaults: generated secret, 1h lifetime")

@@ -26,7 +26,9 @@ struct DocumentationTests {
     func everyKeyDocumented() {
         for setting in ConfigSchema.settings {
             #expect(text.contains("`\(setting.key)`"), "\(setting.key) undocumented")
-            if let variable = setting.environment { #expect(text.contains("`\(variable)`"), "\(variable) undocumented") }
+            if let variable = setting.environment {
+                #expect(text.contains("`\(variable)`"), "\(variable) undocumented")
+            }
         }
         for key in ConfigSchema.structuredKeys { #expect(text.contains("`\(key)`"), "\(key) undocumented") }
         for alias in ConfigSchema.aliases.keys { #expect(text.contains("`\(alias)`"), "alias \(alias) undocumented") }

@@ -52,8 +52,11 @@ struct EnvironmentTests {
         ])
         #expect(config.api.keySecret == "mirotalksfu_default_secret")
         let allowed = config.api.allowed
-        #expect([allowed.stats, allowed.meetings, allowed.meeting, allowed.meetingEnd, allowed.join, allowed.token,
-                 allowed.activeRooms] == [false, true, false, true, false, true, true])
+        #expect(
+            [
+                allowed.stats, allowed.meetings, allowed.meeting, allowed.meetingEnd, allowed.join, allowed.token,
+                allowed.activeRooms,
+            ] == [false, true, false, true, false, true, true])
         #expect(config.jwt.secret == "mirotalksfu_jwt_secret")
         #expect(config.jwt.expire.seconds == 604_800)
     }
@@ -66,15 +69,17 @@ struct EnvironmentTests {
     @Test("every variable in the table is read")
     func variableList() {
         let names = Set(ConfigLoader.environmentVariables.map(\.variable))
-        #expect(names == [
-            "PARLEY_HTTP_LISTEN", "PARLEY_HTTP_CORS", "PARLEY_HTTP_CORS_ORIGINS", "PARLEY_PUBLIC_URL",
-            "PARLEY_HTTP_MAX_BODY_BYTES", "PARLEY_TLS_CERT", "PARLEY_TLS_KEY", "PARLEY_DATA_DIR", "PARLEY_LOG_LEVEL",
-            "API_KEY_SECRET", "API_ALLOW_STATS", "API_ALLOW_MEETINGS", "API_ALLOW_MEETING", "API_ALLOW_MEETING_END",
-            "API_ALLOW_JOIN", "API_ALLOW_TOKEN", "API_ALLOW_ACTIVE_ROOMS", "JWT_SECRET", "JWT_EXPIRATION",
-            "PARLEY_AUTH_ENABLED", "PARLEY_AUTH_SECRET", "PARLEY_ROOMS_REQUIRE_TOKEN",
-            "PARLEY_ROOMS_MAX_CONNECTIONS_PER_ADDRESS", "PARLEY_WEBRTC_UDP_PORT",
-            "PARLEY_WEBRTC_ANNOUNCE",
-        ])
+        #expect(
+            names == [
+                "PARLEY_HTTP_LISTEN", "PARLEY_HTTP_CORS", "PARLEY_HTTP_CORS_ORIGINS", "PARLEY_PUBLIC_URL",
+                "PARLEY_HTTP_MAX_BODY_BYTES", "PARLEY_TLS_CERT", "PARLEY_TLS_KEY", "PARLEY_DATA_DIR",
+                "PARLEY_LOG_LEVEL",
+                "API_KEY_SECRET", "API_ALLOW_STATS", "API_ALLOW_MEETINGS", "API_ALLOW_MEETING", "API_ALLOW_MEETING_END",
+                "API_ALLOW_JOIN", "API_ALLOW_TOKEN", "API_ALLOW_ACTIVE_ROOMS", "JWT_SECRET", "JWT_EXPIRATION",
+                "PARLEY_AUTH_ENABLED", "PARLEY_AUTH_SECRET", "PARLEY_ROOMS_REQUIRE_TOKEN",
+                "PARLEY_ROOMS_MAX_CONNECTIONS_PER_ADDRESS", "PARLEY_WEBRTC_UDP_PORT",
+                "PARLEY_WEBRTC_ANNOUNCE",
+            ])
     }
 
     @Test("an empty variable counts as unset")
@@ -82,16 +87,18 @@ struct EnvironmentTests {
         #expect(try load(["API_KEY_SECRET": "", "PARLEY_HTTP_LISTEN": ""]) == ParleyConfig())
     }
 
-    @Test("a bad value names the variable and the key", arguments: [
-        ("PARLEY_HTTP_MAX_BODY_BYTES", "lots", ConfigError.Kind.wrongType),
-        ("PARLEY_HTTP_CORS", "maybe", .wrongType),
-        ("PARLEY_HTTP_LISTEN", ":99999", .invalidValue),
-        ("PARLEY_LOG_LEVEL", "loud", .invalidValue),
-        ("JWT_EXPIRATION", "forever", .invalidValue),
-        ("PARLEY_WEBRTC_UDP_PORT", "70000", .invalidValue),
-        ("PARLEY_HTTP_MAX_BODY_BYTES", "-1", .invalidValue),
-        ("PARLEY_PUBLIC_URL", "meet.example", .invalidValue),
-    ])
+    @Test(
+        "a bad value names the variable and the key",
+        arguments: [
+            ("PARLEY_HTTP_MAX_BODY_BYTES", "lots", ConfigError.Kind.wrongType),
+            ("PARLEY_HTTP_CORS", "maybe", .wrongType),
+            ("PARLEY_HTTP_LISTEN", ":99999", .invalidValue),
+            ("PARLEY_LOG_LEVEL", "loud", .invalidValue),
+            ("JWT_EXPIRATION", "forever", .invalidValue),
+            ("PARLEY_WEBRTC_UDP_PORT", "70000", .invalidValue),
+            ("PARLEY_HTTP_MAX_BODY_BYTES", "-1", .invalidValue),
+            ("PARLEY_PUBLIC_URL", "meet.example", .invalidValue),
+        ])
     func badValue(variable: String, value: String, kind: ConfigError.Kind) throws {
         let error = try #require(loadError(environment: [variable: value]))
         #expect(error.kind == kind)
@@ -114,7 +121,8 @@ struct EnvironmentTests {
 struct PrecedenceTests {
     @Test("each layer overrides the one below it, key by key")
     func layers() throws {
-        let path = try temporaryConfigFile("""
+        let path = try temporaryConfigFile(
+            """
             http:
               listen: 127.0.0.1:1111
               max_body_bytes: 100
@@ -127,20 +135,22 @@ struct PrecedenceTests {
         let environment = ["PARLEY_HTTP_LISTEN": "127.0.0.1:2222", "PARLEY_DATA_DIR": "/from/env"]
         let overrides = ["http.listen": "[::1]:3333"]
         let config = try ConfigLoader.load(file: path, environment: environment, overrides: overrides)
-        #expect(config.http.listen == ListenAddress(host: "::1", port: 3333))  // flag beats env and file
-        #expect(config.dataDir == "/from/env")  // env beats file
-        #expect(config.http.maxBodyBytes == 100)  // file beats default
+        #expect(config.http.listen == ListenAddress(host: "::1", port: 3333)) // flag beats env and file
+        #expect(config.dataDir == "/from/env") // env beats file
+        #expect(config.http.maxBodyBytes == 100) // file beats default
         #expect(config.log.level == .warning)
         #expect(config.rooms.maxParticipants == 5)
-        #expect(config.http.cors == true)  // default
+        #expect(config.http.cors == true) // default
     }
 
     @Test("the five flags of the command line set their keys")
     func flags() throws {
-        let config = try ConfigLoader.load(file: nil, environment: ["PARLEY_LOG_LEVEL": "error"], overrides: [
-            "http.listen": "0.0.0.0:8443", "data_dir": "/d", "tls.cert": "c.pem", "tls.key": "k.pem",
-            "log.level": "trace",
-        ])
+        let config = try ConfigLoader.load(
+            file: nil, environment: ["PARLEY_LOG_LEVEL": "error"],
+            overrides: [
+                "http.listen": "0.0.0.0:8443", "data_dir": "/d", "tls.cert": "c.pem", "tls.key": "k.pem",
+                "log.level": "trace",
+            ])
         #expect(config.http.listen == ListenAddress(host: "0.0.0.0", port: 8443))
         #expect(config.dataDir == "/d")
         #expect(config.tls.cert == "c.pem")

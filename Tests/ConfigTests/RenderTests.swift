@@ -3,26 +3,42 @@ import Testing
 
 /// A configuration with every field away from its default, secrets set, and awkward strings.
 let busyConfig = ParleyConfig(
-    http: .init(listen: .init(host: "::1", port: 8443), cors: false, corsOrigins: ["https://a.example", "*"],
-                publicURL: "https://meet.example", maxBodyBytes: 12),
+    http: .init(
+        listen: .init(host: "::1", port: 8443), cors: false, corsOrigins: ["https://a.example", "*"],
+        publicURL: "https://meet.example", maxBodyBytes: 12),
     tls: .init(cert: "/etc/c.pem", key: "/etc/k.pem"),
     dataDir: "data dir: with \"quotes\" # and hash",
     log: .init(level: .trace),
-    api: .init(keySecret: "no", allowed: .init(stats: false, meetings: true, meeting: false, meetingEnd: true,
-                                                join: false, token: true, activeRooms: true)),
+    api: .init(
+        keySecret: "no",
+        allowed: .init(
+            stats: false, meetings: true, meeting: false, meetingEnd: true,
+            join: false, token: true, activeRooms: true)),
     jwt: .init(secret: "0x10", expire: MsDuration("3600")!),
-    auth: .init(enabled: false, secret: "tab\there\nnewline", expire: 5, exclude: [],
-                users: [.init(username: "admin", password: "p@ss: word"),
-                        .init(username: "éva", passwordHash: "pbkdf2-sha256$210000$c2FsdHNhbHQ=$MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")]),
+    auth: .init(
+        enabled: false, secret: "tab\there\nnewline", expire: 5, exclude: [],
+        users: [
+            .init(username: "admin", password: "p@ss: word"),
+            .init(
+                username: "éva",
+                passwordHash: "pbkdf2-sha256$210000$c2FsdHNhbHQ=$MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="),
+        ]),
     streamAuth: .init(enabled: true, keys: ["global": .init(publish: "pk"), "rtmp plugin": .init(subscribe: "true")]),
     rooms: .init(requireToken: true, firstIsPresenter: false, maxParticipants: 2),
-    webrtc: .init(udpPort: 0, announce: ["2001:db8::1", "203.0.113.9"],
-                  iceServers: [.init(urls: ["stun:s:3478"]),
-                               .init(urls: ["turn:t:3478", "turns:t:5349"], username: "u", credential: "c")]),
-    recording: .map(["enabled": .bool(true), "ratio": .double(0.5), "big": .double(1e20), "count": .int(-3),
-                     "when": .string("2024-01-01"), "empty": .map([:]), "none": .null, "odd key: #": .string("null"),
-                     "nested": .list([.map(["a": .int(1), "b": .list([.string("x"), .list([.bool(false)])])]),
-                                      .list([]), .string("yes")])]),
+    webrtc: .init(
+        udpPort: 0, announce: ["2001:db8::1", "203.0.113.9"],
+        iceServers: [
+            .init(urls: ["stun:s:3478"]),
+            .init(urls: ["turn:t:3478", "turns:t:5349"], username: "u", credential: "c"),
+        ]),
+    recording: .map([
+        "enabled": .bool(true), "ratio": .double(0.5), "big": .double(1e20), "count": .int(-3),
+        "when": .string("2024-01-01"), "empty": .map([:]), "none": .null, "odd key: #": .string("null"),
+        "nested": .list([
+            .map(["a": .int(1), "b": .list([.string("x"), .list([.bool(false)])])]),
+            .list([]), .string("yes"),
+        ]),
+    ]),
     capture: .map(["dir": .string("/tmp/cap")])
 )
 
@@ -31,16 +47,18 @@ struct RenderTests {
     @Test("defaults render every key in snake_case, with generated secrets noted")
     func defaultsRender() {
         let text = ParleyConfig().renderYAML()
-        for key in ["http:", "  listen: \":8080\"", "  cors: true", "  cors_origins: []", "  public_url: \"\"",
-                    "  max_body_bytes: 1048576", "tls:", "  cert: \"\"", "  key: \"\"", "data_dir: \"./data\"",
-                    "log:", "  level: \"info\"", "api:", "  key_secret: \"(generated at first start)\"",
-                    "  allowed:", "    stats: true", "    meetings: false", "    meeting: true",
-                    "    meeting_end: false", "    join: true", "    token: false", "    active_rooms: false",
-                    "jwt:", "  secret: \"(generated at first start)\"", "  expire: \"1h\"", "auth:",
-                    "  enabled: true", "  expire: 86400", "  exclude:", "    - \"/api/login\"", "  users: []",
-                    "stream_auth:", "  keys: {}", "rooms:", "  require_token: false", "  first_is_presenter: true",
-                    "  max_participants: 1000", "webrtc:", "  udp_port: 9000", "  announce: []", "  ice_servers: []",
-                    "recording: {}", "capture: {}"] {
+        for key in [
+            "http:", "  listen: \":8080\"", "  cors: true", "  cors_origins: []", "  public_url: \"\"",
+            "  max_body_bytes: 1048576", "tls:", "  cert: \"\"", "  key: \"\"", "data_dir: \"./data\"",
+            "log:", "  level: \"info\"", "api:", "  key_secret: \"(generated at first start)\"",
+            "  allowed:", "    stats: true", "    meetings: false", "    meeting: true",
+            "    meeting_end: false", "    join: true", "    token: false", "    active_rooms: false",
+            "jwt:", "  secret: \"(generated at first start)\"", "  expire: \"1h\"", "auth:",
+            "  enabled: true", "  expire: 86400", "  exclude:", "    - \"/api/login\"", "  users: []",
+            "stream_auth:", "  keys: {}", "rooms:", "  require_token: false", "  first_is_presenter: true",
+            "  max_participants: 1000", "webrtc:", "  udp_port: 9000", "  announce: []", "  ice_servers: []",
+            "recording: {}", "capture: {}",
+        ] {
             #expect(text.contains(key + "\n"), "missing line \(key)")
         }
     }
@@ -57,7 +75,7 @@ struct RenderTests {
         #expect(text.contains("      password_hash: null\n"))
         #expect(text.contains("      publish: \"********\"\n"))
         #expect(text.contains("      credential: \"********\"\n"))
-        #expect(text.contains("  key: \"/etc/k.pem\"\n"))  // the TLS key path is not a secret
+        #expect(text.contains("  key: \"/etc/k.pem\"\n")) // the TLS key path is not a secret
         #expect("\(busyConfig)" == text)
         #expect(!"\(busyConfig.auth.users[0])".contains("p@ss"))
     }

@@ -8,7 +8,8 @@ struct RoomLimitsConfigTests {
         let defaults = ParleyConfig().rooms
         #expect(defaults.maxConnectionsPerAddress == 1000 && defaults.sessionTokenExpire == 43_200)
         #expect(defaults.chatPerSecond == 5 && defaults.chatBurst == 20)
-        #expect(defaults.transcriptPerSecond == 10 && defaults.transcriptBurst == 40 && defaults.transcriptMaxBytes == 4096)
+        #expect(
+            defaults.transcriptPerSecond == 10 && defaults.transcriptBurst == 40 && defaults.transcriptMaxBytes == 4096)
         #expect(defaults.actionsPerSecond == 5 && defaults.actionsBurst == 20)
         #expect(defaults.passwordMaxFailures == 5 && defaults.passwordWindow == 60)
 
@@ -27,20 +28,26 @@ struct RoomLimitsConfigTests {
               password_window: 30
             """
         let rooms = try ConfigLoader.load(yaml: yaml).rooms
-        #expect(rooms == ParleyConfig.Rooms(maxConnectionsPerAddress: 8, sessionTokenExpire: 600, chatPerSecond: 2,
-                                            chatBurst: 3, transcriptPerSecond: 4, transcriptBurst: 5,
-                                            transcriptMaxBytes: 1000, actionsPerSecond: 6, actionsBurst: 7,
-                                            passwordMaxFailures: 3, passwordWindow: 30))
+        #expect(
+            rooms
+                == ParleyConfig.Rooms(
+                    maxConnectionsPerAddress: 8, sessionTokenExpire: 600, chatPerSecond: 2,
+                    chatBurst: 3, transcriptPerSecond: 4, transcriptBurst: 5,
+                    transcriptMaxBytes: 1000, actionsPerSecond: 6, actionsBurst: 7,
+                    passwordMaxFailures: 3, passwordWindow: 30))
         let rendered = ParleyConfig(rooms: rooms).renderYAML()
         #expect(try ConfigLoader.load(yaml: rendered).rooms == rooms)
 
-        let fromEnvironment = try ConfigLoader.load(file: nil, environment: ["PARLEY_ROOMS_MAX_CONNECTIONS_PER_ADDRESS": "3"],
-                                                    overrides: [:])
+        let fromEnvironment = try ConfigLoader.load(
+            file: nil, environment: ["PARLEY_ROOMS_MAX_CONNECTIONS_PER_ADDRESS": "3"],
+            overrides: [:])
         #expect(fromEnvironment.rooms.maxConnectionsPerAddress == 3)
 
-        for (bad, key) in [("rooms:\n  chat_burst: 0\n", "rooms.chat_burst"),
-                           ("rooms:\n  transcript_max_bytes: 70000\n", "rooms.transcript_max_bytes"),
-                           ("rooms:\n  session_token_expire: -1\n", "rooms.session_token_expire")] {
+        for (bad, key) in [
+            ("rooms:\n  chat_burst: 0\n", "rooms.chat_burst"),
+            ("rooms:\n  transcript_max_bytes: 70000\n", "rooms.transcript_max_bytes"),
+            ("rooms:\n  session_token_expire: -1\n", "rooms.session_token_expire"),
+        ] {
             #expect(loadError(bad)?.description.contains(key) == true, "\(bad)")
         }
     }

@@ -16,55 +16,93 @@ struct EngineUnitTests {
         }
     }
 
-    static let schemaDocument = try! JSONValue.parseYAML("""
-    components:
-      schemas:
-        Thing:
-          type: object
-          required: [id, kind]
-          additionalProperties: false
-          properties:
-            id: { type: string, format: uuid }
-            kind: { type: string, enum: [a, b] }
-            when: { type: string, format: date-time }
-            link: { type: string, format: uri }
-            count: { type: integer, minimum: 0 }
-            note: { type: [string, "null"] }
-            tags: { type: array, items: { type: string } }
-            either: { oneOf: [ { type: integer }, { type: boolean } ] }
-    """)
+    static let schemaDocument = try! JSONValue.parseYAML(
+        """
+        components:
+          schemas:
+            Thing:
+              type: object
+              required: [id, kind]
+              additionalProperties: false
+              properties:
+                id: { type: string, format: uuid }
+                kind: { type: string, enum: [a, b] }
+                when: { type: string, format: date-time }
+                link: { type: string, format: uri }
+                count: { type: integer, minimum: 0 }
+                note: { type: [string, "null"] }
+                tags: { type: array, items: { type: string } }
+                either: { oneOf: [ { type: integer }, { type: boolean } ] }
+        """)
 
     func violations(_ json: String) throws -> [String] {
         let validator = JSONSchemaValidator(root: Self.schemaDocument)
-        return validator.validate(try JSONValue.parse(json), against: .object([("$ref", .string("#/components/schemas/Thing"))]))
-            .map(\.description)
+        return validator.validate(
+            try JSONValue.parse(json), against: .object([("$ref", .string("#/components/schemas/Thing"))])
+        )
+        .map(\.description)
     }
 
     @Test("schema validator accepts a valid instance and names each kind of violation")
     func schemaValidator() throws {
-        let ok = #"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","when":"2026-08-21T16:31:37.123Z","link":"https://x.example/j","count":3,"note":null,"tags":["t"],"either":true}"#
+        let ok =
+            #"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","when":"2026-08-21T16:31:37.123Z","link":"https://x.example/j","count":3,"note":null,"tags":["t"],"either":true}"#
         #expect(try violations(ok).isEmpty)
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc"}"#).contains { $0.contains("required property \"kind\"") })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc"}"#).contains {
+                $0.contains("required property \"kind\"")
+            })
         #expect(try violations(#"{"id":"x","kind":"a"}"#).contains { $0.contains("not a valid uuid") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"c"}"#).contains { $0.contains("not one of") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","extra":1}"#).contains { $0.contains("not allowed") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","count":1.5}"#).contains { $0.contains("expected integer") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","when":"21/08/2026"}"#).contains { $0.contains("date-time") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","link":"no scheme"}"#).contains { $0.contains("uri") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","note":3}"#).contains { $0.contains("string or null") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","tags":[1]}"#).contains { $0.contains("$.tags[0]") })
-        #expect(try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","either":"s"}"#).contains { $0.contains("oneOf") })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"c"}"#).contains {
+                $0.contains("not one of")
+            })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","extra":1}"#).contains {
+                $0.contains("not allowed")
+            })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","count":1.5}"#).contains {
+                $0.contains("expected integer")
+            })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","when":"21/08/2026"}"#).contains {
+                $0.contains("date-time")
+            })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","link":"no scheme"}"#).contains {
+                $0.contains("uri")
+            })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","note":3}"#).contains {
+                $0.contains("string or null")
+            })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","tags":[1]}"#).contains {
+                $0.contains("$.tags[0]")
+            })
+        #expect(
+            try violations(#"{"id":"6f1c2a9e-1b2c-4d3e-8f40-123456789abc","kind":"a","either":"s"}"#).contains {
+                $0.contains("oneOf")
+            })
     }
 
     @Test("CryptoJS Salted__ decrypt matches an OpenSSL EVP_BytesToKey(MD5) AES-256-CBC vector, and round-trips")
     func cryptoJSVector() throws {
         // openssl enc -aes-256-cbc -md md5 -S 0102030405060708 -pass pass:mirotalksfu_jwt_secret
-        let cipher = try #require(Data(base64Encoded: "zRfvcz0CegPWlbtR6yec7T5xDOgVF2+wi+n9hBhN2nzZTKm6rIZIvDkX9fnHg1DyJ8BCmPOJ+QbQxeSIWS858g=="))
+        let cipher = try #require(
+            Data(
+                base64Encoded:
+                    "zRfvcz0CegPWlbtR6yec7T5xDOgVF2+wi+n9hBhN2nzZTKm6rIZIvDkX9fnHg1DyJ8BCmPOJ+QbQxeSIWS858g=="))
         let envelope = Data(Array("Salted__".utf8) + [1, 2, 3, 4, 5, 6, 7, 8] + Array(cipher)).base64EncodedString()
         #expect(envelope.hasPrefix("U2FsdGVkX1"))
         #expect(CryptoJSPassphrase.structureProblem(envelope) == nil)
-        #expect(CryptoJSPassphrase.decrypt(envelope, passphrase: "mirotalksfu_jwt_secret") == #"{"username":"alice","password":"s3cret","presenter":"true"}"#)
-        #expect(CryptoJSPassphrase.decrypt(envelope, passphrase: "wrong") != #"{"username":"alice","password":"s3cret","presenter":"true"}"#)
+        #expect(
+            CryptoJSPassphrase.decrypt(envelope, passphrase: "mirotalksfu_jwt_secret")
+                == #"{"username":"alice","password":"s3cret","presenter":"true"}"#)
+        #expect(
+            CryptoJSPassphrase.decrypt(envelope, passphrase: "wrong")
+                != #"{"username":"alice","password":"s3cret","presenter":"true"}"#)
         let made = CryptoJSPassphrase.encrypt("hello", passphrase: "k", salt: [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(CryptoJSPassphrase.decrypt(made, passphrase: "k") == "hello")
         #expect(CryptoJSPassphrase.structureProblem("eyJhIjoxfQ==") != nil)
@@ -102,8 +140,10 @@ struct EngineUnitTests {
         #expect(throws: Selection.NoMatch.self) {
             try Selection.select(cases, profiles: ["mirotalk"], include: [], exclude: ["typo/*"])
         }
-        let picked = try Selection.select(cases, profiles: ["mirotalk"], include: ["mirotalk/token"], exclude: ["*no-body"])
-        #expect(!picked.isEmpty && picked.allSatisfy { $0.id.hasPrefix("mirotalk/token/") && !$0.id.hasSuffix("no-body") })
+        let picked = try Selection.select(
+            cases, profiles: ["mirotalk"], include: ["mirotalk/token"], exclude: ["*no-body"])
+        #expect(
+            !picked.isEmpty && picked.allSatisfy { $0.id.hasPrefix("mirotalk/token/") && !$0.id.hasSuffix("no-body") })
     }
 
     @Test("every mirotalk case has a stable lower-case id, a spec reference and a requirement")

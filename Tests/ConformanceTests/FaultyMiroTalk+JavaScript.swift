@@ -39,9 +39,13 @@ extension FaultyMiroTalk {
         let kept = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._".utf8)
         var out = ""
         for byte in text.utf8 {
-            if byte == UInt8(ascii: " ") { out += "+" }
-            else if kept.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) }
-            else { out += String(format: "%%%02X", byte) }
+            if byte == UInt8(ascii: " ") {
+                out += "+"
+            } else if kept.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
         }
         return out
     }
@@ -54,9 +58,11 @@ extension FaultyMiroTalk {
         guard let text = value.stringValue?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
         if !text.isEmpty, text.allSatisfy(\.isNumber), let n = Int(text) { return digitsAsSeconds ? n : n / 1000 }
         let units: [(Set<String>, Double)] = [
-            (["ms", "msec", "msecs", "millisecond", "milliseconds"], 0.001), (["s", "sec", "secs", "second", "seconds"], 1),
+            (["ms", "msec", "msecs", "millisecond", "milliseconds"], 0.001),
+            (["s", "sec", "secs", "second", "seconds"], 1),
             (["m", "min", "mins", "minute", "minutes"], 60), (["h", "hr", "hrs", "hour", "hours"], 3600),
-            (["d", "day", "days"], 86_400), (["w", "week", "weeks"], 604_800), (["y", "yr", "yrs", "year", "years"], 31_557_600),
+            (["d", "day", "days"], 86_400), (["w", "week", "weeks"], 604_800),
+            (["y", "yr", "yrs", "year", "years"], 31_557_600),
         ]
         let number = text.prefix { $0.isNumber || $0 == "." }
         let unit = text.dropFirst(number.count).trimmingCharacters(in: .whitespaces)

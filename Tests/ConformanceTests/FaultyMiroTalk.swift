@@ -9,7 +9,8 @@ enum Fault: String, CaseIterable, Sendable {
     case unauthorizedAs401, authBypass, bearerAccepted, headerNameCaseSensitive, keyCaseInsensitive
     case statsTotalPeers, statsRoomsAsString, statsKeyOrder, timestampWithoutMillis
     case joinReordered, joinNamePlusEncoded, joinIgnoresFormBody, joinEmptyStringKept
-    case tokenAlgNone, tokenWrongSecret, tokenPresenterBool, tokenExpireIgnored, tokenExpireDigitsAsSeconds, tokenPlainData, tokenClaimsOrder
+    case tokenAlgNone, tokenWrongSecret, tokenPresenterBool, tokenExpireIgnored, tokenExpireDigitsAsSeconds,
+        tokenPlainData, tokenClaimsOrder
     case meetingHTTPScheme, meetingFixedID
     case noAllowOrigin, preflightWithoutAuthorization
     case notFoundBodyWithoutSuccess, malformedJSONAs500, malformedJSONPlainText
@@ -20,8 +21,9 @@ enum Fault: String, CaseIterable, Sendable {
 struct Switches: Sendable {
     var stats = true, meetings = true, meeting = true, meetingEnd = true, join = true, token = true, activeRooms = true
     static let allOn = Switches()
-    static let mirotalkDefaults = Switches(stats: true, meetings: false, meeting: true, meetingEnd: false, join: true,
-                                           token: false, activeRooms: false)
+    static let mirotalkDefaults = Switches(
+        stats: true, meetings: false, meeting: true, meetingEnd: false, join: true,
+        token: false, activeRooms: false)
 }
 
 /// An in-process MiroTalk-like target on 127.0.0.1 (port 0) that behaves as MiroTalk SFU 2.3.77's REST API
@@ -36,9 +38,10 @@ struct FaultyMiroTalk: Sendable {
     func withServer<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let portBox = PortBox()
         let responder = CallbackResponder<BasicRequestContext> { request, _ in await self.respond(request) }
-        let app = Application(responder: responder,
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in await portBox.set(channel.localAddress?.port ?? 0) })
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in await portBox.set(channel.localAddress?.port ?? 0) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             let port = await portBox.wait()
@@ -48,9 +51,12 @@ struct FaultyMiroTalk: Sendable {
     }
 
     func json(_ status: HTTPResponse.Status, _ value: JSONValue, extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: fault == .contentTypeText ? "text/plain" : "application/json; charset=utf-8"]
+        var headers: HTTPFields = [
+            .contentType: fault == .contentTypeText ? "text/plain" : "application/json; charset=utf-8"
+        ]
         headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.compactText)))
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.compactText)))
     }
 
     func respond(_ request: Request) async -> Response {
@@ -65,8 +71,10 @@ struct FaultyMiroTalk: Sendable {
     static let disabled = MiroTalkRoute.disabledMessage
 
     func disabledResponse(withSuccess: Bool) -> Response {
-        let body: JSONValue = withSuccess ? .object([("success", .bool(false)), ("error", .string(Self.disabled))])
-                                          : .object([("error", .string(Self.disabled))])
+        let body: JSONValue =
+            withSuccess
+            ? .object([("success", .bool(false)), ("error", .string(Self.disabled))])
+            : .object([("error", .string(Self.disabled))])
         return json(fault == .disabledAs404 ? .notFound : .forbidden, body)
     }
 
@@ -97,7 +105,9 @@ struct FaultyMiroTalk: Sendable {
         let buffer = (try? await request.body.collect(upTo: 4 << 20)) ?? ByteBuffer()
         let bytes = Array(buffer.readableBytesView)
         if bytes.count > 1 << 20 {
-            return json(.contentTooLarge, .object([("status", .integer(413)), ("message", .string("request entity too large"))]))
+            return json(
+                .contentTooLarge,
+                .object([("status", .integer(413)), ("message", .string("request entity too large"))]))
         }
         var body: JSONValue? = nil
         if request.headers[.contentType]?.contains("x-www-form-urlencoded") == true, fault != .joinIgnoresFormBody {
@@ -106,11 +116,17 @@ struct FaultyMiroTalk: Sendable {
             guard let parsed = try? JSONValue.parse(bytes) else {
                 switch fault {
                 case .malformedJSONAs500:
-                    return json(.internalServerError, .object([("status", .integer(500)), ("message", .string("Internal server error"))]))
+                    return json(
+                        .internalServerError,
+                        .object([("status", .integer(500)), ("message", .string("Internal server error"))]))
                 case .malformedJSONPlainText:
-                    return Response(status: .badRequest, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "Bad Request")))
+                    return Response(
+                        status: .badRequest, headers: [.contentType: "text/plain"],
+                        body: .init(byteBuffer: ByteBuffer(string: "Bad Request")))
                 default:
-                    return json(.badRequest, .object([("status", .integer(404)), ("message", .string("Unexpected end of JSON input"))]))
+                    return json(
+                        .badRequest,
+                        .object([("status", .integer(404)), ("message", .string("Unexpected end of JSON input"))]))
                 }
             }
             body = parsed
@@ -129,11 +145,15 @@ struct FaultyMiroTalk: Sendable {
             guard switches.meeting else { return disabledResponse(withSuccess: false) }
             guard authorized(request) else { return unauthorized }
             let id = fault == .meetingFixedID ? "6f1c2a9e-1b2c-4d3e-8f40-123456789abc" : UUID().uuidString.lowercased()
-            return json(.ok, .object([("meeting", .string("\(fault == .meetingHTTPScheme ? "http" : "https")://\(host)/join/\(id)"))]))
+            return json(
+                .ok,
+                .object([("meeting", .string("\(fault == .meetingHTTPScheme ? "http" : "https")://\(host)/join/\(id)"))]
+                ))
         case (.delete, _) where path.hasPrefix("/api/v1/meeting/"):
             guard switches.meetingEnd else { return disabledResponse(withSuccess: true) }
             guard authorized(request) else { return unauthorized }
-            let notFound: JSONValue = fault == .notFoundBodyWithoutSuccess
+            let notFound: JSONValue =
+                fault == .notFoundBodyWithoutSuccess
                 ? .object([("error", .string("Room not found"))])
                 : .object([("success", .bool(false)), ("error", .string("Room not found"))])
             return json(.notFound, notFound)
@@ -141,7 +161,8 @@ struct FaultyMiroTalk: Sendable {
             guard switches.join else { return disabledResponse(withSuccess: false) }
             guard authorized(request) else { return unauthorized }
             guard let body else {
-                return json(.badRequest, .object([("status", .integer(400)), ("message", .string("Missing JSON body"))]))
+                return json(
+                    .badRequest, .object([("status", .integer(400)), ("message", .string("Missing JSON body"))]))
             }
             return json(.ok, .object([("join", .string(joinURL(host: host, body)))]))
         case (.post, "/api/v1/token"):
@@ -149,7 +170,9 @@ struct FaultyMiroTalk: Sendable {
             guard authorized(request) else { return unauthorized }
             guard let body else { return json(.ok, .object([("token", .string(""))])) }
             guard let token = token(body) else {
-                return json(.internalServerError, .object([("status", .integer(500)), ("message", .string("Internal server error"))]))
+                return json(
+                    .internalServerError,
+                    .object([("status", .integer(500)), ("message", .string("Internal server error"))]))
             }
             return json(.ok, .object([("token", .string(token))]))
         case (.get, "/api/v1/activeRooms"):
@@ -159,20 +182,28 @@ struct FaultyMiroTalk: Sendable {
             if fault == .activeRoomsNeedsKey, !authorized(request) { return unauthorized }
             return json(.ok, .object([("activeRooms", .array([]))]))
         default:
-            return Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<h1>404</h1>")))
+            return Response(
+                status: .ok, headers: [.contentType: "text/html"],
+                body: .init(byteBuffer: ByteBuffer(string: "<h1>404</h1>")))
         }
     }
 
     func stats() -> JSONValue {
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = fault == .timestampWithoutMillis ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
+        formatter.formatOptions =
+            fault == .timestampWithoutMillis
+            ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
         let timestamp = JSONValue.string(formatter.string(from: Date()))
         let rooms: JSONValue = fault == .statsRoomsAsString ? .string("0") : .integer(0)
         let usersKey = fault == .statsTotalPeers ? "totalPeers" : "totalUsers"
         if fault == .statsKeyOrder {
-            return .object([("totalRooms", rooms), (usersKey, .integer(0)), ("success", .bool(true)), ("timestamp", timestamp)])
+            return .object([
+                ("totalRooms", rooms), (usersKey, .integer(0)), ("success", .bool(true)), ("timestamp", timestamp),
+            ])
         }
-        return .object([("success", .bool(true)), ("timestamp", timestamp), ("totalRooms", rooms), (usersKey, .integer(0))])
+        return .object([
+            ("success", .bool(true)), ("timestamp", timestamp), ("totalRooms", rooms), (usersKey, .integer(0)),
+        ])
     }
 
     func joinURL(host: String, _ body: JSONValue) -> String {
@@ -186,9 +217,12 @@ struct FaultyMiroTalk: Sendable {
         }
         var pairs: [(String, String)] = [
             ("room", value("room", UUID().uuidString.lowercased())), ("roomPassword", value("roomPassword", "false")),
-            ("name", encode(value("name", "User-\(Int.random(in: 0..<999_999))"))), ("avatar", encode(value("avatar", "false"))),
+            ("name", encode(value("name", "User-\(Int.random(in: 0..<999_999))"))),
+            ("avatar", encode(value("avatar", "false"))),
         ]
-        for flag in ["audio", "video", "screen", "chat", "hide", "notify"] { pairs.append((flag, value(flag, "false"))) }
+        for flag in ["audio", "video", "screen", "chat", "hide", "notify"] {
+            pairs.append((flag, value(flag, "false")))
+        }
         pairs.append(("duration", value("duration", "unlimited")))
         if fault == .joinReordered { pairs.swapAt(0, 2) }
         if let tokenRequest = body["token"], Self.truthyJavaScriptText(tokenRequest) != nil {
@@ -206,15 +240,20 @@ struct FaultyMiroTalk: Sendable {
             ("password", .string(body["password"]?.stringValue ?? "password")),
             ("presenter", fault == .tokenPresenterBool ? .bool(presenter) : .string(presenter ? "true" : "false")),
         ])
-        let data = fault == .tokenPlainData ? Data(inner.compactText.utf8).base64EncodedString()
-                                            : CryptoJSPassphrase.encrypt(inner.compactText, passphrase: secret)
+        let data =
+            fault == .tokenPlainData
+            ? Data(inner.compactText.utf8).base64EncodedString()
+            : CryptoJSPassphrase.encrypt(inner.compactText, passphrase: secret)
         let iat = Int(Date().timeIntervalSince1970)
         var seconds = 3600
         if let expire = body["expire"], fault != .tokenExpireIgnored {
-            guard let parsed = Self.expiresInSeconds(expire, digitsAsSeconds: fault == .tokenExpireDigitsAsSeconds) else { return nil }
+            guard let parsed = Self.expiresInSeconds(expire, digitsAsSeconds: fault == .tokenExpireDigitsAsSeconds)
+            else { return nil }
             seconds = parsed
         }
-        var claims: [(String, JSONValue)] = [("data", .string(data)), ("iat", .integer(iat)), ("exp", .integer(iat + seconds))]
+        var claims: [(String, JSONValue)] = [
+            ("data", .string(data)), ("iat", .integer(iat)), ("exp", .integer(iat + seconds)),
+        ]
         if fault == .tokenClaimsOrder { claims = [claims[1], claims[2], claims[0]] }
         if fault == .tokenAlgNone {
             let header = JSONValue.object([("alg", .string("none")), ("typ", .string("JWT"))])

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 @testable import ParleyConformance
@@ -12,8 +12,10 @@ struct FaultyTargetTests {
     static func run(_ fault: Fault, _ switches: Switches) async throws -> RunReport {
         let cases = try Selection.select(try catalogue(), profiles: ["mirotalk"], include: [], exclude: [])
         return try await FaultyMiroTalk(fault: fault, switches: switches).withServer { url in
-            await Runner(options: RunOptions(target: url, apiKey: FaultyMiroTalk.apiKey, jwtSecret: FaultyMiroTalk.jwtSecret))
-                .run(cases)
+            await Runner(
+                options: RunOptions(target: url, apiKey: FaultyMiroTalk.apiKey, jwtSecret: FaultyMiroTalk.jwtSecret)
+            )
+            .run(cases)
         }
     }
 
@@ -26,34 +28,69 @@ struct FaultyTargetTests {
         let keyed = ["stats", "meetings", "meeting", "meeting-end", "join", "token"]
         let auth = { (slug: String) in Set(keyed.map { "mirotalk/\($0)/\(slug)" }) }
         return [
-            (.unauthorizedAs401, .allOn, auth("auth-missing-key").union(auth("auth-wrong-key")).union(auth("auth-bearer-prefix"))
-                .union(auth("auth-key-wrong-case"))),
+            (
+                .unauthorizedAs401, .allOn,
+                auth("auth-missing-key").union(auth("auth-wrong-key")).union(auth("auth-bearer-prefix"))
+                    .union(auth("auth-key-wrong-case"))
+            ),
             (.authBypass, .allOn, auth("auth-missing-key")),
             (.bearerAccepted, .allOn, auth("auth-bearer-prefix")),
             (.headerNameCaseSensitive, .allOn, auth("auth-header-name-case")),
             (.keyCaseInsensitive, .allOn, auth("auth-key-wrong-case")),
-            (.statsTotalPeers, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field", "mirotalk/stats/key-order"]),
+            (
+                .statsTotalPeers, .allOn,
+                ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field", "mirotalk/stats/key-order"]
+            ),
             (.statsRoomsAsString, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/total-users-field"]),
             (.statsKeyOrder, .allOn, ["mirotalk/stats/key-order"]),
             (.timestampWithoutMillis, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/stats/timestamp-iso8601-ms"]),
             // Every case comparing a whole join URL sees the order (§1.7), and so does ok-schema: the JoinResponse
             // pattern in spec/mirotalk-v1.yaml pins `/join?room=` (room first).
-            (.joinReordered, .allOn, ["mirotalk/join/url-oracle", "mirotalk/join/parameter-order", "mirotalk/join/defaults",
-                                      "mirotalk/join/with-token", "mirotalk/join/ok-schema", "mirotalk/join/urlencoded-body",
-                                      "mirotalk/join/falsy-values-take-defaults"]),
+            (
+                .joinReordered, .allOn,
+                [
+                    "mirotalk/join/url-oracle", "mirotalk/join/parameter-order", "mirotalk/join/defaults",
+                    "mirotalk/join/with-token", "mirotalk/join/ok-schema", "mirotalk/join/urlencoded-body",
+                    "mirotalk/join/falsy-values-take-defaults",
+                ]
+            ),
             // Likewise every whole-URL case whose name holds a space (John Doe, Form User).
-            (.joinNamePlusEncoded, .allOn, ["mirotalk/join/url-oracle", "mirotalk/join/name-avatar-encoding",
-                                            "mirotalk/join/urlencoded-body"]),
+            (
+                .joinNamePlusEncoded, .allOn,
+                [
+                    "mirotalk/join/url-oracle", "mirotalk/join/name-avatar-encoding",
+                    "mirotalk/join/urlencoded-body",
+                ]
+            ),
             (.joinIgnoresFormBody, .allOn, ["mirotalk/join/urlencoded-body"]),
             (.joinEmptyStringKept, .allOn, ["mirotalk/join/falsy-values-take-defaults"]),
-            (.tokenAlgNone, .allOn, ["mirotalk/token/jwt-header-hs256", "mirotalk/token/signature-valid", "mirotalk/join/with-token"]),
-            (.tokenWrongSecret, .allOn, ["mirotalk/token/signature-valid", "mirotalk/token/payload-decrypts",
-                                         "mirotalk/token/presenter-default-false", "mirotalk/join/with-token"]),
-            (.tokenPresenterBool, .allOn, ["mirotalk/token/payload-decrypts", "mirotalk/token/presenter-default-false"]),
-            (.tokenExpireIgnored, .allOn, ["mirotalk/token/expire-honoured", "mirotalk/token/expire-number-and-digit-string"]),
+            (
+                .tokenAlgNone, .allOn,
+                ["mirotalk/token/jwt-header-hs256", "mirotalk/token/signature-valid", "mirotalk/join/with-token"]
+            ),
+            (
+                .tokenWrongSecret, .allOn,
+                [
+                    "mirotalk/token/signature-valid", "mirotalk/token/payload-decrypts",
+                    "mirotalk/token/presenter-default-false", "mirotalk/join/with-token",
+                ]
+            ),
+            (
+                .tokenPresenterBool, .allOn,
+                ["mirotalk/token/payload-decrypts", "mirotalk/token/presenter-default-false"]
+            ),
+            (
+                .tokenExpireIgnored, .allOn,
+                ["mirotalk/token/expire-honoured", "mirotalk/token/expire-number-and-digit-string"]
+            ),
             (.tokenExpireDigitsAsSeconds, .allOn, ["mirotalk/token/expire-number-and-digit-string"]),
-            (.tokenPlainData, .allOn, ["mirotalk/token/data-salted-format", "mirotalk/token/payload-decrypts",
-                                       "mirotalk/token/presenter-default-false", "mirotalk/join/with-token"]),
+            (
+                .tokenPlainData, .allOn,
+                [
+                    "mirotalk/token/data-salted-format", "mirotalk/token/payload-decrypts",
+                    "mirotalk/token/presenter-default-false", "mirotalk/join/with-token",
+                ]
+            ),
             (.tokenClaimsOrder, .allOn, ["mirotalk/token/claims"]),
             (.meetingHTTPScheme, .allOn, ["mirotalk/meeting/url-shape", "mirotalk/meeting/ok-schema"]),
             (.meetingFixedID, .allOn, ["mirotalk/meeting/fresh-uuid"]),
@@ -63,21 +100,37 @@ struct FaultyTargetTests {
             (.malformedJSONAs500, .allOn, ["mirotalk/http/malformed-json-400"]),
             (.malformedJSONPlainText, .allOn, ["mirotalk/http/malformed-json-body"]),
             (.activeRoomsNeedsKey, .allOn, ["mirotalk/active-rooms/public-without-key"]),
-            (.contentTypeText, .allOn, ["mirotalk/stats/ok-schema", "mirotalk/meetings/ok-schema", "mirotalk/meeting/ok-schema",
-                                        "mirotalk/join/ok-schema", "mirotalk/token/ok-schema"]),
-            (.disabledAs404, Switches(stats: false, meetings: false, meeting: false, meetingEnd: false, join: false,
-                                      token: false, activeRooms: false),
-             Set(keyed.map { "mirotalk/\($0)/disabled-body" }).union(["mirotalk/active-rooms/disabled-body"])),
+            (
+                .contentTypeText, .allOn,
+                [
+                    "mirotalk/stats/ok-schema", "mirotalk/meetings/ok-schema", "mirotalk/meeting/ok-schema",
+                    "mirotalk/join/ok-schema", "mirotalk/token/ok-schema",
+                ]
+            ),
+            (
+                .disabledAs404,
+                Switches(
+                    stats: false, meetings: false, meeting: false, meetingEnd: false, join: false,
+                    token: false, activeRooms: false),
+                Set(keyed.map { "mirotalk/\($0)/disabled-body" }).union(["mirotalk/active-rooms/disabled-body"])
+            ),
         ]
     }()
 
     @Test("the reference target passes every MUST and SHOULD case with all switches on, and with all off")
     func referenceIsClean() async throws {
-        for switches in [Switches.allOn, Switches(stats: false, meetings: false, meeting: false, meetingEnd: false,
-                                                   join: false, token: false, activeRooms: false)] {
+        for switches in [
+            Switches.allOn,
+            Switches(
+                stats: false, meetings: false, meeting: false, meetingEnd: false,
+                join: false, token: false, activeRooms: false),
+        ] {
             let report = try await Self.run(.none, switches)
             let bad = report.cases.filter { [.fail, .nonStrict, .broken].contains($0.verdict) }
-            #expect(bad.isEmpty, "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })")
+            #expect(
+                bad.isEmpty,
+                "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })"
+            )
             #expect(report.exitCode == 0)
         }
     }
@@ -92,8 +145,10 @@ struct FaultyTargetTests {
             let baseline = baselines[key] ?? [:]
             let report = try await Self.run(fault, switches)
             let changed = report.cases.filter { baseline[$0.id] != $0.verdict }
-            #expect(Set(changed.map(\.id)) == expected,
-                    "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())")
+            #expect(
+                Set(changed.map(\.id)) == expected,
+                "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())"
+            )
             for c in changed {
                 #expect(c.verdict == c.severity.violationVerdict, "\(fault): \(c.id) became \(c.verdict.rawValue)")
             }
@@ -131,8 +186,10 @@ struct FaultyTargetTests {
         // Upstream references are links; the escaped text of a reference is never left half-linked.
         #expect(html.contains("<a href=\"https://github.com/miroslavpejic85/mirotalksfu/blob/"))
         #expect(HTMLReport.referenceHTML("spec/mirotalk-v1.yaml#getStats 200") == "spec/mirotalk-v1.yaml#getStats 200")
-        #expect(HTMLReport.referenceHTML("https://www.rfc-editor.org/rfc/rfc9110#section-5.1 a<b")
-                == "<a href=\"https://www.rfc-editor.org/rfc/rfc9110#section-5.1\" rel=\"noreferrer\">https://www.rfc-editor.org/rfc/rfc9110#section-5.1</a> a&lt;b")
+        #expect(
+            HTMLReport.referenceHTML("https://www.rfc-editor.org/rfc/rfc9110#section-5.1 a<b")
+                == "<a href=\"https://www.rfc-editor.org/rfc/rfc9110#section-5.1\" rel=\"noreferrer\">https://www.rfc-editor.org/rfc/rfc9110#section-5.1</a> a&lt;b"
+        )
     }
 }
 
@@ -142,7 +199,8 @@ struct RunFailureTests {
     func unreachable() async throws {
         // Bind then close a port so nothing listens on it.
         let url = try await FaultyMiroTalk(fault: .none, switches: .allOn).withServer { $0 }
-        let cases = try Selection.select(try catalogue(), profiles: ["mirotalk"], include: ["mirotalk/stats"], exclude: [])
+        let cases = try Selection.select(
+            try catalogue(), profiles: ["mirotalk"], include: ["mirotalk/stats"], exclude: [])
         let report = await Runner(options: RunOptions(target: url, apiKey: "k")).run(cases)
         #expect(!report.cases.isEmpty && report.cases.allSatisfy { $0.verdict == .broken })
         #expect(report.exitCode == 2)
@@ -158,13 +216,16 @@ struct RunFailureTests {
     @Test("BROKEN wins over FAIL for the exit code, and --strict counts NON-STRICT")
     func exitCodes() {
         func result(_ verdict: Verdict) -> CaseResult {
-            CaseResult(id: "x/y/\(verdict.rawValue.lowercased())", title: "", profile: "x", severity: .must, reference: "r",
-                       requirement: "q", verdict: verdict, durationMs: 0, attempts: 1, expected: nil, observed: nil,
-                       reason: nil, wire: [])
+            CaseResult(
+                id: "x/y/\(verdict.rawValue.lowercased())", title: "", profile: "x", severity: .must, reference: "r",
+                requirement: "q", verdict: verdict, durationMs: 0, attempts: 1, expected: nil, observed: nil,
+                reason: nil, wire: [])
         }
         func code(_ verdicts: [Verdict], strict: Bool = false) -> Int32 {
-            RunReport(target: "t", profiles: [], strict: strict, startedAt: Date(), durationMs: 0, runError: nil,
-                      cases: verdicts.map(result)).exitCode
+            RunReport(
+                target: "t", profiles: [], strict: strict, startedAt: Date(), durationMs: 0, runError: nil,
+                cases: verdicts.map(result)
+            ).exitCode
         }
         #expect(code([.pass, .info, .skip, .flaky]) == 0)
         #expect(code([.pass, .fail]) == 1)

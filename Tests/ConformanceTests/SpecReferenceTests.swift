@@ -17,31 +17,36 @@ struct SpecReferenceTests {
         }
     }
 
-    @Test("references that cannot be opened are caught", arguments: [
-        SpecReference("MiroTalk SFU 2.3.77 ServerApi.getJoinURL", "getJoinURL"),
-        SpecReference("spec/mirotalk-v1.yaml#getJoinURL", "notes-of-my-own.md §1.7"),
-        SpecReference("interface-notes.md", "§Identifiers"),
-        SpecReference("docs/no-such-page.md", ""),
-        SpecReference("docs/configuration.md", "§No such heading"),
-        SpecReference("spec/mirotalk-v1.yaml#noSuchOperation", ""),
-        SpecReference("spec/no-such.yaml#getStats", ""),
-        SpecReference("https://www.rfc-editor.org/rfc/rfc9725", "a whole RFC, no section"),
-        SpecReference("https://www.rfc-editor.org/rfc/rfc9725#section-4.3.1", "see private-notes.md"),
-        SpecReference("https://github.com/miroslavpejic85/mirotalksfu", "the repository, not a file"),
-        SpecReference("https://example.com/private-notes", ""),
-        SpecReference("http://www.rfc-editor.org/rfc/rfc9725#section-4.3.1", ""),
-    ])
+    @Test(
+        "references that cannot be opened are caught",
+        arguments: [
+            SpecReference("MiroTalk SFU 2.3.77 ServerApi.getJoinURL", "getJoinURL"),
+            SpecReference("spec/mirotalk-v1.yaml#getJoinURL", "notes-of-my-own.md §1.7"),
+            SpecReference("interface-notes.md", "§Identifiers"),
+            SpecReference("docs/no-such-page.md", ""),
+            SpecReference("docs/configuration.md", "§No such heading"),
+            SpecReference("spec/mirotalk-v1.yaml#noSuchOperation", ""),
+            SpecReference("spec/no-such.yaml#getStats", ""),
+            SpecReference("https://www.rfc-editor.org/rfc/rfc9725", "a whole RFC, no section"),
+            SpecReference("https://www.rfc-editor.org/rfc/rfc9725#section-4.3.1", "see private-notes.md"),
+            SpecReference("https://github.com/miroslavpejic85/mirotalksfu", "the repository, not a file"),
+            SpecReference("https://example.com/private-notes", ""),
+            SpecReference("http://www.rfc-editor.org/rfc/rfc9725#section-4.3.1", ""),
+        ])
     func unopenableReferencesAreCaught(_ reference: SpecReference) {
         #expect(!SpecReferenceCheck.problems(reference, repositoryRoot: repositoryRoot).isEmpty, "\(reference.text)")
     }
 
-    @Test("the accepted forms pass", arguments: [
-        SpecReference.rfc(9725, "4.3.1", "PATCH needs If-Match"),
-        SpecReference("spec/mirotalk-v1.yaml#getStats", "200"),
-        SpecReference("docs/configuration.md", "§Keys: http.max_body_bytes"),
-        SpecReference("https://github.com/miroslavpejic85/mirotalksfu/blob/f4a9a42b3d3fda6d316edee473174f5725312a63/app/src/ServerApi.js#L106",
-                      "getJoinURL"),
-    ])
+    @Test(
+        "the accepted forms pass",
+        arguments: [
+            SpecReference.rfc(9725, "4.3.1", "PATCH needs If-Match"),
+            SpecReference("spec/mirotalk-v1.yaml#getStats", "200"),
+            SpecReference("docs/configuration.md", "§Keys: http.max_body_bytes"),
+            SpecReference(
+                "https://github.com/miroslavpejic85/mirotalksfu/blob/f4a9a42b3d3fda6d316edee473174f5725312a63/app/src/ServerApi.js#L106",
+                "getJoinURL"),
+        ])
     func acceptedFormsPass(_ reference: SpecReference) {
         #expect(SpecReferenceCheck.problems(reference, repositoryRoot: repositoryRoot).isEmpty, "\(reference.text)")
     }
@@ -64,8 +69,9 @@ enum SpecReferenceCheck {
         case .web(let address)?:
             problems += webProblems(address)
         case .repositoryFile(let path, let fragment)?:
-            problems += fileProblems(path: path, fragment: fragment, section: reference.section,
-                                     repositoryRoot: repositoryRoot)
+            problems += fileProblems(
+                path: path, fragment: fragment, section: reference.section,
+                repositoryRoot: repositoryRoot)
         }
         return problems
     }
@@ -79,13 +85,17 @@ enum SpecReferenceCheck {
         switch host {
         case "www.rfc-editor.org":
             // An RFC is cited by section: /rfc/rfcNNNN#section-X.
-            guard parts.count == 2, parts[0] == "rfc", parts[1].range(of: #"^rfc[0-9]+$"#, options: .regularExpression) != nil,
-                  let fragment = url.fragment, fragment.hasPrefix("section-") else {
+            guard parts.count == 2, parts[0] == "rfc",
+                parts[1].range(of: #"^rfc[0-9]+$"#, options: .regularExpression) != nil,
+                let fragment = url.fragment, fragment.hasPrefix("section-")
+            else {
                 return ["an RFC reference must be https://www.rfc-editor.org/rfc/rfcNNNN#section-X"]
             }
         case "github.com":
             // A source file at a revision: /owner/repo/blob/REV/path…
-            guard parts.count >= 5, parts[2] == "blob" else { return ["a GitHub reference must name a file: /owner/repo/blob/REV/path"] }
+            guard parts.count >= 5, parts[2] == "blob" else {
+                return ["a GitHub reference must name a file: /owner/repo/blob/REV/path"]
+            }
         default: break
         }
         return []
@@ -93,10 +103,14 @@ enum SpecReferenceCheck {
 
     static func fileProblems(path: String, fragment: String?, section: String, repositoryRoot: URL) -> [String] {
         let file = repositoryRoot.appendingPathComponent(path)
-        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return ["\(path) does not exist in the repository"] }
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+            return ["\(path) does not exist in the repository"]
+        }
         var problems: [String] = []
         if let fragment, path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
-            if !text.contains("operationId: \(fragment)\n") { problems.append("\(path) has no operationId \(fragment)") }
+            if !text.contains("operationId: \(fragment)\n") {
+                problems.append("\(path) has no operationId \(fragment)")
+            }
         }
         if path.hasSuffix(".md"), section.hasPrefix("§") {
             let wanted = section.dropFirst()

@@ -6,12 +6,14 @@ import Testing
 struct CertificateTests {
     @Test("a generated P-256 certificate reloads from PEM with the same DER and fingerprint")
     func generateAndReload() throws {
-        let certificate = try SelfSignedCertificate.generate(commonName: "parley.test", validityDays: 10,
-                                                             subjectAlternativeNames: ["DNS:localhost", "IP:127.0.0.1"])
+        let certificate = try SelfSignedCertificate.generate(
+            commonName: "parley.test", validityDays: 10,
+            subjectAlternativeNames: ["DNS:localhost", "IP:127.0.0.1"])
         #expect(certificate.certificatePEM.hasPrefix("-----BEGIN CERTIFICATE-----"))
         #expect(certificate.privateKeyPEM.hasPrefix("-----BEGIN PRIVATE KEY-----"))
-        let reloaded = try SelfSignedCertificate(certificatePEM: certificate.certificatePEM,
-                                                 privateKeyPEM: certificate.privateKeyPEM)
+        let reloaded = try SelfSignedCertificate(
+            certificatePEM: certificate.certificatePEM,
+            privateKeyPEM: certificate.privateKeyPEM)
         #expect(reloaded.certificateDER == certificate.certificateDER)
         #expect(reloaded.fingerprint == certificate.fingerprint)
         // The DER holds the P-256 OID 1.2.840.10045.3.1.7 and ecdsa-with-SHA256 1.2.840.10045.4.3.2.
@@ -28,8 +30,9 @@ struct CertificateTests {
             try SelfSignedCertificate(certificatePEM: a.certificatePEM, privateKeyPEM: b.privateKeyPEM)
         }
         #expect(throws: OpenSSLError.self) {
-            try SelfSignedCertificate(certificatePEM: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-                                      privateKeyPEM: a.privateKeyPEM)
+            try SelfSignedCertificate(
+                certificatePEM: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                privateKeyPEM: a.privateKeyPEM)
         }
         #expect(a.certificateDER != b.certificateDER)
         #expect(a.fingerprint != b.fingerprint)
@@ -48,8 +51,10 @@ struct CertificateTests {
         #expect(CertificateFingerprint(sdp: text.lowercased()) == fingerprint)
         #expect(fingerprint.matches(der: der))
         #expect(!fingerprint.matches(der: der + [0]))
-        for bad in ["", "sha-256", "md5 AB:CD", "sha-256 AB:CD", "sha-256 " + String(text.dropFirst(8).dropLast()),
-                    "sha-256 " + text.dropFirst(8).replacingOccurrences(of: ":", with: "-")] {
+        for bad in [
+            "", "sha-256", "md5 AB:CD", "sha-256 AB:CD", "sha-256 " + String(text.dropFirst(8).dropLast()),
+            "sha-256 " + text.dropFirst(8).replacingOccurrences(of: ":", with: "-"),
+        ] {
             #expect(CertificateFingerprint(sdp: bad) == nil, "\(bad)")
         }
     }

@@ -4,12 +4,14 @@ import ParleyCrypto
 @Suite("HS256 JWT")
 struct HS256JWTTests {
     // The widely published jwt.io example token (HS256, secret "your-256-bit-secret").
-    let known = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    let known =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 
     @Test("signing reproduces the known jwt.io vector byte for byte and verifies it")
     func knownVector() throws {
-        let signed = HS256JWT.sign(claimsJSON: #"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#,
-                                   secret: "your-256-bit-secret")
+        let signed = HS256JWT.sign(
+            claimsJSON: #"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#,
+            secret: "your-256-bit-secret")
         #expect(signed == known)
         let claims = try HS256JWT.verify(known, secret: "your-256-bit-secret")
         #expect(String(decoding: claims, as: UTF8.self) == #"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#)
@@ -26,7 +28,9 @@ struct HS256JWTTests {
         #expect(throws: HS256JWT.Failure.badSignature) { try HS256JWT.verify(known, secret: "other") }
         let parts = known.split(separator: ".").map(String.init)
         let tamperedClaims = parts[0] + "." + Base64URL.encode(Array(#"{"sub":"1"}"#.utf8)) + "." + parts[2]
-        #expect(throws: HS256JWT.Failure.badSignature) { try HS256JWT.verify(tamperedClaims, secret: "your-256-bit-secret") }
+        #expect(throws: HS256JWT.Failure.badSignature) {
+            try HS256JWT.verify(tamperedClaims, secret: "your-256-bit-secret")
+        }
     }
 
     @Test("alg none, HS512 and RS256 are refused whatever the signature")

@@ -22,32 +22,42 @@ struct PassphraseCipherTests {
         #expect(a.hasPrefix("U2FsdGVkX1"), "base64 of \"Salted__\"")
         #expect(PassphraseCipher.decrypt(a, passphrase: passphrase) == payload)
         #expect(PassphraseCipher.decrypt(PassphraseCipher.encrypt("", passphrase: "x"), passphrase: "x") == "")
-        #expect(PassphraseCipher.decrypt(PassphraseCipher.encrypt("üñí©ødé ✓", passphrase: "k"), passphrase: "k")
+        #expect(
+            PassphraseCipher.decrypt(PassphraseCipher.encrypt("üñí©ødé ✓", passphrase: "k"), passphrase: "k")
                 == "üñí©ødé ✓")
     }
 
     @Test("the openssl CLI decrypts our output, and we decrypt the CLI's")
     func interoperatesWithOpenSSLCLI() throws {
         let ours = PassphraseCipher.encrypt(payload, passphrase: passphrase)
-        let decrypted = try runOpenSSL(["enc", "-d", "-aes-256-cbc", "-md", "md5", "-a", "-A", "-pass", "pass:\(passphrase)"],
-                                       input: ours)
+        let decrypted = try runOpenSSL(
+            ["enc", "-d", "-aes-256-cbc", "-md", "md5", "-a", "-A", "-pass", "pass:\(passphrase)"],
+            input: ours)
         #expect(decrypted == payload)
 
-        let theirs = try #require(try runOpenSSL(
-            ["enc", "-e", "-aes-256-cbc", "-md", "md5", "-a", "-A", "-pass", "pass:\(passphrase)"], input: payload))
+        let theirs = try #require(
+            try runOpenSSL(
+                ["enc", "-e", "-aes-256-cbc", "-md", "md5", "-a", "-A", "-pass", "pass:\(passphrase)"], input: payload))
         #expect(PassphraseCipher.decrypt(theirs, passphrase: passphrase) == payload)
     }
 
     @Test("a fixed salt gives the openssl CLI's exact ciphertext")
     func fixedSaltMatchesCLI() throws {
         let salt: [UInt8] = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]
-        let ours = try #require([UInt8](base64Encoded: PassphraseCipher.encrypt(Array(payload.utf8),
-                                                                                passphrase: passphrase, salt: salt)))
+        let ours = try #require(
+            [UInt8](
+                base64Encoded: PassphraseCipher.encrypt(
+                    Array(payload.utf8),
+                    passphrase: passphrase, salt: salt)))
         #expect(Array(ours.prefix(16)) == Array("Salted__".utf8) + salt)
         // With an explicit -S, OpenSSL 3 writes the bare ciphertext without the "Salted__" header.
-        let theirs = try #require(try runOpenSSL(["enc", "-e", "-aes-256-cbc", "-md", "md5", "-a", "-A",
-                                                  "-S", "0123456789abcdef", "-pass", "pass:\(passphrase)"],
-                                                 input: payload))
+        let theirs = try #require(
+            try runOpenSSL(
+                [
+                    "enc", "-e", "-aes-256-cbc", "-md", "md5", "-a", "-A",
+                    "-S", "0123456789abcdef", "-pass", "pass:\(passphrase)",
+                ],
+                input: payload))
         #expect(Array(ours.dropFirst(16)) == [UInt8](base64Encoded: theirs))
     }
 
@@ -57,9 +67,11 @@ struct PassphraseCipherTests {
         let sealed = PassphraseCipher.encrypt(Array(payload.utf8), passphrase: passphrase, salt: salt)
         #expect(PassphraseCipher.decrypt(sealed, passphrase: "wrong") == nil)
         let bytes = try #require([UInt8](base64Encoded: sealed))
-        for bad in ["", "!!!", "U2FsdGVkX1", Array("Salted__".utf8).base64EncodedString(),
-                    Array(bytes.dropLast()).base64EncodedString(), Array(bytes.dropLast(16)).base64EncodedString(),
-                    ([0x54] + bytes.dropFirst()).base64EncodedString()] {
+        for bad in [
+            "", "!!!", "U2FsdGVkX1", Array("Salted__".utf8).base64EncodedString(),
+            Array(bytes.dropLast()).base64EncodedString(), Array(bytes.dropLast(16)).base64EncodedString(),
+            ([0x54] + bytes.dropFirst()).base64EncodedString(),
+        ] {
             #expect(PassphraseCipher.decrypt(bad, passphrase: passphrase) == nil, "\(bad)")
         }
     }

@@ -51,8 +51,10 @@ struct HealthTests {
     func metricsCounter() async throws {
         let services = try TestServices.make()
         let probe = "/probe-\(UInt32.random(in: 0...UInt32.max))"
-        let app = Application(router: ParleyServer.makeRouter(services: services,
-                                                              faces: [HealthFace(), ProbeFace(path: probe)]))
+        let app = Application(
+            router: ParleyServer.makeRouter(
+                services: services,
+                faces: [HealthFace(), ProbeFace(path: probe)]))
         try await app.test(.router) { client in
             func count() async throws -> Double {
                 try await client.execute(uri: "/metrics", method: .get) { response in

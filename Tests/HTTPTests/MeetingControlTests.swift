@@ -19,8 +19,11 @@ struct MeetingControlTests {
             #expect(muted.status == .ok && muted.data["action"] as? String == "mute")
             #expect((muted.data["user"] as? [String: Any])?["chat_muted"] as? Bool == true)
             #expect(await fixture.rooms.room(meetingRoom("r1"))?.participant(meetingUser("bob"))?.chatMuted == true)
-            #expect(await events.next() == .chatMuteChanged(meetingRoom("r1"), meetingUser("bob"), muted: true,
-                                                            by: .api("meeting-api")))
+            #expect(
+                await events.next()
+                    == .chatMuteChanged(
+                        meetingRoom("r1"), meetingUser("bob"), muted: true,
+                        by: .api("meeting-api")))
 
             let unmuted = try await api.post("/meeting/api/control/unmute", #"{"room_id":"r1","user_id":"bob"}"#)
             #expect((unmuted.data["user"] as? [String: Any])?["chat_muted"] as? Bool == false)
@@ -29,8 +32,11 @@ struct MeetingControlTests {
 
             let kicked = try await api.post("/meeting/api/control/kick", #"{"room_id":"r1","user_id":"bob"}"#)
             #expect(kicked.status == .ok && (kicked.data["user"] as? [String: Any])?["user_id"] as? String == "bob")
-            #expect(await events.next() == .participantLeft(meetingRoom("r1"), meetingUser("bob"),
-                                                            reason: .kicked(by: .api("meeting-api"))))
+            #expect(
+                await events.next()
+                    == .participantLeft(
+                        meetingRoom("r1"), meetingUser("bob"),
+                        reason: .kicked(by: .api("meeting-api"))))
             #expect(await fixture.rooms.room(meetingRoom("r1"))?.participants.map(\.userID.rawValue) == ["ann"])
 
             for action in ["mute", "unmute", "kick"] {
@@ -52,14 +58,17 @@ struct MeetingControlTests {
         try await fixture.run { api in
             let empty = try await api.get("/meeting/api/stats")
             #expect(empty.status == .ok)
-            for key in ["rooms", "participants", "publishers", "subscribers", "locked_rooms", "templates",
-                        "reservations", "recordings"] {
+            for key in [
+                "rooms", "participants", "publishers", "subscribers", "locked_rooms", "templates",
+                "reservations", "recordings",
+            ] {
                 #expect(empty.data[key] as? Int == 0, "\(key)")
             }
             #expect((empty.data["uptime_seconds"] as? Int ?? -1) >= 0)
             try await api.post("/meeting/api/rooms", #"{"room_id":"r1"}"#)
             try await fixture.rooms.join(meetingRoom("r1"), JoinRequest(userID: meetingUser("ann")))
-            try await fixture.rooms.join(meetingRoom("r2"), JoinRequest(userID: meetingUser("bob")), createIfMissing: true)
+            try await fixture.rooms.join(
+                meetingRoom("r2"), JoinRequest(userID: meetingUser("bob")), createIfMissing: true)
             let path = StreamPath(room: meetingRoom("r1"), user: meetingUser("ann"))
             _ = try await fixture.rooms.startStream(path, publisher: meetingUser("ann"), room: nil, codecs: ["opus"])
             _ = try await fixture.rooms.addSubscriber(path)
@@ -88,9 +97,11 @@ struct MeetingControlTests {
     @Test("every route needs the Monibuca JWT: 401 envelope without it")
     func needsToken() async throws {
         try await MeetingFixture.make().run { api in
-            for (method, path) in [(HTTPRequest.Method.get, "/meeting/api/rooms"), (.post, "/meeting/api/rooms"),
-                                   (.get, "/meeting/api/stats"), (.post, "/meeting/api/control/kick"),
-                                   (.get, "/meeting/api/recordings"), (.delete, "/meeting/api/templates/x")] {
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/meeting/api/rooms"), (.post, "/meeting/api/rooms"),
+                (.get, "/meeting/api/stats"), (.post, "/meeting/api/control/kick"),
+                (.get, "/meeting/api/recordings"), (.delete, "/meeting/api/templates/x"),
+            ] {
                 let response = try await api.send(method, path, json: "{}", authorized: false)
                 #expect(response.status == .unauthorized && response.code == 401, "\(method) \(path)")
             }

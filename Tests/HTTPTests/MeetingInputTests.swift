@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Meeting REST: bad input")
 struct MeetingInputTests {
-    @Test("wrong types, missing fields, unknown fields, non-objects, bad JSON and odd ids are 400 envelopes naming the problem")
+    @Test(
+        "wrong types, missing fields, unknown fields, non-objects, bad JSON and odd ids are 400 envelopes naming the problem"
+    )
     func badBodies() async throws {
         try await MeetingFixture.make().run { api in
             let cases: [(String, String, String)] = [
@@ -23,9 +25,21 @@ struct MeetingInputTests {
                 ("/meeting/api/rooms", #"{"room_id":"#, "not valid JSON"),
                 ("/meeting/api/rooms", "", "JSON object"),
                 ("/meeting/api/templates", #"{"name":true}"#, "name"),
-                ("/meeting/api/reservations", #"{"room_id":"r","title":"t","start_time":1,"end_time":2,"host":"h","participants":[]}"#, "start_time"),
-                ("/meeting/api/reservations", #"{"room_id":"r","title":"t","start_time":"2099-01-01T00:00:00Z","end_time":"2099-01-01T01:00:00Z","host":"h","participants":[3]}"#, "participants[0]"),
-                ("/meeting/api/reservations", #"{"room_id":"r","title":"t","start_time":"2099-01-01T00:00:00Z","end_time":"2099-01-01T01:00:00Z","host":"h h","participants":[]}"#, "host"),
+                (
+                    "/meeting/api/reservations",
+                    #"{"room_id":"r","title":"t","start_time":1,"end_time":2,"host":"h","participants":[]}"#,
+                    "start_time"
+                ),
+                (
+                    "/meeting/api/reservations",
+                    #"{"room_id":"r","title":"t","start_time":"2099-01-01T00:00:00Z","end_time":"2099-01-01T01:00:00Z","host":"h","participants":[3]}"#,
+                    "participants[0]"
+                ),
+                (
+                    "/meeting/api/reservations",
+                    #"{"room_id":"r","title":"t","start_time":"2099-01-01T00:00:00Z","end_time":"2099-01-01T01:00:00Z","host":"h h","participants":[]}"#,
+                    "host"
+                ),
                 ("/meeting/api/control/mute", #"{"room_id":"r","user_id":"u","extra":1}"#, "extra"),
             ]
             for (path, body, needle) in cases {
@@ -40,8 +54,9 @@ struct MeetingInputTests {
     @Test("a non-JSON media type is 415; a body over http.max_body_bytes is 413; both as envelopes")
     func mediaTypeAndSize() async throws {
         try await MeetingFixture.make({ $0.http.maxBodyBytes = 256 }).run { api in
-            let text = try await api.send(.post, "/meeting/api/rooms", json: #"{"room_id":"a"}"#,
-                                          headers: [.contentType: "text/plain"])
+            let text = try await api.send(
+                .post, "/meeting/api/rooms", json: #"{"room_id":"a"}"#,
+                headers: [.contentType: "text/plain"])
             #expect(text.status == .unsupportedMediaType && text.code == 415)
             let big = #"{"room_id":"a","name":"\#(String(repeating: "x", count: 400))"}"#
             let large = try await api.post("/meeting/api/rooms", big)
@@ -52,9 +67,11 @@ struct MeetingInputTests {
     @Test("odd characters in path ids are 400, never a lookup")
     func oddPathIDs() async throws {
         try await MeetingFixture.make().run { api in
-            for path in ["/meeting/api/rooms/%2e%2e", "/meeting/api/rooms/a%00b/users", "/meeting/api/room/%F0%9F%98%80",
-                         "/meeting/api/templates/a%2Fb", "/meeting/api/recordings/%25/play",
-                         "/meeting/api/rooms/\(String(repeating: "a", count: 65))"] {
+            for path in [
+                "/meeting/api/rooms/%2e%2e", "/meeting/api/rooms/a%00b/users", "/meeting/api/room/%F0%9F%98%80",
+                "/meeting/api/templates/a%2Fb", "/meeting/api/recordings/%25/play",
+                "/meeting/api/rooms/\(String(repeating: "a", count: 65))",
+            ] {
                 let response = try await api.get(path)
                 #expect(response.status == .badRequest || response.status == .notFound, "\(path)")
                 #expect(response.code == response.status.code, "\(path)")

@@ -27,7 +27,9 @@ struct MeetingRecordingsTests {
             #expect(item["content_type"] as? String == "video/mp4")
             let id = try #require(item["id"] as? String)
             // Ids stay stable across listings.
-            #expect(try await api.get("/meeting/api/recordings?room_id=r1").list("recordings").first?["id"] as? String == id)
+            #expect(
+                try await api.get("/meeting/api/recordings?room_id=r1").list("recordings").first?["id"] as? String == id
+            )
             try FileManager.default.removeItem(at: fixture.recordingsDirectory.appendingPathComponent("r2/b.webm"))
             #expect(try await api.get("/meeting/api/recordings").data["total"] as? Int == 1)
         }
@@ -39,7 +41,8 @@ struct MeetingRecordingsTests {
         let bytes = (0..<100).map { UInt8($0) }
         try Self.write(fixture, room: "r1", file: "talk.mp4", bytes: bytes)
         try await fixture.run { api in
-            let id = try #require(try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String)
+            let id = try #require(
+                try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String)
             let play = try await api.get("/meeting/api/recordings/\(id)/play")
             #expect(play.status == .ok)
             #expect(play.data["url"] as? String == "/meeting/api/recordings/\(id)/download?disposition=inline")
@@ -53,17 +56,21 @@ struct MeetingRecordingsTests {
             let inline = try await api.get("/meeting/api/recordings/\(id)/download?disposition=inline")
             #expect(inline.headers[.contentDisposition]?.hasPrefix("inline") == true)
 
-            for (range, expected) in [("bytes=10-19", 10...19), ("bytes=90-", 90...99), ("bytes=-5", 95...99),
-                                      ("bytes=95-500", 95...99)] {
+            for (range, expected) in [
+                ("bytes=10-19", 10...19), ("bytes=90-", 90...99), ("bytes=-5", 95...99),
+                ("bytes=95-500", 95...99),
+            ] {
                 let part = try await api.send(.get, "/meeting/api/recordings/\(id)/download", headers: [.range: range])
                 #expect(part.status == .partialContent, "\(range)")
                 #expect(Array(part.body.readableBytesView) == Array(bytes[expected]), "\(range)")
                 #expect(part.headers[.contentRange] == "bytes \(expected.lowerBound)-\(expected.upperBound)/100")
             }
-            let beyond = try await api.send(.get, "/meeting/api/recordings/\(id)/download", headers: [.range: "bytes=100-"])
+            let beyond = try await api.send(
+                .get, "/meeting/api/recordings/\(id)/download", headers: [.range: "bytes=100-"])
             #expect(beyond.status == .rangeNotSatisfiable && beyond.headers[.contentRange] == "bytes */100")
-            let several = try await api.send(.get, "/meeting/api/recordings/\(id)/download",
-                                             headers: [.range: "bytes=0-1,5-6"])
+            let several = try await api.send(
+                .get, "/meeting/api/recordings/\(id)/download",
+                headers: [.range: "bytes=0-1,5-6"])
             #expect(several.status == .ok && several.body.readableBytes == 100)
         }
     }
@@ -73,10 +80,13 @@ struct MeetingRecordingsTests {
         let fixture = try MeetingFixture.make()
         try Self.write(fixture, room: "r1", file: "x.webm", bytes: [9, 9])
         try await fixture.run { api in
-            let id = try #require(try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String)
+            let id = try #require(
+                try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String)
             let deleted = try await api.send(.delete, "/meeting/api/recordings/\(id)")
             #expect(deleted.status == .ok && deleted.data["id"] as? String == id)
-            #expect(!FileManager.default.fileExists(atPath: fixture.recordingsDirectory.appendingPathComponent("r1/x.webm").path))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: fixture.recordingsDirectory.appendingPathComponent("r1/x.webm").path))
             #expect(try await api.send(.delete, "/meeting/api/recordings/\(id)").status == .notFound)
             #expect(try await api.get("/meeting/api/recordings").data["total"] as? Int == 0)
             #expect(try await api.send(.delete, "/meeting/api/recordings/..%2F..").status == .badRequest)

@@ -19,13 +19,18 @@ struct MeetingRestartTests {
         let (templateID, reservationID, recordingID) = try await first.run { api in
             let template = try await api.post("/meeting/api/templates", #"{"name":"Board","max_participants":8}"#)
             let templateID = try #require(template.data["id"] as? String)
-            try await api.post("/meeting/api/rooms",
-                               #"{"room_id":"keep","name":"Kept","password":"pw","template_id":"\#(templateID)"}"#)
+            try await api.post(
+                "/meeting/api/rooms",
+                #"{"room_id":"keep","name":"Kept","password":"pw","template_id":"\#(templateID)"}"#)
             try await api.post("/meeting/api/rooms", #"{"room_id":"gone"}"#)
             _ = try await api.send(.delete, "/meeting/api/rooms/gone")
-            let reservation = try await api.post("/meeting/api/reservations", #"{"room_id":"keep","title":"Q3","start_time":"\#(meetingTime(hours: 24))","end_time":"\#(meetingTime(hours: 25))","host":"ann","participants":["ann"]}"#)
+            let reservation = try await api.post(
+                "/meeting/api/reservations",
+                #"{"room_id":"keep","title":"Q3","start_time":"\#(meetingTime(hours: 24))","end_time":"\#(meetingTime(hours: 25))","host":"ann","participants":["ann"]}"#
+            )
             let reservationID = try #require(reservation.data["id"] as? String)
-            let recordingID = try #require(try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String)
+            let recordingID = try #require(
+                try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String)
             try await first.rooms.join(meetingRoom("keep"), JoinRequest(userID: meetingUser("ann"), password: "pw"))
             return (templateID, reservationID, recordingID)
         }
@@ -46,9 +51,11 @@ struct MeetingRestartTests {
             #expect(detail.data["created_at"] as? String == createdAt.formatted(.iso8601))
             #expect((detail.data["template"] as? [String: Any])?["id"] as? String == templateID)
             #expect(try await api.get("/meeting/api/templates/\(templateID)").data["max_participants"] as? Int == 8)
-            #expect(try await api.get("/meeting/api/reservations").list("reservations").first?["id"] as? String
-                        == reservationID)
-            #expect(try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String == recordingID)
+            #expect(
+                try await api.get("/meeting/api/reservations").list("reservations").first?["id"] as? String
+                    == reservationID)
+            #expect(
+                try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String == recordingID)
             let auth: HTTPFields = [.authorization: MeetingFixture.apiKey]
             let stats = try await api.send(.get, "/api/v1/stats", headers: auth, authorized: false)
             #expect(stats.json?["totalRooms"] as? Int == 1)
@@ -58,7 +65,8 @@ struct MeetingRestartTests {
         try secondDatabase.close()
     }
 
-    @Test("every acknowledged reservation is readable by a second process that opens the data dir without a clean close")
+    @Test(
+        "every acknowledged reservation is readable by a second process that opens the data dir without a clean close")
     func acknowledgedWritesSurviveACrash() async throws {
         let directory = try MeetingFixture.temporaryDirectory()
         let logger = Logger(label: "test.meeting.crash")
@@ -71,7 +79,10 @@ struct MeetingRestartTests {
                     group.addTask {
                         var ids: [String] = []
                         for slot in 0..<25 {
-                            let response = try await api.post("/meeting/api/reservations", #"{"room_id":"w\#(worker)","title":"s","start_time":"\#(meetingTime(hours: 24 + Double(slot)))","end_time":"\#(meetingTime(hours: 24.5 + Double(slot)))","host":"h","participants":[]}"#)
+                            let response = try await api.post(
+                                "/meeting/api/reservations",
+                                #"{"room_id":"w\#(worker)","title":"s","start_time":"\#(meetingTime(hours: 24 + Double(slot)))","end_time":"\#(meetingTime(hours: 24.5 + Double(slot)))","host":"h","participants":[]}"#
+                            )
                             if response.status == .ok, let id = response.data["id"] as? String { ids.append(id) }
                         }
                         return ids

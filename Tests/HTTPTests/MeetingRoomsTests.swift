@@ -12,8 +12,9 @@ struct MeetingRoomsTests {
     func roomLifecycle() async throws {
         let fixture = try MeetingFixture.make()
         try await fixture.run { api in
-            let created = try await api.post("/meeting/api/rooms",
-                                             #"{"room_id":"standup","name":"Daily","password":"pw","max_participants":5}"#)
+            let created = try await api.post(
+                "/meeting/api/rooms",
+                #"{"room_id":"standup","name":"Daily","password":"pw","max_participants":5}"#)
             #expect(created.status == .ok && created.code == 0)
             #expect(created.data["room_id"] as? String == "standup")
             #expect(created.data["name"] as? String == "Daily")
@@ -30,9 +31,11 @@ struct MeetingRoomsTests {
             #expect(list.data["total"] as? Int == 1)
             #expect(list.list("rooms").first?["room_id"] as? String == "standup")
 
-            try await fixture.rooms.join(meetingRoom("standup"), JoinRequest(userID: meetingUser("ann"), password: "pw"))
-            _ = try await fixture.rooms.startStream(StreamPath(room: meetingRoom("standup"), user: meetingUser("ann")),
-                                                    publisher: meetingUser("ann"), room: nil, codecs: ["opus"])
+            try await fixture.rooms.join(
+                meetingRoom("standup"), JoinRequest(userID: meetingUser("ann"), password: "pw"))
+            _ = try await fixture.rooms.startStream(
+                StreamPath(room: meetingRoom("standup"), user: meetingUser("ann")),
+                publisher: meetingUser("ann"), room: nil, codecs: ["opus"])
             for path in ["/meeting/api/rooms/standup", "/meeting/api/room/standup"] {
                 let detail = try await api.get(path)
                 #expect(detail.status == .ok)
@@ -97,8 +100,9 @@ struct MeetingRoomsTests {
             let meetings = try await api.send(.get, "/api/v1/meetings", headers: auth, authorized: false)
             #expect(meetings.text.contains("shared"))
 
-            try await fixture.rooms.join(meetingRoom("adhoc"), JoinRequest(userID: meetingUser("bob")),
-                                         createIfMissing: true)
+            try await fixture.rooms.join(
+                meetingRoom("adhoc"), JoinRequest(userID: meetingUser("bob")),
+                createIfMissing: true)
             let list = try await api.get("/meeting/api/rooms")
             #expect(list.list("rooms").map { $0["room_id"] as? String } == ["shared", "adhoc"])
             #expect(list.list("rooms").last?["origin"] as? String == "ad_hoc")
@@ -120,11 +124,13 @@ struct MeetingRoomsTests {
     func roomFromTemplate() async throws {
         let fixture = try MeetingFixture.make()
         try await fixture.run { api in
-            let template = try await api.post("/meeting/api/templates",
-                                              #"{"name":"Webinar","max_participants":50,"chat_muted_on_join":true,"lobby":true}"#)
+            let template = try await api.post(
+                "/meeting/api/templates",
+                #"{"name":"Webinar","max_participants":50,"chat_muted_on_join":true,"lobby":true}"#)
             let templateID = try #require(template.data["id"] as? String)
-            let room = try await api.post("/meeting/api/rooms",
-                                          #"{"room_id":"w1","template_id":"\#(templateID)","lobby":false}"#)
+            let room = try await api.post(
+                "/meeting/api/rooms",
+                #"{"room_id":"w1","template_id":"\#(templateID)","lobby":false}"#)
             #expect(room.status == .ok)
             #expect(room.data["max_participants"] as? Int == 50)
             #expect(room.data["chat_muted_on_join"] as? Bool == true)
@@ -133,8 +139,11 @@ struct MeetingRoomsTests {
             let detail = try await api.get("/meeting/api/rooms/w1")
             #expect((detail.data["template"] as? [String: Any])?["name"] as? String == "Webinar")
             // Chat muted on join, as the template says (except for a presenter by credential).
-            let joined = try await fixture.rooms.join(meetingRoom("w1"), JoinRequest(userID: meetingUser("host"),
-                                                                                       asPresenter: true))
+            let joined = try await fixture.rooms.join(
+                meetingRoom("w1"),
+                JoinRequest(
+                    userID: meetingUser("host"),
+                    asPresenter: true))
             let second = try await fixture.rooms.join(meetingRoom("w1"), JoinRequest(userID: meetingUser("guest")))
             #expect(!joined.chatMuted && second.chatMuted)
 

@@ -32,15 +32,18 @@ struct MeetingFixture: Sendable {
         var config = ParleyConfig()
         config.dataDir = dataDirectory.path
         config.auth.users = [.init(username: "admin", passwordHash: "sha256:" + Digest.hex(.sha256, Array("pw".utf8)))]
-        config.api.allowed = .init(stats: true, meetings: true, meeting: true, meetingEnd: true, join: true,
-                                   token: true, activeRooms: true)
+        config.api.allowed = .init(
+            stats: true, meetings: true, meeting: true, meetingEnd: true, join: true,
+            token: true, activeRooms: true)
         edit(&config)
         return config
     }
 
     /// In-memory SQLite unless `database` is given (restart tests open one on disk).
-    static func make(dataDirectory: URL? = nil, database: ParleyDatabase? = nil,
-                     _ edit: (inout ParleyConfig) -> Void = { _ in }) throws -> MeetingFixture {
+    static func make(
+        dataDirectory: URL? = nil, database: ParleyDatabase? = nil,
+        _ edit: (inout ParleyConfig) -> Void = { _ in }
+    ) throws -> MeetingFixture {
         let directory = try dataDirectory ?? temporaryDirectory()
         let rooms = InMemoryRoomDirectory()
         let services = ParleyServices(
@@ -52,9 +55,11 @@ struct MeetingFixture: Sendable {
 
     @discardableResult
     func run<Value: Sendable>(_ test: @escaping @Sendable (MeetingClient) async throws -> Value) async throws -> Value {
-        let router = ParleyServer.makeRouter(services: services, faces: [
-            MonibucaCoreFace(), MeetingFace(), MiroTalkFace(),
-        ])
+        let router = ParleyServer.makeRouter(
+            services: services,
+            faces: [
+                MonibucaCoreFace(), MeetingFace(), MiroTalkFace(),
+            ])
         let token = try MonibucaJWT(secret: Self.authSecret, lifetime: 3600).issue(username: "admin").token
         return try await Application(router: router).test(.router) { client in
             try await test(MeetingClient(client: client, token: token))
@@ -83,16 +88,21 @@ struct MeetingClient: Sendable {
     let token: String
 
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers extra: HTTPFields = [:],
-              authorized: Bool = true) async throws -> MeetingResponse {
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers extra: HTTPFields = [:],
+        authorized: Bool = true
+    ) async throws -> MeetingResponse {
         var headers = extra
         if authorized { headers[.authorization] = "Bearer \(token)" }
         if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
-        return try await client.execute(uri: uri, method: method, headers: headers,
-                                        body: json.map { ByteBuffer(string: $0) }) { response in
+        return try await client.execute(
+            uri: uri, method: method, headers: headers,
+            body: json.map { ByteBuffer(string: $0) }
+        ) { response in
             let object = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
-            return MeetingResponse(status: response.status, headers: response.headers, body: response.body,
-                                   json: object as? [String: Any])
+            return MeetingResponse(
+                status: response.status, headers: response.headers, body: response.body,
+                json: object as? [String: Any])
         }
     }
 

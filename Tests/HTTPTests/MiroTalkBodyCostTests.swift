@@ -27,8 +27,10 @@ struct MiroTalkBodyCostTests {
         try await F.app().test(.router) { client in
             for (uri, method) in routes {
                 let started = ContinuousClock.now
-                try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"],
-                                         body: F.body(body)) { response in
+                try await client.execute(
+                    uri: uri, method: method, headers: [.contentType: "application/json"],
+                    body: F.body(body)
+                ) { response in
                     #expect(response.status == .forbidden, "\(method) \(uri)")
                     #expect(response.text == #"{"error":"Unauthorized!"}"#, "\(method) \(uri)")
                 }

@@ -7,7 +7,8 @@ import Testing
 struct MiroTalkJSValueTests {
     @Test("JSON.stringify bytes: key order kept, no spaces, '/' and non-ASCII verbatim, controls escaped")
     func stringify() throws {
-        let value = try JSONValue.parseLikeV8(#"{"b":1,"a":[true,null,"x/y é\u0001\n"],"c":{"z":-0.5,"y":1e21,"x":1e-7}}"#)
+        let value = try JSONValue.parseLikeV8(
+            #"{"b":1,"a":[true,null,"x/y é\u0001\n"],"c":{"z":-0.5,"y":1e21,"x":1e-7}}"#)
         #expect(value.serialized == #"{"b":1,"a":[true,null,"x/y é\u0001\n"],"c":{"z":-0.5,"y":1e+21,"x":1e-7}}"#)
         #expect(try JSONValue.parseLikeV8(#"{"k":1,"k":2}"#).serialized == #"{"k":2}"#)
     }
@@ -30,16 +31,22 @@ struct MiroTalkJSValueTests {
         func message(_ text: String) -> String? {
             do { _ = try JSONValue.parseLikeV8(text); return nil } catch { return error.message }
         }
-        #expect(message(#"{"a":1,"bbbbbbbbbbbbbbbb":x}"#) == #"Unexpected token 'x', ..."bbbbbbbb":x}" is not valid JSON"#)
-        #expect(message(#"{"aaaaaaaaaaaaaaaaaaa":x,"cccccccccccc":1}"#)
+        #expect(
+            message(#"{"a":1,"bbbbbbbbbbbbbbbb":x}"#) == #"Unexpected token 'x', ..."bbbbbbbb":x}" is not valid JSON"#)
+        #expect(
+            message(#"{"aaaaaaaaaaaaaaaaaaa":x,"cccccccccccc":1}"#)
                 == #"Unexpected token 'x', ..."aaaaaaaa":x,"ccccccc"... is not valid JSON"#)
-        #expect(message(#"[x,"aaaaaaaaaaaaaaaaaaaaaaaaa"]"#) == #"Unexpected token 'x', "[x,"aaaaaaa"... is not valid JSON"#)
+        #expect(
+            message(#"[x,"aaaaaaaaaaaaaaaaaaaaaaaaa"]"#) == #"Unexpected token 'x', "[x,"aaaaaaa"... is not valid JSON"#
+        )
         #expect(message("") == "Unexpected end of JSON input")
         #expect(message(#"{"a":"#) == "Unexpected end of JSON input")
         #expect(message("[-]") == "No number after minus sign in JSON at position 2 (line 1 column 3)")
         #expect(message("[1.]") == "Unterminated fractional number in JSON at position 3 (line 1 column 4)")
         #expect(message("[1e]") == "Exponent part is missing a number in JSON at position 3 (line 1 column 4)")
-        #expect(message("{\n\"a\":\"\u{1}\"}") == "Bad control character in string literal in JSON at position 7 (line 2 column 6)")
+        #expect(
+            message("{\n\"a\":\"\u{1}\"}")
+                == "Bad control character in string literal in JSON at position 7 (line 2 column 6)")
         #expect(message(#"["\x"]"#) == "Bad escaped character in JSON at position 2 (line 1 column 3)")
         #expect(message(#"{"a" "b"}"#) == "Expected ':' after property name in JSON at position 5 (line 1 column 6)")
         #expect(message(String(repeating: "[", count: 10_000)) == "Maximum nesting depth exceeded")
@@ -58,14 +65,20 @@ struct MiroTalkJSValueTests {
 
     @Test("urlencoded bodies parse like qs: plus is space, nesting with brackets, repeated keys collect")
     func urlEncoded() {
-        let value = URLEncodedForm.parse("room=a+b&token[username]=u%40x&token[presenter]=true&tag=1&tag=2&list[]=x&bad=%zz")
-        #expect(value.serialized == #"{"room":"a b","token":{"username":"u@x","presenter":"true"},"tag":["1","2"],"list":["x"],"bad":"%zz"}"#)
+        let value = URLEncodedForm.parse(
+            "room=a+b&token[username]=u%40x&token[presenter]=true&tag=1&tag=2&list[]=x&bad=%zz")
+        #expect(
+            value.serialized
+                == #"{"room":"a b","token":{"username":"u@x","presenter":"true"},"tag":["1","2"],"list":["x"],"bad":"%zz"}"#
+        )
     }
 
     @Test("encodeURIComponent keeps exactly A-Z a-z 0-9 - _ . ! ~ * ' ( ) and UTF-8-encodes the rest")
     func encodeURIComponent() {
         #expect(MiroTalkLinks.encodeURIComponent("AZaz09-_.!~*'()") == "AZaz09-_.!~*'()")
-        #expect(MiroTalkLinks.encodeURIComponent(" /?#&=+:@$,;\"é😀") == "%20%2F%3F%23%26%3D%2B%3A%40%24%2C%3B%22%C3%A9%F0%9F%98%80")
+        #expect(
+            MiroTalkLinks.encodeURIComponent(" /?#&=+:@$,;\"é😀")
+                == "%20%2F%3F%23%26%3D%2B%3A%40%24%2C%3B%22%C3%A9%F0%9F%98%80")
     }
 
     @Test("toISOString: UTC, milliseconds truncated")

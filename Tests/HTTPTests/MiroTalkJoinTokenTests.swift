@@ -24,8 +24,14 @@ struct MiroTalkJoinTokenTests {
     @Test("/join reproduces MiroTalk's test oracle: fixed order, name/avatar encodeURIComponent'd, the rest raw")
     func joinOracle() async throws {
         try await F.app().test(.router) { client in
-            let url = try await joinURL(client, #"{"room":"room1","roomPassword":"password123","name":"John Doe","avatar":"test.jpg","audio":true,"video":false,"screen":false,"chat":false,"hide":false,"notify":false,"duration":"00:30:00"}"#)
-            #expect(url == "https://localhost/join?room=room1&roomPassword=password123&name=John%20Doe&avatar=test.jpg&audio=true&video=false&screen=false&chat=false&hide=false&notify=false&duration=00:30:00")
+            let url = try await joinURL(
+                client,
+                #"{"room":"room1","roomPassword":"password123","name":"John Doe","avatar":"test.jpg","audio":true,"video":false,"screen":false,"chat":false,"hide":false,"notify":false,"duration":"00:30:00"}"#
+            )
+            #expect(
+                url
+                    == "https://localhost/join?room=room1&roomPassword=password123&name=John%20Doe&avatar=test.jpg&audio=true&video=false&screen=false&chat=false&hide=false&notify=false&duration=00:30:00"
+            )
         }
     }
 
@@ -33,7 +39,8 @@ struct MiroTalkJoinTokenTests {
     func joinDefaults() async throws {
         try await F.app().test(.router) { client in
             let url = try await joinURL(client, "{}")
-            let pattern = #/^https://localhost/join\?room=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}&roomPassword=false&name=User-(\d{1,6})&avatar=false&audio=false&video=false&screen=false&chat=false&hide=false&notify=false&duration=unlimited$/#
+            let pattern =
+                #/^https://localhost/join\?room=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}&roomPassword=false&name=User-(\d{1,6})&avatar=false&audio=false&video=false&screen=false&chat=false&hide=false&notify=false&duration=unlimited$/#
             let match = try #require(url.wholeMatch(of: pattern), "\(url)")
             #expect((Int(match.1) ?? -1) <= 999_998)
         }
@@ -42,13 +49,24 @@ struct MiroTalkJoinTokenTests {
     @Test("/join: falsy values take defaults, strings pass raw, JavaScript String() of numbers/arrays, urlencoded body")
     func joinJavaScriptConversions() async throws {
         try await F.app().test(.router) { client in
-            let url = try await joinURL(client, #"{"room":"r.1","roomPassword":"","name":"Ann & Bob/é?","avatar":"https://x.org/a b.png","audio":"true","video":1,"screen":0,"chat":null,"hide":[1,2],"notify":"yes","duration":"unlimited"}"#)
-            #expect(url == "https://localhost/join?room=r.1&roomPassword=false&name=Ann%20%26%20Bob%2F%C3%A9%3F&avatar=https%3A%2F%2Fx.org%2Fa%20b.png&audio=true&video=1&screen=false&chat=false&hide=1,2&notify=yes&duration=unlimited")
-            try await client.execute(uri: "/api/v1/join", method: .post,
-                                     headers: [.authorization: F.key, .contentType: "application/x-www-form-urlencoded"],
-                                     body: F.body("room=test&name=Jo+Doe&audio=true&duration=01%3A00%3A00")) {
+            let url = try await joinURL(
+                client,
+                #"{"room":"r.1","roomPassword":"","name":"Ann & Bob/é?","avatar":"https://x.org/a b.png","audio":"true","video":1,"screen":0,"chat":null,"hide":[1,2],"notify":"yes","duration":"unlimited"}"#
+            )
+            #expect(
+                url
+                    == "https://localhost/join?room=r.1&roomPassword=false&name=Ann%20%26%20Bob%2F%C3%A9%3F&avatar=https%3A%2F%2Fx.org%2Fa%20b.png&audio=true&video=1&screen=false&chat=false&hide=1,2&notify=yes&duration=unlimited"
+            )
+            try await client.execute(
+                uri: "/api/v1/join", method: .post,
+                headers: [.authorization: F.key, .contentType: "application/x-www-form-urlencoded"],
+                body: F.body("room=test&name=Jo+Doe&audio=true&duration=01%3A00%3A00")
+            ) {
                 #expect($0.status == .ok)
-                #expect($0.text == #"{"join":"https://localhost/join?room=test&roomPassword=false&name=Jo%20Doe&avatar=false&audio=true&video=false&screen=false&chat=false&hide=false&notify=false&duration=01:00:00"}"#)
+                #expect(
+                    $0.text
+                        == #"{"join":"https://localhost/join?room=test&roomPassword=false&name=Jo%20Doe&avatar=false&audio=true&video=false&screen=false&chat=false&hide=false&notify=false&duration=01:00:00"}"#
+                )
             }
         }
     }
@@ -56,38 +74,56 @@ struct MiroTalkJoinTokenTests {
     @Test("/join with a token object appends &token=<JWT> that verifies and carries the given credentials")
     func joinWithToken() async throws {
         try await F.app().test(.router) { client in
-            let url = try await joinURL(client, #"{"room":"test","name":"mirotalksfu","token":{"username":"alice","password":"pw","presenter":true,"expire":"1h"}}"#)
+            let url = try await joinURL(
+                client,
+                #"{"room":"test","name":"mirotalksfu","token":{"username":"alice","password":"pw","presenter":true,"expire":"1h"}}"#
+            )
             let parts = url.components(separatedBy: "&token=")
             #expect(parts.count == 2)
             #expect(parts[0].hasSuffix("&duration=unlimited"))
             let claims = try await MiroTalkTokenVerifier(secret: F.jwtSecret).verify(parts[1])
-            #expect(claims == MiroTalkTokenClaims(username: "alice", password: "pw", presenter: true,
-                                                  issuedAt: claims.issuedAt, expiresAt: claims.expiresAt))
+            #expect(
+                claims
+                    == MiroTalkTokenClaims(
+                        username: "alice", password: "pw", presenter: true,
+                        issuedAt: claims.issuedAt, expiresAt: claims.expiresAt))
             let lifetime = claims.expiresAt.timeIntervalSince(try #require(claims.issuedAt))
             #expect(lifetime == 3600)
         }
     }
 
-    @Test("/join: no body → 400 (MiroTalk 500); room outside the identifier grammar → 400; bad token expire → 400 (MiroTalk 500)")
+    @Test(
+        "/join: no body → 400 (MiroTalk 500); room outside the identifier grammar → 400; bad token expire → 400 (MiroTalk 500)"
+    )
     func joinRefusals() async throws {
         try await F.app().test(.router) { client in
             try await client.execute(uri: "/api/v1/join", method: .post, headers: F.auth) {
                 #expect($0.status == .badRequest)
-                #expect($0.text == #"{"status":400,"message":"Missing request body: send the join parameters as JSON"}"#)
+                #expect(
+                    $0.text == #"{"status":400,"message":"Missing request body: send the join parameters as JSON"}"#)
             }
-            try await client.execute(uri: "/api/v1/join", method: .post,
-                                     headers: [.authorization: F.key, .contentType: "text/plain"], body: F.body("room=x")) {
+            try await client.execute(
+                uri: "/api/v1/join", method: .post,
+                headers: [.authorization: F.key, .contentType: "text/plain"], body: F.body("room=x")
+            ) {
                 #expect($0.status == .badRequest)
             }
-            try await client.execute(uri: "/api/v1/join", method: .post, headers: F.json,
-                                     body: F.body(#"{"room":"a room&x=1"}"#)) {
+            try await client.execute(
+                uri: "/api/v1/join", method: .post, headers: F.json,
+                body: F.body(#"{"room":"a room&x=1"}"#)
+            ) {
                 #expect($0.status == .badRequest)
                 #expect($0.text == #"{"status":400,"message":"Invalid room: must match [A-Za-z0-9._~-]{1,64}"}"#)
             }
-            try await client.execute(uri: "/api/v1/join", method: .post, headers: F.json,
-                                     body: F.body(#"{"room":"ok","token":{"expire":"soon"}}"#)) {
+            try await client.execute(
+                uri: "/api/v1/join", method: .post, headers: F.json,
+                body: F.body(#"{"room":"ok","token":{"expire":"soon"}}"#)
+            ) {
                 #expect($0.status == .badRequest)
-                #expect($0.text == #"{"status":400,"message":"Invalid \"expire\": use seconds or a duration such as \"1h\" or \"7d\""}"#)
+                #expect(
+                    $0.text
+                        == #"{"status":400,"message":"Invalid \"expire\": use seconds or a duration such as \"1h\" or \"7d\""}"#
+                )
             }
         }
     }
@@ -108,8 +144,11 @@ struct MiroTalkJoinTokenTests {
                 (#""str""#, #"Unexpected token '"', ""str"" is not valid JSON"#),
             ]
             for (input, message) in cases {
-                for headers in [F.json, [.authorization: F.key, .contentType: "application/json; charset=utf-8"] as HTTPFields] {
-                    try await client.execute(uri: "/api/v1/join", method: .post, headers: headers, body: F.body(input)) {
+                for headers in [
+                    F.json, [.authorization: F.key, .contentType: "application/json; charset=utf-8"] as HTTPFields,
+                ] {
+                    try await client.execute(uri: "/api/v1/join", method: .post, headers: headers, body: F.body(input))
+                    {
                         #expect($0.status == .badRequest, "\(input)")
                         let expected = JSONValue.object([("status", 404), ("message", .string(message))]).serialized
                         #expect($0.text == expected, "\(input)")
@@ -120,8 +159,10 @@ struct MiroTalkJoinTokenTests {
                 #expect($0.status == .badRequest)
             }
             // Without the key the body is never read: 403, not the parser's 400.
-            try await client.execute(uri: "/api/v1/join", method: .post, headers: [.contentType: "application/json"],
-                                     body: F.body("{oops")) {
+            try await client.execute(
+                uri: "/api/v1/join", method: .post, headers: [.contentType: "application/json"],
+                body: F.body("{oops")
+            ) {
                 #expect($0.status == .forbidden)
                 #expect($0.text == #"{"error":"Unauthorized!"}"#)
             }
@@ -141,7 +182,8 @@ struct MiroTalkJoinTokenTests {
         }
     }
 
-    @Test("/token: no body → {\"token\":\"\"}; {} → defaults username/password/presenter \"false\", lifetime jwt.expire")
+    @Test(
+        "/token: no body → {\"token\":\"\"}; {} → defaults username/password/presenter \"false\", lifetime jwt.expire")
     func tokenDefaults() async throws {
         var config = F.allOn
         config.jwt.expire = try #require(MsDuration("2h"))
@@ -150,8 +192,10 @@ struct MiroTalkJoinTokenTests {
                 #expect($0.status == .ok)
                 #expect($0.text == #"{"token":""}"#)
             }
-            let token = try await client.execute(uri: "/api/v1/token", method: .post, headers: F.json,
-                                                 body: F.body("{}")) { response in
+            let token = try await client.execute(
+                uri: "/api/v1/token", method: .post, headers: F.json,
+                body: F.body("{}")
+            ) { response in
                 #expect(response.status == .ok)
                 return String(response.text.dropFirst(#"{"token":""#.count).dropLast(2))
             }
@@ -161,7 +205,9 @@ struct MiroTalkJoinTokenTests {
         }
     }
 
-    @Test("/token: presenter 'true' and true both mean presenter; expire number = seconds, '7d' via ms; bad expire → 400 (MiroTalk 500)")
+    @Test(
+        "/token: presenter 'true' and true both mean presenter; expire number = seconds, '7d' via ms; bad expire → 400 (MiroTalk 500)"
+    )
     func tokenFields() async throws {
         try await F.app().test(.router) { client in
             func token(_ json: String) async throws -> (HTTPResponse.Status, String) {
@@ -170,8 +216,10 @@ struct MiroTalkJoinTokenTests {
                 }
             }
             let verifier = MiroTalkTokenVerifier(secret: F.jwtSecret)
-            for (json, lifetime) in [(#"{"presenter":"true","expire":90}"#, 90.0),
-                                     (#"{"presenter":true,"expire":"7d"}"#, 604_800)] {
+            for (json, lifetime) in [
+                (#"{"presenter":"true","expire":90}"#, 90.0),
+                (#"{"presenter":true,"expire":"7d"}"#, 604_800),
+            ] {
                 let (status, jwt) = try await token(json)
                 #expect(status == .ok)
                 let claims = try await verifier.verify(jwt)
@@ -187,11 +235,14 @@ struct MiroTalkJoinTokenTests {
 
     @Test("invalid Host headers are refused by the link-making check; valid ones pass")
     func hostValidation() {
-        for good in ["example.com", "example.com:3010", "127.0.0.1:8080", "[::1]:8080", "[fe80::1]", "my-host_1.local"] {
+        for good in ["example.com", "example.com:3010", "127.0.0.1:8080", "[::1]:8080", "[fe80::1]", "my-host_1.local"]
+        {
             #expect(MiroTalkLinks.isValidHostHeader(good), "\(good)")
         }
-        for bad in ["", "exa mple.com", "evil.com/path", "a@b.com", "x.com:80a", "x.com:123456", "[::1", "<script>",
-                    "x.com#frag", "x.com?q", "\"q\"", "a%zz"] {
+        for bad in [
+            "", "exa mple.com", "evil.com/path", "a@b.com", "x.com:80a", "x.com:123456", "[::1", "<script>",
+            "x.com#frag", "x.com?q", "\"q\"", "a%zz",
+        ] {
             #expect(!MiroTalkLinks.isValidHostHeader(bad), "\(bad)")
         }
         #expect(MiroTalkLinks.base(publicURL: "", host: "h:1") == "https://h:1")

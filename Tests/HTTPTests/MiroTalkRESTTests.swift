@@ -11,7 +11,9 @@ import Testing
 struct MiroTalkRESTTests {
     typealias F = MiroTalkFixture
 
-    @Test("every keyed endpoint answers 403 {\"error\":\"Unauthorized!\"} without the key, with a wrong key and with 'Bearer <key>'")
+    @Test(
+        "every keyed endpoint answers 403 {\"error\":\"Unauthorized!\"} without the key, with a wrong key and with 'Bearer <key>'"
+    )
     func unauthorized() async throws {
         let app = try F.app()
         let calls: [(String, HTTPRequest.Method)] = [
@@ -20,8 +22,10 @@ struct MiroTalkRESTTests {
         ]
         try await app.test(.router) { client in
             for (uri, method) in calls {
-                for headers: HTTPFields in [[:], [.authorization: "wrong"], [.authorization: "Bearer \(F.key)"],
-                                            [.authorization: F.key + "x"], [.authorization: String(F.key.dropLast())]] {
+                for headers: HTTPFields in [
+                    [:], [.authorization: "wrong"], [.authorization: "Bearer \(F.key)"],
+                    [.authorization: F.key + "x"], [.authorization: String(F.key.dropLast())],
+                ] {
                     try await client.execute(uri: uri, method: method, headers: headers) { response in
                         #expect(response.status == .forbidden, "\(method) \(uri)")
                         #expect(response.text == #"{"error":"Unauthorized!"}"#, "\(method) \(uri)")
@@ -32,7 +36,9 @@ struct MiroTalkRESTTests {
         }
     }
 
-    @Test("MiroTalk's default switches: /meetings, DELETE, /token, /activeRooms answer their 'disabled' bodies, before the key is checked")
+    @Test(
+        "MiroTalk's default switches: /meetings, DELETE, /token, /activeRooms answer their 'disabled' bodies, before the key is checked"
+    )
     func defaultsDisabled() async throws {
         let app = try F.app(config: ParleyConfig())
         let withSuccess = #"{"success":false,"error":"\#(F.disabled)"}"#
@@ -92,7 +98,8 @@ struct MiroTalkRESTTests {
                     #expect(response.status == .ok)
                     return response.text
                 }
-                let pattern = #/^\{"success":true,"timestamp":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","totalRooms":(\d+),"totalUsers":(\d+)\}$/#
+                let pattern =
+                    #/^\{"success":true,"timestamp":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","totalRooms":(\d+),"totalUsers":(\d+)\}$/#
                 let match = try #require(text.wholeMatch(of: pattern), "\(text)")
                 return (Int(match.1) ?? -1, Int(match.2) ?? -1)
             }
@@ -119,17 +126,26 @@ struct MiroTalkRESTTests {
                 #expect($0.status == .ok)
                 #expect($0.text == #"{"meetings":[]}"#)
             }
-            try await rooms.join(mtRoom("room1"), mirotalkPeer(
-                "john", name: "John Doe", presenter: true, audio: true, video: true, os: "Windows 10",
-                browser: "Chrome 100"), createIfMissing: true)
+            try await rooms.join(
+                mtRoom("room1"),
+                mirotalkPeer(
+                    "john", name: "John Doe", presenter: true, audio: true, video: true, os: "Windows 10",
+                    browser: "Chrome 100"), createIfMissing: true)
             _ = try await rooms.createRoom(mtRoom("room2"), settings: RoomSettings(), origin: .rest)
             try await client.execute(uri: "/api/v1/meetings", method: .get, headers: F.auth) {
-                #expect($0.text == #"{"meetings":[{"roomId":"room1","peers":[{"name":"John Doe","presenter":true,"video":true,"audio":true,"screen":false,"hand":false,"os":"Windows 10","browser":"Chrome 100"}]},{"roomId":"room2","peers":[]}]}"#)
+                #expect(
+                    $0.text
+                        == #"{"meetings":[{"roomId":"room1","peers":[{"name":"John Doe","presenter":true,"video":true,"audio":true,"screen":false,"hand":false,"os":"Windows 10","browser":"Chrome 100"}]},{"roomId":"room2","peers":[]}]}"#
+                )
             }
-            try await rooms.join(mtRoom("room1"), mirotalkPeer("jane", name: "Jane \"J\" Ø/1", screen: true, hand: true))
+            try await rooms.join(
+                mtRoom("room1"), mirotalkPeer("jane", name: "Jane \"J\" Ø/1", screen: true, hand: true))
             _ = try await rooms.updateMedia(mtRoom("room1"), mtUser("john")) { $0.video = false }
             try await client.execute(uri: "/api/v1/meetings", method: .get, headers: F.auth) {
-                #expect($0.text == #"{"meetings":[{"roomId":"room1","peers":[{"name":"John Doe","presenter":true,"video":false,"audio":true,"screen":false,"hand":false,"os":"Windows 10","browser":"Chrome 100"},{"name":"Jane \"J\" Ø/1","presenter":false,"video":false,"audio":false,"screen":true,"hand":true,"os":"","browser":""}]},{"roomId":"room2","peers":[]}]}"#)
+                #expect(
+                    $0.text
+                        == #"{"meetings":[{"roomId":"room1","peers":[{"name":"John Doe","presenter":true,"video":false,"audio":true,"screen":false,"hand":false,"os":"Windows 10","browser":"Chrome 100"},{"name":"Jane \"J\" Ø/1","presenter":false,"video":false,"audio":false,"screen":true,"hand":true,"os":"","browser":""}]},{"roomId":"room2","peers":[]}]}"#
+                )
             }
         }
     }
@@ -145,7 +161,8 @@ struct MiroTalkRESTTests {
                     #expect($0.status == .ok)
                     return $0.text
                 }
-                let pattern = #/^\{"meeting":"https://localhost/join/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"\}$/#
+                let pattern =
+                    #/^\{"meeting":"https://localhost/join/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"\}$/#
                 #expect(text.wholeMatch(of: pattern) != nil, "\(text)")
                 seen.insert(text)
             }
@@ -169,8 +186,10 @@ struct MiroTalkRESTTests {
         try await rooms.join(mtRoom("standup"), mirotalkPeer("u2", name: "Bob"))
         let events = await rooms.events()
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/meeting/standup", method: .delete, headers: F.json,
-                                     body: F.body(#"{"redirect":"https://example.org/bye"}"#)) {
+            try await client.execute(
+                uri: "/api/v1/meeting/standup", method: .delete, headers: F.json,
+                body: F.body(#"{"redirect":"https://example.org/bye"}"#)
+            ) {
                 #expect($0.status == .ok)
                 #expect($0.text == #"{"success":true,"message":"Meeting ended","room":"standup"}"#)
             }

@@ -18,13 +18,15 @@ enum MiroTalkFixture {
     /// Every endpoint switched on (MiroTalk's defaults leave /meetings, DELETE, /token and /activeRooms off).
     static var allOn: ParleyConfig {
         var config = ParleyConfig()
-        config.api.allowed = .init(stats: true, meetings: true, meeting: true, meetingEnd: true, join: true,
-                                   token: true, activeRooms: true)
+        config.api.allowed = .init(
+            stats: true, meetings: true, meeting: true, meetingEnd: true, join: true,
+            token: true, activeRooms: true)
         return config
     }
 
     static func app(config: ParleyConfig = allOn, rooms: InMemoryRoomDirectory = InMemoryRoomDirectory())
-        throws -> some ApplicationProtocol {
+        throws -> some ApplicationProtocol
+    {
         let services = try TestServices.make(config: config, rooms: rooms)
         return Application(router: ParleyServer.makeRouter(services: services, faces: [MiroTalkFace()]))
     }
@@ -50,8 +52,11 @@ extension TestResponse {
 }
 
 /// A MiroTalk peer as the room WebSocket will register it: name, OS, browser and media from `peer_info`.
-func mirotalkPeer(_ user: String, name: String, presenter: Bool = false, audio: Bool = false, video: Bool = false,
-                  screen: Bool = false, hand: Bool = false, os: String = "", browser: String = "") -> JoinRequest {
-    JoinRequest(userID: mtUser(user), name: name, os: os, browser: browser,
-                media: MediaFlags(audio: audio, video: video, screen: screen, hand: hand), asPresenter: presenter)
+func mirotalkPeer(
+    _ user: String, name: String, presenter: Bool = false, audio: Bool = false, video: Bool = false,
+    screen: Bool = false, hand: Bool = false, os: String = "", browser: String = ""
+) -> JoinRequest {
+    JoinRequest(
+        userID: mtUser(user), name: name, os: os, browser: browser,
+        media: MediaFlags(audio: audio, video: video, screen: screen, hand: hand), asPresenter: presenter)
 }

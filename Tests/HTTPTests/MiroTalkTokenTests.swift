@@ -32,8 +32,10 @@ struct MiroTalkTokenTests {
         #expect(parts.count == 3)
         #expect(try decodePart(parts[0]) == #"{"alg":"HS256","typ":"JWT"}"#)
         let claims = try decodePart(parts[1])
-        let match = try #require(claims.wholeMatch(of: #/\{"data":"(U2FsdGVkX1[A-Za-z0-9+/=]+)","iat":1790000000,"exp":1790003600\}/#))
-        #expect(PassphraseCipher.decrypt(String(match.1), passphrase: Self.secret)
+        let match = try #require(
+            claims.wholeMatch(of: #/\{"data":"(U2FsdGVkX1[A-Za-z0-9+/=]+)","iat":1790000000,"exp":1790003600\}/#))
+        #expect(
+            PassphraseCipher.decrypt(String(match.1), passphrase: Self.secret)
                 == #"{"username":"u","password":"p","presenter":"true"}"#)
         let signature = HMAC.sha256(key: Array(Self.secret.utf8), message: Array("\(parts[0]).\(parts[1])".utf8))
         #expect(Base64URL.encode(signature) == String(parts[2]))
@@ -48,20 +50,23 @@ struct MiroTalkTokenTests {
             let claims = try await verifier().verify(try issuer().token(for: request))
             #expect(claims.username == "username" && claims.password == "password" && !claims.presenter)
         }
-        let claims = try await verifier().verify(try issuer().token(for: .object([("username", .null), ("presenter", 1)])))
+        let claims = try await verifier().verify(
+            try issuer().token(for: .object([("username", .null), ("presenter", 1)])))
         #expect(claims.username == "null")
-        #expect(claims.presenter)  // String(1) == "1" counts, as MiroTalk's consumers read it
+        #expect(claims.presenter) // String(1) == "1" counts, as MiroTalk's consumers read it
     }
 
     @Test("expiry: numbers are seconds, strings go through ms, the default is jwt.expire; others are refused")
     func expiry() throws {
         let issuer = issuer(lifetime: MsDuration(seconds: 600))
         #expect(try issuer.expiry(nil, issuedAt: 100) == 700)
-        #expect(try issuer.expiry(.number(0), issuedAt: 100) == 700)  // 0 is falsy → default
+        #expect(try issuer.expiry(.number(0), issuedAt: 100) == 700) // 0 is falsy → default
         #expect(try issuer.expiry(.number(30), issuedAt: 100) == 130)
         #expect(try issuer.expiry(.string("2 days"), issuedAt: 100) == 100 + 172_800)
-        #expect(try issuer.expiry(.string("1500"), issuedAt: 100) == 101)  // a digit string is milliseconds, floored
-        #expect(throws: MiroTalkTokenIssueError.invalidExpiresIn) { try issuer.expiry(.string("1 fortnight"), issuedAt: 0) }
+        #expect(try issuer.expiry(.string("1500"), issuedAt: 100) == 101) // a digit string is milliseconds, floored
+        #expect(throws: MiroTalkTokenIssueError.invalidExpiresIn) {
+            try issuer.expiry(.string("1 fortnight"), issuedAt: 0)
+        }
         #expect(throws: MiroTalkTokenIssueError.invalidExpiresIn) { try issuer.expiry(.number(2.5), issuedAt: 0) }
         #expect(throws: MiroTalkTokenIssueError.invalidExpiresIn) { try issuer.expiry(.object([]), issuedAt: 0) }
     }
@@ -74,14 +79,19 @@ struct MiroTalkTokenTests {
             let header = Base64URL.encode(Array(#"{"alg":"\#(alg)","typ":"JWT"}"#.utf8))
             for signature in ["", parts[2]] {
                 let forged = "\(header).\(parts[1]).\(signature)"
-                await #expect(throws: MiroTalkTokenError.unsupportedAlgorithm(alg)) { try await verifier().verify(forged) }
+                await #expect(throws: MiroTalkTokenError.unsupportedAlgorithm(alg)) {
+                    try await verifier().verify(forged)
+                }
             }
         }
         // A header re-signed honestly with HS512 under the same secret is still not accepted.
         let header512 = Base64URL.encode(Array(#"{"alg":"HS512","typ":"JWT"}"#.utf8))
         let input = "\(header512).\(parts[1])"
-        let sig512 = Base64URL.encode(HMAC.authenticate(.sha256, key: Array(Self.secret.utf8), message: Array(input.utf8)))
-        await #expect(throws: MiroTalkTokenError.unsupportedAlgorithm("HS512")) { try await verifier().verify("\(input).\(sig512)") }
+        let sig512 = Base64URL.encode(
+            HMAC.authenticate(.sha256, key: Array(Self.secret.utf8), message: Array(input.utf8)))
+        await #expect(throws: MiroTalkTokenError.unsupportedAlgorithm("HS512")) {
+            try await verifier().verify("\(input).\(sig512)")
+        }
     }
 
     @Test("verification refuses a wrong secret, a tampered payload, an expired token and garbage")

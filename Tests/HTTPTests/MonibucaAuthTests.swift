@@ -19,8 +19,10 @@ struct MonibucaAuthTests {
         return #"{"sub":"admin","iat":\#(now),"nbf":\#(now),"exp":\#(now + 3600)}"#
     }()
 
-    func expect401(_ client: any TestClientProtocol, headers: HTTPFields, message: String,
-                   sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expect401(
+        _ client: any TestClientProtocol, headers: HTTPFields, message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         try await client.execute(uri: "/api/streams", method: .get, headers: headers) { response in
             #expect(response.status == .unauthorized, sourceLocation: sourceLocation)
             let json = try MonibucaFixture.json(response.body)
@@ -44,20 +46,33 @@ struct MonibucaAuthTests {
             try await expect401(client, headers: [.authorization: "Bearer "], message: "missing authorization header")
             try await expect401(client, headers: MonibucaFixture.bearer("abc.def"), message: "malformed token")
             try await expect401(client, headers: MonibucaFixture.bearer("%%%.e30.sig"), message: "malformed token")
-            try await expect401(client, headers: MonibucaFixture.bearer(
-                Self.handMade(header: #"{"alg":"none","typ":"JWT"}"#, claims: Self.validClaims, key: nil)),
+            try await expect401(
+                client,
+                headers: MonibucaFixture.bearer(
+                    Self.handMade(header: #"{"alg":"none","typ":"JWT"}"#, claims: Self.validClaims, key: nil)),
                 message: "algorithm none is not accepted")
-            try await expect401(client, headers: MonibucaFixture.bearer(
-                Self.handMade(header: #"{"alg":"HS512","typ":"JWT"}"#, claims: Self.validClaims, key: MonibucaFixture.authSecret)),
+            try await expect401(
+                client,
+                headers: MonibucaFixture.bearer(
+                    Self.handMade(
+                        header: #"{"alg":"HS512","typ":"JWT"}"#, claims: Self.validClaims,
+                        key: MonibucaFixture.authSecret)),
                 message: "algorithm HS512 is not accepted")
-            try await expect401(client, headers: MonibucaFixture.bearer(String(tampered)), message: "invalid token signature")
-            try await expect401(client, headers: MonibucaFixture.bearer(
-                Self.handMade(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: Self.validClaims, key: "other-secret")),
+            try await expect401(
+                client, headers: MonibucaFixture.bearer(String(tampered)), message: "invalid token signature")
+            try await expect401(
+                client,
+                headers: MonibucaFixture.bearer(
+                    Self.handMade(
+                        header: #"{"alg":"HS256","typ":"JWT"}"#, claims: Self.validClaims, key: "other-secret")),
                 message: "invalid token signature")
             try await expect401(client, headers: MonibucaFixture.bearer(expired), message: "token expired")
             try await expect401(client, headers: MonibucaFixture.bearer(future), message: "not valid yet")
-            try await expect401(client, headers: MonibucaFixture.bearer(
-                Self.handMade(header: #"{"alg":"HS256"}"#, claims: #"{"sub":"admin"}"#, key: MonibucaFixture.authSecret)),
+            try await expect401(
+                client,
+                headers: MonibucaFixture.bearer(
+                    Self.handMade(
+                        header: #"{"alg":"HS256"}"#, claims: #"{"sub":"admin"}"#, key: MonibucaFixture.authSecret)),
                 message: "malformed token")
         }
     }
@@ -65,8 +80,9 @@ struct MonibucaAuthTests {
     @Test("a valid token passes as Bearer and as a raw header value (v5); a hand-signed HS256 token passes too")
     func validTokens() async throws {
         let token = try await MonibucaFixture.token()
-        let handSigned = Self.handMade(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: Self.validClaims,
-                                       key: MonibucaFixture.authSecret)
+        let handSigned = Self.handMade(
+            header: #"{"alg":"HS256","typ":"JWT"}"#, claims: Self.validClaims,
+            key: MonibucaFixture.authSecret)
         try await MonibucaFixture.withRouter { client in
             for value in ["Bearer \(token)", token, "bearer \(handSigned)"] {
                 try await client.execute(uri: "/api/streams", method: .get, headers: [.authorization: value]) {
@@ -95,7 +111,9 @@ struct MonibucaAuthTests {
         }
     }
 
-    @Test("excluded prefixes, login and the spec need no token; /api/v1, /healthz, /room, /webrtc, /, /join are untouched")
+    @Test(
+        "excluded prefixes, login and the spec need no token; /api/v1, /healthz, /room, /webrtc, /, /join are untouched"
+    )
     func excludedAndForeignPaths() async throws {
         try await MonibucaFixture.withRouter { client in
             // auth.exclude's /flv/ and /hls/: no 401, straight to the 501 of the module.
@@ -137,8 +155,10 @@ struct MonibucaAuthTests {
             try await client.execute(uri: "/api/streamsX", method: .get) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/hls/x", method: .get) { #expect($0.status == .unauthorized) }
             // Login stays reachable whatever the list says.
-            try await client.execute(uri: "/api/login", method: .post,
-                                     body: ByteBuffer(string: #"{"username":"admin","password":"s3cret"}"#)) {
+            try await client.execute(
+                uri: "/api/login", method: .post,
+                body: ByteBuffer(string: #"{"username":"admin","password":"s3cret"}"#)
+            ) {
                 #expect($0.status == .ok)
             }
         }

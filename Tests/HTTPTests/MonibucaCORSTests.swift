@@ -20,8 +20,9 @@ struct MonibucaCORSTests {
         #expect(headers[.accessControlAllowOrigin] == origin, sourceLocation: sourceLocation)
         #expect(headers[.accessControlAllowCredentials] == "true", sourceLocation: sourceLocation)
         #expect(headers[.accessControlAllowMethods]?.contains("GET,POST,PUT") == true, sourceLocation: sourceLocation)
-        #expect(headers[.accessControlAllowHeaders]?.contains("Content-Type,Access-Token,Authorization") == true,
-                sourceLocation: sourceLocation)
+        #expect(
+            headers[.accessControlAllowHeaders]?.contains("Content-Type,Access-Token,Authorization") == true,
+            sourceLocation: sourceLocation)
         #expect(headers[.crossOriginResourcePolicy] == "cross-origin", sourceLocation: sourceLocation)
         #expect(headers[.accessControlAllowPrivateNetwork] == "true", sourceLocation: sourceLocation)
         #expect(headers[.accessControlExposeHeaders]?.contains("New-Token") == true, sourceLocation: sourceLocation)
@@ -31,9 +32,11 @@ struct MonibucaCORSTests {
     func emptyListEchoes() async throws {
         let origin = "http://localhost:3000"
         try await MonibucaFixture.withRouter(Self.withOrigins([])) { client in
-            for (uri, status) in [("/api/openapi.yaml", nil), ("/api/streams", HTTPResponse.Status.unauthorized),
-                                  ("/api/nothing", .unauthorized), ("/healthz", .ok), ("/api/v1/fail", .forbidden),
-                                  ("/no/such/route", .notFound)] as [(String, HTTPResponse.Status?)] {
+            for (uri, status) in [
+                ("/api/openapi.yaml", nil), ("/api/streams", HTTPResponse.Status.unauthorized),
+                ("/api/nothing", .unauthorized), ("/healthz", .ok), ("/api/v1/fail", .forbidden),
+                ("/no/such/route", .notFound),
+            ] as [(String, HTTPResponse.Status?)] {
                 try await client.execute(uri: uri, method: .get, headers: [.origin: origin]) { response in
                     if let status { #expect(response.status == status, "\(uri)") }
                     expectV5HeaderSet(response.headers, origin: origin)
@@ -72,7 +75,7 @@ struct MonibucaCORSTests {
             }
             headers[.origin] = Self.unlisted
             try await client.execute(uri: "/api/streams", method: .get, headers: headers) { response in
-                #expect(response.status == .ok)  // CORS is the browser's call; the server only withholds the grant
+                #expect(response.status == .ok) // CORS is the browser's call; the server only withholds the grant
                 #expect(response.headers[.accessControlAllowOrigin] == nil)
                 #expect(response.headers[.accessControlAllowCredentials] == nil)
                 #expect(response.headers[values: .vary].contains("Origin"))
@@ -83,8 +86,10 @@ struct MonibucaCORSTests {
     @Test("a preflight is answered before auth and handler, with methods, headers and Max-Age")
     func preflight() async throws {
         try await MonibucaFixture.withRouter(Self.withOrigins([Self.listed])) { client in
-            let request: HTTPFields = [.origin: Self.listed, .accessControlRequestMethod: "GET",
-                                       .accessControlRequestHeaders: "authorization"]
+            let request: HTTPFields = [
+                .origin: Self.listed, .accessControlRequestMethod: "GET",
+                .accessControlRequestHeaders: "authorization",
+            ]
             for uri in ["/api/streams", "/api/secret/publish/live/a", "/api/v1/stats", "/no/such/route"] {
                 try await client.execute(uri: uri, method: .options, headers: request) { response in
                     #expect(response.status == .ok, "\(uri)")
@@ -118,8 +123,10 @@ struct MonibucaCORSTests {
                 #expect(response.headers[.crossOriginResourcePolicy] == nil)
                 #expect(response.headers[values: .vary].isEmpty)
             }
-            try await client.execute(uri: "/api/streams", method: .options,
-                                     headers: [.origin: Self.listed, .accessControlRequestMethod: "GET"]) { response in
+            try await client.execute(
+                uri: "/api/streams", method: .options,
+                headers: [.origin: Self.listed, .accessControlRequestMethod: "GET"]
+            ) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.accessControlAllowOrigin] == nil)
             }
@@ -130,8 +137,9 @@ struct MonibucaCORSTests {
     func wildcardEntry() {
         let policy = CORSPolicy(enabled: true, origins: ["*"])
         #expect(policy.allowedOrigin(for: Self.unlisted) == Self.unlisted)
-        #expect(CORSPolicy(enabled: true, origins: [Self.listed]).allowedOrigin(for: "HTTPS://APP.EXAMPLE")
-                    == "HTTPS://APP.EXAMPLE")
+        #expect(
+            CORSPolicy(enabled: true, origins: [Self.listed]).allowedOrigin(for: "HTTPS://APP.EXAMPLE")
+                == "HTTPS://APP.EXAMPLE")
         #expect(CORSPolicy(enabled: false, origins: []).allowedOrigin(for: Self.listed) == nil)
     }
 }

@@ -16,8 +16,10 @@ struct MonibucaLoginTests {
     func loginSuccess() async throws {
         try await MonibucaFixture.withRouter { client in
             for path in ["/api/login", "/api/auth/login"] {
-                try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"],
-                                         body: Self.credentials("admin", "s3cret")) { response in
+                try await client.execute(
+                    uri: path, method: .post, headers: [.contentType: "application/json"],
+                    body: Self.credentials("admin", "s3cret")
+                ) { response in
                     #expect(response.status == .ok)
                     let body = try MonibucaFixture.json(response.body)
                     #expect(body["code"] as? Int == 0)
@@ -35,7 +37,9 @@ struct MonibucaLoginTests {
                     #expect(claims.nbf == MonibucaFixture.now)
                     #expect(Int(claims.exp.timeIntervalSince1970) == expiresAt)
                     let header = try #require(token.split(separator: ".").first)
-                    #expect(String(decoding: try #require(Data(base64URL: header)), as: UTF8.self).contains(#""alg":"HS256""#))
+                    #expect(
+                        String(decoding: try #require(Data(base64URL: header)), as: UTF8.self).contains(
+                            #""alg":"HS256""#))
                 }
             }
         }

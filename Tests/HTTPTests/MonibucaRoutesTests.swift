@@ -9,14 +9,20 @@ import Testing
 
 @Suite("Monibuca routes and envelope")
 struct MonibucaRoutesTests {
-    static let modules = ["/rtmp/", "/rtsp/", "/flv/", "/hls/", "/srt/", "/webtransport/", "/gb28181/", "/mp4/",
-                          "/snap/", "/transcode/api/", "/cluster/", "/live/", "/room_report/"]
+    static let modules = [
+        "/rtmp/", "/rtsp/", "/flv/", "/hls/", "/srt/", "/webtransport/", "/gb28181/", "/mp4/",
+        "/snap/", "/transcode/api/", "/cluster/", "/live/", "/room_report/",
+    ]
 
-    func get(_ client: any TestClientProtocol, _ uri: String, method: HTTPRequest.Method = .get,
-             body: String? = nil) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
+    func get(
+        _ client: any TestClientProtocol, _ uri: String, method: HTTPRequest.Method = .get,
+        body: String? = nil
+    ) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
         let token = try await MonibucaFixture.token()
-        return try await client.execute(uri: uri, method: method, headers: MonibucaFixture.bearer(token),
-                                        body: body.map { ByteBuffer(string: $0) }) { response in
+        return try await client.execute(
+            uri: uri, method: method, headers: MonibucaFixture.bearer(token),
+            body: body.map { ByteBuffer(string: $0) }
+        ) { response in
             let json = try? MonibucaFixture.json(response.body)
             #expect(json != nil, "\(method) \(uri) → \(response.status): not JSON: \(String(buffer: response.body))")
             return (response.status, json ?? [:], response.headers)
@@ -38,7 +44,7 @@ struct MonibucaRoutesTests {
                 #expect(bare == .notImplemented, "\(prefix)")
             }
             try await client.execute(uri: "/transcode/other", method: .get) { response in
-                #expect(response.status == .notFound)  // not a Monibuca prefix: Hummingbird's own empty 404
+                #expect(response.status == .notFound) // not a Monibuca prefix: Hummingbird's own empty 404
                 #expect(!String(buffer: response.body).contains(#""code""#))
             }
         }
@@ -48,8 +54,10 @@ struct MonibucaRoutesTests {
     func envelopeOnErrorPaths() async throws {
         let small = MonibucaFixture.config { $0.http.maxBodyBytes = 64 }
         try await MonibucaFixture.withRouter(small) { client in
-            for (uri, method) in [("/api/nothing/here", HTTPRequest.Method.get), ("/api/streamz", .delete),
-                                  ("/config/unknown", .get), ("/meeting/api/unknown", .get), ("/api", .get)] {
+            for (uri, method) in [
+                ("/api/nothing/here", HTTPRequest.Method.get), ("/api/streamz", .delete),
+                ("/config/unknown", .get), ("/meeting/api/unknown", .get), ("/api", .get),
+            ] {
                 let (status, json, _) = try await get(client, uri, method: method)
                 #expect(status == .notFound, "\(method) \(uri)")
                 #expect(json["code"] as? Int == 404)
@@ -69,9 +77,11 @@ struct MonibucaRoutesTests {
     @Test("a documented path asked with another method answers 405 with Allow, in the envelope")
     func methodNotAllowed() async throws {
         try await MonibucaFixture.withRouter { client in
-            for (uri, method, allow) in [("/api/streams", HTTPRequest.Method.delete, "GET"),
-                                         ("/api/login", .get, "POST"), ("/api/secret/publish/a", .post, "GET"),
-                                         ("/api/stream/live/a", .trace, "GET"), ("/config/get", .put, "GET")] {
+            for (uri, method, allow) in [
+                ("/api/streams", HTTPRequest.Method.delete, "GET"),
+                ("/api/login", .get, "POST"), ("/api/secret/publish/a", .post, "GET"),
+                ("/api/stream/live/a", .trace, "GET"), ("/config/get", .put, "GET"),
+            ] {
                 let (status, json, headers) = try await get(client, uri, method: method)
                 #expect(status == .methodNotAllowed, "\(method) \(uri)")
                 #expect(json["code"] as? Int == 405)

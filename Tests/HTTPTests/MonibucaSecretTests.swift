@@ -20,8 +20,10 @@ struct MonibucaSecretTests {
         }
     }
 
-    func expect400(_ client: any TestClientProtocol, _ uri: String, _ message: String,
-                   sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expect400(
+        _ client: any TestClientProtocol, _ uri: String, _ message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let token = try await MonibucaFixture.token()
         try await client.execute(uri: uri, method: .get, headers: MonibucaFixture.bearer(token)) { response in
             #expect(response.status == .badRequest, "\(uri)", sourceLocation: sourceLocation)
@@ -34,8 +36,10 @@ struct MonibucaSecretTests {
     @Test("the secret matches an md5 computed by Python hashlib, for plain and %2F-encoded stream paths")
     func secretMatchesHashlib() async throws {
         try await MonibucaFixture.withRouter { client in
-            for uri in ["/api/secret/publish/live/test?expire=6610f4a0", "/api/secret/publish/live%2Ftest?expire=6610f4a0",
-                        "/api/secret/publish/live%2ftest?expire=6610f4a0&plugin=global"] {
+            for uri in [
+                "/api/secret/publish/live/test?expire=6610f4a0", "/api/secret/publish/live%2Ftest?expire=6610f4a0",
+                "/api/secret/publish/live%2ftest?expire=6610f4a0&plugin=global",
+            ] {
                 let data = try await secretData(client, uri)
                 #expect(data["type"] as? String == "publish")
                 #expect(data["plugin"] as? String == "global")
@@ -59,8 +63,11 @@ struct MonibucaSecretTests {
             let data = try await secretData(client, "/api/secret/publish/live/test")
             let expected = String(Int(MonibucaFixture.now.timeIntervalSince1970) + 1800, radix: 16)
             #expect(data["expire"] as? String == expected)
-            #expect(data["secret"] as? String == StreamSignature.secret(key: "pubkey", streamPath: "live/test",
-                                                                        expire: expected))
+            #expect(
+                data["secret"] as? String
+                    == StreamSignature.secret(
+                        key: "pubkey", streamPath: "live/test",
+                        expire: expected))
         }
     }
 
@@ -73,8 +80,10 @@ struct MonibucaSecretTests {
             try await expect400(client, "/api/secret/publish/live/test?plugin=nosuch", "unknown plugin")
             try await expect400(client, "/api/secret/publish/live/test?expire=7fffffffffffffff", "expire must be hex")
             let token = try await MonibucaFixture.token()
-            try await client.execute(uri: "/api/secret/subscribe/live/test?plugin=rtmp", method: .get,
-                                     headers: MonibucaFixture.bearer(token)) { response in
+            try await client.execute(
+                uri: "/api/secret/subscribe/live/test?plugin=rtmp", method: .get,
+                headers: MonibucaFixture.bearer(token)
+            ) { response in
                 #expect(response.status == .notFound)
                 let json = try MonibucaFixture.json(response.body)
                 #expect((json["message"] as? String)?.contains("no subscribe key configured for plugin rtmp") == true)
@@ -91,7 +100,8 @@ struct MonibucaSecretTests {
         #expect(good == Self.liveTestPublish)
         func check(_ secret: String?, _ expire: String?, at date: Date = now) -> StreamSignature.Refusal? {
             do {
-                try StreamSignature.check(secret: secret, expire: expire, key: "pubkey", streamPath: "live/test", now: date)
+                try StreamSignature.check(
+                    secret: secret, expire: expire, key: "pubkey", streamPath: "live/test", now: date)
                 return nil
             } catch { return error }
         }
@@ -103,7 +113,8 @@ struct MonibucaSecretTests {
         #expect(check(String(good.dropLast()) + "0", "6610f4a0") == .mismatch)
         #expect(check(nil, "6610f4a0") == .missing)
         let messages = Set([StreamSignature.Refusal.expired, .wrongLength, .mismatch].map(\.description))
-        #expect(messages == ["auth failed expired", "auth failed secret length must be 32", "auth failed invalid secret"])
+        #expect(
+            messages == ["auth failed expired", "auth failed secret length must be 32", "auth failed invalid secret"])
     }
 
     @Test("verify only checks when stream_auth is enabled and a key exists for the direction")
@@ -115,7 +126,8 @@ struct MonibucaSecretTests {
             try StreamSignature.verify(settings, direction: .publish, streamPath: "live/test", secret: nil, expire: nil)
         }
         try StreamSignature.verify(settings, direction: .subscribe, streamPath: "live/test", secret: nil, expire: nil)
-        try StreamSignature.verify(settings, direction: .publish, streamPath: "live/test", secret: Self.liveTestPublish,
-                                   expire: "6610f4a0", now: Date(timeIntervalSince1970: 0x6610_f4a0))
+        try StreamSignature.verify(
+            settings, direction: .publish, streamPath: "live/test", secret: Self.liveTestPublish,
+            expire: "6610f4a0", now: Date(timeIntervalSince1970: 0x6610_f4a0))
     }
 }

@@ -24,19 +24,25 @@ enum MonibucaFixture {
     static func config(_ edit: (inout ParleyConfig) -> Void = { _ in }) -> ParleyConfig {
         var config = ParleyConfig()
         config.auth.users = [.init(username: username, passwordHash: passwordHash)]
-        config.streamAuth.keys = ["global": .init(publish: "pubkey", subscribe: "subkey"),
-                                  "rtmp": .init(publish: "rtmp-pub", subscribe: nil)]
+        config.streamAuth.keys = [
+            "global": .init(publish: "pubkey", subscribe: "subkey"),
+            "rtmp": .init(publish: "rtmp-pub", subscribe: nil),
+        ]
         edit(&config)
         return config
     }
 
     /// Services on a manual clock stopped at ``now``, so token and signature times are exact.
-    static func services(_ config: ParleyConfig, rooms: any RoomDirectory = InMemoryRoomDirectory(),
-                         clock: any ServerClock = ManualClock(now: now)) throws -> ParleyServices {
-        ParleyServices(config: config, rooms: rooms, database: try ParleyDatabase.inMemory(),
-                       secrets: ResolvedSecrets(apiKeySecret: "api-key", jwtSecret: "jwt-secret",
-                                                authSecret: authSecret),
-                       metrics: ParleyMetrics.registry, clock: clock, logger: Logger(label: "test.monibuca"))
+    static func services(
+        _ config: ParleyConfig, rooms: any RoomDirectory = InMemoryRoomDirectory(),
+        clock: any ServerClock = ManualClock(now: now)
+    ) throws -> ParleyServices {
+        ParleyServices(
+            config: config, rooms: rooms, database: try ParleyDatabase.inMemory(),
+            secrets: ResolvedSecrets(
+                apiKeySecret: "api-key", jwtSecret: "jwt-secret",
+                authSecret: authSecret),
+            metrics: ParleyMetrics.registry, clock: clock, logger: Logger(label: "test.monibuca"))
     }
 
     /// Runs `test` against a router with the Monibuca face first, then the health face and `OtherFaces`.
@@ -45,9 +51,11 @@ enum MonibucaFixture {
         _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let services = try services(config, rooms: rooms)
-        let router = ParleyServer.makeRouter(services: services, faces: [
-            MonibucaCoreFace(), HealthFace(), OtherFaces(),
-        ])
+        let router = ParleyServer.makeRouter(
+            services: services,
+            faces: [
+                MonibucaCoreFace(), HealthFace(), OtherFaces(),
+            ])
         try await Application(router: router).test(.router, test)
     }
 

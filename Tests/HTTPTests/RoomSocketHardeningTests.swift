@@ -12,33 +12,42 @@ import Testing
 /// address are capped.
 @Suite("Room WebSocket hardening")
 struct RoomSocketHardeningTests {
-    static func endpoint(_ rooms: InMemoryRoomDirectory, clock: ManualClock,
-                         options: RoomSocketOptions = RoomSocketOptions(),
-                         requireToken: Bool = false) throws -> RoomSocketEndpoint {
+    static func endpoint(
+        _ rooms: InMemoryRoomDirectory, clock: ManualClock,
+        options: RoomSocketOptions = RoomSocketOptions(),
+        requireToken: Bool = false
+    ) throws -> RoomSocketEndpoint {
         var config = ParleyConfig()
         config.rooms.requireToken = requireToken
         let services = ParleyServices(
             config: config, rooms: rooms, database: try ParleyDatabase.inMemory(),
-            secrets: ResolvedSecrets(apiKeySecret: "test-api-key", jwtSecret: "test-jwt-secret",
-                                     authSecret: "test-auth-secret"),
+            secrets: ResolvedSecrets(
+                apiKeySecret: "test-api-key", jwtSecret: "test-jwt-secret",
+                authSecret: "test-auth-secret"),
             metrics: ParleyMetrics.registry, clock: clock, logger: Logger(label: "test"))
         return RoomSocketEndpoint(services: services, options: options)
     }
 
     /// Joins through the endpoint (credentials, throttle, registry) and starts the session as a connection would.
-    static func connect(_ endpoint: RoomSocketEndpoint, room: String, user: String, token: String? = nil,
-                        password: String? = nil, address: String = "127.0.0.1") async throws
-        -> Result<SessionProbe, JoinRefusal> {
+    static func connect(
+        _ endpoint: RoomSocketEndpoint, room: String, user: String, token: String? = nil,
+        password: String? = nil, address: String = "127.0.0.1"
+    ) async throws
+        -> Result<SessionProbe, JoinRefusal>
+    {
         let query = RoomSocketJoinQuery(roomID: room, userID: user, password: password, token: token, type: "meeting")
         switch await endpoint.admit(query, address: address) {
         case .failure(let refusal):
             return .failure(refusal)
         case .success(let (join, events)):
             let queue = OutboundQueue(limitBytes: endpoint.options.outboundLimitBytes)
-            let session = await endpoint.startSession(join, channel: endpoint.channels.acquire(join.room.id),
-                                                      queue: queue)
-            return .success(SessionProbe(session: session, queue: queue, user: join.participant.userID,
-                                         events: events))
+            let session = await endpoint.startSession(
+                join, channel: endpoint.channels.acquire(join.room.id),
+                queue: queue)
+            return .success(
+                SessionProbe(
+                    session: session, queue: queue, user: join.participant.userID,
+                    events: events))
         }
     }
 
@@ -61,7 +70,7 @@ struct RoomSocketHardeningTests {
 
         await host.send(#"{"action":"kick","id":1,"user_id":"victim"}"#)
         #expect(try await victim.closeItem() == .close(.kicked, reason: "kicked"))
-        #expect(await endpoint.tokens.verify(token, rooms: rooms) == nil)     // the WHIP/WHEP Bearer check
+        #expect(await endpoint.tokens.verify(token, rooms: rooms) == nil) // the WHIP/WHEP Bearer check
         guard case .failure(let refused) = try await Self.connect(endpoint, room: "r", user: "victim", token: token)
         else { Issue.record("a kicked participant rejoined with its session token"); return }
         #expect(refused.code == "invalid_token" && refused.close == .unauthorized)
@@ -90,7 +99,7 @@ struct RoomSocketHardeningTests {
 
         let resumed = try await Self.connect(endpoint, room: "r", user: "ann", token: token).get()
         let joined = try #require(try await resumed.next("joined")?.data)
-        #expect(joined["role"] as? String == "presenter")               // a host drops and comes back presenting
+        #expect(joined["role"] as? String == "presenter") // a host drops and comes back presenting
         #expect(joined["session_token"] as? String != token)
         #expect(endpoint.resumptions.count == 0)
         await resumed.session.terminate(.normal, error: nil, leave: .left)
@@ -98,14 +107,15 @@ struct RoomSocketHardeningTests {
             Issue.record("a session token resumed twice"); return
         }
         #expect(spent.code == "invalid_token")
-        _ = other   // keeps the ad-hoc room alive while ann is away
+        _ = other // keeps the ad-hoc room alive while ann is away
     }
 
     @Test("session tokens expire: refused by verify and, once expired, refused for rejoining as token_expired")
     func tokensExpire() async throws {
         let rooms = InMemoryRoomDirectory()
         let clock = ManualClock()
-        let endpoint = try Self.endpoint(rooms, clock: clock, options: RoomSocketOptions(sessionTokenLifetime: .seconds(60)))
+        let endpoint = try Self.endpoint(
+            rooms, clock: clock, options: RoomSocketOptions(sessionTokenLifetime: .seconds(60)))
         let probe = try await Self.connect(endpoint, room: "r", user: "ann").get()
         let token = try await Self.sessionToken(probe)
         let claims = try #require(endpoint.tokens.decode(token))
@@ -129,32 +139,41 @@ struct RoomSocketHardeningTests {
     func passwordThrottle() async throws {
         let rooms = InMemoryRoomDirectory()
         let clock = ManualClock()
-        let endpoint = try Self.endpoint(rooms, clock: clock,
-                                         options: RoomSocketOptions(passwordMaxFailures: 3, passwordWindow: .seconds(60)))
+        let endpoint = try Self.endpoint(
+            rooms, clock: clock,
+            options: RoomSocketOptions(passwordMaxFailures: 3, passwordWindow: .seconds(60)))
         for room in ["vault", "other"] {
-            _ = try await rooms.createRoom(try #require(RoomID(room)), settings: RoomSettings(password: "right"),
-                                           origin: .rest)
+            _ = try await rooms.createRoom(
+                try #require(RoomID(room)), settings: RoomSettings(password: "right"),
+                origin: .rest)
         }
         for attempt in 0..<3 {
-            guard case .failure(let wrong) = try await Self.connect(endpoint, room: "vault", user: "eve\(attempt)",
-                                                                    password: "guess\(attempt)", address: "10.0.0.9")
+            guard
+                case .failure(let wrong) = try await Self.connect(
+                    endpoint, room: "vault", user: "eve\(attempt)",
+                    password: "guess\(attempt)", address: "10.0.0.9")
             else { Issue.record("a wrong password was accepted"); return }
             #expect(wrong.code == "wrong_password" && wrong.close == .wrongPassword)
         }
         // Now even the right password waits, from this address, for this room.
-        guard case .failure(let throttled) = try await Self.connect(endpoint, room: "vault", user: "eve",
-                                                                    password: "right", address: "10.0.0.9")
+        guard
+            case .failure(let throttled) = try await Self.connect(
+                endpoint, room: "vault", user: "eve",
+                password: "right", address: "10.0.0.9")
         else { Issue.record("not throttled"); return }
         #expect(throttled.code == "rate_limited" && throttled.close == .tooMany)
         // Another room from the same address, and the same room from another address, are not throttled.
-        #expect(try await Self.connect(endpoint, room: "other", user: "eve", password: "right", address: "10.0.0.9")
-            .get().user.rawValue == "eve")
-        #expect(try await Self.connect(endpoint, room: "vault", user: "amy", password: "right", address: "10.0.0.7")
-            .get().user.rawValue == "amy")
+        #expect(
+            try await Self.connect(endpoint, room: "other", user: "eve", password: "right", address: "10.0.0.9")
+                .get().user.rawValue == "eve")
+        #expect(
+            try await Self.connect(endpoint, room: "vault", user: "amy", password: "right", address: "10.0.0.7")
+                .get().user.rawValue == "amy")
         #expect(await rooms.room(try #require(RoomID("vault")))?.participants.count == 1)
         clock.advance(seconds: 61)
-        #expect(try await Self.connect(endpoint, room: "vault", user: "eve", password: "right", address: "10.0.0.9")
-            .get().user.rawValue == "eve")
+        #expect(
+            try await Self.connect(endpoint, room: "vault", user: "eve", password: "right", address: "10.0.0.9")
+                .get().user.rawValue == "eve")
     }
 
     // MARK: rates and sizes
@@ -163,8 +182,9 @@ struct RoomSocketHardeningTests {
     func actionRateLimits() async throws {
         let rooms = InMemoryRoomDirectory()
         let channels = RoomChannels(clock: ManualClock())
-        let options = RoomSocketOptions(transcriptBurst: 2, transcriptPerSecond: 0.001, actionsBurst: 3,
-                                        actionsPerSecond: 0.001)
+        let options = RoomSocketOptions(
+            transcriptBurst: 2, transcriptPerSecond: 0.001, actionsBurst: 3,
+            actionsPerSecond: 0.001)
         let flooder = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "f", options: options)
         let listener = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "l", options: options)
         for n in 1...5 {
@@ -221,7 +241,7 @@ struct RoomSocketHardeningTests {
         #expect(connections.count("a") == 1 && connections.acquire("a"))
         connections.release("a")
         connections.release("a")
-        connections.release("a")   // one too many: ignored, never negative
+        connections.release("a") // one too many: ignored, never negative
         #expect(connections.count("a") == 0 && connections.acquire("a"))
     }
 }

@@ -91,8 +91,9 @@ struct RoomSocketSessionTests {
     func oversize() async throws {
         let rooms = InMemoryRoomDirectory()
         let channels = RoomChannels(clock: ManualClock())
-        let probe = try await SessionProbe.join(rooms, channels: channels, room: "r", user: "a",
-                                                options: RoomSocketOptions(maxMessageBytes: 100))
+        let probe = try await SessionProbe.join(
+            rooms, channels: channels, room: "r", user: "a",
+            options: RoomSocketOptions(maxMessageBytes: 100))
         _ = try await probe.next("joined")
         await probe.send(#"{"action":"chat","text":""# + String(repeating: "x", count: 200) + #""}"#)
         #expect(try await probe.next("error")?.data["code"] as? String == "message_too_large")

@@ -18,19 +18,27 @@ final class SessionProbe: @unchecked Sendable {
 
     static let secret = "room-socket-test-auth-secret-0123456789abcdef"
 
-    static func join(_ rooms: InMemoryRoomDirectory, channels: RoomChannels, room: String, user: String,
-                     options: RoomSocketOptions = RoomSocketOptions(), asPresenter: Bool = false) async throws
-        -> SessionProbe {
+    static func join(
+        _ rooms: InMemoryRoomDirectory, channels: RoomChannels, room: String, user: String,
+        options: RoomSocketOptions = RoomSocketOptions(), asPresenter: Bool = false
+    ) async throws
+        -> SessionProbe
+    {
         let roomID = try #require(RoomID(room))
         let userID = try #require(UserID(user))
         let events = rooms.events()
-        let join = try await rooms.joinRoom(roomID, JoinRequest(userID: userID, asPresenter: asPresenter),
-                                            createIfMissing: true)
+        let join = try await rooms.joinRoom(
+            roomID, JoinRequest(userID: userID, asPresenter: asPresenter),
+            createIfMissing: true)
         let queue = OutboundQueue(limitBytes: options.outboundLimitBytes)
-        let session = RoomSocketSession(join: join, rooms: rooms, channel: channels.acquire(roomID), queue: queue,
-                                        options: options)
-        await session.start(join: join, sessionToken: RoomSessionTokens(secret: secret).issue(for: join.participant,
-                                                                                               in: roomID))
+        let session = RoomSocketSession(
+            join: join, rooms: rooms, channel: channels.acquire(roomID), queue: queue,
+            options: options)
+        await session.start(
+            join: join,
+            sessionToken: RoomSessionTokens(secret: secret).issue(
+                for: join.participant,
+                in: roomID))
         return SessionProbe(session: session, queue: queue, user: userID, events: events)
     }
 
@@ -51,7 +59,7 @@ final class SessionProbe: @unchecked Sendable {
     }
 
     deinit {
-        queue.close(.normal, reason: "")  // ends the reader task
+        queue.close(.normal, reason: "") // ends the reader task
     }
 
     private func append(_ item: OutboundQueue.Item) {
@@ -72,7 +80,8 @@ final class SessionProbe: @unchecked Sendable {
     /// The oldest unconsumed matching item; throws when none arrives in time (``waitUntil``'s generous bound), so
     /// the test stops where the frame was missing.
     func nextItem(_ what: String = "a frame", _ matches: @escaping (OutboundQueue.Item) -> Bool = { _ in true })
-        async throws -> OutboundQueue.Item {
+        async throws -> OutboundQueue.Item
+    {
         var found: OutboundQueue.Item?
         try await waitUntil("\(user): \(what)") {
             found = take(matches)
@@ -88,7 +97,8 @@ final class SessionProbe: @unchecked Sendable {
 
     /// The oldest unconsumed JSON event with this name (any event when nil) whose `data` matches, as a dictionary.
     func next(_ event: String? = nil, where data: @escaping ([String: Any]) -> Bool = { _ in true }) async throws
-        -> [String: Any]? {
+        -> [String: Any]?
+    {
         let item = try await nextItem(event.map { "a \($0) event" } ?? "an event") {
             Self.event(in: $0, named: event, where: data) != nil
         }
@@ -99,16 +109,21 @@ final class SessionProbe: @unchecked Sendable {
     /// "no more than N" checks: wait for a later barrier event first.
     func count(_ event: String, where data: @escaping ([String: Any]) -> Bool = { _ in true }) -> Int {
         lock.withLock {
-            items.indices.filter { !consumed.contains($0) && Self.event(in: items[$0], named: event, where: data) != nil }
-                .count
+            items.indices.filter {
+                !consumed.contains($0) && Self.event(in: items[$0], named: event, where: data) != nil
+            }
+            .count
         }
     }
 
-    private static func event(in item: OutboundQueue.Item, named event: String?,
-                              where data: ([String: Any]) -> Bool) -> [String: Any]? {
+    private static func event(
+        in item: OutboundQueue.Item, named event: String?,
+        where data: ([String: Any]) -> Bool
+    ) -> [String: Any]? {
         guard case .text(let text) = item,
-              let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              event == nil || object["event"] as? String == event, data(object.data) else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            event == nil || object["event"] as? String == event, data(object.data)
+        else { return nil }
         return object
     }
 

@@ -23,10 +23,12 @@ struct RoomSocketTests {
         }
         #expect(refusal("{nope")?.code == "malformed_message")
         #expect(refusal("[]")?.code == "malformed_message")
-        #expect(refusal(#"{"action":"dance","id":1}"#) == ActionRefusal(
-            code: "unknown_action", reason: "Unknown action dance.", replyTo: .integer(1)))
+        #expect(
+            refusal(#"{"action":"dance","id":1}"#)
+                == ActionRefusal(
+                    code: "unknown_action", reason: "Unknown action dance.", replyTo: .integer(1)))
         #expect(refusal(#"{"action":"chat","text":"x","colour":"red"}"#)?.code == "invalid_message")
-        #expect(refusal(#"{"action":"hand","raised":1}"#)?.code == "invalid_message")   // a number is not a bool
+        #expect(refusal(#"{"action":"hand","raised":1}"#)?.code == "invalid_message") // a number is not a bool
         #expect(refusal(#"{"action":"chat","text":"   "}"#)?.code == "invalid_message")
         #expect(refusal(#"{"action":"kick","user_id":"a b"}"#)?.code == "invalid_message")
         #expect(refusal(#"{"action":"transcript","text":"x","start_ms":5,"end_ms":1}"#)?.code == "invalid_message")
@@ -53,19 +55,22 @@ struct RoomSocketTests {
         #expect(tokens.decode("pst2.@@@.###") == nil && tokens.decode("") == nil)
 
         _ = try await rooms.leave(room, alice, reason: .left)
-        #expect(await tokens.verify(token, rooms: rooms) == nil)            // revoked by leaving
+        #expect(await tokens.verify(token, rooms: rooms) == nil) // revoked by leaving
         let again = try await rooms.joinRoom(room, JoinRequest(userID: alice), createIfMissing: true)
-        #expect(await tokens.verify(token, rooms: rooms) == nil)            // a rejoin does not revive it
+        #expect(await tokens.verify(token, rooms: rooms) == nil) // a rejoin does not revive it
         #expect(await tokens.verify(tokens.issue(for: again.participant, in: room), rooms: rooms) != nil)
     }
 
     @Test("MiroTalk peer os/browser come from the User-Agent")
     func userAgent() {
-        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
         #expect(UserAgentSummary.summarize(chrome) == ("Linux", "Chrome 126.0.0.0"))
-        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+        let safari =
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
         #expect(UserAgentSummary.summarize(safari) == ("iOS 17.4", "Safari 17.4"))
-        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36 Edg/125.0.2535.67"
+        let edge =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36 Edg/125.0.2535.67"
         #expect(UserAgentSummary.summarize(edge) == ("Windows 10", "Edge 125.0.2535.67"))
         #expect(UserAgentSummary.summarize(nil) == ("", ""))
         #expect(UserAgentSummary.summarize("Python/3.11 websockets/13.1") == ("", ""))

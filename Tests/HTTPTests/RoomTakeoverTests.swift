@@ -30,8 +30,9 @@ struct RoomTakeoverTests {
             #expect(try store.rooms().map(\.roomID) == ["board"])
 
             // A presenter by credential may end the meeting: everyone out, `ended` sent, the scheduled room stays.
-            let host = try await SessionProbe.join(fixture.rooms, channels: channels, room: "board", user: "host",
-                                                   asPresenter: true)
+            let host = try await SessionProbe.join(
+                fixture.rooms, channels: channels, room: "board", user: "host",
+                asPresenter: true)
             await host.send(#"{"action":"end","id":9}"#)
             #expect(try await intruder.next("ended") != nil)
             #expect(try await host.next("ended") != nil)

@@ -9,11 +9,13 @@ import ParleyStore
 enum TestServices {
     static func make(
         config: ParleyConfig = ParleyConfig(),
-        secrets: ResolvedSecrets = ResolvedSecrets(apiKeySecret: "test-api-key", jwtSecret: "test-jwt-secret",
-                                                   authSecret: "test-auth-secret"),
+        secrets: ResolvedSecrets = ResolvedSecrets(
+            apiKeySecret: "test-api-key", jwtSecret: "test-jwt-secret",
+            authSecret: "test-auth-secret"),
         rooms: InMemoryRoomDirectory = InMemoryRoomDirectory()
     ) throws -> ParleyServices {
-        ParleyServices(config: config, rooms: rooms, database: try ParleyDatabase.inMemory(), secrets: secrets,
-                       metrics: ParleyMetrics.registry, logger: Logger(label: "test"))
+        ParleyServices(
+            config: config, rooms: rooms, database: try ParleyDatabase.inMemory(), secrets: secrets,
+            metrics: ParleyMetrics.registry, logger: Logger(label: "test"))
     }
 }

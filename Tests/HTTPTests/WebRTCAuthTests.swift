@@ -22,9 +22,13 @@ struct WebRTCAuthTests {
             #expect(bad.status == .unauthorized)
             #expect(bad.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             let token = try await MonibucaFixture.token()
-            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam", headers: headers(bearer: token)), .created)
+            expectStatus(
+                try await WebRTCFixture.post(client, "/webrtc/whip/live/cam", headers: headers(bearer: token)), .created
+            )
             let forged = token.dropLast(2) + "xx"
-            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/other", headers: headers(bearer: String(forged))), .unauthorized)
+            expectStatus(
+                try await WebRTCFixture.post(
+                    client, "/webrtc/whip/live/other", headers: headers(bearer: String(forged))), .unauthorized)
         }
     }
 
@@ -41,17 +45,27 @@ struct WebRTCAuthTests {
             expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam"), .unauthorized)
             let expire = StreamSignature.expire(at: MonibucaFixture.now.addingTimeInterval(3600))
             let wrong = String(repeating: "0", count: 32)
-            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(wrong)&expire=\(expire)"), .forbidden)
+            expectStatus(
+                try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(wrong)&expire=\(expire)"),
+                .forbidden)
             let past = StreamSignature.expire(at: MonibucaFixture.now.addingTimeInterval(-10))
             let pastSecret = StreamSignature.secret(key: "pubkey", streamPath: "live/cam", expire: past)
-            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(pastSecret)&expire=\(past)"), .forbidden)
+            expectStatus(
+                try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(pastSecret)&expire=\(past)"),
+                .forbidden)
             let secret = StreamSignature.secret(key: "pubkey", streamPath: "live/cam", expire: expire)
-            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(secret)&expire=\(expire)"), .created)
+            expectStatus(
+                try await WebRTCFixture.post(client, "/webrtc/whip/live/cam?secret=\(secret)&expire=\(expire)"),
+                .created)
             // Playing needs the subscribe key's signature, not the publish one.
             let playOffer = WebRTCFixture.offer(direction: "recvonly", ufrag: "cli2")
-            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(secret)&expire=\(expire)", offer: playOffer), .forbidden)
+            expectStatus(
+                try await WebRTCFixture.post(
+                    client, "/webrtc/whep/live/cam?secret=\(secret)&expire=\(expire)", offer: playOffer), .forbidden)
             let playSecret = StreamSignature.secret(key: "subkey", streamPath: "live/cam", expire: expire)
-            expectStatus(try await WebRTCFixture.post(client, "/webrtc/whep/live/cam?secret=\(playSecret)&expire=\(expire)", offer: playOffer), .created)
+            expectStatus(
+                try await WebRTCFixture.post(
+                    client, "/webrtc/whep/live/cam?secret=\(playSecret)&expire=\(expire)", offer: playOffer), .created)
         }
     }
 

@@ -13,7 +13,8 @@ struct WebRTCLimitsTests {
     func bomb() async throws {
         try await WebRTCFixture.withFace { client, _ in
             let formats = (0..<2_000).map { String(96 + $0 % 32) }
-            let offer = WebRTCFixture.offer()
+            let offer =
+                WebRTCFixture.offer()
                 .replacingOccurrences(of: "SAVPF 96", with: "SAVPF " + formats.joined(separator: " "))
                 + formats.map { "a=rtpmap:\($0) L16/8000\r\n" }.joined()
                 + String(repeating: "a=rtcp-fb:* nack\r\n", count: 500)
@@ -32,8 +33,9 @@ struct WebRTCLimitsTests {
     func oversizedBody() async throws {
         try await WebRTCFixture.withFace { client, _ in
             let padding = String(repeating: "a=x-pad:0123456789abcdef0123456789abcdef\r\n", count: 2_000)
-            let response = try await WebRTCFixture.post(client, "/webrtc/whip/live/big",
-                                                        offer: WebRTCFixture.offer() + padding)
+            let response = try await WebRTCFixture.post(
+                client, "/webrtc/whip/live/big",
+                offer: WebRTCFixture.offer() + padding)
             #expect(response.status == .contentTooLarge)
             #expect(String(buffer: response.body).contains("65536"))
         }
@@ -63,7 +65,8 @@ struct WebRTCLimitsTests {
             let location = try #require(created.headers[.location])
             let etag = try #require(created.headers[.eTag])
             let candidates = (0..<101).map { "a=candidate:\($0) 1 udp 1 127.0.0.1 \(5_000 + $0) typ host" }
-            let fragment = (["a=ice-ufrag:cli1", "m=audio 9 UDP/TLS/RTP/SAVPF 0", "a=mid:0"] + candidates)
+            let fragment =
+                (["a=ice-ufrag:cli1", "m=audio 9 UDP/TLS/RTP/SAVPF 0", "a=mid:0"] + candidates)
                 .joined(separator: "\r\n") + "\r\n"
             let response = try await client.execute(
                 uri: location, method: .patch,

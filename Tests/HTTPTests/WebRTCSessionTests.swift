@@ -9,10 +9,13 @@ import Testing
 @Suite("WHIP/WHEP session resource: PATCH, If-Match, ICE restart (RFC 9725 §4.4)", .serialized)
 struct WebRTCSessionTests {
     static let fragmentHeaders: HTTPFields = [.contentType: "application/trickle-ice-sdpfrag"]
-    static let trickle = "a=ice-ufrag:cli1\r\na=ice-pwd:clientpasswordclientpassword\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host\r\n"
+    static let trickle =
+        "a=ice-ufrag:cli1\r\na=ice-pwd:clientpasswordclientpassword\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host\r\n"
     static let restart = "a=ice-ufrag:new1\r\na=ice-pwd:newclientpasswordnewclientpw\r\n"
 
-    func withSession(_ test: @escaping @Sendable (any TestClientProtocol, String, String) async throws -> Void) async throws {
+    func withSession(_ test: @escaping @Sendable (any TestClientProtocol, String, String) async throws -> Void)
+        async throws
+    {
         try await WebRTCFixture.withFace { client, _ in
             let created = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam")
             let location = try #require(created.headers[.location])
@@ -24,8 +27,9 @@ struct WebRTCSessionTests {
     @Test("PATCH without If-Match is 428")
     func missingIfMatch() async throws {
         try await withSession { client, location, _ in
-            let response = try await client.execute(uri: location, method: .patch, headers: Self.fragmentHeaders,
-                                                    body: ByteBuffer(string: Self.trickle))
+            let response = try await client.execute(
+                uri: location, method: .patch, headers: Self.fragmentHeaders,
+                body: ByteBuffer(string: Self.trickle))
             #expect(response.status == .preconditionRequired)
         }
     }
@@ -35,8 +39,9 @@ struct WebRTCSessionTests {
         try await withSession { client, location, _ in
             var headers = Self.fragmentHeaders
             headers[.ifMatch] = "\"not-the-etag\""
-            let response = try await client.execute(uri: location, method: .patch, headers: headers,
-                                                    body: ByteBuffer(string: Self.trickle))
+            let response = try await client.execute(
+                uri: location, method: .patch, headers: headers,
+                body: ByteBuffer(string: Self.trickle))
             #expect(response.status == .preconditionFailed)
         }
     }
@@ -46,8 +51,9 @@ struct WebRTCSessionTests {
         try await withSession { client, location, etag in
             var headers = Self.fragmentHeaders
             headers[.ifMatch] = etag
-            let response = try await client.execute(uri: location, method: .patch, headers: headers,
-                                                    body: ByteBuffer(string: Self.trickle))
+            let response = try await client.execute(
+                uri: location, method: .patch, headers: headers,
+                body: ByteBuffer(string: Self.trickle))
             #expect(response.status == .noContent)
             #expect(response.headers[.eTag] == nil)
         }
@@ -56,9 +62,10 @@ struct WebRTCSessionTests {
     @Test("PATCH with another content type is 415")
     func patchContentType() async throws {
         try await withSession { client, location, etag in
-            let response = try await client.execute(uri: location, method: .patch,
-                                                    headers: [.contentType: "application/sdp", .ifMatch: etag],
-                                                    body: ByteBuffer(string: Self.trickle))
+            let response = try await client.execute(
+                uri: location, method: .patch,
+                headers: [.contentType: "application/sdp", .ifMatch: etag],
+                body: ByteBuffer(string: Self.trickle))
             #expect(response.status == .unsupportedMediaType)
         }
     }
@@ -68,8 +75,9 @@ struct WebRTCSessionTests {
         try await withSession { client, location, etag in
             var headers = Self.fragmentHeaders
             headers[.ifMatch] = "*"
-            let response = try await client.execute(uri: location, method: .patch, headers: headers,
-                                                    body: ByteBuffer(string: Self.restart))
+            let response = try await client.execute(
+                uri: location, method: .patch, headers: headers,
+                body: ByteBuffer(string: Self.restart))
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/trickle-ice-sdpfrag")
             let newTag = try #require(response.headers[.eTag])
@@ -80,12 +88,14 @@ struct WebRTCSessionTests {
             #expect((fragment.icePwd?.count ?? 0) >= 22)
 
             headers[.ifMatch] = etag
-            let stale = try await client.execute(uri: location, method: .patch, headers: headers,
-                                                 body: ByteBuffer(string: Self.trickle))
+            let stale = try await client.execute(
+                uri: location, method: .patch, headers: headers,
+                body: ByteBuffer(string: Self.trickle))
             #expect(stale.status == .preconditionFailed)
             headers[.ifMatch] = newTag
-            let fresh = try await client.execute(uri: location, method: .patch, headers: headers,
-                                                 body: ByteBuffer(string: Self.trickle))
+            let fresh = try await client.execute(
+                uri: location, method: .patch, headers: headers,
+                body: ByteBuffer(string: Self.trickle))
             #expect(fresh.status == .noContent)
         }
     }
@@ -96,8 +106,11 @@ struct WebRTCSessionTests {
             let path = "/webrtc/session/0123456789abcdef"
             var headers = Self.fragmentHeaders
             headers[.ifMatch] = "*"
-            #expect(try await client.execute(uri: path, method: .patch, headers: headers,
-                                              body: ByteBuffer(string: Self.restart)).status == .notFound)
+            #expect(
+                try await client.execute(
+                    uri: path, method: .patch, headers: headers,
+                    body: ByteBuffer(string: Self.restart)
+                ).status == .notFound)
             expectStatus(try await client.execute(uri: path, method: .get), .notFound)
             expectStatus(try await client.execute(uri: path, method: .delete), .notFound)
         }

@@ -16,8 +16,10 @@ import HTTPTypes
 enum WebRTCFixture {
     static let fingerprint = (0..<32).map { _ in "AB" }.joined(separator: ":")
 
-    static func offer(direction: String = "sendonly", codec: String = "opus/48000/2", rtcpMux: Bool = true,
-                      ufrag: String = "cli1") -> String {
+    static func offer(
+        direction: String = "sendonly", codec: String = "opus/48000/2", rtcpMux: Bool = true,
+        ufrag: String = "cli1"
+    ) -> String {
         [
             "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0", "a=msid-semantic:WMS *",
             "m=audio 50000 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 127.0.0.1", "a=\(direction)", "a=mid:0",
@@ -40,10 +42,12 @@ enum WebRTCFixture {
             configuration: MediaPlaneConfiguration(bindHost: "127.0.0.1", udpPort: 0), rooms: rooms,
             logger: Logger(label: "test.webrtc"))
         do {
-            let router = ParleyServer.makeRouter(services: services, faces: [
-                MonibucaCoreFace(), HealthFace(),
-                WebRTCFace(plane: plane, clock: { MonibucaFixture.now }),
-            ])
+            let router = ParleyServer.makeRouter(
+                services: services,
+                faces: [
+                    MonibucaCoreFace(), HealthFace(),
+                    WebRTCFace(plane: plane, clock: { MonibucaFixture.now }),
+                ])
             try await Application(router: router).test(.router) { client in try await test(client, plane) }
         } catch {
             await plane.shutdown()
@@ -52,14 +56,18 @@ enum WebRTCFixture {
         await plane.shutdown()
     }
 
-    static func post(_ client: any TestClientProtocol, _ path: String, offer: String = offer(),
-                     headers: HTTPFields = sdpHeaders) async throws -> TestResponse {
+    static func post(
+        _ client: any TestClientProtocol, _ path: String, offer: String = offer(),
+        headers: HTTPFields = sdpHeaders
+    ) async throws -> TestResponse {
         try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: offer))
     }
 }
 
 /// `#expect` on a status, without putting `try await` inside the macro (which single-expression closures reject).
-func expectStatus(_ response: TestResponse, _ status: HTTPResponse.Status,
-                  sourceLocation: SourceLocation = #_sourceLocation) {
+func expectStatus(
+    _ response: TestResponse, _ status: HTTPResponse.Status,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
 }

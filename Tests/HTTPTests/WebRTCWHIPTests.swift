@@ -39,8 +39,9 @@ struct WebRTCWHIPTests {
     @Test("a wrong content type is 415")
     func wrongContentType() async throws {
         try await WebRTCFixture.withFace { client, _ in
-            let response = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam",
-                                                        headers: [.contentType: "text/plain"])
+            let response = try await WebRTCFixture.post(
+                client, "/webrtc/whip/live/cam",
+                headers: [.contentType: "text/plain"])
             #expect(response.status == .unsupportedMediaType)
         }
     }
@@ -57,20 +58,24 @@ struct WebRTCWHIPTests {
     func unsupported() async throws {
         let rooms = InMemoryRoomDirectory()
         try await WebRTCFixture.withFace(rooms: rooms) { client, _ in
-            let noOpus = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam",
-                                                      offer: WebRTCFixture.offer(codec: "G722/8000"))
+            let noOpus = try await WebRTCFixture.post(
+                client, "/webrtc/whip/live/cam",
+                offer: WebRTCFixture.offer(codec: "G722/8000"))
             #expect(noOpus.status == .unprocessableContent)
             #expect(String(buffer: noOpus.body).contains("opus"))
-            let direction = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam",
-                                                         offer: WebRTCFixture.offer(direction: "recvonly"))
+            let direction = try await WebRTCFixture.post(
+                client, "/webrtc/whip/live/cam",
+                offer: WebRTCFixture.offer(direction: "recvonly"))
             #expect(direction.status == .unprocessableContent)
             #expect(String(buffer: direction.body).contains("sendonly"))
-            let mux = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam",
-                                                   offer: WebRTCFixture.offer(rtcpMux: false))
+            let mux = try await WebRTCFixture.post(
+                client, "/webrtc/whip/live/cam",
+                offer: WebRTCFixture.offer(rtcpMux: false))
             #expect(mux.status == .unprocessableContent)
             #expect(String(buffer: mux.body).contains("rtcp-mux"))
-            let whepDirection = try await WebRTCFixture.post(client, "/webrtc/whep/live/cam",
-                                                             offer: WebRTCFixture.offer(direction: "sendonly"))
+            let whepDirection = try await WebRTCFixture.post(
+                client, "/webrtc/whep/live/cam",
+                offer: WebRTCFixture.offer(direction: "sendonly"))
             #expect(whepDirection.status == .unprocessableContent)
             #expect(await rooms.streams().isEmpty)
         }
@@ -88,12 +93,14 @@ struct WebRTCWHIPTests {
     func whep() async throws {
         let rooms = InMemoryRoomDirectory()
         try await WebRTCFixture.withFace(rooms: rooms) { client, _ in
-            let missing = try await WebRTCFixture.post(client, "/webrtc/whep/live/cam",
-                                                       offer: WebRTCFixture.offer(direction: "recvonly"))
+            let missing = try await WebRTCFixture.post(
+                client, "/webrtc/whep/live/cam",
+                offer: WebRTCFixture.offer(direction: "recvonly"))
             #expect(missing.status == .notFound)
             expectStatus(try await WebRTCFixture.post(client, "/webrtc/whip/live/cam"), .created)
-            let play = try await WebRTCFixture.post(client, "/webrtc/play/live/cam",
-                                                    offer: WebRTCFixture.offer(direction: "recvonly", ufrag: "cli2"))
+            let play = try await WebRTCFixture.post(
+                client, "/webrtc/play/live/cam",
+                offer: WebRTCFixture.offer(direction: "recvonly", ufrag: "cli2"))
             #expect(play.status == .created)
             #expect(play.headers[.location] != nil)
             let audio = try #require(try SessionDescription.parse(String(buffer: play.body)).media.first)
@@ -103,8 +110,9 @@ struct WebRTCWHIPTests {
             #expect(await rooms.stream(StreamPath("live/cam")!)?.subscribers == 1)
             // The Monibuca face lists it.
             let token = try await MonibucaFixture.token()
-            let streams = try await client.execute(uri: "/api/streams", method: .get,
-                                                   headers: MonibucaFixture.bearer(token))
+            let streams = try await client.execute(
+                uri: "/api/streams", method: .get,
+                headers: MonibucaFixture.bearer(token))
             #expect(streams.status == .ok)
             let listing = String(buffer: streams.body)
             #expect(listing.contains("live/cam"))
@@ -145,8 +153,10 @@ struct WebRTCWHIPTests {
     @Test("ICE servers are sent as Link rel=ice-server headers on the 201")
     func iceServerLinks() async throws {
         try await WebRTCFixture.withFace({ config in
-            config.webrtc.iceServers = [.init(urls: ["stun:127.0.0.1:3478"]),
-                                        .init(urls: ["turn:127.0.0.1:3478"], username: "u", credential: "p")]
+            config.webrtc.iceServers = [
+                .init(urls: ["stun:127.0.0.1:3478"]),
+                .init(urls: ["turn:127.0.0.1:3478"], username: "u", credential: "p"),
+            ]
         }) { client, _ in
             let response = try await WebRTCFixture.post(client, "/webrtc/whip/live/cam")
             let links = response.headers[values: HTTPField.Name("Link")!]

@@ -11,7 +11,8 @@ struct JSONParserTests {
         do { _ = try parse(text, limits: limits); return nil } catch { return error.reason }
     }
 
-    @Test("values keep their JSON types and objects their order; a repeated key keeps its place and takes the last value")
+    @Test(
+        "values keep their JSON types and objects their order; a repeated key keeps its place and takes the last value")
     func values() throws {
         let value = try parse(#" {"b":true,"a":[1,2.5,-0,null,"x"],"b":false,"c":{}} "#)
         #expect(value.objectValue?.keys == ["b", "a", "c"])
@@ -59,8 +60,10 @@ struct JSONParserTests {
 
     @Test("input that is not UTF-8 is refused at the first bad byte (RFC 8259 §8.1)")
     func utf8() throws {
-        for bad: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22],
-                             [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22]] {
+        for bad: [UInt8] in [
+            [0x22, 0xFF, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22],
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22],
+        ] {
             #expect(throws: JSONParseError(.invalidUTF8, at: 1)) { try JSONValue.parse(bad) }
         }
         #expect(try JSONValue.parse([0x22, 0xF0, 0x9F, 0x98, 0x80, 0x22]) == .string("😀"))
@@ -74,7 +77,8 @@ struct JSONParserTests {
         #expect(reason("[[[[1]]]]", limits: small) == .tooDeep(limit: 3))
         #expect(reason(#"{"a":1,"b":2}"#, limits: small) == nil)
         #expect(reason(#"{"a":1,"b":2,"c":3}"#, limits: small) == .tooManyMembers(limit: 2))
-        #expect(reason(#"{"a":1,"a":2,"a":3}"#, limits: small) == .tooManyMembers(limit: 2), "repeats cost a parse each")
+        #expect(
+            reason(#"{"a":1,"a":2,"a":3}"#, limits: small) == .tooManyMembers(limit: 2), "repeats cost a parse each")
         #expect(reason("[1,2,3]", limits: small) == nil)
         #expect(reason("[1,2,3,4]", limits: small) == .tooManyElements(limit: 3))
         #expect(reason(String(repeating: "[", count: 100_000)) == .tooDeep(limit: JSONLimits.standard.maxDepth))

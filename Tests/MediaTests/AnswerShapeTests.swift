@@ -7,48 +7,49 @@ import Testing
 @Suite("SDP answers for WHIP and WHEP")
 struct AnswerShapeTests {
     static let chromeOffer = """
-    v=0
-    o=- 4611731400430051336 2 IN IP4 127.0.0.1
-    s=-
-    t=0 0
-    a=group:BUNDLE 0 1
-    a=extmap-allow-mixed
-    a=msid-semantic: WMS
-    m=video 9 UDP/TLS/RTP/SAVPF 96 97
-    c=IN IP4 0.0.0.0
-    a=rtcp:9 IN IP4 0.0.0.0
-    a=ice-ufrag:abcd
-    a=ice-pwd:abcdefghijklmnopqrstuvwx
-    a=ice-options:trickle
-    a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99
-    a=setup:actpass
-    a=mid:0
-    a=sendonly
-    a=rtcp-mux
-    a=rtcp-rsize
-    a=rtpmap:96 VP8/90000
-    a=rtpmap:97 rtx/90000
-    a=fmtp:97 apt=96
-    m=audio 9 UDP/TLS/RTP/SAVPF 111 63 0
-    c=IN IP4 0.0.0.0
-    a=ice-ufrag:abcd
-    a=ice-pwd:abcdefghijklmnopqrstuvwx
-    a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99
-    a=setup:actpass
-    a=mid:1
-    a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid
-    a=sendonly
-    a=rtcp-mux
-    a=rtpmap:111 opus/48000/2
-    a=fmtp:111 minptime=10;useinbandfec=1
-    a=rtpmap:63 red/48000/2
-    a=rtpmap:0 PCMU/8000
+        v=0
+        o=- 4611731400430051336 2 IN IP4 127.0.0.1
+        s=-
+        t=0 0
+        a=group:BUNDLE 0 1
+        a=extmap-allow-mixed
+        a=msid-semantic: WMS
+        m=video 9 UDP/TLS/RTP/SAVPF 96 97
+        c=IN IP4 0.0.0.0
+        a=rtcp:9 IN IP4 0.0.0.0
+        a=ice-ufrag:abcd
+        a=ice-pwd:abcdefghijklmnopqrstuvwx
+        a=ice-options:trickle
+        a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99
+        a=setup:actpass
+        a=mid:0
+        a=sendonly
+        a=rtcp-mux
+        a=rtcp-rsize
+        a=rtpmap:96 VP8/90000
+        a=rtpmap:97 rtx/90000
+        a=fmtp:97 apt=96
+        m=audio 9 UDP/TLS/RTP/SAVPF 111 63 0
+        c=IN IP4 0.0.0.0
+        a=ice-ufrag:abcd
+        a=ice-pwd:abcdefghijklmnopqrstuvwx
+        a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99
+        a=setup:actpass
+        a=mid:1
+        a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid
+        a=sendonly
+        a=rtcp-mux
+        a=rtpmap:111 opus/48000/2
+        a=fmtp:111 minptime=10;useinbandfec=1
+        a=rtpmap:63 red/48000/2
+        a=rtpmap:0 PCMU/8000
 
-    """.replacingOccurrences(of: "\n", with: "\r\n")
+        """.replacingOccurrences(of: "\n", with: "\r\n")
 
-    let local = LocalTransport(credentials: ICECredentials(ufrag: "srv12345", pwd: "0123456789abcdefghijklmnopqrstuv"),
-                               fingerprint: CertificateFingerprint(algorithm: .sha256, bytes: Array(repeating: 0xAB, count: 32)),
-                               candidates: [STUNAddress(ip: IPAddress("127.0.0.1")!, port: 9000)])
+    let local = LocalTransport(
+        credentials: ICECredentials(ufrag: "srv12345", pwd: "0123456789abcdefghijklmnopqrstuv"),
+        fingerprint: CertificateFingerprint(algorithm: .sha256, bytes: Array(repeating: 0xAB, count: 32)),
+        candidates: [STUNAddress(ip: IPAddress("127.0.0.1")!, port: 9000)])
 
     @Test("WHIP answer: session ice-lite, BUNDLE kept, passive setup and rtcp-mux everywhere, offered Opus PT")
     func whipAnswer() throws {
@@ -69,7 +70,7 @@ struct AnswerShapeTests {
         }
         let video = reparsed.media[0]
         #expect(video.direction == .inactive)
-        #expect(video.port == 9)  // the BUNDLE tag section is never rejected
+        #expect(video.port == 9) // the BUNDLE tag section is never rejected
         let audio = reparsed.media[1]
         #expect(audio.direction == .recvonly)
         #expect(audio.payloadTypes == [111])
@@ -83,10 +84,12 @@ struct AnswerShapeTests {
 
     @Test("WHEP answer: sendonly with a=msid and a=ssrc cname for the SSRC that will be sent")
     func whepAnswer() throws {
-        let offer = try SessionDescription.parse(Self.chromeOffer.replacingOccurrences(of: "a=sendonly", with: "a=recvonly"))
+        let offer = try SessionDescription.parse(
+            Self.chromeOffer.replacingOccurrences(of: "a=sendonly", with: "a=recvonly"))
         let accepted = try SDPNegotiation.accept(offer: offer, intent: .play)
         let stream = OutboundStream(ssrc: 424_242, cname: "c", streamID: "s", trackID: "t")
-        let answer = SDPNegotiation.answer(offer: offer, accepted: accepted, local: local, outbound: stream, sessionID: 1)
+        let answer = SDPNegotiation.answer(
+            offer: offer, accepted: accepted, local: local, outbound: stream, sessionID: 1)
         let audio = try #require(try SessionDescription.parse(answer.serialize()).media.last)
         #expect(audio.direction == .sendonly)
         #expect(audio.ssrcs.first?.ssrc == 424_242)
@@ -105,11 +108,21 @@ struct AnswerShapeTests {
                 return error.reason
             }
         }
-        #expect(try refusal({ $0.replacingOccurrences(of: "opus/48000/2", with: "G722/8000") }, .publish)?.contains("opus") == true)
+        #expect(
+            try refusal({ $0.replacingOccurrences(of: "opus/48000/2", with: "G722/8000") }, .publish)?.contains("opus")
+                == true)
         #expect(try refusal({ $0 }, .play)?.contains("WHEP") == true)
-        #expect(try refusal({ $0.replacingOccurrences(of: "a=sendonly", with: "a=recvonly") }, .publish)?.contains("WHIP") == true)
-        #expect(try refusal({ $0.replacingOccurrences(of: "a=rtcp-mux\r\n", with: "") }, .publish)?.contains("rtcp-mux") == true)
-        #expect(try refusal({ $0.replacingOccurrences(of: "a=setup:actpass", with: "a=setup:passive") }, .publish)?.contains("setup") == true)
-        #expect(try refusal({ $0.replacingOccurrences(of: "m=audio 9", with: "m=text 9") }, .publish)?.contains("audio") == true)
+        #expect(
+            try refusal({ $0.replacingOccurrences(of: "a=sendonly", with: "a=recvonly") }, .publish)?.contains("WHIP")
+                == true)
+        #expect(
+            try refusal({ $0.replacingOccurrences(of: "a=rtcp-mux\r\n", with: "") }, .publish)?.contains("rtcp-mux")
+                == true)
+        #expect(
+            try refusal({ $0.replacingOccurrences(of: "a=setup:actpass", with: "a=setup:passive") }, .publish)?
+                .contains("setup") == true)
+        #expect(
+            try refusal({ $0.replacingOccurrences(of: "m=audio 9", with: "m=text 9") }, .publish)?.contains("audio")
+                == true)
     }
 }

@@ -39,21 +39,27 @@ struct DTLSFailureTests {
     func allOfferedFingerprintsCount() throws {
         let peers = try DTLSTestPeers()
         let der = peers.serverCertificate.certificateDER
-        let good = [CertificateFingerprint(der: der, algorithm: .sha256),
-                    CertificateFingerprint(der: der, algorithm: .sha384),
-                    CertificateFingerprint(der: der, algorithm: .sha512)]
-        let matching = try DTLSEndpoint(context: peers.clientContext, role: .client, remoteFingerprints: good,
-                                        now: .zero)
-        let server1 = try DTLSEndpoint(context: peers.serverContext, role: .server,
-                                       remoteFingerprints: [peers.clientCertificate.fingerprint], now: .zero)
+        let good = [
+            CertificateFingerprint(der: der, algorithm: .sha256),
+            CertificateFingerprint(der: der, algorithm: .sha384),
+            CertificateFingerprint(der: der, algorithm: .sha512),
+        ]
+        let matching = try DTLSEndpoint(
+            context: peers.clientContext, role: .client, remoteFingerprints: good,
+            now: .zero)
+        let server1 = try DTLSEndpoint(
+            context: peers.serverContext, role: .server,
+            remoteFingerprints: [peers.clientCertificate.fingerprint], now: .zero)
         pump(matching, server1, now: .zero)
         #expect(matching.state == .connected)
 
         let oneWrong = good.dropLast() + [CertificateFingerprint(der: der + [0], algorithm: .sha512)]
-        let mismatching = try DTLSEndpoint(context: peers.clientContext, role: .client,
-                                           remoteFingerprints: Array(oneWrong), now: .zero)
-        let server2 = try DTLSEndpoint(context: peers.serverContext, role: .server,
-                                       remoteFingerprints: [peers.clientCertificate.fingerprint], now: .zero)
+        let mismatching = try DTLSEndpoint(
+            context: peers.clientContext, role: .client,
+            remoteFingerprints: Array(oneWrong), now: .zero)
+        let server2 = try DTLSEndpoint(
+            context: peers.serverContext, role: .server,
+            remoteFingerprints: [peers.clientCertificate.fingerprint], now: .zero)
         pump(mismatching, server2, now: .zero)
         #expect(mismatching.state != .connected)
     }
@@ -96,16 +102,16 @@ struct DTLSFailureTests {
         let (client, server) = try peers.endpoints(retransmission: schedule)
         let now = MediaTime.zero
 
-        for datagram in drain(client) { server.handle(datagram: datagram, now: now) }     // ClientHello
-        for datagram in drain(server) { client.handle(datagram: datagram, now: now) }     // ServerHello ... Done
-        for datagram in drain(client) { server.handle(datagram: datagram, now: now) }     // Certificate ... Finished
+        for datagram in drain(client) { server.handle(datagram: datagram, now: now) } // ClientHello
+        for datagram in drain(server) { client.handle(datagram: datagram, now: now) } // ServerHello ... Done
+        for datagram in drain(client) { server.handle(datagram: datagram, now: now) } // Certificate ... Finished
         #expect(server.state == .connected)
-        let lostFinal = drain(server)                                                     // CCS + Finished: lost
+        let lostFinal = drain(server) // CCS + Finished: lost
         #expect(!lostFinal.isEmpty)
         #expect(client.state == .handshaking)
 
         let deadline = try #require(client.pollTimeout())
-        try await Task.sleep(for: now.duration(to: deadline) + .milliseconds(20))  // OpenSSL's wall clock too
+        try await Task.sleep(for: now.duration(to: deadline) + .milliseconds(20)) // OpenSSL's wall clock too
         client.handleTimeout(now: deadline)
         let resent = drain(client)
         #expect(!resent.isEmpty, "the client resends its last flight")
@@ -126,11 +132,14 @@ struct DTLSFailureTests {
             let length = Int.random(in: 0...300, using: &random)
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
             // Record header shape (RFC 6347 §4.1): content type 20...25, version 0xFEFD, then epoch/seq/length.
-            if bytes.count >= 3 { bytes[0] = UInt8.random(in: 20...25, using: &random); bytes[1] = 0xfe; bytes[2] = 0xfd }
+            if bytes.count >= 3 {
+                bytes[0] = UInt8.random(in: 20...25, using: &random); bytes[1] = 0xfe; bytes[2] = 0xfd
+            }
             return bytes
         }
-        let fresh = try DTLSEndpoint(context: peers.serverContext, role: .server,
-                                     remoteFingerprints: [peers.clientCertificate.fingerprint], now: .zero)
+        let fresh = try DTLSEndpoint(
+            context: peers.serverContext, role: .server,
+            remoteFingerprints: [peers.clientCertificate.fingerprint], now: .zero)
         for _ in 0..<300 { fresh.handle(datagram: junk(), now: .zero) }
         _ = drain(fresh)
 
@@ -154,10 +163,12 @@ struct DTLSFailureTests {
         #expect(big.certificateDER.count > 2400)
         let small = try SelfSignedCertificate.generate(commonName: "small")
         for mtu in [1200, 600] {
-            let client = try DTLSEndpoint(context: DTLSContext(certificate: big), role: .client,
-                                          remoteFingerprints: [small.fingerprint], now: .zero, mtu: mtu)
-            let server = try DTLSEndpoint(context: DTLSContext(certificate: small), role: .server,
-                                          remoteFingerprints: [big.fingerprint], now: .zero, mtu: mtu)
+            let client = try DTLSEndpoint(
+                context: DTLSContext(certificate: big), role: .client,
+                remoteFingerprints: [small.fingerprint], now: .zero, mtu: mtu)
+            let server = try DTLSEndpoint(
+                context: DTLSContext(certificate: small), role: .server,
+                remoteFingerprints: [big.fingerprint], now: .zero, mtu: mtu)
             var largest = 0
             for _ in 0..<20 {
                 let toServer = drain(client), toClient = drain(server)

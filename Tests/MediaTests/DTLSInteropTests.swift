@@ -5,7 +5,7 @@ import ParleyMedia
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Collects a child process's stdout while it runs.
@@ -26,7 +26,9 @@ final class LoopbackUDPSocket {
         guard descriptor >= 0 else { throw POSIXError(.EIO) }
         var address = LoopbackUDPSocket.address(port: 0)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
     }
@@ -70,7 +72,9 @@ final class LoopbackUDPSocket {
         var sender = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let count = withUnsafeMutablePointer(to: &sender) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(descriptor, &buffer, buffer.count, 0, $0, &length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                recvfrom(descriptor, &buffer, buffer.count, 0, $0, &length)
+            }
         }
         return count > 0 ? (Array(buffer.prefix(count)), UInt16(bigEndian: sender.sin_port)) : nil
     }
@@ -78,10 +82,13 @@ final class LoopbackUDPSocket {
 
 @Suite("DTLS against the openssl CLI (s_server, s_client)")
 struct DTLSInteropTests {
-    @Test("a DTLSEndpoint client completes a real DTLS 1.2 handshake with `openssl s_server` (cookie exchange included) and exports the same SRTP keys")
+    @Test(
+        "a DTLSEndpoint client completes a real DTLS 1.2 handshake with `openssl s_server` (cookie exchange included) and exports the same SRTP keys"
+    )
     func handshakeWithOpenSSLServer() async throws {
         let serverCertificate = try SelfSignedCertificate.generate(commonName: "s_server")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-dtls-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "parley-dtls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let certificatePath = directory.appendingPathComponent("cert.pem").path
@@ -90,12 +97,14 @@ struct DTLSInteropTests {
         try serverCertificate.privateKeyPEM.write(toFile: keyPath, atomically: true, encoding: .utf8)
 
         for attempt in 1...2 {
-            let port: UInt16 = try { try LoopbackUDPSocket().port }()  // a free port, released for s_server
+            let port: UInt16 = try { try LoopbackUDPSocket().port }() // a free port, released for s_server
             let server = Process()
             server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            server.arguments = ["s_server", "-dtls1_2", "-accept", "127.0.0.1:\(port)", "-cert", certificatePath,
-                                "-key", keyPath, "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-keymatexport",
-                                "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60", "-naccept", "1"]
+            server.arguments = [
+                "s_server", "-dtls1_2", "-accept", "127.0.0.1:\(port)", "-cert", certificatePath,
+                "-key", keyPath, "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-keymatexport",
+                "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60", "-naccept", "1",
+            ]
             let output = OutputCollector()
             let stdout = Pipe()
             server.standardOutput = stdout
@@ -112,9 +121,10 @@ struct DTLSInteropTests {
             try await waitUntil("s_server to print ACCEPT", timeout: .seconds(5)) { output.text.contains("ACCEPT") }
 
             let socket = try LoopbackUDPSocket()
-            let client = try DTLSEndpoint(context: DTLSContext(certificate: SelfSignedCertificate.generate(commonName: "c")),
-                                          role: .client, remoteFingerprints: [serverCertificate.fingerprint],
-                                          now: MediaTime(since: origin, now: clock.now))
+            let client = try DTLSEndpoint(
+                context: DTLSContext(certificate: SelfSignedCertificate.generate(commonName: "c")),
+                role: .client, remoteFingerprints: [serverCertificate.fingerprint],
+                now: MediaTime(since: origin, now: clock.now))
             var firstReply: [UInt8]?
             while client.state == .handshaking, origin.duration(to: clock.now) < .seconds(10) {
                 while let datagram = client.pollOutput() { socket.send(datagram, to: port) }
@@ -146,10 +156,13 @@ struct DTLSInteropTests {
         }
     }
 
-    @Test("a DTLSEndpoint server completes a real DTLS 1.2 handshake with `openssl s_client` and exports the same SRTP keys")
+    @Test(
+        "a DTLSEndpoint server completes a real DTLS 1.2 handshake with `openssl s_client` and exports the same SRTP keys"
+    )
     func handshakeWithOpenSSLClient() async throws {
         let clientCertificate = try SelfSignedCertificate.generate(commonName: "s_client")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-dtls-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "parley-dtls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let certificatePath = directory.appendingPathComponent("cert.pem").path
@@ -160,15 +173,18 @@ struct DTLSInteropTests {
         let socket = try LoopbackUDPSocket()
         let clock = ContinuousClock()
         let origin = clock.now
-        let server = try DTLSEndpoint(context: DTLSContext(certificate: SelfSignedCertificate.generate(commonName: "sfu")),
-                                      role: .server, remoteFingerprints: [clientCertificate.fingerprint],
-                                      now: MediaTime(since: origin, now: clock.now))
+        let server = try DTLSEndpoint(
+            context: DTLSContext(certificate: SelfSignedCertificate.generate(commonName: "sfu")),
+            role: .server, remoteFingerprints: [clientCertificate.fingerprint],
+            now: MediaTime(since: origin, now: clock.now))
 
         let client = Process()
         client.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        client.arguments = ["s_client", "-dtls1_2", "-connect", "127.0.0.1:\(socket.port)", "-cert", certificatePath,
-                            "-key", keyPath, "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80",
-                            "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60"]
+        client.arguments = [
+            "s_client", "-dtls1_2", "-connect", "127.0.0.1:\(socket.port)", "-cert", certificatePath,
+            "-key", keyPath, "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80",
+            "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60",
+        ]
         let output = OutputCollector()
         let stdout = Pipe(), stdin = Pipe()
         client.standardOutput = stdout

@@ -12,8 +12,10 @@ struct ICEConsentTests {
 
     /// An authenticated Binding request from the controlling peer (ufrag "cliU").
     func check(nominate: Bool = false, id: STUNTransactionID = .random()) -> [UInt8] {
-        var attributes: [STUNAttribute] = [.username("srvU:cliU"), .priority(1_853_817_087),
-                                           .iceControlling(tieBreaker: 7)]
+        var attributes: [STUNAttribute] = [
+            .username("srvU:cliU"), .priority(1_853_817_087),
+            .iceControlling(tieBreaker: 7),
+        ]
         if nominate { attributes.append(.useCandidate) }
         return STUNMessage(type: .bindingRequest, transactionID: id, attributes: attributes)
             .encode(integrityKey: STUNIntegrity.shortTermKey(password: server.pwd), fingerprint: true)
@@ -33,10 +35,12 @@ struct ICEConsentTests {
     @Test("a nomination from a spoofed address stops getting media once its own consent runs out")
     func spoofedNominationExpires() {
         let agent = agent()
-        #expect(agent.handle(stun: check(nominate: true), from: peer, now: .zero) == [.validated(peer), .selected(peer)])
+        #expect(
+            agent.handle(stun: check(nominate: true), from: peer, now: .zero) == [.validated(peer), .selected(peer)])
         // A single valid nominating check arrives from another address, which never checks again.
         let start = MediaTime.zero + .seconds(1)
-        #expect(agent.handle(stun: check(nominate: true), from: spoofed, now: start)
+        #expect(
+            agent.handle(stun: check(nominate: true), from: spoofed, now: start)
                 == [.validated(spoofed), .selected(spoofed)])
         #expect(agent.selectedAddress == spoofed)
         // The real peer keeps its consent fresh with a check every 5 s.
@@ -92,8 +96,9 @@ struct ICEConsentTests {
         let agent = agent()
         agent.handle(stun: check(nominate: true), from: peer, now: .zero)
         for port in 1...40 {
-            agent.handle(stun: check(), from: STUNAddress(ip: IPAddress("127.0.0.1")!, port: UInt16(port)),
-                         now: .zero + .milliseconds(port))
+            agent.handle(
+                stun: check(), from: STUNAddress(ip: IPAddress("127.0.0.1")!, port: UInt16(port)),
+                now: .zero + .milliseconds(port))
         }
         #expect(agent.validatedAddresses.count == ICELiteAgent.maxValidatedAddresses)
         #expect(agent.selectedAddress == peer && agent.isValidated(peer))

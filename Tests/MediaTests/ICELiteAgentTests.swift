@@ -8,9 +8,11 @@ struct ICELiteAgentTests {
     let client = ICECredentials(ufrag: "cliU", pwd: "clientpasswordclientpass")
     let source = STUNAddress(ip: IPAddress("127.0.0.1")!, port: 50_000)
 
-    func request(useCandidate: Bool = false, password: String? = nil, username: String? = nil,
-                 extra: [STUNAttribute] = [], controlled: Bool = false, priority: Bool = true,
-                 fingerprint: Bool = true) -> (STUNTransactionID, [UInt8]) {
+    func request(
+        useCandidate: Bool = false, password: String? = nil, username: String? = nil,
+        extra: [STUNAttribute] = [], controlled: Bool = false, priority: Bool = true,
+        fingerprint: Bool = true
+    ) -> (STUNTransactionID, [UInt8]) {
         var attributes: [STUNAttribute] = [.username(username ?? "srvU:cliU")]
         if priority { attributes.append(.priority(1_853_817_087)) }
         attributes.append(controlled ? .iceControlled(tieBreaker: 1) : .iceControlling(tieBreaker: 1))
@@ -18,8 +20,12 @@ struct ICELiteAgentTests {
         attributes += extra
         let id = STUNTransactionID.random()
         let message = STUNMessage(type: .bindingRequest, transactionID: id, attributes: attributes)
-        return (id, message.encode(integrityKey: STUNIntegrity.shortTermKey(password: password ?? server.pwd),
-                                   fingerprint: fingerprint))
+        return (
+            id,
+            message.encode(
+                integrityKey: STUNIntegrity.shortTermKey(password: password ?? server.pwd),
+                fingerprint: fingerprint)
+        )
     }
 
     func agent(now: MediaTime = .zero) -> ICELiteAgent {

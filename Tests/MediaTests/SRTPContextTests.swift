@@ -17,10 +17,12 @@ struct SRTPContextTests {
 
     @Test("libsrtp protects and unprotects an RTP packet, and refuses a tampered one")
     func protectUnprotectTamper() throws {
-        let sender = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-                                     direction: .outbound)
-        let receiver = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-                                       direction: .inbound)
+        let sender = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
+            direction: .outbound)
+        let receiver = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
+            direction: .inbound)
         let plain = rtpPacket(sequence: 1000)
         let protected = try sender.protectRTP(plain)
         #expect(protected.count == plain.count + 10, "an 80-bit tag is appended")
@@ -37,10 +39,12 @@ struct SRTPContextTests {
 
     @Test("a receiver keyed differently rejects the packet as unauthenticated")
     func wrongKeyFailsAuthentication() throws {
-        let sender = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-                                     direction: .outbound)
-        let stranger = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: SecureRandom.bytes(16),
-                                       masterSalt: salt, direction: .inbound)
+        let sender = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
+            direction: .outbound)
+        let stranger = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: SecureRandom.bytes(16),
+            masterSalt: salt, direction: .inbound)
         #expect(throws: SRTPError.authenticationFailed) {
             try stranger.unprotectRTP(try sender.protectRTP(rtpPacket(sequence: 7)))
         }
@@ -48,10 +52,12 @@ struct SRTPContextTests {
 
     @Test("SRTCP round trip appends E-flag, index and tag")
     func rtcpRoundTrip() throws {
-        let sender = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-                                     direction: .outbound)
-        let receiver = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-                                       direction: .inbound)
+        let sender = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
+            direction: .outbound)
+        let receiver = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
+            direction: .inbound)
         let protected = try sender.protectRTCP(emptyReceiverReport)
         #expect(protected.count == emptyReceiverReport.count + 4 + 10)
         #expect(protected[emptyReceiverReport.count] & 0x80 != 0, "E flag set: the report is encrypted")
@@ -63,10 +69,12 @@ struct SRTPContextTests {
         #expect(throws: SRTPError.badKey) {
             try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: [1, 2, 3], masterSalt: salt, direction: .inbound)
         }
-        let receiver = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-                                       direction: .inbound)
-        let sender = try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-                                     direction: .outbound)
+        let receiver = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
+            direction: .inbound)
+        let sender = try SRTPContext(
+            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
+            direction: .outbound)
         for input: [UInt8] in [[], [0x80], Array(repeating: 0x80, count: 21)] {
             #expect(throws: SRTPError.self) { try receiver.unprotectRTP(input) }
             #expect(throws: SRTPError.self) { try receiver.unprotectRTCP(input) }

@@ -17,7 +17,8 @@ struct SRTPGCMTests {
 
         let clientSide = try SRTPContext.pair(for: material, role: .client)
         let serverSide = try SRTPContext.pair(for: material, role: .server)
-        let rtp: [UInt8] = [0x80, 96, 0x12, 0x34, 0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef] + Array(repeating: 0x55, count: 100)
+        let rtp: [UInt8] =
+            [0x80, 96, 0x12, 0x34, 0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef] + Array(repeating: 0x55, count: 100)
 
         let upstream = try clientSide.outbound.protectRTP(rtp)
         #expect(upstream.count == rtp.count + 16, "a 16-byte GCM tag")
@@ -28,7 +29,7 @@ struct SRTPGCMTests {
 
         var tampered = try clientSide.outbound.protectRTP(
             [0x80, 96, 0x12, 0x35, 0, 0, 0, 2, 0xde, 0xad, 0xbe, 0xef] + Array(repeating: 0x55, count: 100))
-        tampered[2] ^= 0x80  // the header is authenticated data in GCM
+        tampered[2] ^= 0x80 // the header is authenticated data in GCM
         #expect(throws: SRTPError.self) { try serverSide.inbound.unprotectRTP(tampered) }
 
         let report: [UInt8] = [0x80, 201, 0, 1, 0xde, 0xad, 0xbe, 0xef]

@@ -49,7 +49,7 @@ struct EventTests {
     @Test("an abandoned subscriber does not block operations while another receives everything")
     func abandonedSubscriberDoesNotBlock() async throws {
         let directory = makeDirectory(policy: RoomPolicy(defaultMaxParticipants: 10_000))
-        let abandoned = directory.events()  // held, never read
+        let abandoned = directory.events() // held, never read
         let live = EventRecorder(directory.events())
         let operations = 5_000
         let clock = ContinuousClock()
@@ -60,7 +60,7 @@ struct EventTests {
         }
         #expect(elapsed < .seconds(30))
         let received = try await live.events(atLeast: operations + 1)
-        #expect(received.count == operations + 1)  // roomCreated + every join
+        #expect(received.count == operations + 1) // roomCreated + every join
         #expect(await directory.stats().participants == operations)
         _ = abandoned
     }

@@ -4,11 +4,15 @@ import Testing
 
 @Suite("Identifiers")
 struct IdentifierTests {
-    static let good = ["a", "Room-1", "user.name", "under_score", "tilde~", "0", "A.b-C_d~E",
-                       String(repeating: "x", count: 64), "..", "-"]
-    static let bad = ["", String(repeating: "x", count: 65), "a/b", "/", "has space", " lead", "trail ",
-                      "caf\u{E9}", "\u{1F600}", "emoji\u{1F600}", "tab\t", "new\nline", "per%20cent", "q?x",
-                      "hash#", "at@", "plus+", "colon:", "\u{0}", "ｆｕｌｌwidth"]
+    static let good = [
+        "a", "Room-1", "user.name", "under_score", "tilde~", "0", "A.b-C_d~E",
+        String(repeating: "x", count: 64), "..", "-",
+    ]
+    static let bad = [
+        "", String(repeating: "x", count: 65), "a/b", "/", "has space", " lead", "trail ",
+        "caf\u{E9}", "\u{1F600}", "emoji\u{1F600}", "tab\t", "new\nline", "per%20cent", "q?x",
+        "hash#", "at@", "plus+", "colon:", "\u{0}", "ｆｕｌｌwidth",
+    ]
 
     @Test("room and user ids accept exactly [A-Za-z0-9._~-]{1,64}", arguments: good)
     func acceptsValid(raw: String) {
@@ -36,19 +40,23 @@ struct IdentifierTests {
         }
     }
 
-    @Test("stream paths are 1 to 8 valid segments", arguments: [
-        "live", "live/cam1", "room/r1/u1", "a/b/c/d/e/f/g/h", "x.y/z~1", String(repeating: "s", count: 64) + "/t",
-    ])
+    @Test(
+        "stream paths are 1 to 8 valid segments",
+        arguments: [
+            "live", "live/cam1", "room/r1/u1", "a/b/c/d/e/f/g/h", "x.y/z~1", String(repeating: "s", count: 64) + "/t",
+        ])
     func streamPathValid(raw: String) throws {
         let value = try #require(StreamPath(raw))
         #expect(value.rawValue == raw)
         #expect(value.segments.joined(separator: "/") == raw)
     }
 
-    @Test("stream paths refuse empty segments, 9 segments, dot segments and invalid characters", arguments: [
-        "", "/", "/live", "live/", "a//b", "a/b/c/d/e/f/g/h/i", "a/../b", "./a", "..", "a b", "caf\u{E9}/x",
-        String(repeating: "s", count: 65), "a/b?c",
-    ])
+    @Test(
+        "stream paths refuse empty segments, 9 segments, dot segments and invalid characters",
+        arguments: [
+            "", "/", "/live", "live/", "a//b", "a/b/c/d/e/f/g/h/i", "a/../b", "./a", "..", "a b", "caf\u{E9}/x",
+            String(repeating: "s", count: 65), "a/b?c",
+        ])
     func streamPathInvalid(raw: String) {
         #expect(StreamPath(raw) == nil)
     }
@@ -67,9 +75,11 @@ struct IdentifierTests {
 
     @Test("every error has a distinct stable snake_case code and a reason")
     func errorCodes() {
-        let all: [RoomError] = [.invalidIdentifier, .invalidName, .invalidSettings, .roomNotFound,
-                                .roomAlreadyExists, .participantNotFound, .duplicateUser, .roomLocked, .roomFull,
-                                .wrongPassword, .streamAlreadyPublished, .streamNotFound, .notPermitted]
+        let all: [RoomError] = [
+            .invalidIdentifier, .invalidName, .invalidSettings, .roomNotFound,
+            .roomAlreadyExists, .participantNotFound, .duplicateUser, .roomLocked, .roomFull,
+            .wrongPassword, .streamAlreadyPublished, .streamNotFound, .notPermitted,
+        ]
         #expect(Set(all.map(\.code)).count == all.count)
         #expect(RoomError.roomLocked.code == "room_locked")
         #expect(RoomError.roomNotFound.code == "room_not_found")

@@ -34,9 +34,11 @@ struct JoinTests {
     @Test("display names keep unicode, emoji sequences and inner spaces")
     func unicodeNames() async throws {
         let directory = makeDirectory()
-        for (index, name) in ["Zoë Ångström", "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} family", "李 小龙"].enumerated() {
-            let joined = try await directory.join(rid("r"), JoinRequest(userID: uid("u\(index)"), name: name),
-                                                  createIfMissing: true)
+        for (index, name) in ["Zoë Ångström", "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} family", "李 小龙"].enumerated()
+        {
+            let joined = try await directory.join(
+                rid("r"), JoinRequest(userID: uid("u\(index)"), name: name),
+                createIfMissing: true)
             #expect(joined.name == name)
         }
     }
@@ -86,19 +88,23 @@ struct JoinTests {
         #expect(try await directory.join(rid("r"), request("host", bypass: true)).chatMuted == false)
     }
 
-    @Test("each refusal throws its error", arguments: [
-        (RoomError.roomNotFound, "missing"), (.invalidName, "blank"), (.invalidName, "control"),
-        (.invalidName, "long"), (.wrongPassword, "nopw"), (.wrongPassword, "badpw"), (.roomLocked, "locked"),
-        (.roomFull, "full"), (.duplicateUser, "dup"),
-    ])
+    @Test(
+        "each refusal throws its error",
+        arguments: [
+            (RoomError.roomNotFound, "missing"), (.invalidName, "blank"), (.invalidName, "control"),
+            (.invalidName, "long"), (.wrongPassword, "nopw"), (.wrongPassword, "badpw"), (.roomLocked, "locked"),
+            (.roomFull, "full"), (.duplicateUser, "dup"),
+        ])
     func refusals(expected: RoomError, scenario: String) async throws {
         let (directory, room, attempt) = try await Self.scenario(scenario)
         await #expect(throws: expected) { try await directory.joinRoom(room, attempt, createIfMissing: false) }
     }
 
-    @Test("a refused join changes no stats, room or participant and emits no event", arguments: [
-        "missing", "blank", "wrongpw-locked-full-dup", "locked-full-dup", "full-dup", "dup", "zerocap-adhoc",
-    ])
+    @Test(
+        "a refused join changes no stats, room or participant and emits no event",
+        arguments: [
+            "missing", "blank", "wrongpw-locked-full-dup", "locked-full-dup", "full-dup", "dup", "zerocap-adhoc",
+        ])
     func refusalHasNoEffect(scenario: String) async throws {
         let (directory, room, attempt) = try await Self.scenario(scenario)
         let stats = await directory.stats()
@@ -116,8 +122,13 @@ struct JoinTests {
     @Test("refusals are checked in order: invalid, wrong password, locked, full, duplicate")
     func refusalOrder() async throws {
         // Each scenario breaks every later rule too; the earliest rule must win.
-        let cases: [(String, RoomError)] = [("blank-everything", .invalidName), ("wrongpw-locked-full-dup",
-            .wrongPassword), ("locked-full-dup", .roomLocked), ("full-dup", .roomFull), ("dup", .duplicateUser)]
+        let cases: [(String, RoomError)] = [
+            ("blank-everything", .invalidName),
+            (
+                "wrongpw-locked-full-dup",
+                .wrongPassword
+            ), ("locked-full-dup", .roomLocked), ("full-dup", .roomFull), ("dup", .duplicateUser),
+        ]
         for (name, expected) in cases {
             let (directory, room, attempt) = try await Self.scenario(name)
             await #expect(throws: expected, "scenario \(name)") {
@@ -146,23 +157,32 @@ struct JoinTests {
         let room = rid("r")
         let password: String? = name.contains("pw") || name.contains("everything") ? "pw" : nil
         let full = name.contains("full") || name.contains("everything")
-        _ = try await directory.createRoom(room, settings: RoomSettings(password: password,
-                                                                        maxParticipants: full ? 1 : nil),
-                                           origin: .rest)
+        _ = try await directory.createRoom(
+            room,
+            settings: RoomSettings(
+                password: password,
+                maxParticipants: full ? 1 : nil),
+            origin: .rest)
         try await directory.join(room, request("taken", password: password))
         if name.contains("locked") || name.contains("everything") { _ = try await directory.lock(room, by: .rest) }
         switch name {
         case "missing": return (directory, rid("missing"), request("a"))
-        case "blank", "blank-everything": return (directory, room,
-                                                  JoinRequest(userID: uid("taken"), name: "   ", password: "bad"))
+        case "blank", "blank-everything":
+            return (
+                directory, room,
+                JoinRequest(userID: uid("taken"), name: "   ", password: "bad")
+            )
         case "control": return (directory, room, JoinRequest(userID: uid("a"), name: "bad\u{7}name"))
-        case "long": return (directory, room,
-                             JoinRequest(userID: uid("a"), name: String(repeating: "n", count: 257)))
+        case "long":
+            return (
+                directory, room,
+                JoinRequest(userID: uid("a"), name: String(repeating: "n", count: 257))
+            )
         case "nopw": return (directory, room, request("a"))
         case "badpw", "wrongpw-locked-full-dup": return (directory, room, request("taken", password: "nope"))
         case "locked": return (directory, room, request("a"))
         case "full": return (directory, room, request("a"))
-        default: return (directory, room, request("taken", password: password))  // locked-full-dup, full-dup, dup
+        default: return (directory, room, request("taken", password: password)) // locked-full-dup, full-dup, dup
         }
     }
 }

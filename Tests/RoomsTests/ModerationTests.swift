@@ -20,8 +20,9 @@ struct ModerationTests {
         let kicked = try await directory.kick(rid("r"), uid("a"), by: .user(uid("p")))
         #expect(kicked.userID == uid("a"))
         #expect(await directory.room(rid("r"))?.participants.map(\.userID) == [uid("p"), uid("b")])
-        #expect(try await recorder.events(atLeast: 1)
-            == [.participantLeft(rid("r"), uid("a"), reason: .kicked(by: .user(uid("p"))))])
+        #expect(
+            try await recorder.events(atLeast: 1)
+                == [.participantLeft(rid("r"), uid("a"), reason: .kicked(by: .user(uid("p"))))])
     }
 
     @Test("kicking the last participant of an ad-hoc room: participantLeft(.kicked) then roomRemoved(.empty)")
@@ -30,10 +31,11 @@ struct ModerationTests {
         try await directory.join(rid("adhoc"), request("solo"), createIfMissing: true)
         let recorder = EventRecorder(directory.events())
         _ = try await directory.kick(rid("adhoc"), uid("solo"), by: .api("monibuca"))
-        #expect(try await recorder.events(atLeast: 2) == [
-            .participantLeft(rid("adhoc"), uid("solo"), reason: .kicked(by: .api("monibuca"))),
-            .roomRemoved(rid("adhoc"), reason: .empty),
-        ])
+        #expect(
+            try await recorder.events(atLeast: 2) == [
+                .participantLeft(rid("adhoc"), uid("solo"), reason: .kicked(by: .api("monibuca"))),
+                .roomRemoved(rid("adhoc"), reason: .empty),
+            ])
         #expect(await directory.room(rid("adhoc")) == nil)
     }
 
@@ -78,10 +80,11 @@ struct ModerationTests {
         #expect(try await directory.setChatMuted(rid("r"), uid("a"), muted: true, by: by).chatMuted)
         #expect(await directory.room(rid("r"))?.participant(uid("a"))?.chatMuted == true)
         #expect(try await directory.setChatMuted(rid("r"), uid("a"), muted: false, by: .rest).chatMuted == false)
-        #expect(try await recorder.events(atLeast: 2) == [
-            .chatMuteChanged(rid("r"), uid("a"), muted: true, by: by),
-            .chatMuteChanged(rid("r"), uid("a"), muted: false, by: .rest),
-        ])
+        #expect(
+            try await recorder.events(atLeast: 2) == [
+                .chatMuteChanged(rid("r"), uid("a"), muted: true, by: by),
+                .chatMuteChanged(rid("r"), uid("a"), muted: false, by: .rest),
+            ])
     }
 
     @Test("lock refuses new joins, unlock admits them; repeated lock/unlock emit nothing")
@@ -96,9 +99,10 @@ struct ModerationTests {
         #expect(try await directory.unlock(rid("r"), by: by).locked == false)
         _ = try await directory.unlock(rid("r"), by: by)
         let late = try await directory.join(rid("r"), request("late"))
-        #expect(try await recorder.events(atLeast: 3) == [
-            .locked(rid("r"), by: by), .unlocked(rid("r"), by: by), .participantJoined(rid("r"), late),
-        ])
+        #expect(
+            try await recorder.events(atLeast: 3) == [
+                .locked(rid("r"), by: by), .unlocked(rid("r"), by: by), .participantJoined(rid("r"), late),
+            ])
     }
 
     @Test("setRole promotes a participant, who may then moderate")
@@ -116,7 +120,9 @@ struct ModerationTests {
     func updateMedia() async throws {
         let directory = try await Self.populated()
         let recorder = EventRecorder(directory.events())
-        let updated = try await directory.updateMedia(rid("r"), uid("b")) { $0.video = true; $0.hand = true }
+        let updated = try await directory.updateMedia(rid("r"), uid("b")) {
+            $0.video = true; $0.hand = true
+        }
         #expect(updated.media == MediaFlags(audio: true, video: true, hand: true))
         _ = try await directory.updateMedia(rid("r"), uid("b")) { $0.video = true }
         await #expect(throws: RoomError.participantNotFound) {

@@ -9,8 +9,9 @@ struct RoomLifecycleTests {
     func create() async throws {
         let directory = makeDirectory()
         let recorder = EventRecorder(directory.events())
-        let settings = RoomSettings(name: "Weekly", password: "pw", maxParticipants: 5, templateID: "t1",
-                                    chatMutedOnJoin: true, lobby: true, recordOnStart: true)
+        let settings = RoomSettings(
+            name: "Weekly", password: "pw", maxParticipants: 5, templateID: "t1",
+            chatMutedOnJoin: true, lobby: true, recordOnStart: true)
         let created = try await directory.createRoom(rid("weekly"), settings: settings, origin: .rest)
         #expect(created.settings == settings)
         #expect(created.origin == .rest)
@@ -51,7 +52,7 @@ struct RoomLifecycleTests {
         let updated = try await directory.updateSettings(rid("r"), next)
         #expect(updated.settings == next)
         #expect(updated.capacity == 2)
-        _ = try await directory.updateSettings(rid("r"), next)  // unchanged: no second event
+        _ = try await directory.updateSettings(rid("r"), next) // unchanged: no second event
         await #expect(throws: RoomError.roomNotFound) { try await directory.updateSettings(rid("nope"), next) }
         await #expect(throws: RoomError.invalidSettings) {
             try await directory.updateSettings(rid("r"), RoomSettings(maxParticipants: -3))
@@ -118,13 +119,14 @@ struct RoomLifecycleTests {
         #expect(await directory.room(rid("r")) == nil)
         let by = Moderator.user(uid("a"))
         let events = try await recorder.events(atLeast: 5)
-        #expect(events == [
-            .ended(rid("r"), by: by),
-            .participantLeft(rid("r"), uid("a"), reason: .ended(by: by)),
-            .participantLeft(rid("r"), uid("b"), reason: .ended(by: by)),
-            .participantLeft(rid("r"), uid("c"), reason: .ended(by: by)),
-            .roomRemoved(rid("r"), reason: .ended(by: by)),
-        ])
+        #expect(
+            events == [
+                .ended(rid("r"), by: by),
+                .participantLeft(rid("r"), uid("a"), reason: .ended(by: by)),
+                .participantLeft(rid("r"), uid("b"), reason: .ended(by: by)),
+                .participantLeft(rid("r"), uid("c"), reason: .ended(by: by)),
+                .roomRemoved(rid("r"), reason: .ended(by: by)),
+            ])
         await #expect(throws: RoomError.roomNotFound) { try await directory.end(rid("r"), by: .rest) }
     }
 
@@ -140,11 +142,12 @@ struct RoomLifecycleTests {
         let kept = try #require(await directory.room(rid("r")))
         #expect(kept.participants.isEmpty && kept.origin == .rest && kept.settings.name == "Weekly")
         let by = Moderator.user(uid("a"))
-        #expect(try await recorder.events(atLeast: 3) == [
-            .ended(rid("r"), by: by),
-            .participantLeft(rid("r"), uid("a"), reason: .ended(by: by)),
-            .participantLeft(rid("r"), uid("b"), reason: .ended(by: by)),
-        ])
+        #expect(
+            try await recorder.events(atLeast: 3) == [
+                .ended(rid("r"), by: by),
+                .participantLeft(rid("r"), uid("a"), reason: .ended(by: by)),
+                .participantLeft(rid("r"), uid("b"), reason: .ended(by: by)),
+            ])
         // The scheduled room takes the next meeting; only an API face may delete it.
         try await directory.join(rid("r"), request("a", asPresenter: true))
         await #expect(throws: RoomError.notPermitted) { try await directory.deleteRoom(rid("r"), by: .user(uid("a"))) }
@@ -158,8 +161,12 @@ struct RoomLifecycleTests {
         _ = try await directory.createRoom(rid("planned"), settings: RoomSettings(), origin: .rest)
         let first = try await directory.join(rid("planned"), request("anon"))
         #expect(first.role == .participant)
-        await #expect(throws: RoomError.notPermitted) { try await directory.end(rid("planned"), by: .user(uid("anon"))) }
-        await #expect(throws: RoomError.notPermitted) { try await directory.lock(rid("planned"), by: .user(uid("anon"))) }
+        await #expect(throws: RoomError.notPermitted) {
+            try await directory.end(rid("planned"), by: .user(uid("anon")))
+        }
+        await #expect(throws: RoomError.notPermitted) {
+            try await directory.lock(rid("planned"), by: .user(uid("anon")))
+        }
         let token = try await directory.join(rid("planned"), request("host", asPresenter: true))
         #expect(token.role == .presenter)
         #expect(try await directory.join(rid("adhoc"), request("opener"), createIfMissing: true).role == .presenter)
@@ -177,13 +184,14 @@ struct RoomLifecycleTests {
         await #expect(throws: RoomError.roomNotFound) { try await directory.deleteRoom(rid("empty")) }
         #expect(await directory.rooms().isEmpty)
         let events = try await recorder.events(atLeast: 5)
-        #expect(events == [
-            .ended(rid("empty"), by: .rest),
-            .roomRemoved(rid("empty"), reason: .ended(by: .rest)),
-            .ended(rid("full"), by: .rest),
-            .participantLeft(rid("full"), uid("x"), reason: .ended(by: .rest)),
-            .roomRemoved(rid("full"), reason: .ended(by: .rest)),
-        ])
+        #expect(
+            events == [
+                .ended(rid("empty"), by: .rest),
+                .roomRemoved(rid("empty"), reason: .ended(by: .rest)),
+                .ended(rid("full"), by: .rest),
+                .participantLeft(rid("full"), uid("x"), reason: .ended(by: .rest)),
+                .roomRemoved(rid("full"), reason: .ended(by: .rest)),
+            ])
     }
 
     @Test("stats count rooms, participants, publishers, subscribers and locked rooms")
@@ -198,7 +206,10 @@ struct RoomLifecycleTests {
         _ = try await directory.addSubscriber(path("live/x"))
         _ = try await directory.addSubscriber(path("live/x"))
         _ = try await directory.addSubscriber(path("room/r1/a"))
-        #expect(await directory.stats() == RegistryStats(rooms: 2, participants: 4, publishers: 2, subscribers: 3,
-                                                          lockedRooms: 1))
+        #expect(
+            await directory.stats()
+                == RegistryStats(
+                    rooms: 2, participants: 4, publishers: 2, subscribers: 3,
+                    lockedRooms: 1))
     }
 }

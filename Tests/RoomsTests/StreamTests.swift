@@ -11,8 +11,11 @@ struct StreamTests {
         let recorder = EventRecorder(directory.events())
         let live = path("live/cam1")
         let started = try await directory.startStream(live, publisher: nil, room: nil, codecs: ["opus", "VP8"])
-        #expect(started == StreamInfo(path: live, publisher: nil, roomID: nil, codecs: ["opus", "VP8"],
-                                      subscribers: 0, startedAt: fixedDate))
+        #expect(
+            started
+                == StreamInfo(
+                    path: live, publisher: nil, roomID: nil, codecs: ["opus", "VP8"],
+                    subscribers: 0, startedAt: fixedDate))
         #expect(try await directory.addSubscriber(live).subscribers == 1)
         #expect(try await directory.addSubscriber(live).subscribers == 2)
         #expect(try await directory.removeSubscriber(live).subscribers == 1)
@@ -24,10 +27,11 @@ struct StreamTests {
         one.subscribers = 1
         var two = started
         two.subscribers = 2
-        #expect(try await recorder.events(atLeast: 5) == [
-            .streamStarted(started), .subscriberCountChanged(one), .subscriberCountChanged(two),
-            .subscriberCountChanged(one), .streamStopped(stopped),
-        ])
+        #expect(
+            try await recorder.events(atLeast: 5) == [
+                .streamStarted(started), .subscriberCountChanged(one), .subscriberCountChanged(two),
+                .subscriberCountChanged(one), .streamStopped(stopped),
+            ])
         #expect(stopped == one)
     }
 
@@ -61,8 +65,9 @@ struct StreamTests {
     func roomScoped() async throws {
         let directory = makeDirectory()
         try await directory.join(rid("r"), request("alice"), createIfMissing: true)
-        let info = try await directory.startStream(path("room/r/alice"), publisher: uid("alice"), room: nil,
-                                                   codecs: ["opus"])
+        let info = try await directory.startStream(
+            path("room/r/alice"), publisher: uid("alice"), room: nil,
+            codecs: ["opus"])
         #expect(info.roomID == rid("r"))
         #expect(info.publisher == uid("alice"))
         #expect(await directory.room(rid("r"))?.streams == [info])
@@ -108,36 +113,41 @@ struct StreamTests {
         _ = try await directory.createRoom(rid("r"), settings: RoomSettings(), origin: .rest)
         try await directory.join(rid("r"), request("alice"))
         try await directory.join(rid("r"), request("bob"))
-        let alices = try await directory.startStream(path("room/r/alice"), publisher: uid("alice"), room: nil,
-                                                     codecs: [])
+        let alices = try await directory.startStream(
+            path("room/r/alice"), publisher: uid("alice"), room: nil,
+            codecs: [])
         let bobs = try await directory.startStream(path("room/r/bob"), publisher: uid("bob"), room: nil, codecs: [])
         let recorder = EventRecorder(directory.events())
         _ = try await directory.kick(rid("r"), uid("alice"), by: .rest)
         #expect(await directory.streams() == [bobs])
-        #expect(try await recorder.events(atLeast: 2) == [
-            .streamStopped(alices),
-            .participantLeft(rid("r"), uid("alice"), reason: .kicked(by: .rest)),
-        ])
+        #expect(
+            try await recorder.events(atLeast: 2) == [
+                .streamStopped(alices),
+                .participantLeft(rid("r"), uid("alice"), reason: .kicked(by: .rest)),
+            ])
     }
 
-    @Test("ending a REST room's meeting stops every stream of the room, each before its publisher leaves; the room stays")
+    @Test(
+        "ending a REST room's meeting stops every stream of the room, each before its publisher leaves; the room stays")
     func endStopsStreams() async throws {
         let directory = makeDirectory()
         _ = try await directory.createRoom(rid("r"), settings: RoomSettings(), origin: .rest)
         try await directory.join(rid("r"), request("alice"))
-        let alices = try await directory.startStream(path("room/r/alice"), publisher: uid("alice"), room: nil,
-                                                     codecs: [])
+        let alices = try await directory.startStream(
+            path("room/r/alice"), publisher: uid("alice"), room: nil,
+            codecs: [])
         let feed = try await directory.startStream(path("feeds/r"), publisher: nil, room: rid("r"), codecs: [])
         let outside = try await directory.startStream(path("live/x"), publisher: nil, room: nil, codecs: [])
         let recorder = EventRecorder(directory.events())
         _ = try await directory.end(rid("r"), by: .rest)
         #expect(await directory.streams() == [outside])
-        #expect(try await recorder.events(atLeast: 4) == [
-            .ended(rid("r"), by: .rest),
-            .streamStopped(alices),
-            .participantLeft(rid("r"), uid("alice"), reason: .ended(by: .rest)),
-            .streamStopped(feed),
-        ])
+        #expect(
+            try await recorder.events(atLeast: 4) == [
+                .ended(rid("r"), by: .rest),
+                .streamStopped(alices),
+                .participantLeft(rid("r"), uid("alice"), reason: .ended(by: .rest)),
+                .streamStopped(feed),
+            ])
         #expect(await directory.room(rid("r"))?.streams == [])
     }
 }

@@ -18,11 +18,14 @@ func path(_ raw: String) -> StreamPath {
     return value
 }
 
-func request(_ user: String, password: String? = nil, asPresenter: Bool = false,
-             bypass: Bool = false) -> JoinRequest {
-    JoinRequest(userID: uid(user), name: "Name \(user)", os: "Linux 6", browser: "Firefox 140",
-                media: MediaFlags(audio: true), password: password, asPresenter: asPresenter,
-                bypassRestrictions: bypass)
+func request(
+    _ user: String, password: String? = nil, asPresenter: Bool = false,
+    bypass: Bool = false
+) -> JoinRequest {
+    JoinRequest(
+        userID: uid(user), name: "Name \(user)", os: "Linux 6", browser: "Firefox 140",
+        media: MediaFlags(audio: true), password: password, asPresenter: asPresenter,
+        bypassRestrictions: bypass)
 }
 
 /// A fixed clock, so timestamps are checkable.

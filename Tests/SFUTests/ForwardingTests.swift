@@ -104,16 +104,20 @@ struct ForwardingTests {
         let honest = try TestClient(port: 40_030)
         let impostor = try TestClient(port: 40_030)
         net.clients[honest.address] = impostor
-        let offer = try honest.offer(direction: "sendonly")  // advertises the honest client's fingerprint
+        let offer = try honest.offer(direction: "sendonly") // advertises the honest client's fingerprint
         let session = try net.core.open(kind: .publisher, path: "live/fp", offer: offer, now: net.now)
         try impostor.accept(answer: session.answer, now: net.now)
         // The impostor presents its own certificate but uses the honest client's ICE credentials.
         let check = { (useCandidate: Bool) -> [UInt8] in
-            let message = STUNMessage(type: .bindingRequest, transactionID: .random(), attributes: [
-                .username("\(session.localCredentials.ufrag):\(honest.credentials.ufrag)"), .priority(1),
-                .iceControlling(tieBreaker: 1)] + (useCandidate ? [.useCandidate] : []))
-            return message.encode(integrityKey: STUNIntegrity.shortTermKey(password: session.localCredentials.pwd),
-                                  fingerprint: true)
+            let message = STUNMessage(
+                type: .bindingRequest, transactionID: .random(),
+                attributes: [
+                    .username("\(session.localCredentials.ufrag):\(honest.credentials.ufrag)"), .priority(1),
+                    .iceControlling(tieBreaker: 1),
+                ] + (useCandidate ? [.useCandidate] : []))
+            return message.encode(
+                integrityKey: STUNIntegrity.shortTermKey(password: session.localCredentials.pwd),
+                fingerprint: true)
         }
         net.toServer(check(false), from: impostor)
         net.toServer(check(true), from: impostor)
@@ -172,11 +176,13 @@ struct ForwardingTests {
         let second = try TestClient(port: 40_061)
         let player = try TestClient(port: 40_062)
         #expect(throws: MediaPlaneError.noPublisher) {
-            try net.core.open(kind: .subscriber, path: "live/p", offer: try player.offer(direction: "recvonly"), now: net.now)
+            try net.core.open(
+                kind: .subscriber, path: "live/p", offer: try player.offer(direction: "recvonly"), now: net.now)
         }
         try net.open(.publisher, path: "live/p", client: first)
         #expect(throws: MediaPlaneError.pathBusy) {
-            try net.core.open(kind: .publisher, path: "live/p", offer: try second.offer(direction: "sendonly"), now: net.now)
+            try net.core.open(
+                kind: .publisher, path: "live/p", offer: try second.offer(direction: "sendonly"), now: net.now)
         }
     }
 }

@@ -17,7 +17,11 @@ final class LiveSocket: @unchecked Sendable {
 
     final class Inbox: Sendable {
         let datagrams = Mutex<[[UInt8]]>([])
-        func take() -> [[UInt8]] { datagrams.withLock { queued in defer { queued.removeAll() }; return queued } }
+        func take() -> [[UInt8]] {
+            datagrams.withLock { queued in
+                defer { queued.removeAll() }; return queued
+            }
+        }
     }
 
     final class Collector: ChannelInboundHandler, Sendable {
@@ -52,8 +56,10 @@ final class LiveSocket: @unchecked Sendable {
 @Suite("Media plane over real UDP on 127.0.0.1", .serialized)
 struct LivePlaneTests {
     /// Delivers everything that arrives within `window` to the client, sending its DTLS replies back.
-    func exchange(_ client: TestClient, _ socket: LiveSocket, server: STUNAddress,
-                  until done: @escaping () -> Bool, timeout: Duration = .seconds(5)) async throws {
+    func exchange(
+        _ client: TestClient, _ socket: LiveSocket, server: STUNAddress,
+        until done: @escaping () -> Bool, timeout: Duration = .seconds(5)
+    ) async throws {
         let start = ContinuousClock.now
         while !done() {
             guard ContinuousClock.now - start < timeout else { throw TestFailure("timed out") }
@@ -105,7 +111,8 @@ struct LivePlaneTests {
             var tampered = try publisher.nextProtectedRTP()
             tampered[14] ^= 0xFF
             try await pubSocket.send(tampered, to: plane.localAddress)
-            try await exchange(player, playSocket, server: plane.localAddress, until: { player.receivedRTP.count >= 10 })
+            try await exchange(
+                player, playSocket, server: plane.localAddress, until: { player.receivedRTP.count >= 10 })
             #expect(player.receivedRTP.count == 10)
             #expect(player.receivedRTP.allSatisfy { $0.payloadType == 100 })
             let dropped = try await plane.eventLoop.submit { plane.core.value.droppedSRTPPackets }.get()

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("RTCP terminated per leg: Receiver Reports to publishers, Sender Reports to subscribers (RFC 3550 §6.4)")
 struct RTCPReportTests {
-    @Test("after a second the publisher gets an RR counting its loss, the subscriber an SR for its SSRC, both with CNAME")
+    @Test(
+        "after a second the publisher gets an RR counting its loss, the subscriber an SR for its SSRC, both with CNAME")
     func reports() throws {
         let net = try VirtualNetwork()
         let publisher = try TestClient(port: 40_070)
@@ -26,7 +27,9 @@ struct RTCPReportTests {
         // The first tick schedules the reports, the next ones send them.
         for _ in 0..<3 { net.advance(by: .milliseconds(1100)) }
 
-        let receiverReports = publisher.receivedRTCP.compactMap { if case .receiverReport(let r) = $0 { r } else { nil } }
+        let receiverReports = publisher.receivedRTCP.compactMap {
+            if case .receiverReport(let r) = $0 { r } else { nil }
+        }
         let block = try #require(receiverReports.first?.reports.first)
         #expect(block.ssrc == 0x1234_5678)
         #expect(block.cumulativeLost == 2)

@@ -32,16 +32,17 @@ final class TestClient {
 
     /// A WHIP (`sendonly`) or WHEP (`recvonly`) offer shaped like aiortc's.
     func offer(direction: String, rtcpMux: Bool = true, codec: String = "opus/48000/2") throws -> SessionDescription {
-        let text = [
-            "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0",
-            "a=msid-semantic:WMS *",
-            "m=audio \(address.port) UDP/TLS/RTP/SAVPF \(payloadType) 0", "c=IN IP4 127.0.0.1",
-            "a=\(direction)", "a=mid:0", rtcpMux ? "a=rtcp-mux" : nil,
-            "a=rtpmap:\(payloadType) \(codec)", "a=rtpmap:0 PCMU/8000",
-            "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.pwd)",
-            "a=fingerprint:\(context.fingerprint.sdpValue)", "a=setup:actpass",
-            "a=candidate:1 1 udp 2130706431 127.0.0.1 \(address.port) typ host",
-        ].compactMap { $0 }.joined(separator: "\r\n") + "\r\n"
+        let text =
+            [
+                "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0",
+                "a=msid-semantic:WMS *",
+                "m=audio \(address.port) UDP/TLS/RTP/SAVPF \(payloadType) 0", "c=IN IP4 127.0.0.1",
+                "a=\(direction)", "a=mid:0", rtcpMux ? "a=rtcp-mux" : nil,
+                "a=rtpmap:\(payloadType) \(codec)", "a=rtpmap:0 PCMU/8000",
+                "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.pwd)",
+                "a=fingerprint:\(context.fingerprint.sdpValue)", "a=setup:actpass",
+                "a=candidate:1 1 udp 2130706431 127.0.0.1 \(address.port) typ host",
+            ].compactMap { $0 }.joined(separator: "\r\n") + "\r\n"
         return try SessionDescription.parse(text)
     }
 
@@ -50,17 +51,19 @@ final class TestClient {
         let answer = try SessionDescription.parse(text)
         self.answer = answer
         guard let section = answer.media.first(where: { $0.port != 0 && $0.kind == "audio" }),
-              let credentials = answer.iceCredentials(for: section),
-              let fingerprint = answer.fingerprints(for: section).first,
-              let expected = CertificateFingerprint(sdp: "\(fingerprint.hashFunction) \(fingerprint.hexValue)")
+            let credentials = answer.iceCredentials(for: section),
+            let fingerprint = answer.fingerprints(for: section).first,
+            let expected = CertificateFingerprint(sdp: "\(fingerprint.hashFunction) \(fingerprint.hexValue)")
         else { throw TestFailure("answer lacks credentials or fingerprint") }
         serverCredentials = ICECredentials(ufrag: credentials.ufrag, pwd: credentials.pwd)
         dtls = try DTLSEndpoint(context: context, role: .client, remoteFingerprints: [expected], now: now)
     }
 
     /// RFC 8445 §7.2.2 check: USERNAME, PRIORITY, ICE-CONTROLLING, [USE-CANDIDATE], MI with the server's pwd.
-    func bindingRequest(useCandidate: Bool, password: String? = nil, username: String? = nil,
-                        controlled: Bool = false, fingerprint: Bool = true) -> [UInt8] {
+    func bindingRequest(
+        useCandidate: Bool, password: String? = nil, username: String? = nil,
+        controlled: Bool = false, fingerprint: Bool = true
+    ) -> [UInt8] {
         let server = serverCredentials ?? ICECredentials(ufrag: "none", pwd: "none")
         var attributes: [STUNAttribute] = [
             .username(username ?? "\(server.ufrag):\(credentials.ufrag)"),
@@ -69,8 +72,9 @@ final class TestClient {
         ]
         if useCandidate { attributes.append(.useCandidate) }
         let request = STUNMessage(type: .bindingRequest, transactionID: .random(), attributes: attributes)
-        return request.encode(integrityKey: STUNIntegrity.shortTermKey(password: password ?? server.pwd),
-                              fingerprint: fingerprint)
+        return request.encode(
+            integrityKey: STUNIntegrity.shortTermKey(password: password ?? server.pwd),
+            fingerprint: fingerprint)
     }
 
     func handle(_ datagram: [UInt8], now: MediaTime) {
@@ -81,20 +85,23 @@ final class TestClient {
             guard let dtls else { return }
             for event in dtls.handle(datagram: datagram, now: now) {
                 if case .connected(let material) = event,
-                   let pair = try? SRTPContext.pair(for: material, role: .client) {
+                    let pair = try? SRTPContext.pair(for: material, role: .client)
+                {
                     outbound = pair.outbound
                     inbound = pair.inbound
                 }
             }
         case .rtpOrRTCP:
             if let inbound, RTPOrRTCP.classify(datagram) == .rtcp,
-               let plain = try? inbound.unprotectRTCP(datagram), let packets = try? RTCPCompound.parse(plain) {
+                let plain = try? inbound.unprotectRTCP(datagram), let packets = try? RTCPCompound.parse(plain)
+            {
                 receivedRTCP += packets
                 return
             }
             guard let inbound, RTPOrRTCP.classify(datagram) == .rtp,
-                  let plain = try? inbound.unprotectRTP(datagram),
-                  let packet = try? RTPPacket.parse(plain) else { return }
+                let plain = try? inbound.unprotectRTP(datagram),
+                let packet = try? RTPPacket.parse(plain)
+            else { return }
             receivedRTP.append(packet)
         case .unknown:
             break
@@ -108,8 +115,9 @@ final class TestClient {
         guard let outbound else { throw TestFailure("not connected") }
         sentSequence &+= 1
         sentTimestamp &+= 960
-        let packet = RTPPacket(payloadType: payloadType, sequenceNumber: sentSequence, timestamp: sentTimestamp,
-                               ssrc: ssrc, payload: payload ?? Array("opus frame \(sentSequence)".utf8))
+        let packet = RTPPacket(
+            payloadType: payloadType, sequenceNumber: sentSequence, timestamp: sentTimestamp,
+            ssrc: ssrc, payload: payload ?? Array("opus frame \(sentSequence)".utf8))
         return try outbound.protectRTP(packet.encode())
     }
 }

@@ -24,8 +24,9 @@ final class VirtualNetwork {
     init(consentTimeout: Duration = .seconds(30), limits: MediaPlaneLimits = MediaPlaneLimits()) throws {
         guard let ip = IPAddress("127.0.0.1") else { throw TestFailure("no loopback") }
         serverAddress = STUNAddress(ip: ip, port: 9000)
-        core = MediaPlaneCore(dtlsContext: try DTLSContext.ephemeral(), candidates: [serverAddress],
-                              consentTimeout: consentTimeout, limits: limits, logger: Logger(label: "sfu-test"))
+        core = MediaPlaneCore(
+            dtlsContext: try DTLSContext.ephemeral(), candidates: [serverAddress],
+            consentTimeout: consentTimeout, limits: limits, logger: Logger(label: "sfu-test"))
         core.onSessionEnded = { [unowned self] in self.ended.append($0) }
     }
 

@@ -4,10 +4,13 @@ import Testing
 
 @Suite("Meeting store")
 struct MeetingStoreTests {
-    func reservation(_ room: String, _ start: Double, _ end: Double, template: String? = nil) -> MeetingReservationRecord {
-        MeetingReservationRecord(id: MeetingStore.newID(), roomID: room, title: "t",
-                                 startTime: Date(timeIntervalSince1970: start), endTime: Date(timeIntervalSince1970: end),
-                                 host: "h", participants: ["a", "b"], templateID: template, createdAt: Date())
+    func reservation(_ room: String, _ start: Double, _ end: Double, template: String? = nil)
+        -> MeetingReservationRecord
+    {
+        MeetingReservationRecord(
+            id: MeetingStore.newID(), roomID: room, title: "t",
+            startTime: Date(timeIntervalSince1970: start), endTime: Date(timeIntervalSince1970: end),
+            host: "h", participants: ["a", "b"], templateID: template, createdAt: Date())
     }
 
     @Test("an overlapping reservation in the same room is refused and writes nothing; touching ends are fine")
@@ -38,8 +41,10 @@ struct MeetingStoreTests {
     func roomCutoff() throws {
         let store = MeetingStore(database: try .inMemory())
         let created = Date(timeIntervalSince1970: 5000)
-        try store.saveRoom(MeetingRoomRecord(roomID: "r", name: "", password: nil, maxParticipants: nil, templateID: nil,
-                                             lobby: false, chatMutedOnJoin: false, recordOnStart: false, createdAt: created))
+        try store.saveRoom(
+            MeetingRoomRecord(
+                roomID: "r", name: "", password: nil, maxParticipants: nil, templateID: nil,
+                lobby: false, chatMutedOnJoin: false, recordOnStart: false, createdAt: created))
         #expect(try !store.deleteRoom("r", createdNoLaterThan: created.addingTimeInterval(-1)))
         #expect(try store.deleteRoom("r", createdNoLaterThan: created))
         #expect(try store.rooms().isEmpty)

@@ -17,10 +17,13 @@ struct StoreTests {
         let dir = try temporaryDirectory()
         let db = try ParleyDatabase.open(directory: dir, logger: Logger(label: "test"))
         #expect(try db.journalMode() == "wal")
-        #expect(try db.synchronousLevel() == 2)   // FULL: acknowledged rows survive a power loss
+        #expect(try db.synchronousLevel() == 2) // FULL: acknowledged rows survive a power loss
         #expect(try db.appliedMigrations() == ParleyMigrations.all.map(\.name))
         try db.writer.write { db in
-            try db.execute(sql: "INSERT INTO users (username, password_hash, source, created_at) VALUES ('a', 'h', 'config', CURRENT_TIMESTAMP)")
+            try db.execute(
+                sql:
+                    "INSERT INTO users (username, password_hash, source, created_at) VALUES ('a', 'h', 'config', CURRENT_TIMESTAMP)"
+            )
         }
         try db.close()
         let again = try ParleyDatabase.open(directory: dir, logger: Logger(label: "test"))

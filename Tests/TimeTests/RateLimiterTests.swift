@@ -10,8 +10,11 @@ struct RateLimiterTests {
         let clock = ManualClock()
         let limiter = RateLimiter(.fixedWindow(limit: 3, window: .seconds(60)), clock: clock)
         let first = limiter.hit("a")
-        #expect(first == RateLimiter.Decision(allowed: true, limit: 3, remaining: 2, retryAfter: .zero,
-                                              resetAfter: .seconds(60)))
+        #expect(
+            first
+                == RateLimiter.Decision(
+                    allowed: true, limit: 3, remaining: 2, retryAfter: .zero,
+                    resetAfter: .seconds(60)))
         clock.advance(by: .seconds(10))
         #expect(limiter.hit("a").remaining == 1)
         #expect(limiter.hit("a").allowed)

@@ -3,13 +3,18 @@ import ParleyWire
 import Testing
 
 /// IPv4 + UDP around `payload` (RFC 791, RFC 768); checksums left zero, as offloaded captures have them.
-func ipv4UDP(source: [UInt8] = [127, 0, 0, 1], sourcePort: UInt16 = 5004,
-             destination: [UInt8] = [127, 0, 0, 1], destinationPort: UInt16 = 40000, payload: [UInt8]) -> [UInt8] {
+func ipv4UDP(
+    source: [UInt8] = [127, 0, 0, 1], sourcePort: UInt16 = 5004,
+    destination: [UInt8] = [127, 0, 0, 1], destinationPort: UInt16 = 40000, payload: [UInt8]
+) -> [UInt8] {
     let udpLength = 8 + payload.count
     let total = 20 + udpLength
     return [0x45, 0, UInt8(total >> 8), UInt8(total & 0xff), 0, 1, 0x40, 0, 64, 17, 0, 0] + source + destination
-        + [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xff),
-           UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0] + payload
+        + [
+            UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff), UInt8(destinationPort >> 8),
+            UInt8(destinationPort & 0xff),
+            UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0,
+        ] + payload
 }
 
 /// IPv6 + UDP around `payload` (RFC 8200 §3), ::1 to ::1.
@@ -17,8 +22,11 @@ func ipv6UDP(sourcePort: UInt16 = 5004, destinationPort: UInt16 = 40000, payload
     let udpLength = 8 + payload.count
     let loopback = [UInt8](repeating: 0, count: 15) + [1]
     return [0x60, 0, 0, 0, UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 17, 64] + loopback + loopback
-        + [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xff),
-           UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0] + payload
+        + [
+            UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff), UInt8(destinationPort >> 8),
+            UInt8(destinationPort & 0xff),
+            UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0,
+        ] + payload
 }
 
 func temporaryCapturePath() -> String {
@@ -31,9 +39,11 @@ struct PcapTests {
     func writeThenRead() throws {
         let path = temporaryCapturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let stamps = [PcapTimestamp(seconds: 1_700_000_000, microseconds: 1),
-                      PcapTimestamp(seconds: 1_700_000_000, microseconds: 999_999),
-                      PcapTimestamp(seconds: 1_700_000_123, microseconds: 456_789)]
+        let stamps = [
+            PcapTimestamp(seconds: 1_700_000_000, microseconds: 1),
+            PcapTimestamp(seconds: 1_700_000_000, microseconds: 999_999),
+            PcapTimestamp(seconds: 1_700_000_123, microseconds: 456_789),
+        ]
         let packets = stamps.indices.map { ipv4UDP(payload: [UInt8](repeating: UInt8($0), count: 10 + $0)) }
         let writer = try PcapWriter(path: path, linkType: .raw)
         for (packet, stamp) in zip(packets, stamps) { try writer.write(packet, timestamp: stamp) }
@@ -43,11 +53,16 @@ struct PcapTests {
         #expect(reader.linkType == .raw)
         let records = try reader.readAll()
         #expect(records.map(\.timestamp) == stamps)
-        #expect(records.map(\.timestamp.totalMicroseconds) == [1_700_000_000_000_001, 1_700_000_000_999_999,
-                                                                 1_700_000_123_456_789])
+        #expect(
+            records.map(\.timestamp.totalMicroseconds) == [
+                1_700_000_000_000_001, 1_700_000_000_999_999,
+                1_700_000_123_456_789,
+            ])
         #expect(records.map(\.bytes) == packets)
         #expect(records.map(\.originalLength) == packets.map(\.count))
-        #expect(records.map { $0.udpDatagram?.payload } == packets.indices.map { [UInt8](repeating: UInt8($0), count: 10 + $0) })
+        #expect(
+            records.map { $0.udpDatagram?.payload }
+                == packets.indices.map { [UInt8](repeating: UInt8($0), count: 10 + $0) })
     }
 
     @Test("every supported link type round-trips through a file and yields its UDP payload")
@@ -81,7 +96,8 @@ struct PcapTests {
         let path = temporaryCapturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try PcapWriter(path: path, linkType: .raw, snapLength: 30)
-        try writer.write(ipv4UDP(payload: Array(repeating: 7, count: 100)), timestamp: PcapTimestamp(seconds: 1, microseconds: 0))
+        try writer.write(
+            ipv4UDP(payload: Array(repeating: 7, count: 100)), timestamp: PcapTimestamp(seconds: 1, microseconds: 0))
         writer.close()
         let record = try #require(try PcapReader(path: path).readAll().first)
         #expect(record.bytes.count == 30)
@@ -118,7 +134,7 @@ struct CapturedUDPDatagramTests {
     func ipv6ExtensionHeader() throws {
         var ip6 = ipv6UDP(payload: payload)
         let udp = Array(ip6[40...])
-        let hopByHop: [UInt8] = [17, 0, 1, 4, 0, 0, 0, 0]  // next = UDP, 8 bytes, PadN
+        let hopByHop: [UInt8] = [17, 0, 1, 4, 0, 0, 0, 0] // next = UDP, 8 bytes, PadN
         let length = udp.count + hopByHop.count
         ip6[4] = UInt8(length >> 8); ip6[5] = UInt8(length & 0xff); ip6[6] = 0
         let frame = Array(ip6[..<40]) + hopByHop + udp
@@ -139,7 +155,7 @@ struct CapturedUDPDatagramTests {
             }
         }
         var fragment = ipv4UDP(payload: payload)
-        fragment[6] = 0x20  // More Fragments
+        fragment[6] = 0x20 // More Fragments
         #expect(CapturedUDPDatagram(frame: fragment, linkType: .raw) == nil)
         var tcp = ipv4UDP(payload: payload)
         tcp[9] = 6
@@ -165,17 +181,21 @@ struct CapturedUDPDatagramTests {
             // Verifying: the sum over pseudo-header + UDP including its checksum is all ones (RFC 768, RFC 8200 §8.1).
             let udp = Array(packet[ipHeaderLength...])
             let length: [UInt8] = [UInt8(udp.count >> 8), UInt8(udp.count & 0xff)]
-            let pseudo = datagram.sourceAddress.bytes + datagram.destinationAddress.bytes
+            let pseudo =
+                datagram.sourceAddress.bytes + datagram.destinationAddress.bytes
                 + (ipHeaderLength == 20 ? [0, 17] + length : [0, 0] + length + [0, 0, 0, 17])
             #expect(CapturedUDPDatagram.internetChecksum(pseudo + udp) == 0)
         }
         // The worked IPv4 example from Wikipedia's "Internet checksum" article: 0xB861.
-        let example: [UInt8] = [0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00,
-                                0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7]
+        let example: [UInt8] = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00,
+            0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ]
         #expect(CapturedUDPDatagram.internetChecksum(example) == 0xb861)
-        let mixed = CapturedUDPDatagram(sourceAddress: try #require(IPAddress("127.0.0.1")), sourcePort: 1,
-                                        destinationAddress: try #require(IPAddress("::1")), destinationPort: 2,
-                                        payload: [])
+        let mixed = CapturedUDPDatagram(
+            sourceAddress: try #require(IPAddress("127.0.0.1")), sourcePort: 1,
+            destinationAddress: try #require(IPAddress("::1")), destinationPort: 2,
+            payload: [])
         #expect(mixed.rawIPPacket() == nil)
     }
 }

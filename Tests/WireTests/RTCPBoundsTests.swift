@@ -10,16 +10,16 @@ struct RTCPBoundsTests {
         var writer = ByteWriter()
         writer.write(UInt8(0x80 | RTCPTransportWideFeedback.format))
         writer.write(RTCPPacketType.transportFeedback)
-        writer.write(UInt16(9))  // 10 words after the header
-        writer.write(UInt32(1))  // sender SSRC
-        writer.write(UInt32(2))  // media SSRC
-        writer.write(UInt16(0))  // base sequence
-        writer.write(UInt16(0xFFFF))  // status count
+        writer.write(UInt16(9)) // 10 words after the header
+        writer.write(UInt32(1)) // sender SSRC
+        writer.write(UInt32(2)) // media SSRC
+        writer.write(UInt16(0)) // base sequence
+        writer.write(UInt16(0xFFFF)) // status count
         writer.writeUInt24(0)
         writer.write(UInt8(0))
-        for _ in 0..<8 { writer.write(UInt16(0x1FFF)) }  // 8 × 8191 = 65528
+        for _ in 0..<8 { writer.write(UInt16(0x1FFF)) } // 8 × 8191 = 65528
         writer.write(UInt16(7))
-        writer.write(UInt16(0))  // padding to the word boundary
+        writer.write(UInt16(0)) // padding to the word boundary
         return writer.bytes
     }
 

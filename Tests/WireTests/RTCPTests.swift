@@ -5,7 +5,8 @@ import Testing
 @Suite("RTCP compound packets")
 struct RTCPTests {
     /// SR (RC=1) from SSRC 0x11111111 + SDES CNAME "ab" — RFC 3550 §6.4.1 and §6.5 layouts written out by hand.
-    static let senderReportAndSDES = hexBytes("""
+    static let senderReportAndSDES = hexBytes(
+        """
         81 C8 00 0C 11 11 11 11
         E5 00 00 00 80 00 00 00 00 00 03 C0 00 00 00 0A 00 00 04 B0
         22 22 22 22 05 FF FF FE 00 01 00 10 00 00 00 20 12 34 56 78 00 01 00 00
@@ -25,9 +26,13 @@ struct RTCPTests {
         #expect(sr.rtpTimestamp == 960)
         #expect(sr.packetCount == 10)
         #expect(sr.octetCount == 1200)
-        #expect(sr.reports == [RTCPReportBlock(ssrc: 0x2222_2222, fractionLost: 5, cumulativeLost: -2,
-                                               extendedHighestSequence: 0x10010, jitter: 32, lastSenderReport: 0x1234_5678,
-                                               delaySinceLastSenderReport: 65536)])
+        #expect(
+            sr.reports == [
+                RTCPReportBlock(
+                    ssrc: 0x2222_2222, fractionLost: 5, cumulativeLost: -2,
+                    extendedHighestSequence: 0x10010, jitter: 32, lastSenderReport: 0x1234_5678,
+                    delaySinceLastSenderReport: 65536)
+            ])
         #expect(sdes.chunks.first?.cname == "ab")
         #expect(RTCPCompound.serialize(packets) == Self.senderReportAndSDES)
     }
@@ -35,12 +40,18 @@ struct RTCPTests {
     @Test("RR, SDES and BYE with reason round-trip through serialize and parse")
     func roundTrips() throws {
         let packets: [RTCPPacket] = [
-            .receiverReport(RTCPReceiverReport(ssrc: 1, reports: [RTCPReportBlock(ssrc: 2, fractionLost: 25, cumulativeLost: 7),
-                                                                   RTCPReportBlock(ssrc: 3, cumulativeLost: 0x7F_FFFF)])),
-            .sourceDescription(RTCPSourceDescription(chunks: [
-                .init(source: 1, items: [.cname("{f1b2c3d4}")]),
-                .init(source: 9, items: [.cname("x"), .init(type: 6, value: Array("parley".utf8))]),
-            ])),
+            .receiverReport(
+                RTCPReceiverReport(
+                    ssrc: 1,
+                    reports: [
+                        RTCPReportBlock(ssrc: 2, fractionLost: 25, cumulativeLost: 7),
+                        RTCPReportBlock(ssrc: 3, cumulativeLost: 0x7F_FFFF),
+                    ])),
+            .sourceDescription(
+                RTCPSourceDescription(chunks: [
+                    .init(source: 1, items: [.cname("{f1b2c3d4}")]),
+                    .init(source: 9, items: [.cname("x"), .init(type: 6, value: Array("parley".utf8))]),
+                ])),
             .goodbye(RTCPGoodbye(sources: [1, 9], reason: "bye")),
             .goodbye(RTCPGoodbye(sources: [5])),
         ]
@@ -65,8 +76,11 @@ struct RTCPTests {
     @Test("NACK built from lost sequence numbers packs bitmasks, wraps at 65535 and starts new pairs past 16")
     func nackEncoding() {
         let nack = RTCPGenericNACK(senderSSRC: 1, mediaSSRC: 2, lostSequenceNumbers: [100, 101, 103, 116, 117, 200])
-        #expect(nack.pairs == [.init(packetID: 100, lostBitmask: 0b1000_0000_0000_0101), .init(packetID: 117, lostBitmask: 0),
-                               .init(packetID: 200, lostBitmask: 0)])
+        #expect(
+            nack.pairs == [
+                .init(packetID: 100, lostBitmask: 0b1000_0000_0000_0101), .init(packetID: 117, lostBitmask: 0),
+                .init(packetID: 200, lostBitmask: 0),
+            ])
         #expect(nack.lostSequenceNumbers == [100, 101, 103, 116, 117, 200])
         let wrapped = RTCPGenericNACK(senderSSRC: 1, mediaSSRC: 2, lostSequenceNumbers: [65534, 65535, 0, 1])
         #expect(wrapped.pairs == [.init(packetID: 65534, lostBitmask: 0b111)])
@@ -98,7 +112,8 @@ struct RTCPTests {
 
     /// Base 5, 7 statuses: run-length chunk (3 × small delta) then a two-bit vector (large, lost, small, lost);
     /// deltas 4, 8, 0, −4 (two bytes), 16; RTCP padding of 2.
-    static let transportCC = hexBytes("""
+    static let transportCC = hexBytes(
+        """
         AF CD 00 07 00 00 00 01 00 00 00 02
         00 05 00 07 00 00 10 03
         20 03 E1 00
@@ -115,8 +130,11 @@ struct RTCPTests {
         #expect(feedback.baseSequenceNumber == 5)
         #expect(feedback.referenceTime == 16)
         #expect(feedback.feedbackPacketCount == 3)
-        #expect(feedback.packets == [.receivedSmallDelta(4), .receivedSmallDelta(8), .receivedSmallDelta(0),
-                                     .receivedLargeDelta(-4), .notReceived, .receivedSmallDelta(16), .notReceived])
+        #expect(
+            feedback.packets == [
+                .receivedSmallDelta(4), .receivedSmallDelta(8), .receivedSmallDelta(0),
+                .receivedLargeDelta(-4), .notReceived, .receivedSmallDelta(16), .notReceived,
+            ])
         #expect(feedback.packets[3].deltaMicroseconds == -1000)
         #expect(try RTCPCompound.parse(RTCPCompound.serialize(packets)) == packets)
     }
@@ -125,9 +143,14 @@ struct RTCPTests {
     func transportCCSinglePacket() throws {
         let bytes = hexBytes("AF CD 00 05 FA 17 FA 17 43 03 2F A0 00 99 00 01 3D E8 02 17 20 01 94 01")
         let packets = try RTCPCompound.parse(bytes)
-        #expect(packets == [.transportWideFeedback(.init(senderSSRC: 4_195_875_351, mediaSSRC: 0x4303_2FA0, baseSequenceNumber: 153,
-                                                         referenceTime: 4_057_090, feedbackPacketCount: 23,
-                                                         packets: [.receivedSmallDelta(148)]))])
+        #expect(
+            packets == [
+                .transportWideFeedback(
+                    .init(
+                        senderSSRC: 4_195_875_351, mediaSSRC: 0x4303_2FA0, baseSequenceNumber: 153,
+                        referenceTime: 4_057_090, feedbackPacketCount: 23,
+                        packets: [.receivedSmallDelta(148)]))
+            ])
         if case .transportWideFeedback(let feedback) = packets.first {
             #expect(feedback.packets.first?.deltaMicroseconds == 37000)
         }
@@ -147,11 +170,15 @@ struct RTCPTests {
 
         var statuses = [RTCPTransportWideFeedback.PacketStatus](repeating: .receivedSmallDelta(1), count: 20)
         statuses += [RTCPTransportWideFeedback.PacketStatus](repeating: .notReceived, count: 1000)
-        statuses += [.receivedSmallDelta(2), .notReceived, .receivedSmallDelta(3), .receivedLargeDelta(-300), .receivedLargeDelta(1000)]
+        statuses += [
+            .receivedSmallDelta(2), .notReceived, .receivedSmallDelta(3), .receivedLargeDelta(-300),
+            .receivedLargeDelta(1000),
+        ]
         let chunks = RTCPTransportWideFeedback.chunks(for: statuses.map(\.symbol))
         #expect(chunks.prefix(2) == [0x2000 | 20, 1000])
-        let feedback = RTCPTransportWideFeedback(senderSSRC: 1, mediaSSRC: 2, baseSequenceNumber: 65530, referenceTime: -5,
-                                                 feedbackPacketCount: 255, packets: statuses)
+        let feedback = RTCPTransportWideFeedback(
+            senderSSRC: 1, mediaSSRC: 2, baseSequenceNumber: 65530, referenceTime: -5,
+            feedbackPacketCount: 255, packets: statuses)
         let parsed = try RTCPCompound.parse(RTCPPacket.transportWideFeedback(feedback).serialize())
         #expect(parsed == [.transportWideFeedback(feedback)])
     }
@@ -162,9 +189,12 @@ struct RTCPTests {
         let xr = hexBytes("80 CF 00 01 00 00 00 01")
         let afb = hexBytes("8F CE 00 03 00 00 00 01 00 00 00 00 58 59 5A 57")
         let packets = try RTCPCompound.parse(app + xr + afb)
-        #expect(packets == [.unknown(.init(count: 0, packetType: 204, body: hexBytes("00 00 00 01 41 42 43 44"))),
-                            .unknown(.init(count: 0, packetType: 207, body: [0, 0, 0, 1])),
-                            .unknown(.init(count: 15, packetType: 206, body: hexBytes("00 00 00 01 00 00 00 00 58 59 5A 57")))])
+        #expect(
+            packets == [
+                .unknown(.init(count: 0, packetType: 204, body: hexBytes("00 00 00 01 41 42 43 44"))),
+                .unknown(.init(count: 0, packetType: 207, body: [0, 0, 0, 1])),
+                .unknown(.init(count: 15, packetType: 206, body: hexBytes("00 00 00 01 00 00 00 00 58 59 5A 57"))),
+            ])
         #expect(RTCPCompound.serialize(packets) == app + xr + afb)
     }
 
@@ -172,7 +202,9 @@ struct RTCPTests {
     func malformed() {
         #expect(throws: RTCPParseError.badVersion) { try RTCPCompound.parse(hexBytes("40 C9 00 01 00 00 00 01")) }
         #expect(throws: RTCPParseError.badPadding) { try RTCPCompound.parse(hexBytes("A0 C9 00 01 00 00 00 09")) }
-        #expect(throws: RTCPParseError.malformed(packetType: 201)) { try RTCPCompound.parse(hexBytes("81 C9 00 01 00 00 00 01")) }
+        #expect(throws: RTCPParseError.malformed(packetType: 201)) {
+            try RTCPCompound.parse(hexBytes("81 C9 00 01 00 00 00 01"))
+        }
         #expect(throws: RTCPParseError.truncated) { try RTCPCompound.parse([]) }
     }
 

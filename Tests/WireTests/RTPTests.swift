@@ -6,7 +6,8 @@ import Testing
 struct RTPTests {
     /// V=2 X=1 CC=2, M=1 PT=96, seq 0x1234, ts 0x11223344, SSRC 0xDEADBEEF, CSRCs 1 and 2,
     /// one-byte extension (id 1 len 1 = AA; padding 00; id 3 len 2 = BB CC) then payload 01 02 03.
-    static let withExtension = hexBytes("""
+    static let withExtension = hexBytes(
+        """
         92 E0 12 34 11 22 33 44 DE AD BE EF 00 00 00 01 00 00 00 02
         BE DE 00 02 10 AA 00 31 BB CC 00 00
         01 02 03
@@ -25,8 +26,11 @@ struct RTPTests {
         #expect(view.extensionProfile == 0xBEDE)
         #expect(view.headerLength == 32)
         #expect(Array(bytes[view.payloadRange]) == [1, 2, 3])
-        #expect(view.extensionElements(in: bytes) == [RTPExtensionElement(id: 1, data: [0xAA]),
-                                                       RTPExtensionElement(id: 3, data: [0xBB, 0xCC])])
+        #expect(
+            view.extensionElements(in: bytes) == [
+                RTPExtensionElement(id: 1, data: [0xAA]),
+                RTPExtensionElement(id: 3, data: [0xBB, 0xCC]),
+            ])
         let packet = try RTPPacket.parse(bytes)
         #expect(packet.payload == [1, 2, 3])
         #expect(packet.csrcs == [1, 2])
@@ -34,14 +38,18 @@ struct RTPTests {
 
     @Test("two-byte (0x100X) extension elements, including zero-length ones, are read")
     func twoByteExtension() throws {
-        let bytes = hexBytes("""
+        let bytes = hexBytes(
+            """
             90 6F 00 01 00 00 00 64 00 00 00 05
             10 07 00 02 01 00 14 03 AA BB CC 00
             FF
             """)
         let view = try RTPHeaderView(parsing: bytes)
-        #expect(view.extensionElements(in: bytes) == [RTPExtensionElement(id: 1, data: []),
-                                                       RTPExtensionElement(id: 20, data: [0xAA, 0xBB, 0xCC])])
+        #expect(
+            view.extensionElements(in: bytes) == [
+                RTPExtensionElement(id: 1, data: []),
+                RTPExtensionElement(id: 20, data: [0xAA, 0xBB, 0xCC]),
+            ])
         #expect(Array(bytes[view.payloadRange]) == [0xFF])
     }
 
@@ -56,7 +64,8 @@ struct RTPTests {
         #expect(view.extensionElementRange(id: 2, in: bytes) == nil)
 
         let ext = try #require(RTPHeaderExtension(elements: [.init(id: 1, data: []), .init(id: 20, data: [7, 8, 9])]))
-        let packet = RTPPacket(payloadType: 96, sequenceNumber: 1, timestamp: 2, ssrc: 3, headerExtension: ext, payload: [1])
+        let packet = RTPPacket(
+            payloadType: 96, sequenceNumber: 1, timestamp: 2, ssrc: 3, headerExtension: ext, payload: [1])
         let encoded = packet.encode()
         let twoByteView = try RTPHeaderView(parsing: encoded)
         let twoByteRange = try #require(twoByteView.extensionElementRange(id: 20, in: encoded))
@@ -85,8 +94,9 @@ struct RTPTests {
         #expect(RTPHeaderExtension(elements: [RTPExtensionElement(id: 0, data: [1])]) == nil)
 
         for ext in [oneByte, twoByte] {
-            let packet = RTPPacket(payloadType: 111, sequenceNumber: 7, timestamp: 960, ssrc: 42, headerExtension: ext,
-                                   payload: [9, 8, 7])
+            let packet = RTPPacket(
+                payloadType: 111, sequenceNumber: 7, timestamp: 960, ssrc: 42, headerExtension: ext,
+                payload: [9, 8, 7])
             let reparsed = try RTPPacket.parse(packet.encode())
             #expect(reparsed == packet)
             #expect(reparsed.extensionElements == ext.elements)
@@ -95,8 +105,9 @@ struct RTPTests {
 
     @Test("padding is excluded from the payload and round-trips; bad padding counts are rejected")
     func padding() throws {
-        let packet = RTPPacket(marker: false, payloadType: 100, sequenceNumber: 65535, timestamp: 1, ssrc: 2,
-                               payload: [1, 2, 3, 4, 5], paddingLength: 4)
+        let packet = RTPPacket(
+            marker: false, payloadType: 100, sequenceNumber: 65535, timestamp: 1, ssrc: 2,
+            payload: [1, 2, 3, 4, 5], paddingLength: 4)
         let bytes = packet.encode()
         #expect(bytes.count == 12 + 5 + 4)
         #expect(bytes[0] & 0x20 != 0)
@@ -189,7 +200,7 @@ struct DemuxTests {
     @Test("RTCP packet types 192-223 in byte 1 select RTCP (RFC 5761 §4)")
     func rtpVersusRTCP() {
         #expect(RTPOrRTCP.classify([0x80, 0x6F]) == .rtp)
-        #expect(RTPOrRTCP.classify([0x80, 0xEF]) == .rtp)  // marker + PT 111
+        #expect(RTPOrRTCP.classify([0x80, 0xEF]) == .rtp) // marker + PT 111
         #expect(RTPOrRTCP.classify([0x80, 200]) == .rtcp)
         #expect(RTPOrRTCP.classify([0x81, 223]) == .rtcp)
         #expect(RTPOrRTCP.classify([0x80, 224]) == .rtp)

@@ -15,8 +15,10 @@ struct SDPLimitsTests {
     }
 
     func small(_ extra: [String] = [], formats: String = "111") -> String {
-        (["v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0", "m=audio 9 UDP/TLS/RTP/SAVPF \(formats)",
-          "a=rtpmap:111 opus/48000/2"] + extra).joined(separator: "\r\n") + "\r\n"
+        ([
+            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0", "m=audio 9 UDP/TLS/RTP/SAVPF \(formats)",
+            "a=rtpmap:111 opus/48000/2",
+        ] + extra).joined(separator: "\r\n") + "\r\n"
     }
 
     @Test("browser offers fit the standard limits")
@@ -35,8 +37,9 @@ struct SDPLimitsTests {
 
     @Test("each limit is refused at the line that crosses it, with kind tooLarge")
     func eachLimit() throws {
-        let tight = SDPLimits(maxBytes: 10_000, maxLineLength: 200, maxMediaSections: 2, maxFormatsPerSection: 4,
-                              maxAttributesPerSection: 6, maxFeedbackPerSection: 2, maxCandidatesPerSection: 1)
+        let tight = SDPLimits(
+            maxBytes: 10_000, maxLineLength: 200, maxMediaSections: 2, maxFormatsPerSection: 4,
+            maxAttributesPerSection: 6, maxFeedbackPerSection: 2, maxCandidatesPerSection: 1)
         #expect(refusal(small(), tight) == nil)
 
         let big = try #require(refusal(small(Array(repeating: "a=x", count: 3_000)), tight))
@@ -48,8 +51,10 @@ struct SDPLimitsTests {
         let formats = try #require(refusal(small(formats: "111 0 8 9 13"), tight))
         #expect(formats.kind == .tooLarge && formats.line == 5 && formats.reason.contains("5 formats"))
 
-        let feedback = try #require(refusal(small(["a=rtcp-fb:* nack", "a=rtcp-fb:111 nack", "a=rtcp-fb:* ccm fir"]),
-                                            tight))
+        let feedback = try #require(
+            refusal(
+                small(["a=rtcp-fb:* nack", "a=rtcp-fb:111 nack", "a=rtcp-fb:* ccm fir"]),
+                tight))
         #expect(feedback.kind == .tooLarge && feedback.line == 9 && feedback.reason.contains("rtcp-fb"))
 
         let candidate = "a=candidate:1 1 udp 1 127.0.0.1 5000 typ host"
@@ -80,8 +85,11 @@ struct SDPLimitsTests {
 
     @Test("payload types are listed once each; codecs join wildcard and specific rtcp-fb in attribute order")
     func codecsLinear() throws {
-        let text = small(["a=rtcp-fb:* nack", "a=rtcp-fb:111 transport-cc", "a=rtcp-fb:* ccm fir",
-                          "a=rtcp-fb:0 goog-remb", "a=rtpmap:111 L16/8000"], formats: "111 0 111 0")
+        let text = small(
+            [
+                "a=rtcp-fb:* nack", "a=rtcp-fb:111 transport-cc", "a=rtcp-fb:* ccm fir",
+                "a=rtcp-fb:0 goog-remb", "a=rtpmap:111 L16/8000",
+            ], formats: "111 0 111 0")
         let audio = try #require(try SessionDescription.parse(text).media.first)
         #expect(audio.payloadTypes == [111, 0])
         #expect(audio.codecs.first?.feedback.map(\.type) == ["nack", "transport-cc", "ccm"])

@@ -52,8 +52,10 @@ struct SDPTests {
         #expect(audio.ssrcs.first?.attributes.first?.value == "Q2hyb21pdW1DbmFtZQ")
 
         let vp8 = try #require(video.codecs.first)
-        #expect(vp8.feedback.map { [$0.type, $0.parameter ?? ""] } ==
-                [["goog-remb", ""], ["transport-cc", ""], ["ccm", "fir"], ["nack", ""], ["nack", "pli"]])
+        #expect(
+            vp8.feedback.map { [$0.type, $0.parameter ?? ""] } == [
+                ["goog-remb", ""], ["transport-cc", ""], ["ccm", "fir"], ["nack", ""], ["nack", "pli"],
+            ])
         let h264 = try #require(video.codecs.first { $0.payloadType == 102 })
         #expect(h264.fmtp == "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f")
         #expect(video.codecs.first { $0.payloadType == 45 }?.rtpmap?.encodingName == "AV1")
@@ -126,39 +128,46 @@ struct SDPTests {
             .fmtp(payloadType: 111, parameters: "minptime=10;useinbandfec=1"),
             .rtcpFeedback(SDPRTCPFeedback(payloadType: 111, type: "nack")),
             .extmap(SDPExtmap(id: 4, uri: "urn:ietf:params:rtp-hdrext:sdes:mid")),
-            .candidate(ICECandidate(foundation: "1", priority: ICECandidate.priority(typePreference: 126, localPreference: 65535, component: 1),
-                                    address: "127.0.0.1", port: 40000)),
+            .candidate(
+                ICECandidate(
+                    foundation: "1",
+                    priority: ICECandidate.priority(typePreference: 126, localPreference: 65535, component: 1),
+                    address: "127.0.0.1", port: 40000)),
             .endOfCandidates,
         ]
-        let answer = SessionDescription(origin: SDPOrigin(sessionID: "1", sessionVersion: 1),
-                                        attributes: [.iceLite, .group(semantics: "BUNDLE", identificationTags: ["0"]),
-                                                     .msidSemantic(semantics: "WMS", identifiers: ["*"])],
-                                        media: [audio])
-        #expect(answer.serialize() == """
-            v=0\r
-            o=- 1 1 IN IP4 127.0.0.1\r
-            s=-\r
-            t=0 0\r
-            a=ice-lite\r
-            a=group:BUNDLE 0\r
-            a=msid-semantic: WMS *\r
-            m=audio 9 UDP/TLS/RTP/SAVPF 111\r
-            c=IN IP4 0.0.0.0\r
-            a=mid:0\r
-            a=ice-ufrag:sfu1\r
-            a=ice-pwd:abcdefghijklmnopqrstuv\r
-            a=fingerprint:sha-256 AB:01\r
-            a=setup:passive\r
-            a=recvonly\r
-            a=rtcp-mux\r
-            a=rtpmap:111 opus/48000/2\r
-            a=fmtp:111 minptime=10;useinbandfec=1\r
-            a=rtcp-fb:111 nack\r
-            a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r
-            a=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host\r
-            a=end-of-candidates\r
+        let answer = SessionDescription(
+            origin: SDPOrigin(sessionID: "1", sessionVersion: 1),
+            attributes: [
+                .iceLite, .group(semantics: "BUNDLE", identificationTags: ["0"]),
+                .msidSemantic(semantics: "WMS", identifiers: ["*"]),
+            ],
+            media: [audio])
+        #expect(
+            answer.serialize() == """
+                v=0\r
+                o=- 1 1 IN IP4 127.0.0.1\r
+                s=-\r
+                t=0 0\r
+                a=ice-lite\r
+                a=group:BUNDLE 0\r
+                a=msid-semantic: WMS *\r
+                m=audio 9 UDP/TLS/RTP/SAVPF 111\r
+                c=IN IP4 0.0.0.0\r
+                a=mid:0\r
+                a=ice-ufrag:sfu1\r
+                a=ice-pwd:abcdefghijklmnopqrstuv\r
+                a=fingerprint:sha-256 AB:01\r
+                a=setup:passive\r
+                a=recvonly\r
+                a=rtcp-mux\r
+                a=rtpmap:111 opus/48000/2\r
+                a=fmtp:111 minptime=10;useinbandfec=1\r
+                a=rtcp-fb:111 nack\r
+                a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r
+                a=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host\r
+                a=end-of-candidates\r
 
-            """)
+                """)
         let reparsed = try SessionDescription.parse(answer.serialize())
         #expect(reparsed == answer)
         #expect(reparsed.isICELite)
@@ -178,11 +187,14 @@ struct SDPTests {
         #expect(lineOfError("v=1\r\n") == 1)
         #expect(lineOfError("v=0\r\ns=-\r\n") == 2)
         #expect(lineOfError("v=0\r\no=- x 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n") == 2)
-        #expect(lineOfError("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=ice-lite\r\n") == 5)  // no t=
+        #expect(lineOfError("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=ice-lite\r\n") == 5) // no t=
         #expect(lineOfError(head + "garbage\r\n") == 5)
         #expect(lineOfError(head + "m=audio nine UDP/TLS/RTP/SAVPF 0\r\n") == 5)
         #expect(lineOfError(head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus\r\n") == 6)
-        #expect(lineOfError(head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:1 1 udp 5 1.2.3.4 99999 typ host\r\n") == 7)
+        #expect(
+            lineOfError(
+                head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:1 1 udp 5 1.2.3.4 99999 typ host\r\n")
+                == 7)
         #expect(lineOfError(head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:sha-256 ZZ:01\r\n") == 6)
         #expect(lineOfError(head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=setup:sideways\r\n") == 6)
         #expect(lineOfError(head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=extmap:0 urn:x\r\n") == 6)
@@ -211,13 +223,16 @@ struct SDPTests {
     @Test("random printable garbage in attribute values never traps")
     func randomAttributeValues() {
         var random = SeededGenerator(seed: 8866)
-        let names = ["candidate", "rtpmap", "fmtp", "rtcp-fb", "extmap", "fingerprint", "ssrc", "ssrc-group", "msid",
-                     "rid", "simulcast", "group", "setup", "msid-semantic", "ice-options"]
+        let names = [
+            "candidate", "rtpmap", "fmtp", "rtcp-fb", "extmap", "fingerprint", "ssrc", "ssrc-group", "msid",
+            "rid", "simulcast", "group", "setup", "msid-semantic", "ice-options",
+        ]
         let alphabet = Array(" :/;,=~*-.0123456789abcdefsendrecvtyp")
         for _ in 0..<3000 {
             let name = names[random.int(below: names.count)]
             let value = String((0..<random.int(below: 30)).map { _ in alphabet[random.int(below: alphabet.count)] })
-            _ = try? SessionDescription.parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 RTP/AVP 96\r\na=\(name):\(value)\r\n")
+            _ = try? SessionDescription.parse(
+                "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 RTP/AVP 96\r\na=\(name):\(value)\r\n")
         }
     }
 
@@ -239,7 +254,8 @@ struct SDPTests {
 
     @Test("candidate text with or without the candidate: prefix; RFC 8445 priority formula")
     func candidates() throws {
-        let text = "candidate:842163049 1 udp 1677729535 203.0.113.9 3478 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag 4ZcD network-cost 999"
+        let text =
+            "candidate:842163049 1 udp 1677729535 203.0.113.9 3478 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag 4ZcD network-cost 999"
         let candidate = try ICECandidate(parsing: text)
         #expect(candidate.foundation == "842163049")
         #expect(candidate.relatedAddress == "0.0.0.0")
@@ -253,7 +269,8 @@ struct SDPTests {
 
     @Test("simulcast and rid are read (read-only)")
     func simulcastAndRid() throws {
-        let text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+        let text =
+            "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
             + "a=rid:q send\r\na=rid:h send max-width=640\r\na=rid:f send\r\na=simulcast:send q;h,~f\r\n"
         let video = try #require(try SessionDescription.parse(text).media.first)
         #expect(video.rids.map(\.id) == ["q", "h", "f"])

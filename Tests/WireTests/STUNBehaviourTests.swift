@@ -16,7 +16,7 @@ struct STUNBehaviourTests {
             }
         }
         var badMAC = RFC5769.request
-        badMAC[85] ^= 0x80  // inside the HMAC value
+        badMAC[85] ^= 0x80 // inside the HMAC value
         let message = try STUNMessage.parse(badMAC)
         #expect(!message.verifyMessageIntegrity(key: RFC5769.shortTermKey))
         var badCRC = RFC5769.request
@@ -59,8 +59,9 @@ struct STUNBehaviourTests {
     func builtResponseRoundTrips() throws {
         let id = STUNTransactionID.random()
         let address = STUNAddress(ip: try #require(IPAddress("10.1.2.3")), port: 50000)
-        let response = STUNMessage(type: .bindingSuccess, transactionID: id,
-                                   attributes: [.xorMappedAddress(address), .software("parley")])
+        let response = STUNMessage(
+            type: .bindingSuccess, transactionID: id,
+            attributes: [.xorMappedAddress(address), .software("parley")])
         let key = STUNIntegrity.shortTermKey(password: "abcdefghijklmnopqrstuv")
         let bytes = response.encode(integrityKey: key, integritySHA256Key: key, fingerprint: true)
         #expect(STUNMessage.isSTUN(bytes))
@@ -79,8 +80,9 @@ struct STUNBehaviourTests {
     @Test("ERROR-CODE 487 Role Conflict and MAPPED-ADDRESS round-trip")
     func errorCodeRoundTrip() throws {
         let mapped = STUNAddress(ip: try #require(IPAddress("::1")), port: 9)
-        let message = STUNMessage(type: .bindingError, transactionID: .random(),
-                                  attributes: [.errorCode(.roleConflict), .mappedAddress(mapped)])
+        let message = STUNMessage(
+            type: .bindingError, transactionID: .random(),
+            attributes: [.errorCode(.roleConflict), .mappedAddress(mapped)])
         let parsed = try STUNMessage.parse(message.encode(fingerprint: true))
         #expect(parsed.errorCode == STUNErrorCode(code: 487, reason: "Role Conflict"))
         #expect(parsed.mappedAddress == mapped)
@@ -90,10 +92,12 @@ struct STUNBehaviourTests {
 
     @Test("USE-CANDIDATE, ICE-CONTROLLING and unknown attributes are read; unknown ones are kept and classified")
     func iceAttributesAndUnknowns() throws {
-        let message = STUNMessage(type: .bindingRequest, transactionID: .random(), attributes: [
-            .username("sfu1:cli1"), .other(type: 0xC057, value: [0, 1, 0, 10]), .iceControlling(tieBreaker: 42),
-            .useCandidate, .priority(1_853_817_087), .other(type: 0x7FFE, value: [1]),
-        ])
+        let message = STUNMessage(
+            type: .bindingRequest, transactionID: .random(),
+            attributes: [
+                .username("sfu1:cli1"), .other(type: 0xC057, value: [0, 1, 0, 10]), .iceControlling(tieBreaker: 42),
+                .useCandidate, .priority(1_853_817_087), .other(type: 0x7FFE, value: [1]),
+            ])
         let parsed = try STUNMessage.parse(message.encode(integrityKey: [9], fingerprint: true))
         #expect(parsed.hasUseCandidate)
         #expect(parsed.iceControlling == 42)
@@ -125,8 +129,9 @@ struct STUNBehaviourTests {
         trailing.setBigEndianUInt16(UInt16(trailing.count - 20), at: 2)
         let parsed = try STUNMessage.parse(trailing)
         #expect(parsed.software == nil)
-        let key = STUNIntegrity.longTermKey(username: "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}",
-                                            realm: "example.org", password: "TheMatrIX")
+        let key = STUNIntegrity.longTermKey(
+            username: "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}",
+            realm: "example.org", password: "TheMatrIX")
         #expect(parsed.verifyMessageIntegrity(key: key))
     }
 

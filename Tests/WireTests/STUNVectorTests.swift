@@ -7,7 +7,8 @@ enum RFC5769 {
     static let password = "VOkJxbRl1RmTxUk/WvJxBt"
 
     /// §2.1 Sample Request.
-    static let request = hexBytes("""
+    static let request = hexBytes(
+        """
         00 01 00 58 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae
         80 22 00 10 53 54 55 4e 20 74 65 73 74 20 63 6c 69 65 6e 74
         00 24 00 04 6e 00 01 ff
@@ -18,7 +19,8 @@ enum RFC5769 {
         """)
 
     /// §2.2 Sample IPv4 Response.
-    static let ipv4Response = hexBytes("""
+    static let ipv4Response = hexBytes(
+        """
         01 01 00 3c 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae
         80 22 00 0b 74 65 73 74 20 76 65 63 74 6f 72 20
         00 20 00 08 00 01 a1 47 e1 12 a6 43
@@ -27,7 +29,8 @@ enum RFC5769 {
         """)
 
     /// §2.3 Sample IPv6 Response.
-    static let ipv6Response = hexBytes("""
+    static let ipv6Response = hexBytes(
+        """
         01 01 00 48 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae
         80 22 00 0b 74 65 73 74 20 76 65 63 74 6f 72 20
         00 20 00 14 00 02 a1 47 01 13 a9 fa a5 d3 f1 79 bc 25 f4 b5 be d2 b9 d9
@@ -36,7 +39,8 @@ enum RFC5769 {
         """)
 
     /// §2.4 Sample Request with Long-Term Authentication.
-    static let longTermRequest = hexBytes("""
+    static let longTermRequest = hexBytes(
+        """
         00 01 00 60 21 12 a4 42 78 ad 34 33 c6 ad 72 c0 29 da 41 2e
         00 06 00 12 e3 83 9e e3 83 88 e3 83 aa e3 83 83 e3 82 af e3 82 b9 00 00
         00 15 00 1c 66 2f 2f 34 39 39 6b 39 35 34 64 36 4f 4c 33 34 6f 4c 39 46 53 54 76 79 36 34 73 41
@@ -76,7 +80,8 @@ struct STUNVectorTests {
         #expect(message.encode(integrityKey: RFC5769.shortTermKey, fingerprint: true) == RFC5769.request)
     }
 
-    @Test("§2.2 IPv4 response: XOR-MAPPED-ADDRESS is 192.0.2.1:32853, integrity and fingerprint verify, exact re-encode")
+    @Test(
+        "§2.2 IPv4 response: XOR-MAPPED-ADDRESS is 192.0.2.1:32853, integrity and fingerprint verify, exact re-encode")
     func ipv4Response() throws {
         let message = try STUNMessage.parse(RFC5769.ipv4Response)
         #expect(message.type == .bindingSuccess)

@@ -39,10 +39,13 @@ func isoTimestamp(_ date: Date) -> String {
 }
 
 func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
-    Response(status: status,
-             headers: [.contentType: "application/json; charset=utf-8",
-                       HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
-             body: .init(byteBuffer: ByteBuffer(string: text)))
+    Response(
+        status: status,
+        headers: [
+            .contentType: "application/json; charset=utf-8",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        ],
+        body: .init(byteBuffer: ByteBuffer(string: text)))
 }
 
 let router = Router()
@@ -51,8 +54,10 @@ router.get("/api/v1/stats") { request, _ -> Response in
         return json(.forbidden, #"{"error":"Unauthorized!"}"#)
     }
     let counts = await rooms.stats()
-    return json(.ok, #"{"success":true,"timestamp":""# + isoTimestamp(Date()) + #"","totalRooms":"#
-        + String(counts.rooms) + #","totalUsers":"# + String(counts.participants) + "}")
+    return json(
+        .ok,
+        #"{"success":true,"timestamp":""# + isoTimestamp(Date()) + #"","totalRooms":"#
+            + String(counts.rooms) + #","totalUsers":"# + String(counts.participants) + "}")
 }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
 try await app.runService()

@@ -7,13 +7,18 @@ struct ParleyConform: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley-conform",
         abstract: "Conformance runner for MiroTalk, Monibuca and WHIP/WHEP servers (and Parley).",
-        discussion: "Exit codes: 0 = no FAIL and no BROKEN; 1 = at least one FAIL (or NON-STRICT with --strict); 2 = the runner could not do its job (bad arguments, a pattern matching no case, unreachable target, any BROKEN).",
+        discussion:
+            "Exit codes: 0 = no FAIL and no BROKEN; 1 = at least one FAIL (or NON-STRICT with --strict); 2 = the runner could not do its job (bad arguments, a pattern matching no case, unreachable target, any BROKEN).",
         version: ConformanceCatalogue.runnerVersion,
         subcommands: [Run.self, List.self])
 }
 
 struct SpecOption: ParsableArguments {
-    @Option(name: .long, help: "Directory holding mirotalk-v1.yaml and scenarios/ (default: $PARLEY_SPEC_DIR, ./spec, or next to the executable).")
+    @Option(
+        name: .long,
+        help:
+            "Directory holding mirotalk-v1.yaml and scenarios/ (default: $PARLEY_SPEC_DIR, ./spec, or next to the executable)."
+    )
     var specDir: String?
 
     func loadCatalogue() throws -> [ConformanceCase] {
@@ -25,7 +30,9 @@ struct SpecOption: ParsableArguments {
 }
 
 func splitProfiles(_ values: [String]) -> [String] {
-    values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }.filter { !$0.isEmpty }
+    values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }.filter {
+        !$0.isEmpty
+    }
 }
 
 func fail(_ message: String) -> Never {
@@ -52,7 +59,9 @@ struct List: AsyncParsableCommand {
             text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
         }
         for c in cases {
-            print("\(column(c.id, idWidth))  \(column(c.severity.rawValue, 6))  \(column(c.reference.text, refWidth))  \(c.title)")
+            print(
+                "\(column(c.id, idWidth))  \(column(c.severity.rawValue, 6))  \(column(c.reference.text, refWidth))  \(c.title)"
+            )
         }
     }
 }
@@ -82,15 +91,18 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let destinations = report.map { ($0, ReportDestination(argument: $0)) }
-        if let bad = destinations.first(where: { $0.1 == nil }) { fail("bad --report \(bad.0) (use json:PATH, junit:PATH or html:PATH)") }
+        if let bad = destinations.first(where: { $0.1 == nil }) {
+            fail("bad --report \(bad.0) (use json:PATH, junit:PATH or html:PATH)")
+        }
         guard timeoutScale > 0, retries >= 0 else { fail("--timeout-scale must be > 0 and --retries >= 0") }
         let all: [ConformanceCase]
         do { all = try spec.loadCatalogue() } catch { fail("\(error)") }
         let profiles = splitProfiles(profile.isEmpty ? ["mirotalk"] : profile)
-        let options = RunOptions(target: target, profiles: profiles, casePatterns: cases, excludePatterns: exclude,
-                                 strict: strict, timeoutScale: timeoutScale, retries: retries, insecure: insecure,
-                                 apiKey: apiKey, jwtSecret: jwtSecret, authSecret: authSecret, username: username,
-                                 password: password, streamKeys: streamKey, origin: origin, whipPath: whipPath, whepPath: whepPath)
+        let options = RunOptions(
+            target: target, profiles: profiles, casePatterns: cases, excludePatterns: exclude,
+            strict: strict, timeoutScale: timeoutScale, retries: retries, insecure: insecure,
+            apiKey: apiKey, jwtSecret: jwtSecret, authSecret: authSecret, username: username,
+            password: password, streamKeys: streamKey, origin: origin, whipPath: whipPath, whepPath: whepPath)
         var runReport: RunReport
         do {
             let selected = try Selection.select(all, profiles: profiles, include: cases, exclude: exclude)
@@ -98,8 +110,9 @@ struct Run: AsyncParsableCommand {
             runReport = await Runner(options: options).run(selected, progress: ConsoleReporter())
         } catch {
             // Reports are written in every case, even when nothing could run.
-            runReport = RunReport(target: target, profiles: profiles, strict: strict, startedAt: Date(), durationMs: 0,
-                                  runError: "\(error)", cases: [])
+            runReport = RunReport(
+                target: target, profiles: profiles, strict: strict, startedAt: Date(), durationMs: 0,
+                runError: "\(error)", cases: [])
             FileHandle.standardError.write(Data("parley-conform: \(error)\n".utf8))
         }
         print(ConsoleReporter.summary(runReport), terminator: "")

@@ -11,8 +11,9 @@ enum ConfigSchema {
             Setting("http.cors", env: "PARLEY_HTTP_CORS", .bool(\.http.cors)),
             Setting("http.cors_origins", env: "PARLEY_HTTP_CORS_ORIGINS", .textList(\.http.corsOrigins, check: origin)),
             Setting("http.public_url", env: "PARLEY_PUBLIC_URL", .text(\.http.publicURL, check: httpURLOrEmpty)),
-            Setting("http.max_body_bytes", env: "PARLEY_HTTP_MAX_BODY_BYTES",
-                    .integer(\.http.maxBodyBytes, range: 1...Int.max)),
+            Setting(
+                "http.max_body_bytes", env: "PARLEY_HTTP_MAX_BODY_BYTES",
+                .integer(\.http.maxBodyBytes, range: 1...Int.max)),
             Setting("tls.cert", env: "PARLEY_TLS_CERT", .text(\.tls.cert, check: { _ in nil })),
             Setting("tls.key", env: "PARLEY_TLS_KEY", .text(\.tls.key, check: { _ in nil })),
             Setting("data_dir", env: "PARLEY_DATA_DIR", .text(\.dataDir, check: nonEmpty)),
@@ -35,8 +36,9 @@ enum ConfigSchema {
             Setting("rooms.require_token", env: "PARLEY_ROOMS_REQUIRE_TOKEN", .bool(\.rooms.requireToken)),
             Setting("rooms.first_is_presenter", .bool(\.rooms.firstIsPresenter)),
             Setting("rooms.max_participants", .integer(\.rooms.maxParticipants, range: 1...Int.max)),
-            Setting("rooms.max_connections_per_address", env: "PARLEY_ROOMS_MAX_CONNECTIONS_PER_ADDRESS",
-                    .integer(\.rooms.maxConnectionsPerAddress, range: 1...Int.max)),
+            Setting(
+                "rooms.max_connections_per_address", env: "PARLEY_ROOMS_MAX_CONNECTIONS_PER_ADDRESS",
+                .integer(\.rooms.maxConnectionsPerAddress, range: 1...Int.max)),
             Setting("rooms.session_token_expire", .integer(\.rooms.sessionTokenExpire, range: 1...Int.max)),
             Setting("rooms.chat_per_second", .integer(\.rooms.chatPerSecond, range: 1...Int.max)),
             Setting("rooms.chat_burst", .integer(\.rooms.chatBurst, range: 1...Int.max)),
@@ -49,8 +51,9 @@ enum ConfigSchema {
             Setting("rooms.password_window", .integer(\.rooms.passwordWindow, range: 1...Int.max)),
             Setting("webrtc.udp_port", env: "PARLEY_WEBRTC_UDP_PORT", .integer(\.webrtc.udpPort, range: 0...65_535)),
             Setting("webrtc.announce", env: "PARLEY_WEBRTC_ANNOUNCE", .textList(\.webrtc.announce, check: address)),
-            Setting("webrtc.max_unconnected_per_address",
-                    .integer(\.webrtc.maxUnconnectedPerAddress, range: 1...1_000_000)),
+            Setting(
+                "webrtc.max_unconnected_per_address",
+                .integer(\.webrtc.maxUnconnectedPerAddress, range: 1...1_000_000)),
             Setting("webrtc.max_unconnected", .integer(\.webrtc.maxUnconnected, range: 1...1_000_000)),
             Setting("webrtc.max_sessions_per_path", .integer(\.webrtc.maxSessionsPerPath, range: 1...1_000_000)),
             Setting("webrtc.connect_timeout", .integer(\.webrtc.connectTimeout, range: 1...3_600)),
@@ -62,8 +65,10 @@ enum ConfigSchema {
     }
 
     /// Keys whose value is a list of mappings or a free-form mapping.
-    static let structuredKeys: Set<String> = ["auth.users", "stream_auth.keys", "webrtc.ice_servers",
-                                              "recording", "capture"]
+    static let structuredKeys: Set<String> = [
+        "auth.users", "stream_auth.keys", "webrtc.ice_servers",
+        "recording", "capture",
+    ]
 
     /// Canonical keys reachable only through an alias (Monibuca v5's global stream keys).
     static let globalPublishKey = "stream_auth.keys.global.publish"
@@ -134,7 +139,8 @@ enum ConfigSchema {
     static func httpURLOrEmpty(_ text: String) -> String? {
         guard !text.isEmpty else { return nil }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host != nil, !text.contains(" ") else {
+            url.host != nil, !text.contains(" ")
+        else {
             return "must be empty or an http:// or https:// URL, got \(quotedForMessage(text))"
         }
         return nil

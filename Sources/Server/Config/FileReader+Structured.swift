@@ -27,11 +27,14 @@ extension FileReader {
         var seen: [String: Int] = [:]
         for (index, item, itemLine) in try listItems(value, written: written, line: line) {
             let itemKey = "\(written)[\(index)]"
-            let fields = try fields(of: item, written: itemKey, line: itemLine,
-                                    allowed: ["username", "password", "password_hash"])
+            let fields = try fields(
+                of: item, written: itemKey, line: itemLine,
+                allowed: ["username", "password", "password_hash"])
             guard let usernameField = fields["username"],
-                  let username = try string(usernameField.node, written: "\(itemKey).username",
-                                            line: usernameField.line), !username.isEmpty else {
+                let username = try string(
+                    usernameField.node, written: "\(itemKey).username",
+                    line: usernameField.line), !username.isEmpty
+            else {
                 throw invalid(itemKey, "needs a non-empty 'username'", line: itemLine)
             }
             let password = try fields["password"].flatMap { (field) throws(ConfigError) in
@@ -50,8 +53,9 @@ extension FileReader {
             case (.some, nil): break
             }
             if let first = seen[username] {
-                throw invalid(itemKey, "repeats the username \(quotedForMessage(username)) of \(written)[\(first)]",
-                              line: itemLine)
+                throw invalid(
+                    itemKey, "repeats the username \(quotedForMessage(username)) of \(written)[\(first)]",
+                    line: itemLine)
             }
             seen[username] = index
             users.append(.init(username: username, password: password, passwordHash: hash))
@@ -73,8 +77,9 @@ extension FileReader {
             }
             let plugin = pluginScalar.string
             let pluginKey = "\(written).\(plugin)"
-            let fields = try fields(of: keysNode, written: pluginKey, line: pluginLine,
-                                    allowed: ["publish", "subscribe"], nullIsEmpty: true)
+            let fields = try fields(
+                of: keysNode, written: pluginKey, line: pluginLine,
+                allowed: ["publish", "subscribe"], nullIsEmpty: true)
             var keys = config.streamAuth.keys[plugin] ?? .init()
             if let field = fields["publish"] {
                 try claim("stream_auth.keys.\(plugin).publish", written: "\(pluginKey).publish", line: field.line)
@@ -90,18 +95,23 @@ extension FileReader {
 
     // MARK: webrtc.ice_servers
 
-    private func readICEServers(_ value: Node, written: String,
-                                line: Int?) throws(ConfigError) -> [ParleyConfig.ICEServer] {
+    private func readICEServers(
+        _ value: Node, written: String,
+        line: Int?
+    ) throws(ConfigError) -> [ParleyConfig.ICEServer] {
         var servers: [ParleyConfig.ICEServer] = []
         for (index, item, itemLine) in try listItems(value, written: written, line: line) {
             let itemKey = "\(written)[\(index)]"
-            let fields = try fields(of: item, written: itemKey, line: itemLine,
-                                    allowed: ["urls", "username", "credential"])
+            let fields = try fields(
+                of: item, written: itemKey, line: itemLine,
+                allowed: ["urls", "username", "credential"])
             guard let urlsField = fields["urls"] else { throw invalid(itemKey, "needs 'urls'", line: itemLine) }
             let urlsKey = "\(itemKey).urls"
             var urls: [String] = []
             if case .sequence = urlsField.node {
-                for (urlIndex, urlNode, urlLine) in try listItems(urlsField.node, written: urlsKey, line: urlsField.line) {
+                for (urlIndex, urlNode, urlLine) in try listItems(
+                    urlsField.node, written: urlsKey, line: urlsField.line)
+                {
                     guard let url = try string(urlNode, written: "\(urlsKey)[\(urlIndex)]", line: urlLine) else {
                         throw wrongType("\(urlsKey)[\(urlIndex)]", expected: "a string", got: urlNode, line: urlLine)
                     }
@@ -111,9 +121,11 @@ extension FileReader {
                 urls = [url]
             }
             guard !urls.isEmpty else { throw invalid(urlsKey, "must name at least one URL", line: urlsField.line) }
-            for url in urls where !ParleyConfig.ICEServer.acceptedSchemes.contains(where: { url.lowercased().hasPrefix($0) }) {
-                throw invalid(urlsKey, "must hold stun:, stuns:, turn: or turns: URLs, got \(quotedForMessage(url))",
-                              line: urlsField.line)
+            for url in urls
+            where !ParleyConfig.ICEServer.acceptedSchemes.contains(where: { url.lowercased().hasPrefix($0) }) {
+                throw invalid(
+                    urlsKey, "must hold stun:, stuns:, turn: or turns: URLs, got \(quotedForMessage(url))",
+                    line: urlsField.line)
             }
             let username = try fields["username"].flatMap { (field) throws(ConfigError) in
                 try string(field.node, written: "\(itemKey).username", line: field.line)

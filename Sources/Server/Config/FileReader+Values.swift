@@ -18,8 +18,10 @@ extension FileReader {
     }
 
     /// The entries of a mapping whose keys must be among `allowed`.
-    func fields(of node: Node, written: String, line: Int?, allowed: Set<String>,
-                nullIsEmpty: Bool = false) throws(ConfigError) -> [String: Field] {
+    func fields(
+        of node: Node, written: String, line: Int?, allowed: Set<String>,
+        nullIsEmpty: Bool = false
+    ) throws(ConfigError) -> [String: Field] {
         if nullIsEmpty, isNull(node) { return [:] }
         guard case .mapping(let mapping) = node else {
             throw wrongType(written, expected: "a mapping", got: node, line: line)
@@ -31,8 +33,9 @@ extension FileReader {
                 throw wrongType(written, expected: "a mapping with plain keys", got: keyNode, line: keyLine)
             }
             guard allowed.contains(keyScalar.string) else {
-                throw unknownKey("\(written).\(keyScalar.string)", line: keyLine,
-                                 known: allowed.sorted().map { "\(written).\($0)" })
+                throw unknownKey(
+                    "\(written).\(keyScalar.string)", line: keyLine,
+                    known: allowed.sorted().map { "\(written).\($0)" })
             }
             result[keyScalar.string] = Field(node: valueNode, line: keyLine)
         }
@@ -87,8 +90,9 @@ extension FileReader {
                 guard case .scalar(let keyScalar) = keyNode else {
                     throw wrongType(written, expected: "a mapping with plain keys", got: keyNode, line: keyLine)
                 }
-                entries[keyScalar.string] = try configValue(valueNode, written: "\(written).\(keyScalar.string)",
-                                                            line: keyLine)
+                entries[keyScalar.string] = try configValue(
+                    valueNode, written: "\(written).\(keyScalar.string)",
+                    line: keyLine)
             }
             return .map(entries)
         case .alias:

@@ -27,8 +27,9 @@ struct FileReader {
         guard let root else { return }
         if case .scalar(let scalar) = root, scalar.resolvedTagName == .null { return }
         guard case .mapping(let mapping) = root else {
-            throw ConfigError(kind: .wrongType, key: nil, source: source(root.mark?.line ?? 1),
-                              message: "the configuration must be a mapping of keys, got \(describe(root))")
+            throw ConfigError(
+                kind: .wrongType, key: nil, source: source(root.mark?.line ?? 1),
+                message: "the configuration must be a mapping of keys, got \(describe(root))")
         }
         try readSection(mapping, prefix: "")
     }
@@ -39,8 +40,9 @@ struct FileReader {
         for (keyNode, valueNode) in mapping {
             let line = keyNode.mark?.line ?? mapping.mark?.line
             guard case .scalar(let keyScalar) = keyNode else {
-                throw ConfigError(kind: .wrongType, key: prefix.isEmpty ? nil : prefix, source: source(line),
-                                  message: "keys must be plain names, got \(describe(keyNode))")
+                throw ConfigError(
+                    kind: .wrongType, key: prefix.isEmpty ? nil : prefix, source: source(line),
+                    message: "keys must be plain names, got \(describe(keyNode))")
             }
             let written = prefix.isEmpty ? keyScalar.string : prefix + "." + keyScalar.string
             let canonical = ConfigSchema.aliases[written] ?? written
@@ -48,7 +50,8 @@ struct FileReader {
                 try claim(canonical, written: written, line: line)
                 try readSetting(setting, written: written, value: valueNode, line: line)
             } else if ConfigSchema.structuredKeys.contains(canonical)
-                        || canonical == ConfigSchema.globalPublishKey || canonical == ConfigSchema.globalSubscribeKey {
+                || canonical == ConfigSchema.globalPublishKey || canonical == ConfigSchema.globalSubscribeKey
+            {
                 try claim(canonical, written: written, line: line)
                 try readStructured(canonical, written: written, value: valueNode, line: line)
             } else if ConfigSchema.sections.contains(written) {
@@ -63,8 +66,10 @@ struct FileReader {
         }
     }
 
-    private mutating func readSetting(_ setting: Setting, written: String, value: Node,
-                                      line: Int?) throws(ConfigError) {
+    private mutating func readSetting(
+        _ setting: Setting, written: String, value: Node,
+        line: Int?
+    ) throws(ConfigError) {
         if setting.isList, !isNull(value) {
             guard case .sequence(let sequence) = value else {
                 throw wrongType(written, expected: setting.expected, got: value, line: line)
@@ -80,8 +85,9 @@ struct FileReader {
             do {
                 try setting.applyList(items, to: &config)
             } catch {
-                throw ConfigError(kind: error.kind, key: written, source: source(line),
-                                  message: "'\(written)' \(error.text)")
+                throw ConfigError(
+                    kind: error.kind, key: written, source: source(line),
+                    message: "'\(written)' \(error.text)")
             }
             return
         }
@@ -91,7 +97,8 @@ struct FileReader {
         do {
             try setting.apply(input, to: &config)
         } catch {
-            throw ConfigError(kind: error.kind, key: written, source: source(line), message: "'\(written)' \(error.text)")
+            throw ConfigError(
+                kind: error.kind, key: written, source: source(line), message: "'\(written)' \(error.text)")
         }
     }
 
@@ -100,8 +107,9 @@ struct FileReader {
         if let first = claimed[canonical] {
             let firstPlace = first.line.map { "line \($0)" } ?? "earlier"
             let what = first.written == written ? "'\(written)'" : "'\(written)' (same as '\(first.written)')"
-            throw ConfigError(kind: .conflict, key: written, source: source(line),
-                              message: "\(what) is set twice; first at \(firstPlace)")
+            throw ConfigError(
+                kind: .conflict, key: written, source: source(line),
+                message: "\(what) is set twice; first at \(firstPlace)")
         }
         claimed[canonical] = (line, written)
         origins[canonical] = source(line)
@@ -141,8 +149,9 @@ struct FileReader {
     }
 
     func wrongType(_ written: String, expected: String, got node: Node, line: Int?) -> ConfigError {
-        ConfigError(kind: .wrongType, key: written, source: source(line),
-                    message: "'\(written)' must be \(expected), got \(describe(node))")
+        ConfigError(
+            kind: .wrongType, key: written, source: source(line),
+            message: "'\(written)' must be \(expected), got \(describe(node))")
     }
 
     func invalid(_ written: String, _ problem: String, line: Int?) -> ConfigError {
@@ -152,30 +161,36 @@ struct FileReader {
     func unknownKey(_ written: String, line: Int?, known: [String]? = nil) -> ConfigError {
         let candidates = known ?? ConfigSchema.siblings(of: written)
         let leaf = written.split(separator: ".").last.map(String.init) ?? written
-        let best = candidates
+        let best =
+            candidates
             .map { ($0, editDistance(leaf, $0.split(separator: ".").last.map(String.init) ?? $0)) }
             .filter { $0.1 <= max(1, min(2, leaf.count / 3)) }
             .min { $0.1 < $1.1 }
         let hint = best.map { " (did you mean '\($0.0)'?)" } ?? ""
-        return ConfigError(kind: .unknownKey, key: written, source: source(line),
-                           message: "unknown key '\(written)'\(hint)")
+        return ConfigError(
+            kind: .unknownKey, key: written, source: source(line),
+            message: "unknown key '\(written)'\(hint)")
     }
 
     private func syntaxError(_ error: any Error) -> ConfigError {
-        let (line, text): (Int?, String) = switch error as? YamlError {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            (mark.line, context.map { context in
-                let started = context.mark.line == mark.line ? "" : " (started at line \(context.mark.line))"
-                return "\(context.text)\(started): \(problem)"
-            } ?? problem)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            (context.mark.line, "duplicate key " + duplicates.map { "'\($0)'" }.joined(separator: ", "))
-        case .reader(let problem, _, _, _):
-            (nil, problem)
-        default:
-            (nil, String(describing: error))
-        }
+        let (line, text): (Int?, String) =
+            switch error as? YamlError {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                .composer(let context, let problem, let mark, _):
+                (
+                    mark.line,
+                    context.map { context in
+                        let started = context.mark.line == mark.line ? "" : " (started at line \(context.mark.line))"
+                        return "\(context.text)\(started): \(problem)"
+                    } ?? problem
+                )
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                (context.mark.line, "duplicate key " + duplicates.map { "'\($0)'" }.joined(separator: ", "))
+            case .reader(let problem, _, _, _):
+                (nil, problem)
+            default:
+                (nil, String(describing: error))
+            }
         return ConfigError(kind: .syntax, key: nil, source: source(line), message: "invalid YAML: \(text)")
     }
 }

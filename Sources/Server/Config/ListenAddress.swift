@@ -32,7 +32,7 @@ public struct ListenAddress: Sendable, Equatable, Hashable, CustomStringConverti
             let rest = text[text.index(after: close)...]
             guard rest.hasPrefix(":") else { throw ParseError(reason: "missing ':PORT' after ']'") }
             guard !host.isEmpty, host.contains(":"),
-                  host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" || $0.isASCIIAlphaNumeric })
+                host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" || $0.isASCIIAlphaNumeric })
             else { throw ParseError(reason: "'\(host)' is not an IPv6 address") }
             self.init(host: host, port: try Self.port(String(rest.dropFirst())))
             return

@@ -29,12 +29,14 @@ extension ParleyConfig {
         public var passwordMaxFailures: Int
         public var passwordWindow: Int
 
-        public init(requireToken: Bool = false, firstIsPresenter: Bool = true, maxParticipants: Int = 1000,
-                    maxConnectionsPerAddress: Int = 1000, sessionTokenExpire: Int = 43_200,
-                    chatPerSecond: Int = 5, chatBurst: Int = 20,
-                    transcriptPerSecond: Int = 10, transcriptBurst: Int = 40, transcriptMaxBytes: Int = 4096,
-                    actionsPerSecond: Int = 5, actionsBurst: Int = 20,
-                    passwordMaxFailures: Int = 5, passwordWindow: Int = 60) {
+        public init(
+            requireToken: Bool = false, firstIsPresenter: Bool = true, maxParticipants: Int = 1000,
+            maxConnectionsPerAddress: Int = 1000, sessionTokenExpire: Int = 43_200,
+            chatPerSecond: Int = 5, chatBurst: Int = 20,
+            transcriptPerSecond: Int = 10, transcriptBurst: Int = 40, transcriptMaxBytes: Int = 4096,
+            actionsPerSecond: Int = 5, actionsBurst: Int = 20,
+            passwordMaxFailures: Int = 5, passwordWindow: Int = 60
+        ) {
             self.requireToken = requireToken
             self.firstIsPresenter = firstIsPresenter
             self.maxParticipants = maxParticipants
@@ -69,9 +71,11 @@ extension ParleyConfig {
         /// Seconds a session may take to finish ICE and DTLS before it is closed.
         public var connectTimeout: Int
 
-        public init(udpPort: Int = 9000, announce: [String] = [], iceServers: [ICEServer] = [],
-                    maxUnconnectedPerAddress: Int = 20, maxUnconnected: Int = 500, maxSessionsPerPath: Int = 500,
-                    connectTimeout: Int = 20) {
+        public init(
+            udpPort: Int = 9000, announce: [String] = [], iceServers: [ICEServer] = [],
+            maxUnconnectedPerAddress: Int = 20, maxUnconnected: Int = 500, maxSessionsPerPath: Int = 500,
+            connectTimeout: Int = 20
+        ) {
             self.udpPort = udpPort
             self.announce = announce
             self.iceServers = iceServers

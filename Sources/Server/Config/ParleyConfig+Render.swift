@@ -12,7 +12,9 @@ extension ParleyConfig {
         var out = YAMLWriter()
         out.comment(maskSecrets ? "Parley effective configuration (secrets masked)" : "Parley effective configuration")
         func secret(_ value: String?, generated: Bool) -> String {
-            guard let value else { return maskSecrets && generated ? YAMLWriter.quoted(Self.generatedSecretNote) : "null" }
+            guard let value else {
+                return maskSecrets && generated ? YAMLWriter.quoted(Self.generatedSecretNote) : "null"
+            }
             return YAMLWriter.quoted(maskSecrets ? Self.maskedSecret : value)
         }
         func bool(_ value: Bool) -> String { value ? "true" : "false" }
@@ -34,17 +36,20 @@ extension ParleyConfig {
         out.scalar("key_secret", secret(api.keySecret, generated: true), indent: 2)
         out.open("allowed", indent: 2)
         let allowed = api.allowed
-        for (key, value) in [("stats", allowed.stats), ("meetings", allowed.meetings), ("meeting", allowed.meeting),
-                             ("meeting_end", allowed.meetingEnd), ("join", allowed.join), ("token", allowed.token),
-                             ("active_rooms", allowed.activeRooms)] {
+        for (key, value) in [
+            ("stats", allowed.stats), ("meetings", allowed.meetings), ("meeting", allowed.meeting),
+            ("meeting_end", allowed.meetingEnd), ("join", allowed.join), ("token", allowed.token),
+            ("active_rooms", allowed.activeRooms),
+        ] {
             out.scalar(key, bool(value), indent: 4)
         }
         out.open("jwt", indent: 0)
         out.scalar("secret", secret(jwt.secret, generated: true), indent: 2)
-        let expire: String = switch jwt.expire.spelling {
-        case .seconds: jwt.expire.description
-        case .text(let text): YAMLWriter.quoted(text)
-        }
+        let expire: String =
+            switch jwt.expire.spelling {
+            case .seconds: jwt.expire.description
+            case .text(let text): YAMLWriter.quoted(text)
+            }
         out.scalar("expire", expire, indent: 2)
 
         out.open("auth", indent: 0)
@@ -76,15 +81,17 @@ extension ParleyConfig {
         out.scalar("require_token", bool(rooms.requireToken), indent: 2)
         out.scalar("first_is_presenter", bool(rooms.firstIsPresenter), indent: 2)
         out.scalar("max_participants", String(rooms.maxParticipants), indent: 2)
-        for (key, value) in [("max_connections_per_address", rooms.maxConnectionsPerAddress),
-                             ("session_token_expire", rooms.sessionTokenExpire),
-                             ("chat_per_second", rooms.chatPerSecond), ("chat_burst", rooms.chatBurst),
-                             ("transcript_per_second", rooms.transcriptPerSecond),
-                             ("transcript_burst", rooms.transcriptBurst),
-                             ("transcript_max_bytes", rooms.transcriptMaxBytes),
-                             ("actions_per_second", rooms.actionsPerSecond), ("actions_burst", rooms.actionsBurst),
-                             ("password_max_failures", rooms.passwordMaxFailures),
-                             ("password_window", rooms.passwordWindow)] {
+        for (key, value) in [
+            ("max_connections_per_address", rooms.maxConnectionsPerAddress),
+            ("session_token_expire", rooms.sessionTokenExpire),
+            ("chat_per_second", rooms.chatPerSecond), ("chat_burst", rooms.chatBurst),
+            ("transcript_per_second", rooms.transcriptPerSecond),
+            ("transcript_burst", rooms.transcriptBurst),
+            ("transcript_max_bytes", rooms.transcriptMaxBytes),
+            ("actions_per_second", rooms.actionsPerSecond), ("actions_burst", rooms.actionsBurst),
+            ("password_max_failures", rooms.passwordMaxFailures),
+            ("password_window", rooms.passwordWindow),
+        ] {
             out.scalar(key, String(value), indent: 2)
         }
 

@@ -23,8 +23,10 @@ extension ParleyConfig {
         public var token: Bool
         public var activeRooms: Bool
 
-        public init(stats: Bool = true, meetings: Bool = false, meeting: Bool = true, meetingEnd: Bool = false,
-                    join: Bool = true, token: Bool = false, activeRooms: Bool = false) {
+        public init(
+            stats: Bool = true, meetings: Bool = false, meeting: Bool = true, meetingEnd: Bool = false,
+            join: Bool = true, token: Bool = false, activeRooms: Bool = false
+        ) {
             self.stats = stats
             self.meetings = meetings
             self.meeting = meeting
@@ -62,8 +64,10 @@ extension ParleyConfig {
 
         public static let defaultExclude = ["/api/login", "/api/auth/login", "/flv/", "/hls/"]
 
-        public init(enabled: Bool = true, secret: String? = nil, expire: Int = 86_400,
-                    exclude: [String] = Auth.defaultExclude, users: [UserEntry] = []) {
+        public init(
+            enabled: Bool = true, secret: String? = nil, expire: Int = 86_400,
+            exclude: [String] = Auth.defaultExclude, users: [UserEntry] = []
+        ) {
             self.enabled = enabled
             self.secret = secret
             self.expire = expire

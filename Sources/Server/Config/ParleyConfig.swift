@@ -19,10 +19,12 @@ public struct ParleyConfig: Sendable, Equatable {
     /// `capture:` — free-form until the capture issue defines its keys; an empty mapping means off.
     public var capture: ConfigValue
 
-    public init(http: HTTP = HTTP(), tls: TLS = TLS(), dataDir: String = "./data", log: Log = Log(),
-                api: API = API(), jwt: JWT = JWT(), auth: Auth = Auth(), streamAuth: StreamAuth = StreamAuth(),
-                rooms: Rooms = Rooms(), webrtc: WebRTC = WebRTC(),
-                recording: ConfigValue = .map([:]), capture: ConfigValue = .map([:])) {
+    public init(
+        http: HTTP = HTTP(), tls: TLS = TLS(), dataDir: String = "./data", log: Log = Log(),
+        api: API = API(), jwt: JWT = JWT(), auth: Auth = Auth(), streamAuth: StreamAuth = StreamAuth(),
+        rooms: Rooms = Rooms(), webrtc: WebRTC = WebRTC(),
+        recording: ConfigValue = .map([:]), capture: ConfigValue = .map([:])
+    ) {
         self.http = http
         self.tls = tls
         self.dataDir = dataDir
@@ -48,8 +50,10 @@ public struct ParleyConfig: Sendable, Equatable {
         /// Larger request bodies are answered 413.
         public var maxBodyBytes: Int
 
-        public init(listen: ListenAddress = ListenAddress(host: "", port: 8080), cors: Bool = true,
-                    corsOrigins: [String] = [], publicURL: String = "", maxBodyBytes: Int = 1_048_576) {
+        public init(
+            listen: ListenAddress = ListenAddress(host: "", port: 8080), cors: Bool = true,
+            corsOrigins: [String] = [], publicURL: String = "", maxBodyBytes: Int = 1_048_576
+        ) {
             self.listen = listen
             self.cors = cors
             self.corsOrigins = corsOrigins

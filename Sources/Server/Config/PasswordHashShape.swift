@@ -12,14 +12,15 @@ enum PasswordHashShape {
         }
         if hash.hasPrefix("sha256:") {
             let digits = hash.dropFirst("sha256:".count)
-            return digits.count == 64 && digits.allSatisfy(\.isHexDigit) ? nil
+            return digits.count == 64 && digits.allSatisfy(\.isHexDigit)
+                ? nil
                 : "must have 64 hex digits after 'sha256:'"
         }
         if hash.hasPrefix("pbkdf2-sha256$") {
             let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
             guard parts.count == 4, let iterations = Int(parts[1]), (1_000...10_000_000).contains(iterations),
-                  let salt = Data(base64Encoded: String(parts[2])), !salt.isEmpty,
-                  let digest = Data(base64Encoded: String(parts[3])), (16...64).contains(digest.count)
+                let salt = Data(base64Encoded: String(parts[2])), !salt.isEmpty,
+                let digest = Data(base64Encoded: String(parts[3])), (16...64).contains(digest.count)
             else {
                 return "must be pbkdf2-sha256$ITERATIONS$SALT_BASE64$HASH_BASE64 with 1000 to 10000000 iterations "
                     + "and a 16- to 64-byte hash"

@@ -115,8 +115,9 @@ struct Setting {
                 return
             }
             guard !input.isNull, let duration = MsDuration(input.text) else {
-                throw .invalid("must be a duration such as \"1h\", \"7d\", \"30m\" or a number of seconds, got "
-                               + input.shown)
+                throw .invalid(
+                    "must be a duration such as \"1h\", \"7d\", \"30m\" or a number of seconds, got "
+                        + input.shown)
             }
             guard duration.seconds > 0 else { throw .invalid("must be a positive duration, got \(input.shown)") }
             config.jwt.expire = duration

@@ -22,8 +22,10 @@ struct YAMLWriter {
     }
 
     /// A list of mappings, each written by `body` at the item's indent; the first line gets the `- ` marker.
-    mutating func mappingList<Item>(_ key: String, _ items: [Item], indent: Int,
-                                    body: (inout YAMLWriter, Item, Int) -> Void) {
+    mutating func mappingList<Item>(
+        _ key: String, _ items: [Item], indent: Int,
+        body: (inout YAMLWriter, Item, Int) -> Void
+    ) {
         guard !items.isEmpty else { return scalar(key, "[]", indent: indent) }
         open(key, indent: indent)
         for item in items {
@@ -107,7 +109,8 @@ struct YAMLWriter {
             default:
                 let value = scalar.value
                 if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0x2028
-                    || value == 0x2029 || value == 0xFEFF {
+                    || value == 0x2029 || value == 0xFEFF
+                {
                     let hex = String(value, radix: 16, uppercase: true)
                     result += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 } else {
@@ -121,9 +124,12 @@ struct YAMLWriter {
     /// A mapping key: plain when it cannot be misread, quoted otherwise.
     static func key(_ text: String) -> String {
         guard let first = text.unicodeScalars.first,
-              first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "_",
-              text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
-                                                              || $0 == "_" || $0 == "-" || $0 == ".") })
+            first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "_",
+            text.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+                        || $0 == "_" || $0 == "-" || $0 == ".")
+            })
         else { return quoted(text) }
         return text
     }

@@ -50,8 +50,9 @@ public enum HMAC {
         var length: UInt32 = 0
         let result = withContiguousBytes(key) { k in
             withContiguousBytes(message) { m in
-                COpenSSL.HMAC(algorithm.evp, k.baseAddress, Int32(k.count), m.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                              m.count, &out, &length)
+                COpenSSL.HMAC(
+                    algorithm.evp, k.baseAddress, Int32(k.count), m.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    m.count, &out, &length)
             }
         }
         precondition(result != nil, "HMAC failed for a built-in algorithm")

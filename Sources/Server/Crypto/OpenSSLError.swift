@@ -35,5 +35,7 @@ func memoryBIOContents(_ bio: OpaquePointer) -> [UInt8] {
     var pointer: UnsafeMutablePointer<CChar>? = nil
     let length = Int(parley_bio_get_mem_data(bio, &pointer))
     guard length > 0, let pointer else { return [] }
-    return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+        Array(UnsafeBufferPointer(start: $0, count: length))
+    }
 }

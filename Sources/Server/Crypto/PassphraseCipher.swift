@@ -37,8 +37,8 @@ public enum PassphraseCipher {
         let bytes = [UInt8](data)
         let headerLength = magic.count + saltLength
         guard bytes.count >= headerLength + blockLength,
-              (bytes.count - headerLength) % blockLength == 0,
-              Array(bytes.prefix(magic.count)) == magic
+            (bytes.count - headerLength) % blockLength == 0,
+            Array(bytes.prefix(magic.count)) == magic
         else { return nil }
         let salt = Array(bytes[magic.count..<headerLength])
         let (key, iv) = deriveKeyAndIV(passphrase: passphrase, salt: salt)
@@ -59,19 +59,19 @@ public enum PassphraseCipher {
         guard let context = EVP_CIPHER_CTX_new() else { return nil }
         defer { EVP_CIPHER_CTX_free(context) }
         guard EVP_CipherInit_ex(context, EVP_aes_256_cbc(), nil, key, iv, encrypt ? 1 : 0) == 1,
-              input.count <= Int(Int32.max) - blockLength
+            input.count <= Int(Int32.max) - blockLength
         else { return nil }
         var output = [UInt8](repeating: 0, count: input.count + blockLength)
         var written: Int32 = 0
         var finalWritten: Int32 = 0
         let ok = output.withUnsafeMutableBufferPointer { out -> Bool in
             guard let base = out.baseAddress,
-                  EVP_CipherUpdate(context, base, &written, input, Int32(input.count)) == 1
+                EVP_CipherUpdate(context, base, &written, input, Int32(input.count)) == 1
             else { return false }
             return EVP_CipherFinal_ex(context, base + Int(written), &finalWritten) == 1
         }
         guard ok else {
-            _ = OpenSSLError.drainQueue()  // a wrong passphrase leaves "bad decrypt" queued
+            _ = OpenSSLError.drainQueue() // a wrong passphrase leaves "bad decrypt" queued
             return nil
         }
         return Array(output.prefix(Int(written + finalWritten)))

@@ -22,8 +22,10 @@ public enum PasswordHash {
         guard let parsed = parse(hash) else { return false }
         switch parsed {
         case .pbkdf2(let iterations, let salt, let expected):
-            return ConstantTime.equals(pbkdf2(password: password, salt: salt, iterations: iterations,
-                                              length: expected.count), expected)
+            return ConstantTime.equals(
+                pbkdf2(
+                    password: password, salt: salt, iterations: iterations,
+                    length: expected.count), expected)
         case .sha256(let expected):
             return ConstantTime.equals(Digest.hash(.sha256, Array(password.utf8)), expected)
         }
@@ -42,9 +44,9 @@ public enum PasswordHash {
         }
         let parts = text.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let iterations = Int(parts[1]),
-              (1_000...10_000_000).contains(iterations),
-              let salt = [UInt8](base64Encoded: String(parts[2])), !salt.isEmpty,
-              let hash = [UInt8](base64Encoded: String(parts[3])), (16...64).contains(hash.count)
+            (1_000...10_000_000).contains(iterations),
+            let salt = [UInt8](base64Encoded: String(parts[2])), !salt.isEmpty,
+            let hash = [UInt8](base64Encoded: String(parts[3])), (16...64).contains(hash.count)
         else { return nil }
         return .pbkdf2(iterations: iterations, salt: salt, hash: hash)
     }
@@ -52,8 +54,9 @@ public enum PasswordHash {
     static func pbkdf2(password: String, salt: [UInt8], iterations: Int, length: Int = 32) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: length)
         let ok = password.withCString { cp in
-            PKCS5_PBKDF2_HMAC(cp, Int32(password.utf8.count), salt, Int32(salt.count), Int32(iterations),
-                              EVP_sha256(), Int32(length), &out)
+            PKCS5_PBKDF2_HMAC(
+                cp, Int32(password.utf8.count), salt, Int32(salt.count), Int32(iterations),
+                EVP_sha256(), Int32(length), &out)
         }
         precondition(ok == 1, "PBKDF2 failed with valid parameters")
         return out

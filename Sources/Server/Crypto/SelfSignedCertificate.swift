@@ -34,14 +34,14 @@ public struct SelfSignedCertificate: Sendable, Equatable {
         guard X509_set_version(x509, 2) == 1 else { throw OpenSSLError("X509_set_version") }
         var serial = SecureRandom.bytes(16)
         serial[0] &= 0x7f
-        serial[0] |= 0x01  // positive and exactly 16 bytes long
+        serial[0] |= 0x01 // positive and exactly 16 bytes long
         guard let bignum = BN_bin2bn(serial, Int32(serial.count), nil) else { throw OpenSSLError("BN_bin2bn") }
         defer { BN_free(bignum) }
         guard BN_to_ASN1_INTEGER(bignum, X509_get_serialNumber(x509)) != nil else {
             throw OpenSSLError("BN_to_ASN1_INTEGER")
         }
         guard X509_gmtime_adj(X509_getm_notBefore(x509), -86_400) != nil,
-              X509_time_adj_ex(X509_getm_notAfter(x509), Int32(clamping: validityDays), 0, nil) != nil
+            X509_time_adj_ex(X509_getm_notAfter(x509), Int32(clamping: validityDays), 0, nil) != nil
         else { throw OpenSSLError("X509 validity") }
 
         let name = X509_get_subject_name(x509)
@@ -138,7 +138,7 @@ package final class PrivateKeyHandle {
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nil) else { throw OpenSSLError("EVP_PKEY_CTX_new_id") }
         defer { EVP_PKEY_CTX_free(context) }
         guard EVP_PKEY_keygen_init(context) == 1,
-              EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_X9_62_prime256v1) == 1
+            EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_X9_62_prime256v1) == 1
         else { throw OpenSSLError("EC keygen setup") }
         var key: OpaquePointer? = nil
         guard EVP_PKEY_keygen(context, &key) == 1, let key else { throw OpenSSLError("EVP_PKEY_keygen") }

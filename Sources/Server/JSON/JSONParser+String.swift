@@ -5,7 +5,7 @@ extension JSONParser {
     /// UTF-8); `\uXXXX` escapes pair surrogates, and a lone surrogate becomes U+FFFD since a Swift string holds
     /// only scalar values.
     mutating func parseString() throws(JSONParseError) -> String {
-        position += 1  // opening quote
+        position += 1 // opening quote
         var out: [UInt8] = []
         while true {
             let runStart = position

@@ -69,7 +69,7 @@ struct JSONParser {
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
-        position += 1  // "{"
+        position += 1 // "{"
         var object = JSONObject()
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -105,7 +105,7 @@ struct JSONParser {
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
-        position += 1  // "["
+        position += 1 // "["
         var items: [JSONValue] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {

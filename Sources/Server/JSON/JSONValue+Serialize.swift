@@ -62,7 +62,7 @@ extension JSONValue {
     public static func numberText(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
-        if value == 0 { return "0" }  // also -0
+        if value == 0 { return "0" } // also -0
         let (digits, point) = shortestDigits(abs(value))
         let sign = value < 0 ? "-" : ""
         let k = digits.count
@@ -80,11 +80,12 @@ extension JSONValue {
     /// The shortest round-trip decimal digits of a positive finite double (Swift's own `description` computes them)
     /// and the position of the decimal point relative to them: value = 0.d₁d₂… × 10^point.
     static func shortestDigits(_ value: Double) -> (digits: String, point: Int) {
-        let text = value.description  // "1.5", "0.001", "1e-07", "1.2345e+20"
+        let text = value.description // "1.5", "0.001", "1e-07", "1.2345e+20"
         let parts = text.split(separator: "e", maxSplits: 1)
         let mantissa = parts[0]
         let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        let integerLength = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) }
+        let integerLength =
+            mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) }
             ?? mantissa.count
         var digits = Substring(mantissa.filter { $0 != "." })
         var point = integerLength + exponent

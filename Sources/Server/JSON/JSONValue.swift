@@ -27,7 +27,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// fractional part), so `2.0` counts and `2.5` or `1e300` do not.
     public var integerValue: Int64? {
         guard case .number(let number) = self, number.isFinite, number.rounded() == number,
-              abs(number) <= 9_007_199_254_740_992 else { return nil }
+            abs(number) <= 9_007_199_254_740_992
+        else { return nil }
         return Int64(number)
     }
 
@@ -45,7 +46,8 @@ public indirect enum JSONValue: Sendable, Equatable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByNilLiteral {
+    ExpressibleByNilLiteral
+{
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }

@@ -51,8 +51,9 @@ struct ParleyServerCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let effective: ParleyConfig
         do {
-            effective = try ConfigLoader.load(file: config ?? environment["PARLEY_CONFIG"], environment: environment,
-                                              overrides: flagOverrides)
+            effective = try ConfigLoader.load(
+                file: config ?? environment["PARLEY_CONFIG"], environment: environment,
+                overrides: flagOverrides)
         } catch {
             FileHandle.standardError.write(Data("parley-server: configuration error: \(error)\n".utf8))
             throw ExitCode(2)
@@ -80,15 +81,17 @@ struct ParleyServerCommand: AsyncParsableCommand {
             try await ParleyServer.prepare(services: services)
             // The media plane binds webrtc.udp_port now, so a taken port fails start-up instead of the first WHIP.
             let mediaPlane = try await MediaPlane.start(config: effective, rooms: services.rooms, logger: logger)
-            let tlsPaths = try TLSMaterial.resolve(certPath: effective.tls.cert, keyPath: effective.tls.key,
-                                                   dataDirectory: URL(fileURLWithPath: effective.dataDir),
-                                                   logger: logger)
+            let tlsPaths = try TLSMaterial.resolve(
+                certPath: effective.tls.cert, keyPath: effective.tls.key,
+                dataDirectory: URL(fileURLWithPath: effective.dataDir),
+                logger: logger)
             let tls = try TLSMaterial.serverConfiguration(tlsPaths)
             application = ParleyServer.makeApplication(
                 services: services, tls: tls, backgroundServices: [MediaPlaneService(plane: mediaPlane)]
             ) { channel in
-                logger.info("listening (HTTP and TLS on one port)",
-                            metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                logger.info(
+                    "listening (HTTP and TLS on one port)",
+                    metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
             }
         } catch {
             logger.critical("start-up failed", metadata: ["error": "\(error)"])

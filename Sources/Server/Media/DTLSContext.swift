@@ -28,7 +28,7 @@ public final class DTLSContext: @unchecked Sendable {
 
         // DTLS 1.2 only: OpenSSL 3.0 has no DTLS 1.3 and WebRTC needs 1.2 (RFC 8827 §6.5).
         guard parley_ssl_ctx_set_min_proto_version(context, DTLS1_2_VERSION) == 1,
-              parley_ssl_ctx_set_max_proto_version(context, DTLS1_2_VERSION) == 1
+            parley_ssl_ctx_set_max_proto_version(context, DTLS1_2_VERSION) == 1
         else { throw OpenSSLError("DTLS version range") }
         parley_ssl_ctx_set_dtls_options(context)
         _ = parley_ssl_ctx_set_read_ahead(context, 1)
@@ -37,8 +37,8 @@ public final class DTLSContext: @unchecked Sendable {
         let x509 = try X509Handle(pem: certificate.certificatePEM)
         let key = try PrivateKeyHandle(pem: certificate.privateKeyPEM)
         guard SSL_CTX_use_certificate(context, x509.pointer) == 1,
-              SSL_CTX_use_PrivateKey(context, key.pointer) == 1,
-              SSL_CTX_check_private_key(context) == 1
+            SSL_CTX_use_PrivateKey(context, key.pointer) == 1,
+            SSL_CTX_check_private_key(context) == 1
         else { throw OpenSSLError("load certificate") }
 
         // Returns 0 on success (unlike nearly every other OpenSSL call).

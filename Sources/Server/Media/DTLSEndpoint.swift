@@ -84,7 +84,7 @@ public final class DTLSEndpoint {
         }
         // An empty read BIO means "wait for the next datagram", not end of stream.
         _ = parley_bio_set_mem_eof_return(readBIO, -1)
-        SSL_set_bio(ssl, readBIO, writeBIO)  // the SSL owns both BIOs from here on
+        SSL_set_bio(ssl, readBIO, writeBIO) // the SSL owns both BIOs from here on
 
         self.context = context
         self.role = role
@@ -142,7 +142,8 @@ public final class DTLSEndpoint {
     public func handleTimeout(now: MediaTime) {
         currentTime = now
         guard state == .handshaking || state == .connected,
-              let deadline = retransmitDeadline, now >= deadline else { return }
+            let deadline = retransmitDeadline, now >= deadline
+        else { return }
         let result = parley_dtls_handle_timeout(ssl)
         if result < 0 {
             fail("DTLS retransmission limit reached: \(OpenSSLError.drainQueue().joined(separator: "; "))")
@@ -164,7 +165,8 @@ public final class DTLSEndpoint {
     public func handle(datagram: [UInt8], now: MediaTime) -> [DTLSEvent] {
         currentTime = now
         guard state == .handshaking || state == .connected, !datagram.isEmpty,
-              datagram.count <= Int(Int32.max) else { return [] }
+            datagram.count <= Int(Int32.max)
+        else { return [] }
         let written = datagram.withUnsafeBytes { BIO_write(readBIO, $0.baseAddress, Int32($0.count)) }
         guard written == Int32(datagram.count) else { return [] }
         var events: [DTLSEvent] = []
@@ -174,7 +176,7 @@ public final class DTLSEndpoint {
         if state == .connected {
             events += readApplicationData()
         }
-        _ = BIO_ctrl(readBIO, BIO_CTRL_RESET, 0, nil)  // a rejected datagram must not poison the next one
+        _ = BIO_ctrl(readBIO, BIO_CTRL_RESET, 0, nil) // a rejected datagram must not poison the next one
         clearWriteBIO()
         return events
     }
@@ -213,7 +215,8 @@ public final class DTLSEndpoint {
             _ = OpenSSLError.drainQueue()
             return []
         }
-        let reason = verificationFailure ?? "DTLS handshake failed: \(OpenSSLError.drainQueue().joined(separator: "; "))"
+        let reason =
+            verificationFailure ?? "DTLS handshake failed: \(OpenSSLError.drainQueue().joined(separator: "; "))"
         fail(reason)
         return [.failed(reason)]
     }
@@ -236,8 +239,9 @@ public final class DTLSEndpoint {
         var block = [UInt8](repeating: 0, count: 2 * (profile.keyLength + profile.saltLength))
         let exported = label.withUnsafeBufferPointer { labelBuffer in
             labelBuffer.withMemoryRebound(to: CChar.self) { labelChars in
-                SSL_export_keying_material(ssl, &block, block.count, labelChars.baseAddress, labelChars.count,
-                                           nil, 0, 0)
+                SSL_export_keying_material(
+                    ssl, &block, block.count, labelChars.baseAddress, labelChars.count,
+                    nil, 0, 0)
             }
         }
         guard exported == 1, let material = SRTPKeyingMaterial(profile: profile, exported: block) else {
@@ -341,8 +345,8 @@ let dtlsVerifyCallback: @convention(c) (Int32, OpaquePointer?) -> Int32 = { _, s
     guard let storeContext else { return 0 }
     guard X509_STORE_CTX_get_error_depth(storeContext) == 0 else { return 1 }
     guard let ssl = parley_ssl_from_store_ctx(storeContext), let endpoint = endpoint(of: ssl),
-          let leaf = X509_STORE_CTX_get_current_cert(storeContext),
-          let der = try? derEncoding(of: leaf)
+        let leaf = X509_STORE_CTX_get_current_cert(storeContext),
+        let der = try? derEncoding(of: leaf)
     else { return 0 }
     if let mismatch = endpoint.fingerprintMismatch(der: der) {
         endpoint.verificationFailure = mismatch

@@ -41,7 +41,7 @@ public final class OpusEncoder {
         guard channels == 1 || channels == 2 else { throw OpusError(code: OPUS_BAD_ARG) }
         var error: Int32 = 0
         guard let state = opus_encoder_create(OpusFormat.sampleRate, Int32(channels), application.value, &error),
-              error == OPUS_OK
+            error == OPUS_OK
         else { throw OpusError(code: error == OPUS_OK ? OPUS_ALLOC_FAIL : error) }
         self.state = state
         self.channels = channels
@@ -82,7 +82,7 @@ public final class OpusDecoder {
     /// Decodes one packet (up to 120 ms) and returns samples × channels values; a nil packet asks for
     /// 20 ms of loss concealment. Corrupt packets throw, never trap.
     public func decode(_ packet: [UInt8]?) throws(OpusError) -> [Int16] {
-        let maximumSamples = OpusFormat.samplesPerFrame * 6  // 120 ms, the longest Opus packet
+        let maximumSamples = OpusFormat.samplesPerFrame * 6 // 120 ms, the longest Opus packet
         var pcm = [Int16](repeating: 0, count: maximumSamples * channels)
         let samples: Int32
         if let packet, !packet.isEmpty {

@@ -52,14 +52,14 @@ public final class SRTPContext {
         var policy = srtp_policy_t()
         let libProfile = srtp_profile_t(rawValue: UInt32(profile.rawValue))
         guard srtp_crypto_policy_set_from_profile_for_rtp(&policy.rtp, libProfile) == srtp_err_status_ok,
-              srtp_crypto_policy_set_from_profile_for_rtcp(&policy.rtcp, libProfile) == srtp_err_status_ok
+            srtp_crypto_policy_set_from_profile_for_rtcp(&policy.rtcp, libProfile) == srtp_err_status_ok
         else { throw .libsrtp(Int32(srtp_err_status_bad_param.rawValue)) }
         policy.ssrc.type = direction == .inbound ? ssrc_any_inbound : ssrc_any_outbound
         policy.window_size = UInt(replayWindow)
         policy.allow_repeat_tx = allowRetransmission ? 1 : 0
         policy.next = nil
 
-        var keyAndSalt = masterKey + masterSalt  // libsrtp wants key ‖ salt in one buffer
+        var keyAndSalt = masterKey + masterSalt // libsrtp wants key ‖ salt in one buffer
         var created: srtp_t? = nil
         let status = keyAndSalt.withUnsafeMutableBufferPointer { buffer -> srtp_err_status_t in
             policy.key = buffer.baseAddress
@@ -135,10 +135,12 @@ extension SRTPContext {
     ) throws(SRTPError) -> (outbound: SRTPContext, inbound: SRTPContext) {
         let local = material.localMasterKey(for: role)
         let remote = material.remoteMasterKey(for: role)
-        let outbound = try SRTPContext(profile: material.profile, masterKey: local.key, masterSalt: local.salt,
-                                       direction: .outbound)
-        let inbound = try SRTPContext(profile: material.profile, masterKey: remote.key, masterSalt: remote.salt,
-                                      direction: .inbound)
+        let outbound = try SRTPContext(
+            profile: material.profile, masterKey: local.key, masterSalt: local.salt,
+            direction: .outbound)
+        let inbound = try SRTPContext(
+            profile: material.profile, masterKey: remote.key, masterSalt: remote.salt,
+            direction: .inbound)
         return (outbound, inbound)
     }
 }

@@ -25,8 +25,9 @@ final class EventHub: @unchecked Sendable {
     }
 
     func subscribe() -> AsyncStream<RoomEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: RoomEvent.self,
-                                                            bufferingPolicy: .bufferingOldest(bufferLimit))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: RoomEvent.self,
+            bufferingPolicy: .bufferingOldest(bufferLimit))
         let id = lock.withLock {
             nextID += 1
             subscribers[nextID] = continuation

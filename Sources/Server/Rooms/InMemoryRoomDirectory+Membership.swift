@@ -7,8 +7,11 @@ extension InMemoryRoomDirectory {
         let existing = roomStates[id]
         guard existing != nil || createIfMissing else { throw RoomError.roomNotFound }
         guard request.hasValidName else { throw RoomError.invalidName }
-        var state = existing ?? RoomState(id: id, settings: RoomSettings(), origin: .adHoc, createdAt: clock.now,
-                                          sequence: 0)
+        var state =
+            existing
+            ?? RoomState(
+                id: id, settings: RoomSettings(), origin: .adHoc, createdAt: clock.now,
+                sequence: 0)
         if !request.bypassRestrictions {
             if let password = state.settings.password, !RoomPassword.matches(request.password, password) {
                 throw RoomError.wrongPassword
@@ -20,8 +23,9 @@ extension InMemoryRoomDirectory {
 
         let created = existing == nil
         if created {
-            state = RoomState(id: id, settings: state.settings, origin: .adHoc, createdAt: state.createdAt,
-                              sequence: nextSequence())
+            state = RoomState(
+                id: id, settings: state.settings, origin: .adHoc, createdAt: state.createdAt,
+                sequence: nextSequence())
             roomStates[id] = state
             emit(.roomCreated(snapshot(of: state)))
         }
@@ -35,10 +39,11 @@ extension InMemoryRoomDirectory {
         } else {
             role = .participant
         }
-        let participant = Participant(userID: request.userID, name: request.name, role: role, media: request.media,
-                                      os: request.os, browser: request.browser,
-                                      chatMuted: state.settings.chatMutedOnJoin && !role.isModerator,
-                                      joinedAt: clock.now)
+        let participant = Participant(
+            userID: request.userID, name: request.name, role: role, media: request.media,
+            os: request.os, browser: request.browser,
+            chatMuted: state.settings.chatMutedOnJoin && !role.isModerator,
+            joinedAt: clock.now)
         state.order.append(request.userID)
         state.members[request.userID] = participant
         roomStates[id] = state
@@ -65,7 +70,8 @@ extension InMemoryRoomDirectory {
     }
 
     public func setChatMuted(_ id: RoomID, _ user: UserID, muted: Bool, by moderator: Moderator) throws
-        -> Participant {
+        -> Participant
+    {
         try requireModerator(moderator, in: id)
         guard var participant = roomStates[id]?.members[user] else { throw RoomError.participantNotFound }
         guard participant.chatMuted != muted else { return participant }
@@ -80,8 +86,10 @@ extension InMemoryRoomDirectory {
         return try updateParticipant(id, user) { $0.role = role }
     }
 
-    public func updateMedia(_ id: RoomID, _ user: UserID,
-                            _ change: @escaping @Sendable (inout MediaFlags) -> Void) throws -> Participant {
+    public func updateMedia(
+        _ id: RoomID, _ user: UserID,
+        _ change: @escaping @Sendable (inout MediaFlags) -> Void
+    ) throws -> Participant {
         try updateParticipant(id, user) { change(&$0.media) }
     }
 
@@ -89,7 +97,8 @@ extension InMemoryRoomDirectory {
 
     /// Applies `change` and emits `participantUpdated` only when something actually changed.
     func updateParticipant(_ id: RoomID, _ user: UserID, _ change: (inout Participant) -> Void) throws
-        -> Participant {
+        -> Participant
+    {
         guard let state = roomStates[id] else { throw RoomError.roomNotFound }
         guard let current = state.members[user] else { throw RoomError.participantNotFound }
         var updated = current

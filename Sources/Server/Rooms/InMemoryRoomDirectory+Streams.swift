@@ -2,7 +2,8 @@ import Foundation
 
 extension InMemoryRoomDirectory {
     public func startStream(_ path: StreamPath, publisher: UserID?, room: RoomID?, codecs: [String]) throws
-        -> StreamInfo {
+        -> StreamInfo
+    {
         guard streamStates[path] == nil else { throw RoomError.streamAlreadyPublished }
         var roomID = room
         if let scoped = path.roomScoped {
@@ -15,8 +16,9 @@ extension InMemoryRoomDirectory {
             guard let state = roomStates[roomID] else { throw RoomError.roomNotFound }
             if let publisher, state.members[publisher] == nil { throw RoomError.participantNotFound }
         }
-        let info = StreamInfo(path: path, publisher: publisher, roomID: roomID, codecs: codecs, subscribers: 0,
-                              startedAt: clock.now)
+        let info = StreamInfo(
+            path: path, publisher: publisher, roomID: roomID, codecs: codecs, subscribers: 0,
+            startedAt: clock.now)
         streamStates[path] = StreamState(info: info, sequence: nextSequence())
         emit(.streamStarted(info))
         return info

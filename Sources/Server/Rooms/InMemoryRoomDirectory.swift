@@ -44,8 +44,10 @@ public actor InMemoryRoomDirectory: RoomDirectory {
     /// - Parameters:
     ///   - eventBufferLimit: undelivered events a subscriber may accumulate before it is cut off (see `EventHub`).
     ///   - clock: the time of `createdAt`, `joinedAt` and `startedAt` (the server's one clock; tests drive their own).
-    public init(policy: RoomPolicy = RoomPolicy(), eventBufferLimit: Int = 65_536,
-                clock: any ServerClock = SystemClock()) {
+    public init(
+        policy: RoomPolicy = RoomPolicy(), eventBufferLimit: Int = 65_536,
+        clock: any ServerClock = SystemClock()
+    ) {
         self.policy = policy
         self.clock = clock
         self.hub = EventHub(bufferLimit: eventBufferLimit)
@@ -78,7 +80,8 @@ public actor InMemoryRoomDirectory: RoomDirectory {
     public func createRoom(_ id: RoomID, settings: RoomSettings, origin: RoomOrigin) throws -> RoomSnapshot {
         guard settings.isValid else { throw RoomError.invalidSettings }
         guard roomStates[id] == nil else { throw RoomError.roomAlreadyExists }
-        let state = RoomState(id: id, settings: settings, origin: origin, createdAt: clock.now, sequence: nextSequence())
+        let state = RoomState(
+            id: id, settings: settings, origin: origin, createdAt: clock.now, sequence: nextSequence())
         roomStates[id] = state
         let created = snapshot(of: state)
         emit(.roomCreated(created))
@@ -120,9 +123,10 @@ public actor InMemoryRoomDirectory: RoomDirectory {
     }
 
     func snapshot(of state: RoomState) -> RoomSnapshot {
-        RoomSnapshot(id: state.id, settings: state.settings, origin: state.origin, locked: state.locked,
-                     createdAt: state.createdAt, participants: state.participants,
-                     streams: streamsOrdered { $0.roomID == state.id }, capacity: capacity(of: state.settings))
+        RoomSnapshot(
+            id: state.id, settings: state.settings, origin: state.origin, locked: state.locked,
+            createdAt: state.createdAt, participants: state.participants,
+            streams: streamsOrdered { $0.roomID == state.id }, capacity: capacity(of: state.settings))
     }
 
     func streamsOrdered(where include: (StreamInfo) -> Bool) -> [StreamInfo] {

@@ -50,8 +50,10 @@ public struct Participant: Codable, Sendable, Hashable {
     /// MiroTalk's `presenter` flag: true for presenters and hosts.
     public var isPresenter: Bool { role.isModerator }
 
-    public init(userID: UserID, name: String, role: Role = .participant, media: MediaFlags = MediaFlags(),
-                os: String = "", browser: String = "", chatMuted: Bool = false, joinedAt: Date) {
+    public init(
+        userID: UserID, name: String, role: Role = .participant, media: MediaFlags = MediaFlags(),
+        os: String = "", browser: String = "", chatMuted: Bool = false, joinedAt: Date
+    ) {
         self.userID = userID
         self.name = name
         self.role = role

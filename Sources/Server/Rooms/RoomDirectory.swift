@@ -44,8 +44,10 @@ public protocol RoomDirectory: Sendable {
     /// A moderator grants or withdraws presenter rights (MiroTalk `setPresenterRole`).
     func setRole(_ id: RoomID, _ user: UserID, role: Role, by: Moderator) async throws -> Participant
     /// The participant's own media/hand flags change.
-    func updateMedia(_ id: RoomID, _ user: UserID,
-                     _ change: @escaping @Sendable (inout MediaFlags) -> Void) async throws -> Participant
+    func updateMedia(
+        _ id: RoomID, _ user: UserID,
+        _ change: @escaping @Sendable (inout MediaFlags) -> Void
+    ) async throws -> Participant
 
     // MARK: moderation
     func lock(_ id: RoomID, by: Moderator) async throws -> RoomSnapshot
@@ -80,7 +82,8 @@ extension RoomDirectory {
     /// Admits a participant (see ``joinRoom(_:_:createIfMissing:)``) and returns it.
     @discardableResult
     public func join(_ id: RoomID, _ request: JoinRequest, createIfMissing: Bool = false) async throws
-        -> Participant {
+        -> Participant
+    {
         try await joinRoom(id, request, createIfMissing: createIfMissing).participant
     }
 

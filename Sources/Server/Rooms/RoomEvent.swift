@@ -54,8 +54,8 @@ public enum RoomEvent: Sendable, Hashable {
         switch self {
         case .roomCreated(let room): room.id
         case .roomRemoved(let id, _), .settingsChanged(let id, _), .participantJoined(let id, _),
-             .participantLeft(let id, _, _), .participantUpdated(let id, _), .chatMuteChanged(let id, _, _, _),
-             .locked(let id, _), .unlocked(let id, _), .ended(let id, _):
+            .participantLeft(let id, _, _), .participantUpdated(let id, _), .chatMuteChanged(let id, _, _, _),
+            .locked(let id, _), .unlocked(let id, _), .ended(let id, _):
             id
         case .streamStarted(let stream), .streamStopped(let stream), .subscriberCountChanged(let stream):
             stream.roomID

@@ -17,8 +17,10 @@ public struct RoomSettings: Codable, Sendable, Hashable {
     /// Recording starts with the room (read by the recording layer).
     public var recordOnStart: Bool
 
-    public init(name: String = "", password: String? = nil, maxParticipants: Int? = nil, templateID: String? = nil,
-                chatMutedOnJoin: Bool = false, lobby: Bool = false, recordOnStart: Bool = false) {
+    public init(
+        name: String = "", password: String? = nil, maxParticipants: Int? = nil, templateID: String? = nil,
+        chatMutedOnJoin: Bool = false, lobby: Bool = false, recordOnStart: Bool = false
+    ) {
         self.name = name
         self.password = password
         self.maxParticipants = maxParticipants
@@ -69,9 +71,11 @@ public struct JoinRequest: Sendable, Hashable {
     /// (but not the capacity, nor a duplicate user id).
     public var bypassRestrictions: Bool
 
-    public init(userID: UserID, name: String? = nil, os: String = "", browser: String = "",
-                media: MediaFlags = MediaFlags(), password: String? = nil, asPresenter: Bool = false,
-                bypassRestrictions: Bool = false) {
+    public init(
+        userID: UserID, name: String? = nil, os: String = "", browser: String = "",
+        media: MediaFlags = MediaFlags(), password: String? = nil, asPresenter: Bool = false,
+        bypassRestrictions: Bool = false
+    ) {
         self.userID = userID
         self.name = name ?? userID.rawValue
         self.os = os
@@ -88,7 +92,8 @@ public struct JoinRequest: Sendable, Hashable {
     /// Not blank, not too long, no control characters (names are echoed into logs and other clients' UIs).
     var hasValidName: Bool {
         guard name.count <= Self.maxNameLength,
-              !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
+            !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else { return false }
         // Only Cc (C0/C1 controls): format characters such as U+200D must stay, emoji sequences use them.
         return !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }

@@ -13,8 +13,10 @@ public struct StreamInfo: Codable, Sendable, Hashable {
     public var subscribers: Int
     public var startedAt: Date
 
-    public init(path: StreamPath, publisher: UserID?, roomID: RoomID?, codecs: [String], subscribers: Int = 0,
-                startedAt: Date) {
+    public init(
+        path: StreamPath, publisher: UserID?, roomID: RoomID?, codecs: [String], subscribers: Int = 0,
+        startedAt: Date
+    ) {
         self.path = path
         self.publisher = publisher
         self.roomID = roomID
@@ -38,8 +40,10 @@ public struct RoomSnapshot: Codable, Sendable, Hashable {
     /// Effective capacity (settings, else the policy default).
     public var capacity: Int
 
-    public init(id: RoomID, settings: RoomSettings, origin: RoomOrigin, locked: Bool, createdAt: Date,
-                participants: [Participant], streams: [StreamInfo], capacity: Int) {
+    public init(
+        id: RoomID, settings: RoomSettings, origin: RoomOrigin, locked: Bool, createdAt: Date,
+        participants: [Participant], streams: [StreamInfo], capacity: Int
+    ) {
         self.id = id
         self.settings = settings
         self.origin = origin
@@ -73,8 +77,10 @@ public struct RegistryStats: Codable, Sendable, Hashable {
     public var subscribers: Int
     public var lockedRooms: Int
 
-    public init(rooms: Int = 0, participants: Int = 0, publishers: Int = 0, subscribers: Int = 0,
-                lockedRooms: Int = 0) {
+    public init(
+        rooms: Int = 0, participants: Int = 0, publishers: Int = 0, subscribers: Int = 0,
+        lockedRooms: Int = 0
+    ) {
         self.rooms = rooms
         self.participants = participants
         self.publishers = publishers

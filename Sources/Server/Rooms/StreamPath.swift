@@ -32,7 +32,8 @@ public struct StreamPath: Hashable, Sendable, Comparable, CustomStringConvertibl
     public var roomScoped: (room: RoomID, user: UserID)? {
         let parts = segments
         guard parts.count == 3, parts[0] == Self.roomPrefix,
-              let room = RoomID(parts[1]), let user = UserID(parts[2]) else { return nil }
+            let room = RoomID(parts[1]), let user = UserID(parts[2])
+        else { return nil }
         return (room, user)
     }
 
@@ -44,8 +45,10 @@ extension StreamPath: Codable {
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         guard let path = StreamPath(raw) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "stream path must be 1-8 '/'-separated segments of [A-Za-z0-9._~-]{1,64}"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "stream path must be 1-8 '/'-separated segments of [A-Za-z0-9._~-]{1,64}"))
         }
         self = path
     }

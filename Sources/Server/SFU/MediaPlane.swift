@@ -28,8 +28,10 @@ public final class MediaPlane: Sendable {
 
     /// Binds the UDP port and starts the loop. `rooms` learns when a session ends on its own (consent loss,
     /// DTLS failure): the publisher's stream stops, a player's subscription is removed.
-    public static func start(configuration: MediaPlaneConfiguration, rooms: (any RoomDirectory)?,
-                             logger: Logger) async throws -> MediaPlane {
+    public static func start(
+        configuration: MediaPlaneConfiguration, rooms: (any RoomDirectory)?,
+        logger: Logger
+    ) async throws -> MediaPlane {
         let dtlsContext = try DTLSContext.ephemeral()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -50,8 +52,8 @@ public final class MediaPlane: Sendable {
             try? await group.shutdownGracefully()
             throw MediaPlaneError.portUnavailable(
                 "cannot bind the WebRTC media port (webrtc.udp_port) UDP \(configuration.bindHost):\(configuration.udpPort)"
-                + (Self.isAddressInUse(error) ? ": the port is already in use by another socket" : "")
-                + " (\(error)); free it or choose another webrtc.udp_port")
+                    + (Self.isAddressInUse(error) ? ": the port is already in use by another socket" : "")
+                    + " (\(error)); free it or choose another webrtc.udp_port")
         }
         guard let bound = channel.localAddress, let local = STUNAddress(bound) else {
             try? await channel.close()
@@ -60,13 +62,15 @@ public final class MediaPlane: Sendable {
         }
         let candidates = Self.candidates(configuration: configuration, bound: local)
         let plane = try await loop.submit {
-            let core = MediaPlaneCore(dtlsContext: dtlsContext, candidates: candidates,
-                                      consentTimeout: configuration.consentTimeout,
-                                      limits: configuration.limits, logger: logger,
-                                      unixTimeAtZero: Date().timeIntervalSince1970)
-            return MediaPlane(eventLoop: loop, group: group, channel: channel, localAddress: local,
-                              candidates: candidates, core: NIOLoopBound(core, eventLoop: loop),
-                              clockOrigin: origin, logger: logger)
+            let core = MediaPlaneCore(
+                dtlsContext: dtlsContext, candidates: candidates,
+                consentTimeout: configuration.consentTimeout,
+                limits: configuration.limits, logger: logger,
+                unixTimeAtZero: Date().timeIntervalSince1970)
+            return MediaPlane(
+                eventLoop: loop, group: group, channel: channel, localAddress: local,
+                candidates: candidates, core: NIOLoopBound(core, eventLoop: loop),
+                clockOrigin: origin, logger: logger)
         }.get()
         try await loop.submit {
             handlerBox.plane = plane
@@ -80,9 +84,11 @@ public final class MediaPlane: Sendable {
         return plane
     }
 
-    private init(eventLoop: any EventLoop, group: MultiThreadedEventLoopGroup, channel: any Channel,
-                 localAddress: STUNAddress, candidates: [STUNAddress], core: NIOLoopBound<MediaPlaneCore>,
-                 clockOrigin: ContinuousClock.Instant, logger: Logger) {
+    private init(
+        eventLoop: any EventLoop, group: MultiThreadedEventLoopGroup, channel: any Channel,
+        localAddress: STUNAddress, candidates: [STUNAddress], core: NIOLoopBound<MediaPlaneCore>,
+        clockOrigin: ContinuousClock.Instant, logger: Logger
+    ) {
         self.eventLoop = eventLoop
         self.group = group
         self.channel = channel
@@ -98,19 +104,25 @@ public final class MediaPlane: Sendable {
 
     /// WHIP: a publisher session on `path`. Throws ``MediaPlaneError/pathBusy`` while another publishes there.
     public func publish(path: String, offer: SessionDescription) async throws -> SessionDescriptor {
-        try await eventLoop.submit { [self] in try core.value.open(kind: .publisher, path: path, offer: offer, now: now()) }.get()
+        try await eventLoop.submit { [self] in
+            try core.value.open(kind: .publisher, path: path, offer: offer, now: now())
+        }.get()
     }
 
     /// WHEP: a player of `path`'s publisher. Throws ``MediaPlaneError/noPublisher`` when nobody publishes.
     public func play(path: String, offer: SessionDescription) async throws -> SessionDescriptor {
-        try await eventLoop.submit { [self] in try core.value.open(kind: .subscriber, path: path, offer: offer, now: now()) }.get()
+        try await eventLoop.submit { [self] in
+            try core.value.open(kind: .subscriber, path: path, offer: offer, now: now())
+        }.get()
     }
 
     /// Opens a session for an offer the caller already accepted with `SDPNegotiation.accept` (it is not
     /// negotiated again). `source` is the HTTP client address the caps count it under. Throws
     /// ``MediaPlaneError/overloaded(_:retryAfterSeconds:)`` when a cap is reached.
-    public func open(_ kind: SessionKind, path: String, offer: SessionDescription, accepted: AcceptedOffer,
-                     source: String?) async throws -> SessionDescriptor {
+    public func open(
+        _ kind: SessionKind, path: String, offer: SessionDescription, accepted: AcceptedOffer,
+        source: String?
+    ) async throws -> SessionDescriptor {
         try await eventLoop.submit { [self] in
             try core.value.open(kind: kind, path: path, offer: offer, accepted: accepted, source: source, now: now())
         }.get()
@@ -191,7 +203,8 @@ public final class MediaPlane: Sendable {
                 case .subscriber: _ = try await rooms.removeSubscriber(path)
                 }
             } catch {
-                logger.debug("registry already without this stream", metadata: ["path": "\(path)", "error": "\(error)"])
+                logger.debug(
+                    "registry already without this stream", metadata: ["path": "\(path)", "error": "\(error)"])
             }
         }
     }
@@ -202,7 +215,9 @@ public final class MediaPlane: Sendable {
     }
 
     static func candidates(configuration: MediaPlaneConfiguration, bound: STUNAddress) -> [STUNAddress] {
-        let announced = configuration.announce.compactMap { IPAddress($0) }.map { STUNAddress(ip: $0, port: bound.port) }
+        let announced = configuration.announce.compactMap { IPAddress($0) }.map {
+            STUNAddress(ip: $0, port: bound.port)
+        }
         if !announced.isEmpty { return announced }
         if !bound.ip.bytes.allSatisfy({ $0 == 0 }) { return [bound] }
         // Wildcard bind: every IPv4 interface address (aioice pairs only same-family literals).
@@ -210,7 +225,9 @@ public final class MediaPlane: Sendable {
         var seen = Set<STUNAddress>()
         var result: [STUNAddress] = []
         for device in devices {
-            guard let address = device.address, case .v4 = address, let candidate = STUNAddress(address) else { continue }
+            guard let address = device.address, case .v4 = address, let candidate = STUNAddress(address) else {
+                continue
+            }
             let withPort = STUNAddress(ip: candidate.ip, port: bound.port)
             if seen.insert(withPort).inserted { result.append(withPort) }
         }

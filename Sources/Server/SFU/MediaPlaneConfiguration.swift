@@ -13,8 +13,10 @@ public struct MediaPlaneConfiguration: Sendable, Hashable {
     /// Caps on sessions (`webrtc.max_*`).
     public var limits: MediaPlaneLimits
 
-    public init(bindHost: String = "0.0.0.0", udpPort: Int = 9000, announce: [String] = [],
-                consentTimeout: Duration = .seconds(30), limits: MediaPlaneLimits = MediaPlaneLimits()) {
+    public init(
+        bindHost: String = "0.0.0.0", udpPort: Int = 9000, announce: [String] = [],
+        consentTimeout: Duration = .seconds(30), limits: MediaPlaneLimits = MediaPlaneLimits()
+    ) {
         self.bindHost = bindHost
         self.udpPort = udpPort
         self.announce = announce
@@ -36,8 +38,10 @@ public struct MediaPlaneLimits: Sendable, Hashable {
     /// `webrtc.connect_timeout`: a session that has not finished ICE and DTLS by then is closed.
     public var connectTimeout: Duration
 
-    public init(maxUnconnectedPerAddress: Int = 20, maxUnconnected: Int = 500, maxSessionsPerPath: Int = 500,
-                connectTimeout: Duration = .seconds(20)) {
+    public init(
+        maxUnconnectedPerAddress: Int = 20, maxUnconnected: Int = 500, maxSessionsPerPath: Int = 500,
+        connectTimeout: Duration = .seconds(20)
+    ) {
         self.maxUnconnectedPerAddress = maxUnconnectedPerAddress
         self.maxUnconnected = maxUnconnected
         self.maxSessionsPerPath = maxSessionsPerPath

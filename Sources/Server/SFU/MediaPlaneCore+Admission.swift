@@ -13,17 +13,20 @@ extension MediaPlaneCore {
     func capReached(kind: SessionKind, path: String, source: String?, now: MediaTime) -> MediaPlaneError? {
         let onPath = (publisherByPath[path] == nil ? 0 : 1) + (subscribersByPath[path]?.count ?? 0)
         if kind == .subscriber, onPath >= limits.maxSessionsPerPath {
-            return .overloaded("stream path \(path) has \(onPath) sessions; at most \(limits.maxSessionsPerPath)",
-                               retryAfterSeconds: Self.wholeSeconds(limits.connectTimeout))
+            return .overloaded(
+                "stream path \(path) has \(onPath) sessions; at most \(limits.maxSessionsPerPath)",
+                retryAfterSeconds: Self.wholeSeconds(limits.connectTimeout))
         }
         if let source, let pending = unconnectedBySource[source], pending.count >= limits.maxUnconnectedPerAddress {
-            return .overloaded("\(pending.count) sessions from \(source) have not connected yet; at most "
-                               + "\(limits.maxUnconnectedPerAddress)",
-                               retryAfterSeconds: retryAfter(waitingFor: pending, now: now))
+            return .overloaded(
+                "\(pending.count) sessions from \(source) have not connected yet; at most "
+                    + "\(limits.maxUnconnectedPerAddress)",
+                retryAfterSeconds: retryAfter(waitingFor: pending, now: now))
         }
         if unconnected.count >= limits.maxUnconnected {
-            return .overloaded("\(unconnected.count) sessions have not connected yet; at most \(limits.maxUnconnected)",
-                               retryAfterSeconds: retryAfter(waitingFor: unconnected, now: now))
+            return .overloaded(
+                "\(unconnected.count) sessions have not connected yet; at most \(limits.maxUnconnected)",
+                retryAfterSeconds: retryAfter(waitingFor: unconnected, now: now))
         }
         return nil
     }

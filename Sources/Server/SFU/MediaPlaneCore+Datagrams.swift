@@ -38,8 +38,9 @@ extension MediaPlaneCore {
 
     func sessionForUsername(_ datagram: [UInt8]) -> SFUSession? {
         guard let message = try? STUNMessage.parse(datagram), let username = message.username,
-              let ufrag = username.split(separator: ":", maxSplits: 1).first,
-              let id = sessionByUfrag[String(ufrag)] else { return nil }
+            let ufrag = username.split(separator: ":", maxSplits: 1).first,
+            let id = sessionByUfrag[String(ufrag)]
+        else { return nil }
         return sessions[id]
     }
 
@@ -61,8 +62,12 @@ extension MediaPlaneCore {
                 logger.debug("SRTP packet dropped", metadata: ["session": "\(session.id)", "error": "\(error)"])
             case .connected(let profile):
                 markConnected(session)
-                logger.info("webrtc session connected", metadata: ["session": "\(session.id)",
-                                                                   "srtp": "\(profile.suiteName)"])
+                logger.info(
+                    "webrtc session connected",
+                    metadata: [
+                        "session": "\(session.id)",
+                        "srtp": "\(profile.suiteName)",
+                    ])
             case .selected(let address):
                 logger.debug("ICE selected", metadata: ["session": "\(session.id)", "address": "\(address)"])
             case .closed(let reason):
@@ -74,7 +79,8 @@ extension MediaPlaneCore {
     /// Fan-out of one publisher packet to every connected subscriber of its path.
     func forward(_ packet: [UInt8], from publisher: SFUSession, now: MediaTime) {
         guard let subscribers = subscribersByPath[publisher.path], !subscribers.isEmpty,
-              let parsed = try? RTPPacket.parse(packet) else { return }
+            let parsed = try? RTPPacket.parse(packet)
+        else { return }
         for id in subscribers {
             guard let subscriber = sessions[id], subscriber.peer.isConnected, var rewriter = subscriber.rewriter
             else { continue }

@@ -30,21 +30,26 @@ extension MediaPlaneCore {
         }
         guard now >= due else { return }
         session.nextReport = now + Self.reportInterval
-        let description = RTCPPacket.sourceDescription(RTCPSourceDescription(chunks: [
-            .init(source: session.reporterSSRC, items: [.cname(session.cname)])]))
+        let description = RTCPPacket.sourceDescription(
+            RTCPSourceDescription(chunks: [
+                .init(source: session.reporterSSRC, items: [.cname(session.cname)])
+            ]))
         var report: RTCPPacket?
         if var statistics = session.receiveStatistics {
-            report = .receiverReport(RTCPReceiverReport(ssrc: session.reporterSSRC,
-                                                        reports: [statistics.reportBlock(now: now)]))
+            report = .receiverReport(
+                RTCPReceiverReport(
+                    ssrc: session.reporterSSRC,
+                    reports: [statistics.reportBlock(now: now)]))
             session.receiveStatistics = statistics
         } else if let rewriter = session.rewriter, let last = rewriter.lastSent {
             // §6.4.1: the RTP timestamp of "now", extrapolated from the last packet sent at 48 kHz.
             let elapsed = last.at.duration(to: now)
             let ticks = elapsed.components.seconds * 48_000 + elapsed.components.attoseconds / 20_833_333_333_333
-            report = .senderReport(RTCPSenderReport(
-                ssrc: rewriter.ssrc, ntpTimestamp: ntpTimestamp(now),
-                rtpTimestamp: last.timestamp &+ UInt32(truncatingIfNeeded: ticks),
-                packetCount: rewriter.packetsSent, octetCount: rewriter.octetsSent))
+            report = .senderReport(
+                RTCPSenderReport(
+                    ssrc: rewriter.ssrc, ntpTimestamp: ntpTimestamp(now),
+                    rtpTimestamp: last.timestamp &+ UInt32(truncatingIfNeeded: ticks),
+                    packetCount: rewriter.packetsSent, octetCount: rewriter.octetsSent))
         }
         guard let report else { return }
         session.peer.send(rtcp: RTCPCompound.serialize([report, description]))

@@ -31,8 +31,10 @@ final class MediaPlaneCore {
     /// Unix time (seconds) at `MediaTime.zero`, for the NTP timestamps of Sender Reports.
     let unixTimeAtZero: Double
 
-    init(dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration,
-         limits: MediaPlaneLimits = MediaPlaneLimits(), logger: Logger, unixTimeAtZero: Double = 0) {
+    init(
+        dtlsContext: DTLSContext, candidates: [STUNAddress], consentTimeout: Duration,
+        limits: MediaPlaneLimits = MediaPlaneLimits(), logger: Logger, unixTimeAtZero: Double = 0
+    ) {
         self.unixTimeAtZero = unixTimeAtZero
         self.limits = limits
         self.dtlsContext = dtlsContext
@@ -45,7 +47,8 @@ final class MediaPlaneCore {
 
     /// Negotiates `offer` (once) and opens the session; callers that negotiated already use the variant below.
     func open(kind: SessionKind, path: String, offer: SessionDescription, source: String? = nil, now: MediaTime)
-        throws(MediaPlaneError) -> SessionDescriptor {
+        throws(MediaPlaneError) -> SessionDescriptor
+    {
         let accepted: AcceptedOffer
         do {
             accepted = try SDPNegotiation.accept(offer: offer, intent: kind == .publisher ? .publish : .play)
@@ -57,8 +60,10 @@ final class MediaPlaneCore {
 
     /// Opens a session for an offer `SDPNegotiation.accept` already accepted. The caps and the path checks run
     /// before any DTLS state is created.
-    func open(kind: SessionKind, path: String, offer: SessionDescription, accepted: AcceptedOffer, source: String?,
-              now: MediaTime) throws(MediaPlaneError) -> SessionDescriptor {
+    func open(
+        kind: SessionKind, path: String, offer: SessionDescription, accepted: AcceptedOffer, source: String?,
+        now: MediaTime
+    ) throws(MediaPlaneError) -> SessionDescriptor {
         guard accepted.intent == (kind == .publisher ? .publish : .play) else {
             throw .internalFailure("the offer was accepted for the other direction")
         }
@@ -71,9 +76,10 @@ final class MediaPlaneCore {
         let credentials = uniqueCredentials()
         let peer: PeerConnection
         do {
-            peer = try PeerConnection(localCredentials: credentials, remoteUfrag: accepted.remoteCredentials.ufrag,
-                                      dtlsContext: dtlsContext, remoteFingerprints: accepted.remoteFingerprints,
-                                      now: now, consentTimeout: consentTimeout)
+            peer = try PeerConnection(
+                localCredentials: credentials, remoteUfrag: accepted.remoteCredentials.ufrag,
+                dtlsContext: dtlsContext, remoteFingerprints: accepted.remoteFingerprints,
+                now: now, consentTimeout: consentTimeout)
         } catch {
             throw .internalFailure("peer setup failed: \(error)")
         }
@@ -82,19 +88,22 @@ final class MediaPlaneCore {
         var rewriter: OutboundRewriter?
         if kind == .subscriber {
             let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
-            outbound = OutboundStream(ssrc: ssrc, cname: randomHex(8), streamID: "parley-\(randomHex(6))",
-                                      trackID: "audio-\(randomHex(6))")
+            outbound = OutboundStream(
+                ssrc: ssrc, cname: randomHex(8), streamID: "parley-\(randomHex(6))",
+                trackID: "audio-\(randomHex(6))")
             rewriter = OutboundRewriter(ssrc: ssrc, payloadType: accepted.opusPayloadType, using: &random)
         }
         let answer = SDPNegotiation.answer(
             offer: offer, accepted: accepted,
-            local: LocalTransport(credentials: credentials, fingerprint: dtlsContext.fingerprint, candidates: candidates),
+            local: LocalTransport(
+                credentials: credentials, fingerprint: dtlsContext.fingerprint, candidates: candidates),
             outbound: outbound, sessionID: UInt64.random(in: 1...(1 << 62), using: &random))
-        let session = SFUSession(id: id, kind: kind, path: path, peer: peer, etag: "\"\(randomHex(12))\"",
-                                 remoteUfrag: accepted.remoteCredentials.ufrag, rewriter: rewriter,
-                                 reporterSSRC: outbound?.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random),
-                                 cname: outbound?.cname ?? randomHex(8), source: source,
-                                 connectDeadline: now + limits.connectTimeout)
+        let session = SFUSession(
+            id: id, kind: kind, path: path, peer: peer, etag: "\"\(randomHex(12))\"",
+            remoteUfrag: accepted.remoteCredentials.ufrag, rewriter: rewriter,
+            reporterSSRC: outbound?.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random),
+            cname: outbound?.cname ?? randomHex(8), source: source,
+            connectDeadline: now + limits.connectTimeout)
         sessions[id] = session
         admit(session)
         sessionByUfrag[credentials.ufrag] = id
@@ -103,14 +112,19 @@ final class MediaPlaneCore {
         case .subscriber: subscribersByPath[path, default: []].insert(id)
         }
         metrics.sessionsStarted.increment()
-        logger.info("webrtc session opened", metadata: ["session": "\(id)", "kind": "\(kind.rawValue)",
-                                                        "path": "\(path)"])
+        logger.info(
+            "webrtc session opened",
+            metadata: [
+                "session": "\(id)", "kind": "\(kind.rawValue)",
+                "path": "\(path)",
+            ])
         return descriptor(session, answer: answer.serialize())
     }
 
     func descriptor(_ session: SFUSession, answer: String) -> SessionDescriptor {
-        SessionDescriptor(id: session.id, kind: session.kind, path: session.path, answer: answer,
-                          etag: session.etag, localCredentials: session.peer.ice.localCredentials)
+        SessionDescriptor(
+            id: session.id, kind: session.kind, path: session.path, answer: answer,
+            etag: session.etag, localCredentials: session.peer.ice.localCredentials)
     }
 
     func describe(_ id: String) -> SessionDescriptor? {

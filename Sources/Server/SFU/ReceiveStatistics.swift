@@ -58,7 +58,9 @@ struct ReceiveStatistics {
         expectedPrior = expected
         receivedPrior = received
         let lostInterval = Int64(expectedInterval) - Int64(receivedInterval)
-        let fraction = expectedInterval == 0 || lostInterval <= 0 ? 0 : UInt8(clamping: (lostInterval << 8) / Int64(expectedInterval))
+        let fraction =
+            expectedInterval == 0 || lostInterval <= 0
+            ? 0 : UInt8(clamping: (lostInterval << 8) / Int64(expectedInterval))
         var lsr: UInt32 = 0, dlsr: UInt32 = 0
         if let last = lastSenderReport {
             lsr = last.middle
@@ -67,10 +69,11 @@ struct ReceiveStatistics {
             let (seconds, attoseconds) = delay.components
             dlsr = UInt32(clamping: seconds * 65_536 + attoseconds / 15_258_789_062_500)
         }
-        return RTCPReportBlock(ssrc: ssrc, fractionLost: fraction,
-                               cumulativeLost: Int32(clamping: max(min(lost, 0x7FFFFF), -0x800000)),
-                               extendedHighestSequence: extendedHighest, jitter: UInt32(clamping: jitterQ4 >> 4),
-                               lastSenderReport: lsr, delaySinceLastSenderReport: dlsr)
+        return RTCPReportBlock(
+            ssrc: ssrc, fractionLost: fraction,
+            cumulativeLost: Int32(clamping: max(min(lost, 0x7FFFFF), -0x800000)),
+            extendedHighestSequence: extendedHighest, jitter: UInt32(clamping: jitterQ4 >> 4),
+            lastSenderReport: lsr, delaySinceLastSenderReport: dlsr)
     }
 
     private func transit(_ timestamp: UInt32, _ arrival: MediaTime) -> Int64 {

@@ -44,9 +44,11 @@ final class SFUSession {
     /// Until ICE and DTLS finish: when the session is dropped for not connecting. Nil once connected.
     var connectDeadline: MediaTime?
 
-    init(id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,
-         rewriter: OutboundRewriter?, reporterSSRC: UInt32, cname: String, source: String?,
-         connectDeadline: MediaTime?) {
+    init(
+        id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,
+        rewriter: OutboundRewriter?, reporterSSRC: UInt32, cname: String, source: String?,
+        connectDeadline: MediaTime?
+    ) {
         self.source = source
         self.connectDeadline = connectDeadline
         self.reporterSSRC = reporterSSRC

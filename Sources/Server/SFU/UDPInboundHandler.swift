@@ -30,7 +30,8 @@ final class UDPInboundHandler: ChannelInboundHandler {
 extension STUNAddress {
     init?(_ address: SocketAddress) {
         guard let text = address.ipAddress, let ip = IPAddress(text), let port = address.port,
-              let port16 = UInt16(exactly: port) else { return nil }
+            let port16 = UInt16(exactly: port)
+        else { return nil }
         self.init(ip: ip, port: port16)
     }
 

@@ -18,16 +18,21 @@ public struct AdminUserStore: Sendable {
 
     /// The stored hash of `username`; when there is none, `makeHash()` is stored for it (with `source` and `now`)
     /// in the same transaction, so two starts never store two different users. `created` says which happened.
-    public func passwordHash(of username: String, creatingWith makeHash: () -> String, source: String,
-                             now: Date) throws -> (hash: String, created: Bool) {
+    public func passwordHash(
+        of username: String, creatingWith makeHash: () -> String, source: String,
+        now: Date
+    ) throws -> (hash: String, created: Bool) {
         try database.writer.write { db in
-            if let stored = try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE username = ?",
-                                                arguments: [username]) {
+            if let stored = try String.fetchOne(
+                db, sql: "SELECT password_hash FROM users WHERE username = ?",
+                arguments: [username])
+            {
                 return (stored, false)
             }
             let hash = makeHash()
-            try db.execute(sql: "INSERT INTO users (username, password_hash, source, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [username, hash, source, now])
+            try db.execute(
+                sql: "INSERT INTO users (username, password_hash, source, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [username, hash, source, now])
             return (hash, true)
         }
     }

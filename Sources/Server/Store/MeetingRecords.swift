@@ -21,8 +21,10 @@ public struct MeetingRoomRecord: Codable, Sendable, Hashable, FetchableRecord, P
         case createdAt = "created_at"
     }
 
-    public init(roomID: String, name: String, password: String?, maxParticipants: Int?, templateID: String?,
-                lobby: Bool, chatMutedOnJoin: Bool, recordOnStart: Bool, createdAt: Date) {
+    public init(
+        roomID: String, name: String, password: String?, maxParticipants: Int?, templateID: String?,
+        lobby: Bool, chatMutedOnJoin: Bool, recordOnStart: Bool, createdAt: Date
+    ) {
         self.roomID = roomID
         self.name = name
         self.password = password
@@ -55,8 +57,10 @@ public struct MeetingTemplateRecord: Codable, Sendable, Hashable, FetchableRecor
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
-    public init(id: String, name: String, description: String, maxParticipants: Int?, lobby: Bool,
-                chatMutedOnJoin: Bool, recordOnStart: Bool, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: String, name: String, description: String, maxParticipants: Int?, lobby: Bool,
+        chatMutedOnJoin: Bool, recordOnStart: Bool, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.name = name
         self.description = description
@@ -88,8 +92,10 @@ public struct MeetingReservationRecord: Codable, Sendable, Hashable, FetchableRe
         case templateID = "template_id", createdAt = "created_at"
     }
 
-    public init(id: String, roomID: String, title: String, startTime: Date, endTime: Date, host: String,
-                participants: [String], templateID: String?, createdAt: Date) {
+    public init(
+        id: String, roomID: String, title: String, startTime: Date, endTime: Date, host: String,
+        participants: [String], templateID: String?, createdAt: Date
+    ) {
         self.id = id
         self.roomID = roomID
         self.title = title
@@ -126,8 +132,10 @@ public struct MeetingRecordingRecord: Codable, Sendable, Hashable, FetchableReco
         case contentType = "content_type", durationSeconds = "duration_seconds", createdAt = "created_at"
     }
 
-    public init(id: String, roomID: String, fileName: String, streamPath: String?, sizeBytes: Int64,
-                contentType: String, durationSeconds: Double?, createdAt: Date) {
+    public init(
+        id: String, roomID: String, fileName: String, streamPath: String?, sizeBytes: Int64,
+        contentType: String, durationSeconds: Double?, createdAt: Date
+    ) {
         self.id = id
         self.roomID = roomID
         self.fileName = fileName

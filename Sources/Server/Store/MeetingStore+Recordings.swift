@@ -33,7 +33,7 @@ extension MeetingStore {
                     try FileManager.default.removeItem(at: url)
                 } catch CocoaError.fileNoSuchFile {
                     // Already gone: the catalogue just catches up.
-                } catch where !FileManager.default.fileExists(atPath: url.path) {
+                } catch  where !FileManager.default.fileExists(atPath: url.path) {
                     // Some platforms report a missing file with another code.
                 }
             }
@@ -57,10 +57,12 @@ extension MeetingStore {
                         try row.update(db)
                     }
                 } else {
-                    try MeetingRecordingRecord(id: Self.newID(), roomID: file.roomID, fileName: file.fileName,
-                                               streamPath: nil, sizeBytes: file.sizeBytes,
-                                               contentType: RecordingFiles.contentType(of: file.fileName),
-                                               durationSeconds: nil, createdAt: file.modifiedAt).insert(db)
+                    try MeetingRecordingRecord(
+                        id: Self.newID(), roomID: file.roomID, fileName: file.fileName,
+                        streamPath: nil, sizeBytes: file.sizeBytes,
+                        contentType: RecordingFiles.contentType(of: file.fileName),
+                        durationSeconds: nil, createdAt: file.modifiedAt
+                    ).insert(db)
                 }
             }
             for stale in byName.values { try stale.delete(db) }
@@ -85,8 +87,8 @@ public enum RecordingFiles {
         return bytes.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
-                 UInt8(ascii: "-"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                UInt8(ascii: "-"):
                 true
             default:
                 false
@@ -111,7 +113,8 @@ public enum RecordingFiles {
             for file in files.sorted() where isSafeName(file) {
                 let path = roomDirectory.appendingPathComponent(file).path
                 guard let attributes = try? manager.attributesOfItem(atPath: path),
-                      attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+                    attributes[.type] as? FileAttributeType == .typeRegular
+                else { continue }
                 let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
                 let modified = attributes[.modificationDate] as? Date ?? Date()
                 found.append(Found(roomID: room, fileName: "\(room)/\(file)", sizeBytes: size, modifiedAt: modified))

@@ -16,10 +16,12 @@ extension MeetingStore {
     public func insertReservation(_ reservation: MeetingReservationRecord) throws {
         try database.writer.write { db in
             if let templateID = reservation.templateID,
-               try MeetingTemplateRecord.fetchOne(db, key: templateID) == nil {
+                try MeetingTemplateRecord.fetchOne(db, key: templateID) == nil
+            {
                 throw MeetingStoreError.templateNotFound
             }
-            let clash = try MeetingReservationRecord
+            let clash =
+                try MeetingReservationRecord
                 .filter(Column("room_id") == reservation.roomID)
                 .filter(Column("start_time") < reservation.endTime && Column("end_time") > reservation.startTime)
                 .order(Column("start_time"))

@@ -95,7 +95,8 @@ public struct MeetingStore: Sendable {
     }
 
     static func requireUniqueName(_ template: MeetingTemplateRecord, _ db: Database) throws {
-        let clash = try MeetingTemplateRecord
+        let clash =
+            try MeetingTemplateRecord
             .filter(Column("name") == template.name && Column("id") != template.id).fetchCount(db)
         if clash > 0 { throw MeetingStoreError.duplicateTemplateName }
     }
@@ -112,11 +113,12 @@ public struct MeetingStore: Sendable {
 
     public func counts(now: Date) throws -> Counts {
         try database.writer.read { db in
-            Counts(rooms: try MeetingRoomRecord.fetchCount(db),
-                   templates: try MeetingTemplateRecord.fetchCount(db),
-                   reservations: try MeetingReservationRecord.fetchCount(db),
-                   upcomingReservations: try MeetingReservationRecord.filter(Column("end_time") > now).fetchCount(db),
-                   recordings: try MeetingRecordingRecord.fetchCount(db))
+            Counts(
+                rooms: try MeetingRoomRecord.fetchCount(db),
+                templates: try MeetingTemplateRecord.fetchCount(db),
+                reservations: try MeetingReservationRecord.fetchCount(db),
+                upcomingReservations: try MeetingReservationRecord.filter(Column("end_time") > now).fetchCount(db),
+                recordings: try MeetingRecordingRecord.fetchCount(db))
         }
     }
 }

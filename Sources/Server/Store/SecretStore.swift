@@ -51,8 +51,10 @@ public struct SecretStore: Sendable {
 
         /// `reveal`: the value goes into the warning. Only for the API key, which its operator must type into
         /// clients; a signing key in a log would let anyone who reads the log mint admin and session tokens.
-        func pick(_ configuredValue: String?, _ storedValue: inout String?, name: String, key: String,
-                  reveal: Bool) -> String {
+        func pick(
+            _ configuredValue: String?, _ storedValue: inout String?, name: String, key: String,
+            reveal: Bool
+        ) -> String {
             if let configuredValue, !configuredValue.isEmpty { return configuredValue }
             if let existing = storedValue, !existing.isEmpty { return existing }
             let fresh = SecureRandom.token(byteCount: 32)
@@ -63,12 +65,15 @@ public struct SecretStore: Sendable {
             return fresh
         }
 
-        let api = pick(configured.apiKeySecret, &stored.api_key_secret, name: "MiroTalk API key", key: "api.key_secret",
-                       reveal: true)
-        let jwt = pick(configured.jwtSecret, &stored.jwt_secret, name: "MiroTalk token secret", key: "jwt.secret",
-                       reveal: false)
-        let auth = pick(configured.authSecret, &stored.auth_secret, name: "Monibuca JWT secret", key: "auth.secret",
-                        reveal: false)
+        let api = pick(
+            configured.apiKeySecret, &stored.api_key_secret, name: "MiroTalk API key", key: "api.key_secret",
+            reveal: true)
+        let jwt = pick(
+            configured.jwtSecret, &stored.jwt_secret, name: "MiroTalk token secret", key: "jwt.secret",
+            reveal: false)
+        let auth = pick(
+            configured.authSecret, &stored.auth_secret, name: "Monibuca JWT secret", key: "auth.secret",
+            reveal: false)
         if changed { try save(stored) }
         return (ResolvedSecrets(apiKeySecret: api, jwtSecret: jwt, authSecret: auth), warnings)
     }
@@ -80,7 +85,8 @@ public struct SecretStore: Sendable {
     }
 
     func save(_ stored: Stored) throws {
-        try FileManager.default.createDirectory(at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(stored)

@@ -24,16 +24,18 @@ extension RateLimiter {
                 let used = Int(entry.level)
                 let resets = max(.zero, window - (instant - entry.start))
                 let allowed = used + 1 <= limit
-                return Decision(allowed: allowed, limit: limit, remaining: max(0, limit - used - 1),
-                                retryAfter: allowed ? .zero : resets, resetAfter: resets)
+                return Decision(
+                    allowed: allowed, limit: limit, remaining: max(0, limit - used - 1),
+                    retryAfter: allowed ? .zero : resets, resetAfter: resets)
             case .tokenBucket(_, let perSecond):
                 let tokens = refilled(entry, at: instant, perSecond: perSecond)
                 let allowed = tokens >= 1
                 let missing = allowed ? 0 : 1 - tokens
                 let wait: Duration = perSecond > 0 ? .seconds(missing / perSecond) : .seconds(Int64.max / 2)
                 let full: Duration = perSecond > 0 ? .seconds((Double(limit) - tokens) / perSecond) : .zero
-                return Decision(allowed: allowed, limit: limit, remaining: max(0, Int(tokens) - 1),
-                                retryAfter: allowed ? .zero : wait, resetAfter: full)
+                return Decision(
+                    allowed: allowed, limit: limit, remaining: max(0, Int(tokens) - 1),
+                    retryAfter: allowed ? .zero : wait, resetAfter: full)
             }
         }
 

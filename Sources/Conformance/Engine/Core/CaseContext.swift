@@ -58,7 +58,8 @@ public final class CaseContext: @unchecked Sendable {
         record(exchange)
         switch result {
         case .success(let response): return response
-        case .failure(let error): throw CaseStop.broken("\(request.method) \(request.path): \(error) [phase: \(error.phase)]")
+        case .failure(let error):
+            throw CaseStop.broken("\(request.method) \(request.path): \(error) [phase: \(error.phase)]")
         }
     }
 

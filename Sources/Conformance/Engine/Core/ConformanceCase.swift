@@ -12,8 +12,10 @@ public struct ConformanceCase: Sendable {
     public let profile: String
     public let run: Body
 
-    public init(id: String, title: String, severity: Severity, reference: SpecReference, requirement: String,
-                run: @escaping Body) {
+    public init(
+        id: String, title: String, severity: Severity, reference: SpecReference, requirement: String,
+        run: @escaping Body
+    ) {
         self.id = id
         self.title = title
         self.severity = severity

@@ -12,7 +12,8 @@ public enum ConformanceCatalogue {
     public static func all(specDirectory: URL) throws -> [ConformanceCase] {
         let documents = try SpecDocuments(directory: specDirectory)
         var cases = MiroTalkSuite.cases(documents: documents)
-        cases += try ScenarioLoader.loadAll(directory: specDirectory.appendingPathComponent("scenarios"), documents: documents)
+        cases += try ScenarioLoader.loadAll(
+            directory: specDirectory.appendingPathComponent("scenarios"), documents: documents)
         var seen = Set<String>()
         for c in cases where !seen.insert(c.id).inserted {
             throw LoadError(description: "duplicate case id \(c.id)")
@@ -25,9 +26,12 @@ public enum ConformanceCatalogue {
         let fm = FileManager.default
         var candidates: [URL] = []
         if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
-        if let env = ProcessInfo.processInfo.environment["PARLEY_SPEC_DIR"] { candidates.append(URL(fileURLWithPath: env)) }
+        if let env = ProcessInfo.processInfo.environment["PARLEY_SPEC_DIR"] {
+            candidates.append(URL(fileURLWithPath: env))
+        }
         candidates.append(URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent("spec"))
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(dir.appendingPathComponent("spec"))
             candidates.append(dir.appendingPathComponent("share/parley/spec"))

@@ -18,11 +18,13 @@ public struct RunOptions: Sendable {
     public var whipPath: String?
     public var whepPath: String?
 
-    public init(target: String, profiles: [String] = ["mirotalk"], casePatterns: [String] = [],
-                excludePatterns: [String] = [], strict: Bool = false, timeoutScale: Double = 1, retries: Int = 0,
-                insecure: Bool = false, apiKey: String? = nil, jwtSecret: String? = nil, authSecret: String? = nil,
-                username: String? = nil, password: String? = nil, streamKeys: [String] = [],
-                origin: String = "https://conform.example", whipPath: String? = nil, whepPath: String? = nil) {
+    public init(
+        target: String, profiles: [String] = ["mirotalk"], casePatterns: [String] = [],
+        excludePatterns: [String] = [], strict: Bool = false, timeoutScale: Double = 1, retries: Int = 0,
+        insecure: Bool = false, apiKey: String? = nil, jwtSecret: String? = nil, authSecret: String? = nil,
+        username: String? = nil, password: String? = nil, streamKeys: [String] = [],
+        origin: String = "https://conform.example", whipPath: String? = nil, whepPath: String? = nil
+    ) {
         self.target = target
         self.profiles = profiles
         self.casePatterns = casePatterns

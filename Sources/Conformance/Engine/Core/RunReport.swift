@@ -22,12 +22,14 @@ public struct CaseResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, title, profile, severity, reference, requirement, verdict, durationMs = "duration_ms", attempts,
-             expected, observed, reason, curl, wire
+            expected, observed, reason, curl, wire
     }
 
-    public init(id: String, title: String, profile: String, severity: Severity, reference: String,
-                requirement: String, verdict: Verdict, durationMs: Double, attempts: Int, expected: String?,
-                observed: String?, reason: String?, wire: [WireExchange]) {
+    public init(
+        id: String, title: String, profile: String, severity: Severity, reference: String,
+        requirement: String, verdict: Verdict, durationMs: Double, attempts: Int, expected: String?,
+        observed: String?, reason: String?, wire: [WireExchange]
+    ) {
         self.id = id; self.title = title; self.profile = profile; self.severity = severity
         self.reference = reference; self.requirement = requirement; self.verdict = verdict
         self.durationMs = durationMs; self.attempts = attempts; self.expected = expected
@@ -89,11 +91,14 @@ public struct RunReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runner, runnerVersion = "runner_version", target, profiles, strict,
-             startedAt = "started_at", durationMs = "duration_ms", runError = "run_error", cases, counts, exitCode = "exit_code"
+            startedAt = "started_at", durationMs = "duration_ms", runError = "run_error", cases, counts, exitCode =
+            "exit_code"
     }
 
-    public init(target: String, profiles: [String], strict: Bool, startedAt: Date, durationMs: Double,
-                runError: String?, cases: [CaseResult]) {
+    public init(
+        target: String, profiles: [String], strict: Bool, startedAt: Date, durationMs: Double,
+        runError: String?, cases: [CaseResult]
+    ) {
         self.target = target; self.profiles = profiles; self.strict = strict; self.startedAt = startedAt
         self.durationMs = durationMs; self.runError = runError; self.cases = cases
     }

@@ -16,8 +16,9 @@ public struct Runner: Sendable {
         let started = Date()
         let target: Target
         do { target = try Target(url: options.target) } catch {
-            return report(started: started, runError: error.description,
-                          results: cases.map { brokenResult($0, reason: error.description) })
+            return report(
+                started: started, runError: error.description,
+                results: cases.map { brokenResult($0, reason: error.description) })
         }
         progress?.started(total: cases.count, target: options.target)
         // One reachability probe first: an unreachable target makes every case BROKEN at once, quickly.
@@ -42,8 +43,9 @@ public struct Runner: Sendable {
     }
 
     private func report(started: Date, runError: String?, results: [CaseResult]) -> RunReport {
-        RunReport(target: options.target, profiles: options.profiles, strict: options.strict, startedAt: started,
-                  durationMs: Date().timeIntervalSince(started) * 1000, runError: runError, cases: results)
+        RunReport(
+            target: options.target, profiles: options.profiles, strict: options.strict, startedAt: started,
+            durationMs: Date().timeIntervalSince(started) * 1000, runError: runError, cases: results)
     }
 
     private func probeReachability(_ target: Target) async -> String? {
@@ -62,7 +64,8 @@ public struct Runner: Sendable {
             retry.durationMs += result.durationMs
             if retry.verdict == .pass {
                 retry.verdict = .flaky
-                retry.reason = "passed on attempt \(attempt) after \(result.verdict.rawValue): \(result.observed ?? result.reason ?? "")"
+                retry.reason =
+                    "passed on attempt \(attempt) after \(result.verdict.rawValue): \(result.observed ?? result.reason ?? "")"
                 retry.wire = result.wire + retry.wire
             }
             result = retry
@@ -84,10 +87,11 @@ public struct Runner: Sendable {
         }
         let elapsed = clock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        var result = CaseResult(id: c.id, title: c.title, profile: c.profile, severity: c.severity,
-                                reference: c.reference.text, requirement: c.requirement, verdict: .pass,
-                                durationMs: ms, attempts: attempt, expected: nil, observed: nil, reason: nil,
-                                wire: context.wireLog)
+        var result = CaseResult(
+            id: c.id, title: c.title, profile: c.profile, severity: c.severity,
+            reference: c.reference.text, requirement: c.requirement, verdict: .pass,
+            durationMs: ms, attempts: attempt, expected: nil, observed: nil, reason: nil,
+            wire: context.wireLog)
         switch outcome {
         case .pass(let observed):
             result.verdict = c.severity == .info ? .info : .pass
@@ -110,8 +114,9 @@ public struct Runner: Sendable {
     }
 
     private func brokenResult(_ c: ConformanceCase, reason: String) -> CaseResult {
-        CaseResult(id: c.id, title: c.title, profile: c.profile, severity: c.severity, reference: c.reference.text,
-                   requirement: c.requirement, verdict: .broken, durationMs: 0, attempts: 1, expected: nil,
-                   observed: nil, reason: reason, wire: [])
+        CaseResult(
+            id: c.id, title: c.title, profile: c.profile, severity: c.severity, reference: c.reference.text,
+            requirement: c.requirement, verdict: .broken, durationMs: 0, attempts: 1, expected: nil,
+            observed: nil, reason: reason, wire: [])
     }
 }

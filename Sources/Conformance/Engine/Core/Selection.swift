@@ -16,10 +16,15 @@ public enum Selection {
         let p = Array(pattern), s = Array(id)
         var pi = 0, si = 0, starP = -1, starS = 0
         while si < s.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == s[si]) { pi += 1; si += 1 }
-            else if pi < p.count && p[pi] == "*" { starP = pi; starS = si; pi += 1 }
-            else if starP >= 0 { pi = starP + 1; starS += 1; si = starS }
-            else { return false }
+            if pi < p.count && (p[pi] == "?" || p[pi] == s[si]) {
+                pi += 1; si += 1
+            } else if pi < p.count && p[pi] == "*" {
+                starP = pi; starS = si; pi += 1
+            } else if starP >= 0 {
+                pi = starP + 1; starS += 1; si = starS
+            } else {
+                return false
+            }
         }
         while pi < p.count && p[pi] == "*" { pi += 1 }
         return pi == p.count
@@ -31,13 +36,16 @@ public enum Selection {
     }
 
     /// Applies `--case` then `--exclude`; any pattern that matches no case in the profiles is an error (exit 2).
-    public static func select(_ cases: [ConformanceCase], profiles: [String], include: [String],
-                              exclude: [String]) throws(NoMatch) -> [ConformanceCase] {
+    public static func select(
+        _ cases: [ConformanceCase], profiles: [String], include: [String],
+        exclude: [String]
+    ) throws(NoMatch) -> [ConformanceCase] {
         let pool = inProfiles(cases, profiles)
         let dead = (include + exclude).filter { pattern in !pool.contains { glob(pattern, matches: $0.id) } }
         if !dead.isEmpty { throw NoMatch(patterns: dead) }
         return pool.filter { c in
-            (include.isEmpty || include.contains { glob($0, matches: c.id) }) && !exclude.contains { glob($0, matches: c.id) }
+            (include.isEmpty || include.contains { glob($0, matches: c.id) })
+                && !exclude.contains { glob($0, matches: c.id) }
         }
     }
 }

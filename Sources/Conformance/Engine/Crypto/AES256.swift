@@ -17,7 +17,9 @@ struct AES256 {
         for i in 0..<256 {
             var inverse: UInt8 = 0
             if i != 0 {
-                for candidate in 1..<256 where multiply(UInt8(i), UInt8(candidate)) == 1 { inverse = UInt8(candidate); break }
+                for candidate in 1..<256 where multiply(UInt8(i), UInt8(candidate)) == 1 {
+                    inverse = UInt8(candidate); break
+                }
             }
             var x = inverse
             var result = inverse
@@ -83,7 +85,8 @@ struct AES256 {
         for c in 0..<4 {
             let col = Array(s[(4 * c)..<(4 * c + 4)])
             for r in 0..<4 {
-                s[4 * c + r] = multiply(col[0], m[(4 - r) % 4]) ^ multiply(col[1], m[(5 - r) % 4])
+                s[4 * c + r] =
+                    multiply(col[0], m[(4 - r) % 4]) ^ multiply(col[1], m[(5 - r) % 4])
                     ^ multiply(col[2], m[(6 - r) % 4]) ^ multiply(col[3], m[(7 - r) % 4])
             }
         }
@@ -129,7 +132,9 @@ struct AES256 {
             out += zip(decryptBlock(block), previous).map { $0 ^ $1 }
             previous = block
         }
-        guard let pad = out.last, pad >= 1, pad <= 16, out.suffix(Int(pad)).allSatisfy({ $0 == pad }) else { return nil }
+        guard let pad = out.last, pad >= 1, pad <= 16, out.suffix(Int(pad)).allSatisfy({ $0 == pad }) else {
+            return nil
+        }
         return Array(out.dropLast(Int(pad)))
     }
 

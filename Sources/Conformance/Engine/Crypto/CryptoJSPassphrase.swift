@@ -30,7 +30,8 @@ public enum CryptoJSPassphrase {
 
     public static func decrypt(_ base64: String, passphrase: String) -> String? {
         guard let bytes = Data(base64Encoded: base64).map(Array.init), bytes.count >= 32,
-              Array(bytes[0..<8]) == magic else { return nil }
+            Array(bytes[0..<8]) == magic
+        else { return nil }
         let salt = Array(bytes[8..<16])
         let (key, iv) = deriveKeyAndIV(passphrase: passphrase, salt: salt)
         guard let aes = AES256(key: key), let plain = aes.decryptCBC(Array(bytes[16...]), iv: iv) else { return nil }

@@ -26,7 +26,9 @@ public struct JWTInspector: Sendable {
         guard let payloadBytes = Self.base64URLDecode(parts[1]) else { throw .base64("payload") }
         guard let signature = Self.base64URLDecode(parts[2]) else { throw .base64("signature") }
         guard let header = try? JSONValue.parse(headerBytes), header.objectKeys != nil else { throw .json("header") }
-        guard let payload = try? JSONValue.parse(payloadBytes), payload.objectKeys != nil else { throw .json("payload") }
+        guard let payload = try? JSONValue.parse(payloadBytes), payload.objectKeys != nil else {
+            throw .json("payload")
+        }
         self.header = header
         self.payload = payload
         self.signingInput = parts[0] + "." + parts[1]
@@ -39,7 +41,9 @@ public struct JWTInspector: Sendable {
     }
 
     public static func base64URLDecode(_ text: String) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            return nil
+        }
         var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while s.count % 4 != 0 { s += "=" }
         return Data(base64Encoded: s).map(Array.init)
@@ -48,7 +52,8 @@ public struct JWTInspector: Sendable {
     /// Makes an HS256 token (for faulty-target self-tests and examples).
     public static func signHS256(payload: JSONValue, secret: String, header: JSONValue? = nil) -> String {
         let head = header ?? .object([("alg", .string("HS256")), ("typ", .string("JWT"))])
-        let input = Base64URL.encode(Array(head.compactText.utf8)) + "." + Base64URL.encode(Array(payload.compactText.utf8))
+        let input =
+            Base64URL.encode(Array(head.compactText.utf8)) + "." + Base64URL.encode(Array(payload.compactText.utf8))
         return input + "." + Base64URL.encode(HMAC.sha256(key: Array(secret.utf8), message: Array(input.utf8)))
     }
 }

@@ -44,18 +44,28 @@ public struct HTTPClient: Sendable {
         let (bytes, sentHeaders) = wireBytes(request)
         let result = await exchange(bytes, method: request.method)
         let bodyText = request.body.map { String(decoding: $0, as: UTF8.self) }
-        let recordedRequest = WireExchange.Request(method: request.method, url: target.absoluteURL(request.path),
-                                                   headers: sentHeaders, body: bodyText)
+        let recordedRequest = WireExchange.Request(
+            method: request.method, url: target.absoluteURL(request.path),
+            headers: sentHeaders, body: bodyText)
         let elapsed = Date().timeIntervalSince(started) * 1000
         switch result {
         case .success(let response):
-            let recorded = WireExchange.Response(status: response.status, reason: response.reason,
-                                                 headers: response.headers, body: response.bodyText)
-            return (result, WireExchange(request: recordedRequest, response: recorded, error: nil,
-                                         startedAt: started, durationMs: elapsed))
+            let recorded = WireExchange.Response(
+                status: response.status, reason: response.reason,
+                headers: response.headers, body: response.bodyText)
+            return (
+                result,
+                WireExchange(
+                    request: recordedRequest, response: recorded, error: nil,
+                    startedAt: started, durationMs: elapsed)
+            )
         case .failure(let error):
-            return (result, WireExchange(request: recordedRequest, response: nil, error: error.description,
-                                         startedAt: started, durationMs: elapsed))
+            return (
+                result,
+                WireExchange(
+                    request: recordedRequest, response: nil, error: error.description,
+                    startedAt: started, durationMs: elapsed)
+            )
         }
     }
 

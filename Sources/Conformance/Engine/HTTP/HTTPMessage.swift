@@ -108,8 +108,10 @@ public struct WireExchange: Sendable, Codable {
         var parts = ["curl", "-sS", "-i"]
         if request.url.hasPrefix("https") { parts.append("-k") }
         if request.method != "GET" || request.body != nil { parts += ["-X", request.method] }
-        for header in request.headers where header.name.lowercased() != "host" && header.name.lowercased() != "content-length"
-            && header.name.lowercased() != "connection" {
+        for header in request.headers
+        where header.name.lowercased() != "host" && header.name.lowercased() != "content-length"
+            && header.name.lowercased() != "connection"
+        {
             parts += ["-H", Self.shellQuoted("\(header.name): \(header.value)")]
         }
         if let body = request.body {

@@ -17,13 +17,16 @@ enum HTTPResponseParser {
         guard !lines.isEmpty else { return .invalid("empty status line") }
         let statusLine = lines.removeFirst()
         let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...999).contains(status) else {
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...999).contains(status)
+        else {
             return .invalid("bad status line \"\(statusLine.prefix(80))\"")
         }
         let reason = parts.count > 2 ? String(parts[2]) : ""
         var headers: [HeaderField] = []
         for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { return .invalid("bad header line \"\(line.prefix(80))\"") }
+            guard let colon = line.firstIndex(of: ":") else {
+                return .invalid("bad header line \"\(line.prefix(80))\"")
+            }
             let name = String(line[..<colon])
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             headers.append(HeaderField(name, value))
@@ -36,7 +39,9 @@ enum HTTPResponseParser {
         }
         if requestMethod == "HEAD" || status == 204 || status == 304 { return .complete(response([])) }
         let lowered = headers.map { ($0.name.lowercased(), $0.value) }
-        if let coding = lowered.first(where: { $0.0 == "transfer-encoding" })?.1, coding.lowercased().contains("chunked") {
+        if let coding = lowered.first(where: { $0.0 == "transfer-encoding" })?.1,
+            coding.lowercased().contains("chunked")
+        {
             switch dechunk(bytes, from: bodyStart) {
             case .some(.some(let body)): return .complete(response(body))
             case .some(.none): return .invalid("bad chunked encoding")
@@ -47,7 +52,9 @@ enum HTTPResponseParser {
             guard let length = Int(lengthText.trimmingCharacters(in: .whitespaces)), length >= 0 else {
                 return .invalid("bad Content-Length \(lengthText)")
             }
-            if bytes.count - bodyStart >= length { return .complete(response(Array(bytes[bodyStart..<(bodyStart + length)]))) }
+            if bytes.count - bodyStart >= length {
+                return .complete(response(Array(bytes[bodyStart..<(bodyStart + length)])))
+            }
             return connectionClosed ? .invalid("body shorter than Content-Length") : .needMore
         }
         return connectionClosed ? .complete(response(Array(bytes[bodyStart...]))) : .needMore
@@ -59,7 +66,8 @@ enum HTTPResponseParser {
         var body: [UInt8] = []
         while true {
             guard let lineEnd = find([13, 10], in: bytes, from: index) else { return nil }
-            let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self)
+            let sizeText =
+                String(decoding: bytes[index..<lineEnd], as: UTF8.self)
                 .split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard let size = Int(sizeText, radix: 16), size >= 0 else { return .some(nil) }
             index = lineEnd + 2
@@ -77,7 +85,9 @@ enum HTTPResponseParser {
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard needle.count > 0, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        guard needle.count > 0, haystack.count >= needle.count, start <= haystack.count - needle.count else {
+            return nil
+        }
         var i = start
         while i <= haystack.count - needle.count {
             if haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle { return i }

@@ -10,7 +10,8 @@ public struct Target: Sendable, Codable, Equatable {
 
     public init(url: String) throws(TransportError) {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
             throw .badTarget("\(url) (expected http://HOST[:PORT] or https://HOST[:PORT])")
         }
         self.url = url

@@ -49,7 +49,9 @@ public struct JSONSchemaValidator: Sendable {
             out.append(.init(path: path, message: typeViolation)); return
         }
         if let choices = schema["enum"]?.arrayValue, !choices.contains(value) {
-            out.append(.init(path: path, message: "\(value.compactText) is not one of \(JSONValue.array(choices).compactText)"))
+            out.append(
+                .init(path: path, message: "\(value.compactText) is not one of \(JSONValue.array(choices).compactText)")
+            )
         }
         if let constant = schema["const"], constant != value {
             out.append(.init(path: path, message: "\(value.compactText) is not \(constant.compactText)"))
@@ -107,8 +109,10 @@ public struct JSONSchemaValidator: Sendable {
         }
     }
 
-    private func checkObject(_ value: JSONValue, _ schema: JSONValue, path: String, depth: Int,
-                             into out: inout [Violation]) {
+    private func checkObject(
+        _ value: JSONValue, _ schema: JSONValue, path: String, depth: Int,
+        into out: inout [Violation]
+    ) {
         guard case .object(let members) = value else { return }
         let keys = Set(members.map(\.0))
         for required in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !keys.contains(required) {
@@ -129,8 +133,10 @@ public struct JSONSchemaValidator: Sendable {
         }
     }
 
-    private func checkCombinators(_ value: JSONValue, _ schema: JSONValue, path: String, depth: Int,
-                                  into out: inout [Violation]) {
+    private func checkCombinators(
+        _ value: JSONValue, _ schema: JSONValue, path: String, depth: Int,
+        into out: inout [Violation]
+    ) {
         if let all = schema["allOf"]?.arrayValue {
             for sub in all { check(value, sub, path: path, depth: depth + 1, into: &out) }
         }
@@ -143,7 +149,11 @@ public struct JSONSchemaValidator: Sendable {
             let passing = results.filter(\.isEmpty).count
             if passing == 0 {
                 let closest = results.min(by: { $0.count < $1.count }) ?? []
-                out.append(.init(path: path, message: "matches none of oneOf (closest: \(closest.map(\.description).joined(separator: "; ")))"))
+                out.append(
+                    .init(
+                        path: path,
+                        message:
+                            "matches none of oneOf (closest: \(closest.map(\.description).joined(separator: "; ")))"))
             } else if passing > 1 {
                 out.append(.init(path: path, message: "matches \(passing) of oneOf, exactly one expected"))
             }
@@ -160,14 +170,16 @@ public struct JSONSchemaValidator: Sendable {
     public static func matches(format: String, _ text: String) -> Bool {
         switch format {
         case "date-time":
-            return text.range(of: #"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#,
-                              options: .regularExpression) != nil
+            return text.range(
+                of: #"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#,
+                options: .regularExpression) != nil
         case "uri":
             return text.range(of: #"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$"#, options: .regularExpression) != nil
                 && URLComponents(string: text) != nil
         case "uuid":
-            return text.range(of: #"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"#,
-                              options: .regularExpression) != nil
+            return text.range(
+                of: #"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"#,
+                options: .regularExpression) != nil
         default:
             return true
         }

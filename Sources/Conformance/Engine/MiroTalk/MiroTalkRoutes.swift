@@ -82,14 +82,16 @@ enum MiroTalkRoutes {
     static func requireEnabled(_ route: MiroTalkRoute, _ context: CaseContext) async throws(CaseStop) {
         switch await availability(route, context) {
         case .enabled: return
-        case .disabled(let observed): throw .skip("\(route.method) \(route.path) is disabled on the target (\(observed))")
+        case .disabled(let observed):
+            throw .skip("\(route.method) \(route.path) is disabled on the target (\(observed))")
         case .unreachable(let why): throw .broken(why)
         }
     }
 
     static func requireDisabled(_ route: MiroTalkRoute, _ context: CaseContext) async throws(CaseStop) {
         switch await availability(route, context) {
-        case .enabled: throw .skip("\(route.method) \(route.path) is enabled on the target; this case checks the disabled answer")
+        case .enabled:
+            throw .skip("\(route.method) \(route.path) is enabled on the target; this case checks the disabled answer")
         case .disabled: return
         case .unreachable(let why): throw .broken(why)
         }

@@ -8,19 +8,23 @@ public enum MiroTalkSuite {
     }
 
     /// A keyed request to a route, skipping when no key was given.
-    static func keyed(_ context: CaseContext, _ method: String, _ path: String, json: JSONValue? = nil,
-                      extra: [HeaderField] = []) throws(CaseStop) -> HTTPRequest {
+    static func keyed(
+        _ context: CaseContext, _ method: String, _ path: String, json: JSONValue? = nil,
+        extra: [HeaderField] = []
+    ) throws(CaseStop) -> HTTPRequest {
         let headers = [HeaderField("authorization", try context.requireAPIKey())] + extra
         if let json { return HTTPRequest(method: method, path: path, headers: headers, json: json) }
         return HTTPRequest(method: method, path: path, headers: headers)
     }
 
     /// Sends and demands a given status with a JSON object body; anything else is a violation.
-    static func expectJSON(_ context: CaseContext, _ request: HTTPRequest, status: Int = 200) async throws -> JSONValue {
+    static func expectJSON(_ context: CaseContext, _ request: HTTPRequest, status: Int = 200) async throws -> JSONValue
+    {
         let response = try await context.send(request)
         guard response.status == status, let body = response.jsonValue, body.objectKeys != nil else {
-            throw CaseStop.violated(expected: "\(status) with a JSON object",
-                                    observed: "\(response.status) \(response.bodyText.prefix(300))")
+            throw CaseStop.violated(
+                expected: "\(status) with a JSON object",
+                observed: "\(response.status) \(response.bodyText.prefix(300))")
         }
         return body
     }
@@ -30,13 +34,18 @@ public enum MiroTalkSuite {
         let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()".utf8)
         var out = ""
         for byte in text.utf8 {
-            if unreserved.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) }
-            else { out += String(format: "%%%02X", byte) }
+            if unreserved.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
         }
         return out
     }
 
-    static func check(_ condition: Bool, expected: @autoclosure () -> String, observed: @autoclosure () -> String) throws(CaseStop) {
+    static func check(_ condition: Bool, expected: @autoclosure () -> String, observed: @autoclosure () -> String)
+        throws(CaseStop)
+    {
         if !condition { throw .violated(expected: expected(), observed: observed()) }
     }
 }

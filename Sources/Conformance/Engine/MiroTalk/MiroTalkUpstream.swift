@@ -10,7 +10,11 @@ enum MiroTalkUpstream {
         SpecReference("\(repository)/blob/\(commit)/\(file)#L\(line)", "\(what) (MiroTalk SFU \(release))")
     }
 
-    static func serverAPI(line: Int, _ what: String) -> SpecReference { reference("app/src/ServerApi.js", line: line, what) }
+    static func serverAPI(line: Int, _ what: String) -> SpecReference {
+        reference("app/src/ServerApi.js", line: line, what)
+    }
     static func server(line: Int, _ what: String) -> SpecReference { reference("app/src/Server.js", line: line, what) }
-    static func tests(line: Int, _ what: String) -> SpecReference { reference("tests/test-ServerAPI.js", line: line, what) }
+    static func tests(line: Int, _ what: String) -> SpecReference {
+        reference("tests/test-ServerAPI.js", line: line, what)
+    }
 }

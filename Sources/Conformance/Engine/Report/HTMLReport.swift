@@ -7,19 +7,20 @@ public enum HTMLReport {
         let esc = JUnitReport.escape
         let ids = Array(Set(reports.flatMap { $0.cases.map(\.id) })).sorted()
         var html = """
-        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>parley-conform report</title>
-        <style>
-        body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse}
-        td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-        .PASS{background:#c8f7c5}.FAIL{background:#f7a8a8}.NON-STRICT{background:#f7dca8}.INFO{background:#d8e6f7}
-        .SKIP{background:#eee}.BROKEN{background:#c9a8f7}.FLAKY{background:#f7f3a8}
-        pre{white-space:pre-wrap;background:#f8f8f8;padding:6px;max-height:30em;overflow:auto}
-        details{margin:.3em 0}.filters label{margin-right:1em}
-        </style></head><body>
-        <h1>parley-conform report</h1>
-        """
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>parley-conform report</title>
+            <style>
+            body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse}
+            td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+            .PASS{background:#c8f7c5}.FAIL{background:#f7a8a8}.NON-STRICT{background:#f7dca8}.INFO{background:#d8e6f7}
+            .SKIP{background:#eee}.BROKEN{background:#c9a8f7}.FLAKY{background:#f7f3a8}
+            pre{white-space:pre-wrap;background:#f8f8f8;padding:6px;max-height:30em;overflow:auto}
+            details{margin:.3em 0}.filters label{margin-right:1em}
+            </style></head><body>
+            <h1>parley-conform report</h1>
+            """
         for report in reports {
-            html += "<p>Target <code>\(esc(report.target))</code>, profiles \(esc(report.profiles.joined(separator: ","))), "
+            html +=
+                "<p>Target <code>\(esc(report.target))</code>, profiles \(esc(report.profiles.joined(separator: ","))), "
             html += "exit code \(report.exitCode), \(report.cases.count) cases: "
             html += Verdict.allCases.map { "\($0.rawValue) \(report.counts[$0.rawValue] ?? 0)" }.joined(separator: ", ")
             if let error = report.runError { html += " — <strong>\(esc(error))</strong>" }
@@ -27,7 +28,8 @@ public enum HTMLReport {
         }
         html += "<div class=\"filters\">Show: "
         for verdict in Verdict.allCases {
-            html += "<label><input type=\"checkbox\" checked data-verdict=\"\(verdict.rawValue)\" onchange=\"applyFilters()\"> \(verdict.rawValue)</label>"
+            html +=
+                "<label><input type=\"checkbox\" checked data-verdict=\"\(verdict.rawValue)\" onchange=\"applyFilters()\"> \(verdict.rawValue)</label>"
         }
         html += "<input id=\"search\" placeholder=\"case id contains…\" oninput=\"applyFilters()\"></div>\n"
         html += "<table id=\"matrix\"><thead><tr><th>case</th><th>severity</th>"
@@ -36,7 +38,8 @@ public enum HTMLReport {
         for id in ids {
             let results = reports.map { $0.cases.first { $0.id == id } }
             let verdicts = results.compactMap { $0?.verdict.rawValue }
-            html += "<tr data-id=\"\(esc(id))\" data-verdicts=\"\(verdicts.joined(separator: " "))\"><td><a href=\"#\(anchor(id))\">\(esc(id))</a></td>"
+            html +=
+                "<tr data-id=\"\(esc(id))\" data-verdicts=\"\(verdicts.joined(separator: " "))\"><td><a href=\"#\(anchor(id))\">\(esc(id))</a></td>"
             html += "<td>\(esc(results.compactMap { $0?.severity.rawValue }.first ?? ""))</td>"
             for result in results {
                 html += "<td class=\"\(result?.verdict.rawValue ?? "")\">\(result?.verdict.rawValue ?? "—")</td>"
@@ -46,30 +49,34 @@ public enum HTMLReport {
         html += "</tbody></table>\n<h2>Cases</h2>\n"
         for (index, report) in reports.enumerated() {
             for c in report.cases {
-                html += "<details id=\"\(anchor(c.id))\(index == 0 ? "" : "-\(index)")\" data-verdict=\"\(c.verdict.rawValue)\" class=\"case\">"
-                html += "<summary><span class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id)) — \(esc(c.title)) <small>(\(esc(report.target)))</small></summary>\n"
+                html +=
+                    "<details id=\"\(anchor(c.id))\(index == 0 ? "" : "-\(index)")\" data-verdict=\"\(c.verdict.rawValue)\" class=\"case\">"
+                html +=
+                    "<summary><span class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id)) — \(esc(c.title)) <small>(\(esc(report.target)))</small></summary>\n"
                 html += "<p><b>\(c.severity.rawValue)</b> \(referenceHTML(c.reference))<br>\(esc(c.requirement))</p>"
                 if let e = c.expected { html += "<p>Expected: <code>\(esc(e))</code></p>" }
                 if let o = c.observed { html += "<p>Observed: <code>\(esc(o))</code></p>" }
                 if let r = c.reason { html += "<p>Reason: \(esc(r))</p>" }
-                if let curl = c.curl, c.verdict == .fail || c.verdict == .nonStrict { html += "<p>Reproduce:</p><pre>\(esc(curl))</pre>" }
+                if let curl = c.curl, c.verdict == .fail || c.verdict == .nonStrict {
+                    html += "<p>Reproduce:</p><pre>\(esc(curl))</pre>"
+                }
                 for exchange in c.wire { html += "<pre>\(esc(wireText(exchange)))</pre>" }
                 html += "</details>\n"
             }
         }
         html += """
-        <script>
-        function applyFilters(){
-          const on=[...document.querySelectorAll('[data-verdict][type=checkbox]')].filter(b=>b.checked).map(b=>b.dataset.verdict);
-          const q=document.getElementById('search').value;
-          document.querySelectorAll('#matrix tbody tr').forEach(tr=>{
-            const vs=tr.dataset.verdicts.split(' ');
-            tr.style.display=(vs.some(v=>on.includes(v))&&tr.dataset.id.includes(q))?'':'none';});
-          document.querySelectorAll('details.case').forEach(d=>{
-            d.style.display=on.includes(d.dataset.verdict)?'':'none';});
-        }
-        </script></body></html>
-        """
+            <script>
+            function applyFilters(){
+              const on=[...document.querySelectorAll('[data-verdict][type=checkbox]')].filter(b=>b.checked).map(b=>b.dataset.verdict);
+              const q=document.getElementById('search').value;
+              document.querySelectorAll('#matrix tbody tr').forEach(tr=>{
+                const vs=tr.dataset.verdicts.split(' ');
+                tr.style.display=(vs.some(v=>on.includes(v))&&tr.dataset.id.includes(q))?'':'none';});
+              document.querySelectorAll('details.case').forEach(d=>{
+                d.style.display=on.includes(d.dataset.verdict)?'':'none';});
+            }
+            </script></body></html>
+            """
         return html
     }
 

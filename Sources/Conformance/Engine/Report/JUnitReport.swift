@@ -8,23 +8,29 @@ public enum JUnitReport {
         let failures = report.cases.filter { isFailure($0, report) }.count
         let errors = report.cases.filter { $0.verdict == .broken }.count
         let skipped = report.cases.filter { $0.verdict == .skip }.count
-        xml += "<testsuites name=\"parley-conform\" tests=\"\(report.cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(seconds(report.durationMs))\">\n"
+        xml +=
+            "<testsuites name=\"parley-conform\" tests=\"\(report.cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(seconds(report.durationMs))\">\n"
         let profiles = Array(Set(report.cases.map(\.profile))).sorted()
         for profile in profiles {
             let cases = report.cases.filter { $0.profile == profile }
-            xml += "  <testsuite name=\"\(escape(profile))\" tests=\"\(cases.count)\" failures=\"\(cases.filter { isFailure($0, report) }.count)\" errors=\"\(cases.filter { $0.verdict == .broken }.count)\" skipped=\"\(cases.filter { $0.verdict == .skip }.count)\" time=\"\(seconds(cases.reduce(0) { $0 + $1.durationMs }))\">\n"
+            xml +=
+                "  <testsuite name=\"\(escape(profile))\" tests=\"\(cases.count)\" failures=\"\(cases.filter { isFailure($0, report) }.count)\" errors=\"\(cases.filter { $0.verdict == .broken }.count)\" skipped=\"\(cases.filter { $0.verdict == .skip }.count)\" time=\"\(seconds(cases.reduce(0) { $0 + $1.durationMs }))\">\n"
             for c in cases {
                 let classname = c.id.split(separator: "/").dropLast().joined(separator: ".")
-                xml += "    <testcase classname=\"\(escape(classname))\" name=\"\(escape(c.id))\" time=\"\(seconds(c.durationMs))\">\n"
-                let detail = "expected: \(c.expected ?? "-")\nobserved: \(c.observed ?? "-")\n\(c.curl.map { "repro: \($0)" } ?? "")"
+                xml +=
+                    "    <testcase classname=\"\(escape(classname))\" name=\"\(escape(c.id))\" time=\"\(seconds(c.durationMs))\">\n"
+                let detail =
+                    "expected: \(c.expected ?? "-")\nobserved: \(c.observed ?? "-")\n\(c.curl.map { "repro: \($0)" } ?? "")"
                 if isFailure(c, report) {
-                    xml += "      <failure message=\"\(escape("\(c.verdict.rawValue): \(c.title)"))\" type=\"\(c.verdict.rawValue)\">\(escape(detail))</failure>\n"
+                    xml +=
+                        "      <failure message=\"\(escape("\(c.verdict.rawValue): \(c.title)"))\" type=\"\(c.verdict.rawValue)\">\(escape(detail))</failure>\n"
                 } else if c.verdict == .broken {
                     xml += "      <error message=\"\(escape(c.reason ?? "broken"))\" type=\"BROKEN\"/>\n"
                 } else if c.verdict == .skip {
                     xml += "      <skipped message=\"\(escape(c.reason ?? ""))\"/>\n"
                 }
-                xml += "      <system-out>\(escape("\(c.verdict.rawValue) [\(c.severity.rawValue)] \(c.reference)\n\(c.observed ?? c.reason ?? "")"))</system-out>\n"
+                xml +=
+                    "      <system-out>\(escape("\(c.verdict.rawValue) [\(c.severity.rawValue)] \(c.reference)\n\(c.observed ?? c.reason ?? "")"))</system-out>\n"
                 xml += "    </testcase>\n"
             }
             xml += "  </testsuite>\n"

@@ -7,7 +7,9 @@ public struct ReportDestination: Sendable, Equatable {
     public let path: String
 
     public init?(argument: String) {
-        guard let colon = argument.firstIndex(of: ":"), let kind = Kind(rawValue: String(argument[..<colon]).lowercased()) else {
+        guard let colon = argument.firstIndex(of: ":"),
+            let kind = Kind(rawValue: String(argument[..<colon]).lowercased())
+        else {
             return nil
         }
         let path = String(argument[argument.index(after: colon)...])

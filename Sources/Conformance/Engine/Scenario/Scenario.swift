@@ -26,7 +26,9 @@ public struct Scenario: Sendable {
     }
 
     public struct HeaderExpectation: Sendable {
-        public enum Rule: Sendable { case equals(String), contains(String), matches(String), present, absent, oneOf([String]) }
+        public enum Rule: Sendable {
+            case equals(String), contains(String), matches(String), present, absent, oneOf([String])
+        }
         public let name: String
         public let rule: Rule
     }

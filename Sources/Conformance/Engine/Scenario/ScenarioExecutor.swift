@@ -13,7 +13,8 @@ struct ScenarioExecutor {
         }
         for step in scenario.setup {
             if let failure = try await perform(step) {
-                return .broken(reason: "setup step \(step.method) \(step.path) did not go as needed: \(failure.observed)")
+                return .broken(
+                    reason: "setup step \(step.method) \(step.path) did not go as needed: \(failure.observed)")
             }
         }
         var outcome: CaseOutcome = .pass(observed: "")
@@ -80,7 +81,8 @@ struct ScenarioExecutor {
         for header in expect.headers {
             if let failure = check(header, response) { return failure }
         }
-        let needsJSON = expect.bodyEquals != nil || !expect.jsonAssertions.isEmpty || !expect.keyOrders.isEmpty
+        let needsJSON =
+            expect.bodyEquals != nil || !expect.jsonAssertions.isEmpty || !expect.keyOrders.isEmpty
             || expect.schemaOperation != nil
         guard needsJSON else { return nil }
         let body: JSONValue
@@ -97,15 +99,19 @@ struct ScenarioExecutor {
         for (path, keys) in expect.keyOrders {
             let actual = body.value(at: path)?.objectKeys
             if actual != keys {
-                return Failure(expected: "keys at \(path) in order \(keys)",
-                               observed: actual.map { "keys \($0)" } ?? "no object at \(path)")
+                return Failure(
+                    expected: "keys at \(path) in order \(keys)",
+                    observed: actual.map { "keys \($0)" } ?? "no object at \(path)")
             }
         }
         if let operation = expect.schemaOperation,
-           let violations = documents.violations(document: scenario.document, operationId: operation,
-                                                 status: response.status, body: body) {
-            return Failure(expected: "body valid against spec/\(scenario.document).yaml \(operation) \(response.status)",
-                           observed: violations.joined(separator: "; "))
+            let violations = documents.violations(
+                document: scenario.document, operationId: operation,
+                status: response.status, body: body)
+        {
+            return Failure(
+                expected: "body valid against spec/\(scenario.document).yaml \(operation) \(response.status)",
+                observed: violations.joined(separator: "; "))
         }
         return nil
     }
@@ -116,13 +122,18 @@ struct ScenarioExecutor {
         let wanted: String
         switch header.rule {
         case .equals(let s): ok = value == s; wanted = "\(header.name): \(s)"
-        case .contains(let s): ok = value?.lowercased().contains(s.lowercased()) ?? false; wanted = "\(header.name) containing \(s)"
-        case .matches(let r): ok = value.map { $0.range(of: r, options: .regularExpression) != nil } ?? false; wanted = "\(header.name) matching /\(r)/"
+        case .contains(let s):
+            ok = value?.lowercased().contains(s.lowercased()) ?? false; wanted = "\(header.name) containing \(s)"
+        case .matches(let r):
+            ok = value.map { $0.range(of: r, options: .regularExpression) != nil } ?? false;
+            wanted = "\(header.name) matching /\(r)/"
         case .oneOf(let list): ok = value.map(list.contains) ?? false; wanted = "\(header.name) one of \(list)"
         case .present: ok = value != nil; wanted = "a \(header.name) header"
         case .absent: ok = value == nil; wanted = "no \(header.name) header"
         }
-        return ok ? nil : Failure(expected: wanted, observed: value.map { "\(header.name): \($0)" } ?? "no \(header.name) header")
+        return ok
+            ? nil
+            : Failure(expected: wanted, observed: value.map { "\(header.name): \($0)" } ?? "no \(header.name) header")
     }
 
     private func check(_ assertion: Scenario.JSONAssertion, _ body: JSONValue) -> Failure? {
@@ -130,22 +141,30 @@ struct ScenarioExecutor {
         let shown = value?.compactText ?? "nothing"
         switch assertion.rule {
         case .exists(let wanted):
-            return (value != nil) == wanted ? nil
-                : Failure(expected: wanted ? "a value at \(assertion.path)" : "nothing at \(assertion.path)", observed: shown)
+            return (value != nil) == wanted
+                ? nil
+                : Failure(
+                    expected: wanted ? "a value at \(assertion.path)" : "nothing at \(assertion.path)", observed: shown)
         case .equals(let wanted):
-            return value == wanted ? nil : Failure(expected: "\(assertion.path) = \(wanted.compactText)", observed: "\(assertion.path) = \(shown)")
+            return value == wanted
+                ? nil
+                : Failure(
+                    expected: "\(assertion.path) = \(wanted.compactText)", observed: "\(assertion.path) = \(shown)")
         case .oneOf(let list):
-            return value.map(list.contains) == true ? nil
+            return value.map(list.contains) == true
+                ? nil
                 : Failure(expected: "\(assertion.path) one of \(JSONValue.array(list).compactText)", observed: shown)
         case .type(let t):
             let actual = value?.typeName
             let ok = actual == t || (t == "number" && actual == "integer")
-            return ok ? nil : Failure(expected: "\(assertion.path) of type \(t)", observed: "\(actual ?? "missing") \(shown)")
+            return ok
+                ? nil : Failure(expected: "\(assertion.path) of type \(t)", observed: "\(actual ?? "missing") \(shown)")
         case .matches(let regex):
             let ok = value?.stringValue.map { $0.range(of: regex, options: .regularExpression) != nil } ?? false
             return ok ? nil : Failure(expected: "\(assertion.path) matching /\(regex)/", observed: shown)
         case .hasPrefix(let prefix):
-            return value?.stringValue?.hasPrefix(prefix) == true ? nil
+            return value?.stringValue?.hasPrefix(prefix) == true
+                ? nil
                 : Failure(expected: "\(assertion.path) starting with \(prefix)", observed: shown)
         }
     }

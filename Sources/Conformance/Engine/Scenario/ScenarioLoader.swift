@@ -13,7 +13,8 @@ public enum ScenarioLoader {
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: directory.path) else { return [] }
         var cases: [ConformanceCase] = []
-        let files = walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let files = walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+            .sorted()
         for file in files {
             let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
             do {
@@ -44,7 +45,9 @@ public enum ScenarioLoader {
             var requires: [(String, String)] = []
             if case .object(let pairs)? = node["requires"] {
                 for (name, argument) in pairs {
-                    guard preconditions()[name] != nil else { throw FormatError(description: "\(id): unknown precondition \(name)") }
+                    guard preconditions()[name] != nil else {
+                        throw FormatError(description: "\(id): unknown precondition \(name)")
+                    }
                     requires.append((name, argument.stringValue ?? argument.compactText))
                 }
             }
@@ -52,13 +55,16 @@ public enum ScenarioLoader {
             guard !steps.isEmpty else { throw FormatError(description: "\(id): no steps") }
             let scenario = Scenario(
                 id: id, title: title, severity: severity,
-                reference: SpecReference(node["reference"]?.stringValue ?? referenceDocument, node["section"]?.stringValue ?? ""),
+                reference: SpecReference(
+                    node["reference"]?.stringValue ?? referenceDocument, node["section"]?.stringValue ?? ""),
                 requirement: node["requirement"]?.stringValue ?? title, requires: requires, document: document,
                 setup: try (node["setup"]?.arrayValue ?? []).map { try parseStep($0, id: id) },
                 steps: steps,
                 cleanup: try (node["cleanup"]?.arrayValue ?? []).map { try parseStep($0, id: id) })
             for step in scenario.steps {
-                if let op = step.expect.schemaOperation, !(documents.documents[document]?.operationIds.contains(op) ?? false) {
+                if let op = step.expect.schemaOperation,
+                    !(documents.documents[document]?.operationIds.contains(op) ?? false)
+                {
                     throw FormatError(description: "\(id): operation \(op) is not in spec/\(document).yaml")
                 }
             }
@@ -68,7 +74,8 @@ public enum ScenarioLoader {
 
     static func parseStep(_ node: JSONValue, id: String) throws -> Scenario.Step {
         guard let request = node["request"], let method = request["method"]?.stringValue,
-              let path = request["path"]?.stringValue else {
+            let path = request["path"]?.stringValue
+        else {
             throw FormatError(description: "\(id): a step needs request.method and request.path")
         }
         var headers: [(String, String)] = []
@@ -89,7 +96,9 @@ public enum ScenarioLoader {
                 case .object:
                     if let s = rule["contains"]?.stringValue { return .init(name: name, rule: .contains(s)) }
                     if let s = rule["matches"]?.stringValue { return .init(name: name, rule: .matches(s)) }
-                    if let list = rule["oneOf"]?.arrayValue { return .init(name: name, rule: .oneOf(list.compactMap(\.stringValue))) }
+                    if let list = rule["oneOf"]?.arrayValue {
+                        return .init(name: name, rule: .oneOf(list.compactMap(\.stringValue)))
+                    }
                     if rule["present"]?.boolValue == true { return .init(name: name, rule: .present) }
                     if rule["absent"]?.boolValue == true { return .init(name: name, rule: .absent) }
                     fallthrough
@@ -99,7 +108,9 @@ public enum ScenarioLoader {
         }
         expect.bodyEquals = e["body"]
         expect.jsonAssertions = try (e["json"]?.arrayValue ?? []).map { item in
-            guard let path = item["path"]?.stringValue else { throw FormatError(description: "\(id): json assertion without path") }
+            guard let path = item["path"]?.stringValue else {
+                throw FormatError(description: "\(id): json assertion without path")
+            }
             if let v = item["equals"] { return .init(path: path, rule: .equals(v)) }
             if let t = item["type"]?.stringValue { return .init(path: path, rule: .type(t)) }
             if let m = item["matches"]?.stringValue { return .init(path: path, rule: .matches(m)) }
@@ -114,14 +125,17 @@ public enum ScenarioLoader {
         expect.schemaOperation = e["schema"]?.stringValue
         var captures: [(String, String)] = []
         if case .object(let pairs)? = node["capture"] { captures = pairs.map { ($0.0, $0.1.stringValue ?? "") } }
-        return Scenario.Step(method: method.uppercased(), path: path, headers: headers,
-                             rawBody: request["body"]?.stringValue, jsonBody: request["json"], expect: expect,
-                             captures: captures)
+        return Scenario.Step(
+            method: method.uppercased(), path: path, headers: headers,
+            rawBody: request["body"]?.stringValue, jsonBody: request["json"], expect: expect,
+            captures: captures)
     }
 
     static func makeCase(_ scenario: Scenario, documents: SpecDocuments) -> ConformanceCase {
-        ConformanceCase(id: scenario.id, title: scenario.title, severity: scenario.severity,
-                        reference: scenario.reference, requirement: scenario.requirement) { context in
+        ConformanceCase(
+            id: scenario.id, title: scenario.title, severity: scenario.severity,
+            reference: scenario.reference, requirement: scenario.requirement
+        ) { context in
             try await ScenarioExecutor(scenario: scenario, documents: documents, context: context).run()
         }
     }

@@ -32,20 +32,25 @@ public struct SpecDocuments: Sendable {
             parsed = try YAMLDecoder().decode(OpenAPI.Document.self, from: text)
             _ = try parsed.validate(strict: false)
         } catch {
-            throw ConformanceCatalogue.LoadError(description: "spec/\(name).yaml is not a valid OpenAPI 3.1 document: \(error)")
+            throw ConformanceCatalogue.LoadError(
+                description: "spec/\(name).yaml is not a valid OpenAPI 3.1 document: \(error)")
         }
-        documents[name] = Document(name: name, raw: try JSONValue.parseYAML(text),
-                                   operationIds: parsed.allOperationIds, version: parsed.info.version)
+        documents[name] = Document(
+            name: name, raw: try JSONValue.parseYAML(text),
+            operationIds: parsed.allOperationIds, version: parsed.info.version)
     }
 
     /// The JSON schema of the `application/json` response of an operation for a status, with its document.
-    public func responseSchema(document: String, operationId: String, status: Int) -> (schema: JSONValue, root: JSONValue)? {
+    public func responseSchema(document: String, operationId: String, status: Int) -> (
+        schema: JSONValue, root: JSONValue
+    )? {
         guard let doc = documents[document], case .object(let paths)? = doc.raw["paths"] else { return nil }
         for (_, item) in paths {
             guard case .object(let methods) = item else { continue }
             for (_, operation) in methods where operation["operationId"]?.stringValue == operationId {
                 guard let response = operation["responses"]?[String(status)] ?? operation["responses"]?["default"],
-                      let schema = response["content"]?["application/json"]?["schema"] else { return nil }
+                    let schema = response["content"]?["application/json"]?["schema"]
+                else { return nil }
                 return (schema, doc.raw)
             }
         }

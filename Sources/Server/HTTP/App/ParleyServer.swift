@@ -20,19 +20,24 @@ public enum ParleyServer {
 
     /// Opens storage, resolves secrets and creates the registry: everything the faces share.
     /// Announces generated secrets once, loudly.
-    public static func makeServices(config: ParleyConfig, logger: Logger,
-                                    clock: any ServerClock = SystemClock()) throws -> ParleyServices {
+    public static func makeServices(
+        config: ParleyConfig, logger: Logger,
+        clock: any ServerClock = SystemClock()
+    ) throws -> ParleyServices {
         let dataDirectory = URL(fileURLWithPath: config.dataDir)
         let database = try ParleyDatabase.open(directory: dataDirectory, logger: logger)
         let (secrets, warnings) = try SecretStore(dataDirectory: dataDirectory).resolve(
-            ConfiguredSecrets(apiKeySecret: config.api.keySecret, jwtSecret: config.jwt.secret,
-                              authSecret: config.auth.secret))
+            ConfiguredSecrets(
+                apiKeySecret: config.api.keySecret, jwtSecret: config.jwt.secret,
+                authSecret: config.auth.secret))
         announce(warnings, logger: logger)
-        let rooms = InMemoryRoomDirectory(policy: RoomPolicy(
-            firstIsPresenter: config.rooms.firstIsPresenter,
-            defaultMaxParticipants: config.rooms.maxParticipants), clock: clock)
-        return ParleyServices(config: config, rooms: rooms, database: database, secrets: secrets,
-                              metrics: ParleyMetrics.registry, clock: clock, logger: logger)
+        let rooms = InMemoryRoomDirectory(
+            policy: RoomPolicy(
+                firstIsPresenter: config.rooms.firstIsPresenter,
+                defaultMaxParticipants: config.rooms.maxParticipants), clock: clock)
+        return ParleyServices(
+            config: config, rooms: rooms, database: database, secrets: secrets,
+            metrics: ParleyMetrics.registry, clock: clock, logger: logger)
     }
 
     static func announce(_ warnings: [String], logger: Logger) {
@@ -76,11 +81,13 @@ public enum ParleyServer {
             router: router,
             server: .plainOrTLSWithWebSocketUpgrade(
                 webSocketRouter: router, tls: tls,
-                configuration: .init(http1: .init(idleTimeout: .seconds(75)),
-                                     ws: .init(maxFrameSize: 1 << 20))),
+                configuration: .init(
+                    http1: .init(idleTimeout: .seconds(75)),
+                    ws: .init(maxFrameSize: 1 << 20))),
             // ":8080" (every interface) parses to an empty host, which the resolver does not accept.
-            configuration: .init(address: .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port),
-                                 serverName: "Parley"),
+            configuration: .init(
+                address: .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port),
+                serverName: "Parley"),
             // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
             services: [StorageCloser(database: services.database, logger: services.logger)] + backgroundServices,
             onServerRunning: onServerRunning,

@@ -18,9 +18,12 @@ public struct ParleyServices: Sendable {
     public let version: String
     public let logger: Logger
 
-    public init(config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
-                metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(), version: String = ParleyVersion.current,
-                logger: Logger) {
+    public init(
+        config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
+        metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(),
+        version: String = ParleyVersion.current,
+        logger: Logger
+    ) {
         self.config = config
         self.rooms = rooms
         self.database = database

@@ -14,8 +14,10 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
 
     public init() { self.table = RequestMetricsTable() }
 
-    public func handle(_ request: Request, context: Context,
-                       next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
         let active = table.activeRequests(request.method)
         active.increment()
@@ -25,16 +27,20 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
             // does: that turns every single-buffer body into a streamed one (head, body and end written apart)
             // and allocates per request. The duration is the handler's time; a streamed download's transfer
             // time is not in it.
-            let metrics = table.endpoint(.init(endpoint: context.endpointPath ?? "Unknown", method: request.method,
-                                               status: response.status.code))
+            let metrics = table.endpoint(
+                .init(
+                    endpoint: context.endpointPath ?? "Unknown", method: request.method,
+                    status: response.status.code))
             metrics.requests.increment()
             metrics.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
             active.decrement()
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            let metrics = table.endpoint(.init(endpoint: context.endpointPath ?? "NotFound", method: request.method,
-                                               status: status))
+            let metrics = table.endpoint(
+                .init(
+                    endpoint: context.endpointPath ?? "NotFound", method: request.method,
+                    status: status))
             metrics.requests.increment()
             metrics.errors.increment()
             active.decrement()
@@ -60,10 +66,12 @@ final class RequestMetricsTable: @unchecked Sendable {
             let route = ("http.route", key.endpoint)
             let method = ("http.request.method", key.method.rawValue)
             let status = String(key.status)
-            requests = Counter(label: "hb.requests", dimensions: [route, method, ("http.response.status_code", status)])
-            duration = Metrics.Timer(label: "http.server.request.duration",
-                                     dimensions: [route, method, ("http.response.status_code", status)],
-                                     preferredDisplayUnit: .seconds)
+            requests = Counter(
+                label: "hb.requests", dimensions: [route, method, ("http.response.status_code", status)])
+            duration = Metrics.Timer(
+                label: "http.server.request.duration",
+                dimensions: [route, method, ("http.response.status_code", status)],
+                preferredDisplayUnit: .seconds)
             errors = Counter(label: "hb.request.errors", dimensions: [route, method, ("error.type", status)])
         }
     }

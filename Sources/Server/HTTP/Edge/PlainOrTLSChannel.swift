@@ -82,9 +82,11 @@ final class FirstBytesSniffer: ChannelInboundHandler, RemovableChannelHandler {
     private var buffered: ByteBuffer?
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount,
-         decide: @escaping (ChannelHandlerContext, _ isTLS: Bool) throws -> EventLoopFuture<Void>,
-         onGiveUp: @escaping (any Error) -> Void) {
+    init(
+        timeout: TimeAmount,
+        decide: @escaping (ChannelHandlerContext, _ isTLS: Bool) throws -> EventLoopFuture<Void>,
+        onGiveUp: @escaping (any Error) -> Void
+    ) {
         self.timeout = timeout
         self.decide = decide
         self.onGiveUp = onGiveUp

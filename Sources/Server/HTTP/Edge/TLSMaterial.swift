@@ -33,8 +33,9 @@ public enum TLSMaterial {
             subjectAlternativeNames: ["DNS:localhost", "IP:127.0.0.1", "IP:::1"])
         fm.createFile(atPath: key, contents: Data(pair.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
         fm.createFile(atPath: cert, contents: Data(pair.certificatePEM.utf8), attributes: [.posixPermissions: 0o644])
-        logger.warning("generated a self-signed TLS certificate for the HTTP port; set tls.cert and tls.key for production",
-                       metadata: ["cert": .string(cert)])
+        logger.warning(
+            "generated a self-signed TLS certificate for the HTTP port; set tls.cert and tls.key for production",
+            metadata: ["cert": .string(cert)])
         return Paths(certificate: cert, privateKey: key, generated: true)
     }
 
@@ -42,7 +43,8 @@ public enum TLSMaterial {
     public static func serverConfiguration(_ paths: Paths) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(paths.certificate).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: paths.privateKey, format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(key))
         configuration.applicationProtocols = ["http/1.1"]
         return configuration
     }

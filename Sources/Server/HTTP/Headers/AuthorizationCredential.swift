@@ -23,7 +23,8 @@ enum AuthorizationCredential: Equatable, Sendable {
         if value.isEmpty {
             self = .empty
         } else if value.count >= 6, value.prefix(6).lowercased() == "bearer",
-                  value.count == 6 || value.dropFirst(6).first == " " || value.dropFirst(6).first == "\t" {
+            value.count == 6 || value.dropFirst(6).first == " " || value.dropFirst(6).first == "\t"
+        {
             let token = Self.trimmed(value.dropFirst(6))
             self = token.isEmpty ? .empty : .bearer(String(token))
         } else {

@@ -42,4 +42,3 @@ enum ByteRange: Equatable {
         text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }
-

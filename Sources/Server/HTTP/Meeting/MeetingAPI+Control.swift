@@ -17,11 +17,14 @@ extension MeetingAPI {
                 let participant = try await registry { () async throws -> Participant in
                     switch action {
                     case "kick": try await rooms.kick(room, user, by: MeetingFace.moderator)
-                    default: try await rooms.setChatMuted(room, user, muted: action == "mute", by: MeetingFace.moderator)
+                    default:
+                        try await rooms.setChatMuted(room, user, muted: action == "mute", by: MeetingFace.moderator)
                     }
                 }
-                return try MeetingReply.ok(MeetingModels.Control(room_id: room.rawValue, action: action,
-                                                                 user: MeetingModels.Participant(participant)))
+                return try MeetingReply.ok(
+                    MeetingModels.Control(
+                        room_id: room.rawValue, action: action,
+                        user: MeetingModels.Participant(participant)))
             }
         }
     }

@@ -16,8 +16,10 @@ extension MeetingAPI {
         }
         router.get("\(p)/recordings/:id/play") { _, context in
             let recording = try findRecording(context)
-            return try MeetingReply.ok(MeetingModels.Play(id: recording.id, url: playURL(recording),
-                                                          content_type: recording.contentType))
+            return try MeetingReply.ok(
+                MeetingModels.Play(
+                    id: recording.id, url: playURL(recording),
+                    content_type: recording.contentType))
         }
         router.get("\(p)/recordings/:id/download") { request, context in
             try await download(try findRecording(context), request: request, context: context)
@@ -58,10 +60,12 @@ extension MeetingAPI {
     }
 
     func download(_ recording: MeetingRecordingRecord, request: Request, context: ParleyRequestContext) async throws
-        -> Response {
+        -> Response
+    {
         guard let url = RecordingFiles.resolve(recording.fileName, in: recordingsDirectory),
-              let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              attributes[.type] as? FileAttributeType == .typeRegular else {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+            attributes[.type] as? FileAttributeType == .typeRegular
+        else {
             throw MonibucaError.notFound("recording file is missing")
         }
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
@@ -83,14 +87,16 @@ extension MeetingAPI {
             range = part
             headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(size)"
         case .unsatisfiable:
-            throw MonibucaError(.rangeNotSatisfiable, "range not satisfiable for \(size) bytes",
-                                headers: [.contentRange: "bytes */\(size)"])
+            throw MonibucaError(
+                .rangeNotSatisfiable, "range not satisfiable for \(size) bytes",
+                headers: [.contentRange: "bytes */\(size)"])
         }
         headers[.contentLength] = String(range.map { $0.upperBound - $0.lowerBound + 1 } ?? 0)
         guard let range else { return Response(status: status, headers: headers, body: .init()) }
         do {
-            let body = try await FileIO().loadFile(path: url.path, range: Int(range.lowerBound)...Int(range.upperBound),
-                                                   context: context)
+            let body = try await FileIO().loadFile(
+                path: url.path, range: Int(range.lowerBound)...Int(range.upperBound),
+                context: context)
             return Response(status: status, headers: headers, body: body)
         } catch {
             throw MonibucaError.notFound("recording file is missing")

@@ -35,7 +35,9 @@ extension MeetingAPI {
         let end = try Self.time(body, "end_time")
         let now = clock.now
         guard end > start else { throw MeetingBody.unprocessable("end_time", "must be after start_time") }
-        guard start >= now.addingTimeInterval(-1) else { throw MeetingBody.unprocessable("start_time", "is in the past") }
+        guard start >= now.addingTimeInterval(-1) else {
+            throw MeetingBody.unprocessable("start_time", "is in the past")
+        }
         let host = try Self.bodyUserID(body, "host")
         guard let participants = try body.stringArray("participants", maxCount: Self.maxReservationParticipants) else {
             throw MeetingBody.invalid("participants", "is required")
@@ -45,22 +47,26 @@ extension MeetingAPI {
             guard UserID(user) != nil else {
                 throw MeetingBody.invalid("participants[\(index)]", "must match [A-Za-z0-9._~-]{1,64}")
             }
-            guard seen.insert(user).inserted else { throw MeetingBody.invalid("participants[\(index)]", "is a duplicate") }
+            guard seen.insert(user).inserted else {
+                throw MeetingBody.invalid("participants[\(index)]", "is a duplicate")
+            }
         }
         let templateID = try body.string("template_id")
         if let templateID, !IdentifierGrammar.isValid(templateID) {
             throw MeetingBody.invalid("template_id", "must match [A-Za-z0-9._~-]{1,64}")
         }
-        return MeetingReservationRecord(id: MeetingStore.newID(), roomID: room.rawValue, title: title, startTime: start,
-                                        endTime: end, host: host.rawValue, participants: participants,
-                                        templateID: templateID, createdAt: Self.wholeSeconds(now))
+        return MeetingReservationRecord(
+            id: MeetingStore.newID(), roomID: room.rawValue, title: title, startTime: start,
+            endTime: end, host: host.rawValue, participants: participants,
+            templateID: templateID, createdAt: Self.wholeSeconds(now))
     }
 
     /// An RFC 3339 date-time field, kept to whole seconds (what the API reports back).
     static func time(_ body: MeetingBody, _ field: String) throws(MonibucaError) -> Date {
         let text = try body.requiredString(field)
         guard let date = RFC3339.parse(text) else {
-            throw MeetingBody.invalid(field, "must be an RFC 3339 date-time with a time zone, e.g. 2030-01-01T09:00:00Z")
+            throw MeetingBody.invalid(
+                field, "must be an RFC 3339 date-time with a time zone, e.g. 2030-01-01T09:00:00Z")
         }
         let earliest = Date(timeIntervalSince1970: 0), latest = Date(timeIntervalSince1970: 253_402_300_799)
         // Well-formed but unusable (a slot before 1970 is in the past anyway): 422, as the other time refusals.

@@ -61,11 +61,14 @@ extension MeetingAPI {
 
     func roomDetail(_ id: RoomID) async throws -> MeetingModels.RoomDetail {
         guard let room = await rooms.room(id) else { throw MonibucaError.notFound("room not found") }
-        let template = try room.settings.templateID.flatMap { templateID in try stored { try store.template(templateID) } }
-        return MeetingModels.RoomDetail(room: try summary(room),
-                                        participants: room.participants.map(MeetingModels.Participant.init),
-                                        streams: room.streams.map(MeetingModels.Stream.init),
-                                        template: Nullable(template.map(MeetingModels.Template.init)))
+        let template = try room.settings.templateID.flatMap { templateID in
+            try stored { try store.template(templateID) }
+        }
+        return MeetingModels.RoomDetail(
+            room: try summary(room),
+            participants: room.participants.map(MeetingModels.Participant.init),
+            streams: room.streams.map(MeetingModels.Stream.init),
+            template: Nullable(template.map(MeetingModels.Template.init)))
     }
 
     /// Creates a persistent room. A template's settings apply where the body gives none. The room exists in the
@@ -96,18 +99,20 @@ extension MeetingAPI {
             templateID: template?.id, chatMutedOnJoin: chatMuted ?? template?.chatMutedOnJoin ?? false,
             lobby: lobby ?? template?.lobby ?? false, recordOnStart: recordOnStart ?? template?.recordOnStart ?? false)
         let room = try await registry { try await rooms.createRoom(id, settings: settings, origin: .rest) }
-        let record = MeetingRoomRecord(roomID: id.rawValue, name: settings.name, password: settings.password,
-                                       maxParticipants: settings.maxParticipants, templateID: settings.templateID,
-                                       lobby: settings.lobby, chatMutedOnJoin: settings.chatMutedOnJoin,
-                                       recordOnStart: settings.recordOnStart, createdAt: room.createdAt)
+        let record = MeetingRoomRecord(
+            roomID: id.rawValue, name: settings.name, password: settings.password,
+            maxParticipants: settings.maxParticipants, templateID: settings.templateID,
+            lobby: settings.lobby, chatMutedOnJoin: settings.chatMutedOnJoin,
+            recordOnStart: settings.recordOnStart, createdAt: room.createdAt)
         do {
             try store.saveRoom(record)
         } catch {
             _ = try? await rooms.deleteRoom(id)
             throw MonibucaError(.internalServerError, "storage error: \(error)")
         }
-        return MeetingModels.RoomDetail(room: MeetingModels.Room(room), participants: [], streams: [],
-                                        template: Nullable(template.map(MeetingModels.Template.init)))
+        return MeetingModels.RoomDetail(
+            room: MeetingModels.Room(room), participants: [], streams: [],
+            template: Nullable(template.map(MeetingModels.Template.init)))
     }
 
     /// Ends every live session of the room (as MiroTalk's DELETE does), removes it and forgets it. The one way a

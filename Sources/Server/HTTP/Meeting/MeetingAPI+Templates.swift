@@ -42,13 +42,16 @@ extension MeetingAPI {
         }
         router.delete("\(p)/templates/:id") { _, context in
             let id = try Self.opaqueID(context)
-            guard try stored({ try store.deleteTemplate(id) }) else { throw MonibucaError.notFound("template not found") }
+            guard try stored({ try store.deleteTemplate(id) }) else {
+                throw MonibucaError.notFound("template not found")
+            }
             return try MeetingReply.ok(MeetingModels.Deleted(id: id))
         }
     }
 
     func readTemplate(_ request: Request, context: ParleyRequestContext, id: String, now: Date) async throws
-        -> MeetingTemplateRecord {
+        -> MeetingTemplateRecord
+    {
         let body = try await MeetingBody.read(request, context: context, allowed: Self.templateFields)
         guard let name = try body.text("name", required: true, maxLength: 128) else {
             throw MeetingBody.invalid("name", "is required")
@@ -56,7 +59,9 @@ extension MeetingAPI {
         var description = ""
         if body.value("description") != nil {
             let text = try body.requiredString("description")
-            guard text.unicodeScalars.count <= 1024 else { throw MeetingBody.invalid("description", "longer than 1024 characters") }
+            guard text.unicodeScalars.count <= 1024 else {
+                throw MeetingBody.invalid("description", "longer than 1024 characters")
+            }
             guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw MeetingBody.invalid("description", "contains control characters")
             }

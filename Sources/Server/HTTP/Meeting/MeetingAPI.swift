@@ -27,9 +27,10 @@ struct MeetingAPI: Sendable {
     }
 
     static func settings(of record: MeetingRoomRecord) -> RoomSettings {
-        RoomSettings(name: record.name, password: record.password, maxParticipants: record.maxParticipants,
-                     templateID: record.templateID, chatMutedOnJoin: record.chatMutedOnJoin, lobby: record.lobby,
-                     recordOnStart: record.recordOnStart)
+        RoomSettings(
+            name: record.name, password: record.password, maxParticipants: record.maxParticipants,
+            templateID: record.templateID, chatMutedOnJoin: record.chatMutedOnJoin, lobby: record.lobby,
+            recordOnStart: record.recordOnStart)
     }
 
     /// Runs a store operation; an unexpected database failure becomes a logged 500 envelope.
@@ -80,7 +81,8 @@ struct MeetingAPI: Sendable {
     /// The `{name}` path parameter as a room id (400 when outside `[A-Za-z0-9._~-]{1,64}`).
     static func roomID(_ context: ParleyRequestContext, _ name: String = "room_id") throws(MonibucaError) -> RoomID {
         guard let raw = context.parameters.get(name), let decoded = raw.removingPercentEncoding,
-              let id = RoomID(decoded) else {
+            let id = RoomID(decoded)
+        else {
             throw .badRequest("path '\(name)' must match [A-Za-z0-9._~-]{1,64}")
         }
         return id
@@ -89,7 +91,8 @@ struct MeetingAPI: Sendable {
     /// An opaque id from the path (400 unless it could be one of ours, so odd characters never reach SQL or disk).
     static func opaqueID(_ context: ParleyRequestContext, _ name: String = "id") throws(MonibucaError) -> String {
         guard let raw = context.parameters.get(name), let decoded = raw.removingPercentEncoding,
-              IdentifierGrammar.isValid(decoded) else {
+            IdentifierGrammar.isValid(decoded)
+        else {
             throw .badRequest("path '\(name)' must match [A-Za-z0-9._~-]{1,64}")
         }
         return decoded

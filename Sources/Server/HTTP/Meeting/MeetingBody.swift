@@ -11,7 +11,8 @@ struct MeetingBody: Sendable {
     /// Reads at most `http.max_body_bytes` (413 above), requires a JSON media type when one is given (415),
     /// a JSON object (400) and no keys outside `allowed` (400).
     static func read(_ request: Request, context: ParleyRequestContext, allowed: Set<String>) async throws
-        -> MeetingBody {
+        -> MeetingBody
+    {
         if let type = MediaType(request.headers[.contentType]), !type.isJSON {
             throw MonibucaError(.unsupportedMediaType, "request body must be application/json")
         }
@@ -25,7 +26,7 @@ struct MeetingBody: Sendable {
         let value: JSONValue
         do {
             value = try JSONValue.parse(Array(buffer.readableBytesView))
-        } catch where error.isLimit {
+        } catch  where error.isLimit {
             throw MonibucaError.badRequest("request body refused: \(error.description)")
         } catch {
             throw MonibucaError.badRequest("request body is not valid JSON: \(error.description)")
@@ -41,9 +42,11 @@ struct MeetingBody: Sendable {
 
     /// A field name safe to echo: at most 64 characters, controls replaced.
     static func printable(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.unicodeScalars.prefix(64).map {
-            $0.properties.generalCategory == .control ? "?" : $0
-        }))
+        String(
+            String.UnicodeScalarView(
+                name.unicodeScalars.prefix(64).map {
+                    $0.properties.generalCategory == .control ? "?" : $0
+                }))
     }
 
     static func invalid(_ field: String, _ problem: String) -> MonibucaError {
@@ -64,7 +67,9 @@ struct MeetingBody: Sendable {
 
     func string(_ field: String) throws(MonibucaError) -> String? {
         guard let value = value(field) else { return nil }
-        guard case .string(let text) = value else { throw Self.invalid(field, "must be a string, not \(value.typeName)") }
+        guard case .string(let text) = value else {
+            throw Self.invalid(field, "must be a string, not \(value.typeName)")
+        }
         return text
     }
 
@@ -102,13 +107,17 @@ struct MeetingBody: Sendable {
 
     func bool(_ field: String) throws(MonibucaError) -> Bool? {
         guard let value = value(field) else { return nil }
-        guard case .bool(let flag) = value else { throw Self.invalid(field, "must be a boolean, not \(value.typeName)") }
+        guard case .bool(let flag) = value else {
+            throw Self.invalid(field, "must be a boolean, not \(value.typeName)")
+        }
         return flag
     }
 
     func stringArray(_ field: String, maxCount: Int) throws(MonibucaError) -> [String]? {
         guard let value = value(field) else { return nil }
-        guard case .array(let items) = value else { throw Self.invalid(field, "must be an array, not \(value.typeName)") }
+        guard case .array(let items) = value else {
+            throw Self.invalid(field, "must be an array, not \(value.typeName)")
+        }
         guard items.count <= maxCount else { throw Self.invalid(field, "has more than \(maxCount) items") }
         var strings: [String] = []
         for (index, item) in items.enumerated() {

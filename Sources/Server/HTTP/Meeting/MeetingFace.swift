@@ -16,8 +16,9 @@ public struct MeetingFace: APIFace {
 
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
         let api = MeetingAPI(services: services)
-        MeetingRoomSync.start(rooms: services.rooms, store: api.store, clock: services.clock,
-                              logger: services.logger)
+        MeetingRoomSync.start(
+            rooms: services.rooms, store: api.store, clock: services.clock,
+            logger: services.logger)
         let routes = MethodRecordingRouter(router)
         api.registerRooms(on: routes)
         api.registerControl(on: routes)
@@ -37,7 +38,8 @@ public struct MeetingFace: APIFace {
         var restored = 0
         for record in try store.rooms() {
             guard let id = RoomID(record.roomID) else {
-                services.logger.warning("skipping stored room with an invalid id", metadata: ["room_id": "\(record.roomID)"])
+                services.logger.warning(
+                    "skipping stored room with an invalid id", metadata: ["room_id": "\(record.roomID)"])
                 continue
             }
             do {

@@ -30,8 +30,9 @@ enum MeetingRoomSync {
                     do {
                         try store.deleteRoom(id.rawValue, createdNoLaterThan: cutoff)
                     } catch {
-                        logger.error("forgetting a removed meeting room failed",
-                                     metadata: ["room_id": "\(id)", "error": "\(error)"])
+                        logger.error(
+                            "forgetting a removed meeting room failed",
+                            metadata: ["room_id": "\(id)", "error": "\(error)"])
                     }
                 default:
                     continue

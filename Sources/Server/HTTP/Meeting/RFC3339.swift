@@ -19,8 +19,9 @@ enum RFC3339 {
             index < bytes.count && allowed.utf8.contains(bytes[index])
         }
         guard let year = number(0, 4), expect(4, "-"), let month = number(5, 2), expect(7, "-"),
-              let day = number(8, 2), expect(10, "Tt"), let hour = number(11, 2), expect(13, ":"),
-              let minute = number(14, 2), expect(16, ":"), let second = number(17, 2) else { return nil }
+            let day = number(8, 2), expect(10, "Tt"), let hour = number(11, 2), expect(13, ":"),
+            let minute = number(14, 2), expect(16, ":"), let second = number(17, 2)
+        else { return nil }
         guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 59 else {
             return nil
         }
@@ -43,7 +44,8 @@ enum RFC3339 {
         } else if expect(index, "+-") {
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
             guard let offsetHours = number(index + 1, 2), expect(index + 3, ":"),
-                  let offsetMinutes = number(index + 4, 2), offsetHours <= 23, offsetMinutes <= 59 else { return nil }
+                let offsetMinutes = number(index + 4, 2), offsetHours <= 23, offsetMinutes <= 59
+            else { return nil }
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
             index += 6
         } else {
@@ -55,7 +57,8 @@ enum RFC3339 {
         calendar.timeZone = utc
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month else {
+            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+        else {
             return nil // 2026-02-30 and friends
         }
         return date.addingTimeInterval(fraction - Double(offsetSeconds))

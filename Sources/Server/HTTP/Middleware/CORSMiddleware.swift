@@ -10,8 +10,10 @@ public struct CORSMiddleware: RouterMiddleware {
 
     public init(policy: CORSPolicy) { self.policy = policy }
 
-    public func handle(_ request: Request, context: Context,
-                       next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard policy.enabled else { return try await next(request, context) }
         let origin = request.headers[.origin]
         if Self.isPreflight(request) {

@@ -20,8 +20,10 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
         self.clock = clock
     }
 
-    public func handle(_ request: Request, context: Context,
-                       next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard MonibucaPaths.needsToken(request.uri.path, exclude: exclude) else {
             return try await next(request, context)
         }
@@ -59,8 +61,10 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
 
     static func unauthorized(_ refusal: MonibucaTokenRefusal) -> MonibucaError {
         // RFC 6750 §3: a Bearer challenge with the error code.
-        let code = refusal == .missing ? #"Bearer realm="parley""#
-                                       : #"Bearer realm="parley", error="invalid_token""#
+        let code =
+            refusal == .missing
+            ? #"Bearer realm="parley""#
+            : #"Bearer realm="parley", error="invalid_token""#
         return MonibucaError(.unauthorized, refusal.description, headers: [.wwwAuthenticate: code])
     }
 }

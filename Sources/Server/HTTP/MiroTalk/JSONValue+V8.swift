@@ -111,7 +111,9 @@ struct V8JSONMessages {
         guard index < source.count else { return JSONSyntaxError(message: "Unexpected end of JSON input") }
         let unit = source[index]
         if unit == UInt16(ascii: "\"") { return positioned("Unexpected string", at: index) }
-        if unit == UInt16(ascii: "-") || (0x30...0x39).contains(unit) { return positioned("Unexpected number", at: index) }
+        if unit == UInt16(ascii: "-") || (0x30...0x39).contains(unit) {
+            return positioned("Unexpected number", at: index)
+        }
         return illegalToken(at: index)
     }
 

@@ -14,7 +14,8 @@ extension MiroTalkAPI {
     /// a `room` outside the identifier grammar `[A-Za-z0-9._~-]{1,64}` → 400 (docs/contracts.md §Identifiers: such a
     /// room could never be joined, and MiroTalk would paste it unencoded into the query string).
     func join(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+        async throws(MiroTalkReply) -> MiroTalkReply
+    {
         guard let fields = body.value else {
             throw MiroTalkReply.statusMessage(
                 .badRequest, inner: 400, "Missing request body: send the join parameters as JSON")
@@ -28,7 +29,8 @@ extension MiroTalkAPI {
         if let given = field("room") {
             room = given.jsString
             guard RoomID(room) != nil else {
-                throw MiroTalkReply.statusMessage(.badRequest, inner: 400, "Invalid room: must match [A-Za-z0-9._~-]{1,64}")
+                throw MiroTalkReply.statusMessage(
+                    .badRequest, inner: 400, "Invalid room: must match [A-Za-z0-9._~-]{1,64}")
             }
         } else {
             room = UUID().uuidString.lowercased()
@@ -45,7 +47,7 @@ extension MiroTalkAPI {
             do {
                 url += "&token=" + (try issuer.token(for: token))
             } catch {
-                throw MiroTalkReply.invalidExpire  // MiroTalk: jwt.sign throws → generic 500; Parley: 400
+                throw MiroTalkReply.invalidExpire // MiroTalk: jwt.sign throws → generic 500; Parley: 400
             }
         }
         return MiroTalkReply(.ok, .object([("join", .string(url))]))
@@ -56,7 +58,8 @@ extension MiroTalkAPI {
     /// No body → `{"token":""}` (MiroTalk's `getToken(undefined)`). An `expire` jsonwebtoken refuses makes MiroTalk
     /// answer a generic 500; Parley answers 400 naming the field (bad input is the client's error, not the server's).
     func token(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+        async throws(MiroTalkReply) -> MiroTalkReply
+    {
         do {
             return MiroTalkReply(.ok, .object([("token", .string(try issuer.token(for: body.value)))]))
         } catch {
@@ -74,7 +77,8 @@ extension MiroTalkAPI {
     /// encoding"}` (MiroTalk's URIError handler); a decoded room outside the identifier grammar → 404 "Room not
     /// found", since no such room can exist (the MiroTalk answer, not the 400 of docs/contracts.md §Identifiers).
     func endMeeting(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+        async throws(MiroTalkReply) -> MiroTalkReply
+    {
         let raw = context.parameters.get("room") ?? ""
         guard let room = raw.removingPercentEncoding else {
             throw MiroTalkReply.statusMessage(.badRequest, inner: 400, "Invalid URL encoding")
@@ -86,12 +90,15 @@ extension MiroTalkAPI {
         } catch RoomError.roomNotFound {
             throw notFound
         } catch {
-            throw MiroTalkReply(.internalServerError,
-                                .object([("success", false), ("error", "Failed to end meeting.")]))
+            throw MiroTalkReply(
+                .internalServerError,
+                .object([("success", false), ("error", "Failed to end meeting.")]))
         }
-        return MiroTalkReply(.ok, .object([
-            ("success", true), ("message", "Meeting ended"), ("room", .string(room)),
-        ]))
+        return MiroTalkReply(
+            .ok,
+            .object([
+                ("success", true), ("message", "Meeting ended"), ("room", .string(room)),
+            ]))
     }
 
     // MARK: GET /api/v1/activeRooms (ServerApi.getActiveRooms)
@@ -109,9 +116,10 @@ extension MiroTalkAPI {
         ]
         guard decision.allowed else {
             headers[.retryAfter] = "\(decision.resetSeconds)"
-            throw MiroTalkReply(.tooManyRequests,
-                                .object([("error", "Too many requests. Please try again after 1 minute.")]),
-                                headers: headers)
+            throw MiroTalkReply(
+                .tooManyRequests,
+                .object([("error", "Too many requests. Please try again after 1 minute.")]),
+                headers: headers)
         }
         guard config.api.allowed.activeRooms else {
             var reply = MiroTalkReply.disabled
@@ -122,7 +130,8 @@ extension MiroTalkAPI {
     }
 
     func activeRooms(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+        async throws(MiroTalkReply) -> MiroTalkReply
+    {
         let base = try linkBase(request)
         let entries = await rooms.rooms().map { room in
             JSONValue.object([

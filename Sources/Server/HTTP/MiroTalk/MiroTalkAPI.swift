@@ -9,7 +9,8 @@ import ParleyTime
 
 /// The MiroTalk REST handlers. Each step throws a ``MiroTalkReply`` to answer early; the work returns one.
 struct MiroTalkAPI: Sendable {
-    typealias Step = @Sendable (Request, ParleyRequestContext, MiroTalkRequestBody) async throws(MiroTalkReply)
+    typealias Step =
+        @Sendable (Request, ParleyRequestContext, MiroTalkRequestBody) async throws(MiroTalkReply)
         -> MiroTalkReply
 
     let config: ParleyConfig
@@ -20,13 +21,16 @@ struct MiroTalkAPI: Sendable {
     let clock: any ServerClock
     let randomNumber: @Sendable () -> Int
 
-    init(services: ParleyServices,
-         randomNumber: @escaping @Sendable () -> Int = { Int.random(in: 0...999_998) }) {
+    init(
+        services: ParleyServices,
+        randomNumber: @escaping @Sendable () -> Int = { Int.random(in: 0...999_998) }
+    ) {
         config = services.config
         rooms = services.rooms
         apiKeySecret = services.secrets.apiKeySecret
-        issuer = MiroTalkTokenIssuer(secret: services.secrets.jwtSecret, defaultLifetime: services.config.jwt.expire,
-                                     clock: services.clock)
+        issuer = MiroTalkTokenIssuer(
+            secret: services.secrets.jwtSecret, defaultLifetime: services.config.jwt.expire,
+            clock: services.clock)
         // MiroTalk's `ACTIVE_ROOMS_RATE_LIMIT_*` defaults: 60 requests per minute per address.
         activeRoomsLimiter = RateLimiter(.fixedWindow(limit: 60, window: .seconds(60)), clock: services.clock)
         clock = services.clock
@@ -73,7 +77,8 @@ struct MiroTalkAPI: Sendable {
     /// time; an empty key authorizes nothing.
     func authorize(_ request: Request) throws(MiroTalkReply) {
         guard !apiKeySecret.isEmpty, let presented = request.headers[.authorization],
-              ConstantTime.equals(presented, apiKeySecret) else { throw MiroTalkReply.unauthorized }
+            ConstantTime.equals(presented, apiKeySecret)
+        else { throw MiroTalkReply.unauthorized }
     }
 
     /// Where links point: `http.public_url`, else `https://` + Host. A missing or malformed Host is refused with
@@ -89,14 +94,17 @@ struct MiroTalkAPI: Sendable {
     // MARK: GET /api/v1/stats (Server.js ~L1787)
 
     func stats(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+        async throws(MiroTalkReply) -> MiroTalkReply
+    {
         let counts = await rooms.stats()
-        return MiroTalkReply(.ok, .object([
-            ("success", true),
-            ("timestamp", .string(Self.isoTimestamp(clock.now))),
-            ("totalRooms", .number(Double(counts.rooms))),
-            ("totalUsers", .number(Double(counts.participants))),
-        ]))
+        return MiroTalkReply(
+            .ok,
+            .object([
+                ("success", true),
+                ("timestamp", .string(Self.isoTimestamp(clock.now))),
+                ("totalRooms", .number(Double(counts.rooms))),
+                ("totalUsers", .number(Double(counts.participants))),
+            ]))
     }
 
     /// `Date.prototype.toISOString`: UTC, milliseconds truncated, `Z`.
@@ -118,7 +126,8 @@ struct MiroTalkAPI: Sendable {
     // MARK: GET /api/v1/meetings (ServerApi.getMeetings)
 
     func meetings(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+        async throws(MiroTalkReply) -> MiroTalkReply
+    {
         let meetings = await rooms.rooms().map { room in
             JSONValue.object([
                 ("roomId", .string(room.id.rawValue)),
@@ -145,7 +154,8 @@ struct MiroTalkAPI: Sendable {
     // MARK: POST /api/v1/meeting (ServerApi.getMeetingURL)
 
     func meeting(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
-        async throws(MiroTalkReply) -> MiroTalkReply {
+        async throws(MiroTalkReply) -> MiroTalkReply
+    {
         let url = try linkBase(request) + "/join/" + UUID().uuidString.lowercased()
         return MiroTalkReply(.ok, .object([("meeting", .string(url))]))
     }

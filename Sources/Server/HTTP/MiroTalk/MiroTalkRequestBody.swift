@@ -17,7 +17,9 @@ enum MiroTalkRequestBody: Sendable, Equatable {
 
     /// Reads and parses the body the way `express.json({strict:true})` and `express.urlencoded({extended:true})`
     /// do; throws the 400 MiroTalk sends for bad JSON, or 413 above `http.max_body_bytes`.
-    static func read(_ request: Request, context: ParleyRequestContext) async throws(MiroTalkReply) -> MiroTalkRequestBody {
+    static func read(_ request: Request, context: ParleyRequestContext) async throws(MiroTalkReply)
+        -> MiroTalkRequestBody
+    {
         // Exactly these two types, as body-parser's `type` options match them (no `+json` suffixes).
         let mediaType = MediaType(request.headers[.contentType])
         let buffer: ByteBuffer
@@ -34,7 +36,7 @@ enum MiroTalkRequestBody: Sendable, Equatable {
         case .json?:
             do {
                 return .value(try JSONValue.parseStrictBody(text))
-            } catch where error.limit != nil {
+            } catch  where error.limit != nil {
                 // Parley's own bound (ParleyJSON's JSONLimits), not a V8 message: the usual {status, message} 400.
                 throw MiroTalkReply.statusMessage(.badRequest, inner: 400, error.message)
             } catch {

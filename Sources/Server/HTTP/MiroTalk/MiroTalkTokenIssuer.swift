@@ -40,7 +40,9 @@ public struct MiroTalkTokenIssuer: Sendable {
             ("username", .string(username)), ("password", .string(password)), ("presenter", .string(presenter)),
         ])
         let data = PassphraseCipher.encrypt(inner.serialized, passphrase: secret)
-        let claims = JSONValue.object([("data", .string(data)), ("iat", .number(issuedAt)), ("exp", .number(expiresAt))])
+        let claims = JSONValue.object([
+            ("data", .string(data)), ("iat", .number(issuedAt)), ("exp", .number(expiresAt)),
+        ])
         return Self.signHS256(claims: claims, secret: secret)
     }
 

@@ -54,7 +54,7 @@ public struct MiroTalkTokenVerifier: Sendable {
             }
         }
         guard let object = try? JSONValue.parse(String(decoding: claimBytes, as: UTF8.self)), case .object = object,
-              case .string(let data)? = object["data"], case .number(let exp)? = object["exp"]
+            case .string(let data)? = object["data"], case .number(let exp)? = object["exp"]
         else { throw .malformed }
         func number(_ key: String) -> Double? {
             if case .number(let value)? = object[key] { value } else { nil }
@@ -70,10 +70,12 @@ public struct MiroTalkTokenVerifier: Sendable {
             throw .undecryptableData
         }
         guard let payload = try? JSONValue.parse(plaintext), case .object = payload,
-              let username = payload["username"], let password = payload["password"] else { throw .invalidPayload }
+            let username = payload["username"], let password = payload["password"]
+        else { throw .invalidPayload }
         let presenter = payload["presenter"]?.jsString
         return MiroTalkTokenClaims(
-            username: username.jsString, password: password.jsString, presenter: presenter == "true" || presenter == "1",
+            username: username.jsString, password: password.jsString,
+            presenter: presenter == "true" || presenter == "1",
             issuedAt: claims.iat.map { Date(timeIntervalSince1970: $0) },
             expiresAt: Date(timeIntervalSince1970: claims.exp))
     }

@@ -12,16 +12,16 @@ struct OpenAPIPageRenderer {
         let title = root["info"]?["title"]?.string ?? "API"
         let version = root["info"]?["version"]?.string ?? ""
         var html = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
-        <style>\(Self.style)</style>
-        </head><body>
-        <header><h1 id="title">\(escape(title))</h1>
-        <p class="version">Version <span id="version">\(escape(version))</span> · machine-readable:
-        <a href="openapi.yaml">openapi.yaml</a></p>
-        """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>\(Self.style)</style>
+            </head><body>
+            <header><h1 id="title">\(escape(title))</h1>
+            <p class="version">Version <span id="version">\(escape(version))</span> · machine-readable:
+            <a href="openapi.yaml">openapi.yaml</a></p>
+            """
         if let summary = root["info"]?["summary"]?.string { html += "<p class=\"summary\">\(inline(summary))</p>" }
         if let description = root["info"]?["description"]?.string { html += markdown(description) }
         html += authentication()
@@ -29,7 +29,8 @@ struct OpenAPIPageRenderer {
         let operations = collectOperations()
         html += "<nav><h2>Operations</h2><ul id=\"operations\">"
         for operation in operations {
-            html += "<li><a href=\"#\(operation.anchor)\"><span class=\"method \(operation.method)\">"
+            html +=
+                "<li><a href=\"#\(operation.anchor)\"><span class=\"method \(operation.method)\">"
                 + "\(operation.method.uppercased())</span> <code>\(escape(operation.path))</code></a></li>"
         }
         html += "</ul></nav>\n<main>\n"
@@ -55,8 +56,10 @@ struct OpenAPIPageRenderer {
             for (methodKey, node) in entries {
                 guard let method = methodKey.string?.lowercased(), Self.methods.contains(method) else { continue }
                 let id = node["operationId"]?.string ?? (method + path)
-                operations.append(Operation(method: method, path: path, node: node, pathNode: pathNode,
-                                            anchor: "op-" + slug(id)))
+                operations.append(
+                    Operation(
+                        method: method, path: path, node: node, pathNode: pathNode,
+                        anchor: "op-" + slug(id)))
             }
         }
         return operations
@@ -67,7 +70,8 @@ struct OpenAPIPageRenderer {
         var html = "<section id=\"authentication\"><h2>Authentication</h2><ul>"
         for (name, scheme) in schemes {
             let location = [scheme["in"]?.string, scheme["name"]?.string].compactMap { $0 }.joined(separator: " ")
-            html += "<li><strong>\(escape(name.string ?? ""))</strong> (\(escape(scheme["type"]?.string ?? ""))"
+            html +=
+                "<li><strong>\(escape(name.string ?? ""))</strong> (\(escape(scheme["type"]?.string ?? ""))"
                 + (location.isEmpty ? "" : ", \(escape(location))") + ")"
             if let description = scheme["description"]?.string { html += ": " + inline(description) }
             html += "</li>"
@@ -77,23 +81,29 @@ struct OpenAPIPageRenderer {
 
     func render(_ operation: Operation) -> String {
         let node = operation.node
-        var html = "<section class=\"operation\" id=\"\(operation.anchor)\" data-method=\"\(operation.method)\" "
+        var html =
+            "<section class=\"operation\" id=\"\(operation.anchor)\" data-method=\"\(operation.method)\" "
             + "data-path=\"\(escape(operation.path))\">\n"
-        html += "<h2><span class=\"method \(operation.method)\">\(operation.method.uppercased())</span> "
+        html +=
+            "<h2><span class=\"method \(operation.method)\">\(operation.method.uppercased())</span> "
             + "<code class=\"path\">\(escape(operation.path))</code></h2>\n"
         if let summary = node["summary"]?.string { html += "<p class=\"summary\">\(inline(summary))</p>\n" }
         if let description = node["description"]?.string { html += markdown(description) }
         let security = node["security"]?.sequence.map { $0.count == 0 } ?? false
-        html += "<p class=\"auth\">" + (security ? "No key needed." : "Needs the <code>authorization</code> header.")
+        html +=
+            "<p class=\"auth\">" + (security ? "No key needed." : "Needs the <code>authorization</code> header.")
             + "</p>\n"
 
-        let parameters = (operation.pathNode["parameters"]?.sequence.map(Array.init) ?? [])
+        let parameters =
+            (operation.pathNode["parameters"]?.sequence.map(Array.init) ?? [])
             + (node["parameters"]?.sequence.map(Array.init) ?? [])
         if !parameters.isEmpty {
-            html += "<h3>Parameters</h3><table class=\"parameters\"><tr><th>name</th><th>in</th><th>type</th>"
+            html +=
+                "<h3>Parameters</h3><table class=\"parameters\"><tr><th>name</th><th>in</th><th>type</th>"
                 + "<th>required</th><th>description</th></tr>"
             for parameter in parameters {
-                html += "<tr><td><code>\(escape(parameter["name"]?.string ?? ""))</code></td>"
+                html +=
+                    "<tr><td><code>\(escape(parameter["name"]?.string ?? ""))</code></td>"
                     + "<td>\(escape(parameter["in"]?.string ?? ""))</td>"
                     + "<td>\(typeText(parameter["schema"]))</td>"
                     + "<td>\(parameter["required"]?.bool == true ? "yes" : "no")</td>"
@@ -114,7 +124,8 @@ struct OpenAPIPageRenderer {
                 let code = status.string ?? ""
                 var bodies: [String] = []
                 for (_, content) in response["content"]?.mapping ?? [:] { bodies.append(typeText(content["schema"])) }
-                html += "<tr class=\"response\" data-status=\"\(escape(code))\"><td><code>\(escape(code))</code></td>"
+                html +=
+                    "<tr class=\"response\" data-status=\"\(escape(code))\"><td><code>\(escape(code))</code></td>"
                     + "<td>\(inline(response["description"]?.string ?? ""))</td><td>\(bodies.joined(separator: "<br>"))</td></tr>"
             }
             html += "</table>\n"
@@ -139,10 +150,12 @@ struct OpenAPIPageRenderer {
             if let type = schema["type"], schema["properties"] == nil { notes.append(typeText(type)) }
             if !notes.isEmpty { html += "<p class=\"notes\">\(notes.joined(separator: "; "))</p>" }
             if let properties = schema["properties"]?.mapping {
-                html += "<table class=\"properties\"><tr><th>property</th><th>type</th><th>required</th><th>notes</th></tr>"
+                html +=
+                    "<table class=\"properties\"><tr><th>property</th><th>type</th><th>required</th><th>notes</th></tr>"
                 for (key, property) in properties {
                     let propertyName = key.string ?? ""
-                    html += "<tr><td><code>\(escape(propertyName))</code></td><td>\(typeText(property))</td>"
+                    html +=
+                        "<tr><td><code>\(escape(propertyName))</code></td><td>\(typeText(property))</td>"
                         + "<td>\(required.contains(propertyName) ? "yes" : "no")</td><td>\(propertyNotes(property))</td></tr>"
                 }
                 html += "</table>"
@@ -154,7 +167,9 @@ struct OpenAPIPageRenderer {
 
     func propertyNotes(_ property: Node) -> String {
         var notes: [String] = []
-        if let values = property["enum"]?.sequence { notes.append("one of " + values.map { "<code>\(escape($0.string ?? ""))</code>" }.joined(separator: ", ")) }
+        if let values = property["enum"]?.sequence {
+            notes.append("one of " + values.map { "<code>\(escape($0.string ?? ""))</code>" }.joined(separator: ", "))
+        }
         if let value = property["default"] { notes.append("default <code>\(escape(value.string ?? ""))</code>") }
         if let format = property["format"]?.string { notes.append("format \(escape(format))") }
         if let pattern = property["pattern"]?.string { notes.append("pattern <code>\(escape(pattern))</code>") }
@@ -234,7 +249,9 @@ struct OpenAPIPageRenderer {
             var items: [String] = []
             for line in lines[listStart...] {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix("- ") { items.append(String(trimmed.dropFirst(2))) } else if !items.isEmpty {
+                if trimmed.hasPrefix("- ") {
+                    items.append(String(trimmed.dropFirst(2)))
+                } else if !items.isEmpty {
                     items[items.count - 1] += " " + trimmed
                 }
             }
@@ -248,13 +265,13 @@ struct OpenAPIPageRenderer {
     }
 
     static let style = """
-    body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:0 auto;padding:1rem 1.5rem;\
-    color:#1b1f24;line-height:1.5}code,pre{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.92em}\
-    pre{background:#f4f6f8;padding:.75rem;overflow-x:auto;border-radius:4px}table{border-collapse:collapse;width:100%;\
-    margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}\
-    th{background:#f4f6f8}.method{display:inline-block;min-width:4.2em;text-align:center;border-radius:3px;\
-    color:#fff;font-weight:600;font-size:.8em;padding:.1em .4em}.get{background:#1f6feb}.post{background:#1a7f37}\
-    .delete{background:#cf222e}.put,.patch{background:#9a6700}section.operation,section.schema{border-top:1px solid \
-    #d0d7de;padding-top:.5rem;margin-top:1.5rem}nav ul{list-style:none;padding-left:0}nav li{margin:.2rem 0}
-    """
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:0 auto;padding:1rem 1.5rem;\
+        color:#1b1f24;line-height:1.5}code,pre{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.92em}\
+        pre{background:#f4f6f8;padding:.75rem;overflow-x:auto;border-radius:4px}table{border-collapse:collapse;width:100%;\
+        margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+        th{background:#f4f6f8}.method{display:inline-block;min-width:4.2em;text-align:center;border-radius:3px;\
+        color:#fff;font-weight:600;font-size:.8em;padding:.1em .4em}.get{background:#1f6feb}.post{background:#1a7f37}\
+        .delete{background:#cf222e}.put,.patch{background:#9a6700}section.operation,section.schema{border-top:1px solid \
+        #d0d7de;padding-top:.5rem;margin-top:1.5rem}nav ul{list-style:none;padding-left:0}nav li{margin:.2rem 0}
+        """
 }

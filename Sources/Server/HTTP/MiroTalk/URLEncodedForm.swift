@@ -51,7 +51,7 @@ enum URLEncodedForm {
             return
         }
         let tail = Array(path.dropFirst())
-        if tail == [""] {  // a[]=v appends
+        if tail == [""] { // a[]=v appends
             switch existing {
             case nil: members[head] = .array([value])
             case .array(let items)?: members[head] = .array(items + [value])

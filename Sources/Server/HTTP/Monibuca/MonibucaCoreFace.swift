@@ -24,8 +24,10 @@ public struct MonibucaCoreFace: APIFace {
             MonibucaEnvelopeMiddleware(),
         ]
         if services.config.auth.enabled {
-            list.append(MonibucaAuthMiddleware(jwt: jwt(services), exclude: services.config.auth.exclude,
-                                               clock: services.clock))
+            list.append(
+                MonibucaAuthMiddleware(
+                    jwt: jwt(services), exclude: services.config.auth.exclude,
+                    clock: services.clock))
         }
         return list
     }
@@ -33,9 +35,11 @@ public struct MonibucaCoreFace: APIFace {
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
         // Token times, signature defaults and stream durations all read the server's one clock.
         let clock = services.clock
-        MonibucaLogin(users: loadUsers(services), jwt: jwt(services),
-                      failures: RateLimiter(Self.loginFailureLimit, clock: clock), clock: clock)
-            .register(on: router)
+        MonibucaLogin(
+            users: loadUsers(services), jwt: jwt(services),
+            failures: RateLimiter(Self.loginFailureLimit, clock: clock), clock: clock
+        )
+        .register(on: router)
         MonibucaSecret(streamAuth: services.config.streamAuth, clock: clock).register(on: router)
         MonibucaStreams(rooms: services.rooms, clock: clock).register(on: router)
         MonibucaModules(config: services.config).register(on: router)
@@ -46,18 +50,21 @@ public struct MonibucaCoreFace: APIFace {
     /// answering 503 rather than stopping the other faces.
     func loadUsers(_ services: ParleyServices) -> MonibucaUsers? {
         do {
-            let (users, generated) = try MonibucaUsers.load(auth: services.config.auth, database: services.database,
-                                                             now: services.clock.now)
+            let (users, generated) = try MonibucaUsers.load(
+                auth: services.config.auth, database: services.database,
+                now: services.clock.now)
             if let generated {
-                ParleyServer.announce([
-                    "generated Monibuca admin login: username \(MonibucaUsers.generatedUsername) password \(generated)",
-                    "  shown once; only its hash is stored. Set auth.users for production.",
-                ], logger: services.logger)
+                ParleyServer.announce(
+                    [
+                        "generated Monibuca admin login: username \(MonibucaUsers.generatedUsername) password \(generated)",
+                        "  shown once; only its hash is stored. Set auth.users for production.",
+                    ], logger: services.logger)
             }
             return users
         } catch {
-            services.logger.error("loading Monibuca admin users failed; login answers 503",
-                                  metadata: ["error": "\(error)"])
+            services.logger.error(
+                "loading Monibuca admin users failed; login answers 503",
+                metadata: ["error": "\(error)"])
             return nil
         }
     }

@@ -27,20 +27,25 @@ public enum MonibucaEnvelope {
     }
 
     /// `{"code":status,"message":message}` with that status.
-    public static func failure(_ status: HTTPResponse.Status, _ message: String,
-                               headers: HTTPFields = [:]) -> Response {
+    public static func failure(
+        _ status: HTTPResponse.Status, _ message: String,
+        headers: HTTPFields = [:]
+    ) -> Response {
         // Encoding two plain fields cannot fail; fall back to a fixed body rather than trap.
-        var response = (try? json(Failure(code: status.code, message: message), status: status))
-            ?? Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: #"{"code":\#(status.code),"message":"error"}"#)))
+        var response =
+            (try? json(Failure(code: status.code, message: message), status: status))
+            ?? Response(
+                status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"code":\#(status.code),"message":"error"}"#)))
         response.headers.append(contentsOf: headers)
         return response
     }
 
     static func json<Body: Encodable>(_ body: Body, status: HTTPResponse.Status) throws -> Response {
         let data = try encoder.encode(body)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -8,24 +8,30 @@ public struct MonibucaEnvelopeMiddleware: RouterMiddleware {
 
     public init() {}
 
-    public func handle(_ request: Request, context: Context,
-                       next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard MonibucaPaths.usesEnvelope(request.uri.path) else { return try await next(request, context) }
         do {
             return try await next(request, context)
         } catch let error as MonibucaError {
             return error.response(request: request, context: context)
         } catch let error as HTTPError {
-            return MonibucaEnvelope.failure(error.status, Self.message(for: error, path: request.uri.path),
-                                            headers: error.headers)
+            return MonibucaEnvelope.failure(
+                error.status, Self.message(for: error, path: request.uri.path),
+                headers: error.headers)
         } catch let error as any HTTPResponseError {
             // Another type's rendering (a face's own error, NIO's too-many-bytes): kept when it has a body,
             // else given the envelope with its status.
             let response = try error.response(from: request, context: context)
             guard response.body.contentLength == 0 else { return response }
-            return MonibucaEnvelope.failure(error.status, Self.message(for: HTTPError(error.status),
-                                                                       path: request.uri.path),
-                                            headers: response.headers)
+            return MonibucaEnvelope.failure(
+                error.status,
+                Self.message(
+                    for: HTTPError(error.status),
+                    path: request.uri.path),
+                headers: response.headers)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(error)"])
             return MonibucaEnvelope.failure(.internalServerError, "internal server error")

@@ -57,9 +57,10 @@ public struct MonibucaJWT: Sendable {
     public func issue(username: String, now: Date = Date()) throws -> (token: String, expiresAt: Date) {
         let issued = now.timeIntervalSince1970.rounded(.down)
         let expires = issued + lifetime.rounded(.down)
-        let claims = try JSONSerialization.data(withJSONObject: [
-            "sub": username, "iat": Int64(issued), "nbf": Int64(issued), "exp": Int64(expires),
-        ], options: [.sortedKeys])
+        let claims = try JSONSerialization.data(
+            withJSONObject: [
+                "sub": username, "iat": Int64(issued), "nbf": Int64(issued), "exp": Int64(expires),
+            ], options: [.sortedKeys])
         let token = HS256JWT.sign(claimsJSON: String(decoding: claims, as: UTF8.self), secret: secret)
         return (token, Date(timeIntervalSince1970: expires))
     }
@@ -80,8 +81,8 @@ public struct MonibucaJWT: Sendable {
             }
         }
         guard let payload = (try? JSONSerialization.jsonObject(with: Data(claimsJSON))) as? [String: Any],
-              let sub = payload["sub"] as? String, let iat = Self.numericDate(payload["iat"]),
-              let nbf = Self.numericDate(payload["nbf"]), let exp = Self.numericDate(payload["exp"])
+            let sub = payload["sub"] as? String, let iat = Self.numericDate(payload["iat"]),
+            let nbf = Self.numericDate(payload["nbf"]), let exp = Self.numericDate(payload["exp"])
         else { return .failure(.malformed("claims sub, iat, nbf and exp are required")) }
         let claims = MonibucaClaims(sub: sub, iat: iat, nbf: nbf, exp: exp)
         if now >= claims.exp { return .failure(.expired) }

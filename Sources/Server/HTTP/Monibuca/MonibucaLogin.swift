@@ -47,30 +47,38 @@ struct MonibucaLogin: Sendable {
         let allowance = failures.peek(address)
         if !allowance.allowed {
             let wait = allowance.retryAfterSeconds
-            throw MonibucaError(.tooManyRequests, "too many failed logins from \(address); retry in \(wait) s",
-                                headers: [.retryAfter: String(wait)])
+            throw MonibucaError(
+                .tooManyRequests, "too many failed logins from \(address); retry in \(wait) s",
+                headers: [.retryAfter: String(wait)])
         }
         let credentials = try await Self.decodeCredentials(request, context: context)
         guard let users else { throw MonibucaError(.serviceUnavailable, "user store unavailable; see the server log") }
         guard users.authenticate(username: credentials.username, password: credentials.password) else {
             _ = failures.hit(address)
-            context.logger.notice("login refused", metadata: ["username": .string(credentials.username),
-                                                             "client": .string(address)])
+            context.logger.notice(
+                "login refused",
+                metadata: [
+                    "username": .string(credentials.username),
+                    "client": .string(address),
+                ])
             throw MonibucaError.unauthorized("invalid username or password")
         }
         failures.reset(address)
         let (token, expiresAt) = try jwt.issue(username: credentials.username, now: clock.now)
-        let body = LoginResponse(token: token, data: LoginData(
+        let body = LoginResponse(
             token: token,
-            userInfo: UserInfo(username: credentials.username,
-                               expiresAt: Int64(expiresAt.timeIntervalSince1970))))
+            data: LoginData(
+                token: token,
+                userInfo: UserInfo(
+                    username: credentials.username,
+                    expiresAt: Int64(expiresAt.timeIntervalSince1970))))
         return try MonibucaEnvelope.json(body, status: .ok)
     }
 
     static func decodeCredentials(_ request: Request, context: ParleyRequestContext) async throws -> Credentials {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(buffer.readableBytesView)),
-              !credentials.username.isEmpty, !credentials.password.isEmpty
+            !credentials.username.isEmpty, !credentials.password.isEmpty
         else { throw MonibucaError.badRequest(#"body must be JSON {"username": "...", "password": "..."}"#) }
         return credentials
     }

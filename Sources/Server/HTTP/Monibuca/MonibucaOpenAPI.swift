@@ -9,18 +9,22 @@ struct MonibucaOpenAPI: Sendable {
     func register(on router: Router<ParleyRequestContext>) {
         router.get("/api/openapi.yaml") { _, _ -> Response in
             guard let url = Self.locate(), let data = try? Data(contentsOf: url) else {
-                throw MonibucaError(.serviceUnavailable,
-                                    "spec/\(Self.fileName) not found (set PARLEY_SPEC_DIR to the spec directory)")
+                throw MonibucaError(
+                    .serviceUnavailable,
+                    "spec/\(Self.fileName) not found (set PARLEY_SPEC_DIR to the spec directory)")
             }
-            return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         MonibucaMethods.refuseOthers(on: router, path: "/api/openapi.yaml", allowed: [.get])
     }
 
-    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
-                       currentDirectory: String = FileManager.default.currentDirectoryPath,
-                       executable: String = CommandLine.arguments.first ?? "") -> URL? {
+    static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath,
+        executable: String = CommandLine.arguments.first ?? ""
+    ) -> URL? {
         var candidates: [URL] = []
         if let dir = environment["PARLEY_SPEC_DIR"], !dir.isEmpty {
             candidates.append(URL(fileURLWithPath: dir).appendingPathComponent(fileName))

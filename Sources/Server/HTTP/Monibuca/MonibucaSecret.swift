@@ -59,7 +59,8 @@ struct MonibucaSecret: Sendable {
             // The plugin is known, its key for this direction does not exist.
             throw .notFound("no \(direction.rawValue) key configured for plugin \(plugin) (stream_auth.keys)")
         }
-        return SecretData(type: direction.rawValue, plugin: plugin, streamPath: path.rawValue, expire: expire,
-                          secret: StreamSignature.secret(key: key, streamPath: path.rawValue, expire: expire))
+        return SecretData(
+            type: direction.rawValue, plugin: plugin, streamPath: path.rawValue, expire: expire,
+            secret: StreamSignature.secret(key: key, streamPath: path.rawValue, expire: expire))
     }
 }

@@ -34,18 +34,21 @@ extension MonibucaStreams {
         let streams = await rooms.streams()
         let pageSize = try Self.positive(query["pageSize"], name: "pageSize") ?? max(streams.count, 1)
         let (start, overflow) = (pageNum - 1).multipliedReportingOverflow(by: pageSize)
-        let page = overflow || start >= streams.count
+        let page =
+            overflow || start >= streams.count
             ? [] : Array(streams[start..<min(streams.count, start + pageSize)])
         let items = page.map { info in
             let (video, audio) = Self.classify(info.codecs)
-            return V5Stream(path: info.path.rawValue, subscribers: info.subscribers,
-                            startTime: Self.timestamp(info.startedAt),
-                            videoTrack: Nullable(video.map(V5Track.init)),
-                            audioTrack: Nullable(audio.map(V5Track.init)))
+            return V5Stream(
+                path: info.path.rawValue, subscribers: info.subscribers,
+                startTime: Self.timestamp(info.startedAt),
+                videoTrack: Nullable(video.map(V5Track.init)),
+                audioTrack: Nullable(audio.map(V5Track.init)))
         }
         let list = V5List(total: streams.count, pageNum: pageNum, pageSize: pageSize, data: items)
-        return try MonibucaEnvelope.json(list,
-                                         status: .ok)
+        return try MonibucaEnvelope.json(
+            list,
+            status: .ok)
     }
 
     static func positive(_ text: Substring?, name: String) throws(MonibucaError) -> Int? {

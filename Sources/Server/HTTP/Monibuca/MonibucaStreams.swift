@@ -81,28 +81,31 @@ struct MonibucaStreams: Sendable {
         let path = try Self.streamPath(request.uri.path, skip: skip)
         guard let info = await rooms.stream(path) else { throw .notFound("stream \(path.rawValue) not found") }
         let (video, audio) = Self.classify(info.codecs)
-        return StreamDetail(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
-                            publisher: publisher(info),
-                            tracks: Tracks(video: Nullable(video.map(Track.init)),
-                                           audio: Nullable(audio.map(Track.init))),
-                            subscriber_count: info.subscribers, duration: duration(info), bytes_in: Nullable(nil))
+        return StreamDetail(
+            path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
+            publisher: publisher(info),
+            tracks: Tracks(
+                video: Nullable(video.map(Track.init)),
+                audio: Nullable(audio.map(Track.init))),
+            subscriber_count: info.subscribers, duration: duration(info), bytes_in: Nullable(nil))
     }
 
     static func streamPath(_ raw: String, skip: Int) throws(MonibucaError) -> StreamPath {
         let segments = MonibucaPaths.segments(of: raw)
         guard segments.count > skip,
-              let decoded = segments[skip...].joined(separator: "/").removingPercentEncoding,
-              let path = StreamPath(decoded)
+            let decoded = segments[skip...].joined(separator: "/").removingPercentEncoding,
+            let path = StreamPath(decoded)
         else { throw .badRequest("stream path must be 1-8 '/'-separated segments of [A-Za-z0-9._~-]{1,64}") }
         return path
     }
 
     func summary(_ info: StreamInfo) -> StreamSummary {
         let (video, audio) = Self.classify(info.codecs)
-        return StreamSummary(path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
-                             publisher: publisher(info),
-                             subscribers: info.subscribers, video_codec: Nullable(video), audio_codec: Nullable(audio),
-                             video_bitrate: Nullable(nil), audio_bitrate: Nullable(nil), duration: duration(info))
+        return StreamSummary(
+            path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
+            publisher: publisher(info),
+            subscribers: info.subscribers, video_codec: Nullable(video), audio_codec: Nullable(audio),
+            video_bitrate: Nullable(nil), audio_bitrate: Nullable(nil), duration: duration(info))
     }
 
     func publisher(_ info: StreamInfo) -> Publisher {

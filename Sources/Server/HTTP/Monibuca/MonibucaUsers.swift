@@ -22,9 +22,12 @@ public struct MonibucaUsers: Sendable {
     public var usernames: [String] { hashes.keys.sorted() }
 
     /// Loads the users. Returns the generated admin password when it was created by this call (to print once).
-    public static func load(auth: ParleyConfig.Auth, database: ParleyDatabase,
-                            iterations: Int = PasswordHash.defaultIterations, now: Date = Date()) throws
-        -> (users: MonibucaUsers, generatedPassword: String?) {
+    public static func load(
+        auth: ParleyConfig.Auth, database: ParleyDatabase,
+        iterations: Int = PasswordHash.defaultIterations, now: Date = Date()
+    ) throws
+        -> (users: MonibucaUsers, generatedPassword: String?)
+    {
         if !auth.users.isEmpty {
             var hashes: [String: String] = [:]
             for entry in auth.users {

@@ -44,8 +44,10 @@ public enum StreamSignature {
 
     /// v5's order: an unparsable or past `expire` is "expired"; then the length; then the value (hex case-insensitive,
     /// compared in constant time).
-    public static func check(secret: String?, expire: String?, key: String, streamPath: String,
-                             now: Date = Date()) throws(Refusal) {
+    public static func check(
+        secret: String?, expire: String?, key: String, streamPath: String,
+        now: Date = Date()
+    ) throws(Refusal) {
         guard let secret, let expire, !secret.isEmpty, !expire.isEmpty else { throw .missing }
         guard let deadline = parseExpire(expire), Double(deadline) >= now.timeIntervalSince1970.rounded(.down)
         else { throw .expired }
@@ -57,9 +59,11 @@ public enum StreamSignature {
     /// What publish (WHIP) and play (WHEP) call: nothing to check when `stream_auth.enabled` is false or no key is
     /// configured for `plugin`'s direction (falling back to `global`); otherwise
     /// ``check(secret:expire:key:streamPath:now:)``.
-    public static func verify(_ settings: ParleyConfig.StreamAuth, plugin: String = "webrtc", direction: Direction,
-                              streamPath: String, secret: String?, expire: String?,
-                              now: Date = Date()) throws(Refusal) {
+    public static func verify(
+        _ settings: ParleyConfig.StreamAuth, plugin: String = "webrtc", direction: Direction,
+        streamPath: String, secret: String?, expire: String?,
+        now: Date = Date()
+    ) throws(Refusal) {
         guard settings.enabled, let key = key(settings, plugin: plugin, direction: direction) else { return }
         try check(secret: secret, expire: expire, key: key, streamPath: streamPath, now: now)
     }

@@ -42,8 +42,9 @@ struct RoomAgenda: Sendable {
     }
 
     func state(now: Date) -> State {
-        State(items: items, current: current, running: running, elapsed_ms: elapsedMs,
-              updated_at_ms: RoomSocketWire.milliseconds(updatedAt))
+        State(
+            items: items, current: current, running: running, elapsed_ms: elapsedMs,
+            updated_at_ms: RoomSocketWire.milliseconds(updatedAt))
     }
 
     /// Replaces the items; the agenda starts over (no current item, timer stopped).

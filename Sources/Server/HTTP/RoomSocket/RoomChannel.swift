@@ -47,8 +47,11 @@ actor RoomChannel {
     func chat(from sender: Participant, text: String, to recipient: UserID?) -> RoomError? {
         if let recipient, members[recipient] == nil { return .participantNotFound }
         chatSequence += 1
-        let frame = RoomSocketEnvelope.encode("msg", RoomSocketWire.Chat(
-            seq: chatSequence, from: sender.userID.rawValue, name: sender.name, text: text, to: recipient?.rawValue))
+        let frame = RoomSocketEnvelope.encode(
+            "msg",
+            RoomSocketWire.Chat(
+                seq: chatSequence, from: sender.userID.rawValue, name: sender.name, text: text, to: recipient?.rawValue)
+        )
         if let recipient {
             members[recipient]?.send(frame)
             if recipient != sender.userID { members[sender.userID]?.send(frame) }
@@ -59,12 +62,18 @@ actor RoomChannel {
     }
 
     /// A transcript segment, numbered in arrival order and delivered to everyone in that order.
-    func transcript(from sender: Participant, text: String, speaker: String?, startMs: Int64, endMs: Int64,
-                    final: Bool) {
+    func transcript(
+        from sender: Participant, text: String, speaker: String?, startMs: Int64, endMs: Int64,
+        final: Bool
+    ) {
         transcriptSequence += 1
-        broadcast(RoomSocketEnvelope.encode("transcript", RoomSocketWire.Transcript(
-            seq: transcriptSequence, user_id: sender.userID.rawValue, speaker: speaker ?? sender.name, text: text,
-            start_ms: startMs, end_ms: endMs, final: final)))
+        broadcast(
+            RoomSocketEnvelope.encode(
+                "transcript",
+                RoomSocketWire.Transcript(
+                    seq: transcriptSequence, user_id: sender.userID.rawValue, speaker: speaker ?? sender.name,
+                    text: text,
+                    start_ms: startMs, end_ms: endMs, final: final)))
     }
 
     /// Applies an agenda change and broadcasts the new state; false when the change is impossible (no next item,

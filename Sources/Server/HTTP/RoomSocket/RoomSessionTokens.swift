@@ -45,7 +45,8 @@ public struct RoomSessionTokens: Sendable {
 
     public func issue(for participant: Participant, in room: RoomID) -> String {
         let expires = Int64((clock.now.timeIntervalSince1970 + lifetime).rounded(.down))
-        let body = "\(room.rawValue)\n\(participant.userID.rawValue)\n"
+        let body =
+            "\(room.rawValue)\n\(participant.userID.rawValue)\n"
             + String(participant.joinedAt.timeIntervalSinceReferenceDate.bitPattern, radix: 16) + "\n\(expires)"
         let encoded = Base64URL.encode(Array(body.utf8))
         return "\(Self.prefix).\(encoded).\(Base64URL.encode(signature(encoded)))"
@@ -65,21 +66,25 @@ public struct RoomSessionTokens: Sendable {
         guard token.utf8.count <= Self.maxLength else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == Self.prefix,
-              let presented = Base64URL.decode(parts[2]),
-              ConstantTime.equals(presented, signature(String(parts[1]))),
-              let bodyBytes = Base64URL.decode(parts[1]) else { return nil }
+            let presented = Base64URL.decode(parts[2]),
+            ConstantTime.equals(presented, signature(String(parts[1]))),
+            let bodyBytes = Base64URL.decode(parts[1])
+        else { return nil }
         let fields = String(decoding: bodyBytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard fields.count == 4, let room = RoomID(String(fields[0])), let user = UserID(String(fields[1])),
-              let bits = UInt64(fields[2], radix: 16), let expires = Int64(fields[3]) else { return nil }
-        return Claims(room: room, user: user, joinedAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)),
-                      expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)))
+            let bits = UInt64(fields[2], radix: 16), let expires = Int64(fields[3])
+        else { return nil }
+        return Claims(
+            room: room, user: user, joinedAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)),
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)))
     }
 
     /// The participant the token speaks for, only while that participation is still live (same join).
     public func verify(_ token: String, rooms: any RoomDirectory) async -> (claims: Claims, participant: Participant)? {
         guard let claims = decode(token),
-              let participant = await rooms.room(claims.room)?.participant(claims.user),
-              participant.joinedAt == claims.joinedAt else { return nil }
+            let participant = await rooms.room(claims.room)?.participant(claims.user),
+            participant.joinedAt == claims.joinedAt
+        else { return nil }
         return (claims, participant)
     }
 

@@ -62,8 +62,10 @@ struct ActionRefusal: Error, Sendable, Equatable {
 enum RoomSocketActionParser {
     static func parse(_ text: String) -> Result<ParsedAction, ActionRefusal> {
         guard case .object(let object)? = try? JSONValue.parse(text) else {
-            return .failure(ActionRefusal(code: RoomSocketErrorCode.malformedMessage,
-                                          reason: "Frames are the text `ping` or a JSON object.", replyTo: nil))
+            return .failure(
+                ActionRefusal(
+                    code: RoomSocketErrorCode.malformedMessage,
+                    reason: "Frames are the text `ping` or a JSON object.", replyTo: nil))
         }
         var id: ReplyID?
         switch object["id"] {
@@ -77,8 +79,10 @@ enum RoomSocketActionParser {
             return .failure(invalid("`action` (a string) is required.", id))
         }
         guard let spec = RoomSocketAction.fields[name] else {
-            return .failure(ActionRefusal(code: RoomSocketErrorCode.unknownAction,
-                                          reason: "Unknown action \(name.prefix(64)).", replyTo: id))
+            return .failure(
+                ActionRefusal(
+                    code: RoomSocketErrorCode.unknownAction,
+                    reason: "Unknown action \(name.prefix(64)).", replyTo: id))
         }
         var body = object
         body["action"] = nil
@@ -113,8 +117,9 @@ enum RoomSocketActionParser {
         case "hand":
             return .hand(raised: try bool(body, "raised"))
         case "media":
-            return .media(audio: try optionalBool(body, "audio"), video: try optionalBool(body, "video"),
-                          screen: try optionalBool(body, "screen"))
+            return .media(
+                audio: try optionalBool(body, "audio"), video: try optionalBool(body, "video"),
+                screen: try optionalBool(body, "screen"))
         case "agenda.set":
             guard let raw = body["items"]?.arrayValue, raw.count <= RoomAgenda.maxItems else {
                 throw InvalidField(message: "items must be an array of at most \(RoomAgenda.maxItems) objects")
@@ -129,8 +134,9 @@ enum RoomSocketActionParser {
             let start = try milliseconds(body, "start_ms")
             let end = try milliseconds(body, "end_ms")
             guard start <= end else { throw InvalidField(message: "start_ms must not exceed end_ms") }
-            return .transcript(text: text, speaker: speaker, startMs: start, endMs: end,
-                               final: try optionalBool(body, "final") ?? true)
+            return .transcript(
+                text: text, speaker: speaker, startMs: start, endMs: end,
+                final: try optionalBool(body, "final") ?? true)
         case "mute_chat":
             return .muteChat(user: try user(body, "user_id"), muted: try optionalBool(body, "muted") ?? true)
         case "mute_media":
@@ -164,7 +170,8 @@ enum RoomSocketActionParser {
 
     static func string(_ body: JSONObject, _ key: String, max: Int) throws -> String {
         guard let value = body[key]?.stringValue,
-              !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, value.count <= max else {
+            !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, value.count <= max
+        else {
             throw InvalidField(message: "\(key) must be a non-empty string of at most \(max) characters")
         }
         return value

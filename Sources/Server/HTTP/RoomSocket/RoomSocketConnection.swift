@@ -10,17 +10,25 @@ struct RoomSocketConnection: Sendable {
     let queue: OutboundQueue
     let options: RoomSocketOptions
 
-    func run(events: AsyncStream<RoomEvent>, inbound: WebSocketInboundStream,
-             outbound: WebSocketOutboundWriter) async {
+    func run(
+        events: AsyncStream<RoomEvent>, inbound: WebSocketInboundStream,
+        outbound: WebSocketOutboundWriter
+    ) async {
         // The event pump is deliberately not a child of the group and never cancelled: cancelling a task that waits
         // on the registry's stream runs its `onTermination` under the task's status lock, which can deadlock against
         // `EventHub.publish` (it yields while holding its own lock). The pump ends by itself at the next registry
         // event once the session is over.
         Task { await pump(events) }
         await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await write(outbound); return true }
-            group.addTask { await read(inbound); return false }
-            group.addTask { await watch(); return false }
+            group.addTask {
+                await write(outbound); return true
+            }
+            group.addTask {
+                await read(inbound); return false
+            }
+            group.addTask {
+                await watch(); return false
+            }
             group.addTask { await overflowed() }
             for await wasWriter in group where wasWriter {
                 group.cancelAll()
@@ -49,8 +57,9 @@ struct RoomSocketConnection: Sendable {
         // The stream finished without a close item: the queue overflowed. Nothing more can be sent to a reader
         // this slow; leave the room so nobody queues more for it.
         await session.endMembership(leave: .dropped)
-        try? await outbound.close(.init(codeNumber: Int(RoomSocketCloseCode.slowConsumer.rawValue)),
-                                  reason: RoomSocketErrorCode.slowConsumer)
+        try? await outbound.close(
+            .init(codeNumber: Int(RoomSocketCloseCode.slowConsumer.rawValue)),
+            reason: RoomSocketErrorCode.slowConsumer)
     }
 
     /// True (the connection is over) when the queue overflowed; false when it closed normally.
@@ -90,9 +99,13 @@ struct RoomSocketConnection: Sendable {
         }
         guard await !session.membershipOver else { return }
         // The registry cut this subscriber off for falling behind: its view would have holes, so it goes.
-        await session.terminate(.slowConsumer, error: (RoomSocketErrorCode.slowConsumer,
-                                                       "This connection fell too far behind the room's events."),
-                                leave: .dropped)
+        await session.terminate(
+            .slowConsumer,
+            error: (
+                RoomSocketErrorCode.slowConsumer,
+                "This connection fell too far behind the room's events."
+            ),
+            leave: .dropped)
     }
 
     func watch() async {
@@ -100,9 +113,13 @@ struct RoomSocketConnection: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: step)
             if await session.idleFor > options.idleTimeout {
-                await session.terminate(.heartbeatTimeout, error: (RoomSocketErrorCode.heartbeatTimeout,
-                                                                   "Nothing received within the idle timeout."),
-                                        leave: .dropped)
+                await session.terminate(
+                    .heartbeatTimeout,
+                    error: (
+                        RoomSocketErrorCode.heartbeatTimeout,
+                        "Nothing received within the idle timeout."
+                    ),
+                    leave: .dropped)
                 return
             }
         }

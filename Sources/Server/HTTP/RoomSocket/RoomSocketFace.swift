@@ -28,25 +28,30 @@ public struct RoomSocketFace: APIFace {
         let options = options ?? RoomSocketOptions(rooms: services.config.rooms).applyingEnvironment()
         let endpoint = RoomSocketEndpoint(services: services, options: options)
         for path in ["/room/{room_id}", "/room/{room_id}/{user_id}"] {
-            router.ws(RouterPath(path), shouldUpgrade: { request, _ in
-                // A plain GET is not a WebSocket handshake (RFC 6455 §4.2.1); say so instead of a blank 200.
-                guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
-                    throw HTTPError(.upgradeRequired, headers: [.upgrade: "websocket"],
-                                    message: "This is the room WebSocket; connect with a WebSocket client.")
-                }
-                return .upgrade([:])
-            }, onUpgrade: { inbound, outbound, context in
-                let request = context.request
-                let query = request.uri.queryParameters
-                let parameters = context.requestContext.parameters
-                let join = RoomSocketJoinQuery(
-                    roomID: parameters.get("room_id"),
-                    userID: parameters.get("user_id") ?? query.get("user_id"),
-                    name: query.get("name"), password: query.get("password"), token: query.get("token"),
-                    type: query.get("type"), userAgent: request.headers[.userAgent])
-                await endpoint.serve(join, address: context.requestContext.clientAddress, inbound: inbound,
-                                     outbound: outbound)
-            })
+            router.ws(
+                RouterPath(path),
+                shouldUpgrade: { request, _ in
+                    // A plain GET is not a WebSocket handshake (RFC 6455 §4.2.1); say so instead of a blank 200.
+                    guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                        throw HTTPError(
+                            .upgradeRequired, headers: [.upgrade: "websocket"],
+                            message: "This is the room WebSocket; connect with a WebSocket client.")
+                    }
+                    return .upgrade([:])
+                },
+                onUpgrade: { inbound, outbound, context in
+                    let request = context.request
+                    let query = request.uri.queryParameters
+                    let parameters = context.requestContext.parameters
+                    let join = RoomSocketJoinQuery(
+                        roomID: parameters.get("room_id"),
+                        userID: parameters.get("user_id") ?? query.get("user_id"),
+                        name: query.get("name"), password: query.get("password"), token: query.get("token"),
+                        type: query.get("type"), userAgent: request.headers[.userAgent])
+                    await endpoint.serve(
+                        join, address: context.requestContext.clientAddress, inbound: inbound,
+                        outbound: outbound)
+                })
         }
     }
 }
@@ -65,21 +70,25 @@ struct RoomSocketEndpoint: Sendable {
     let options: RoomSocketOptions
 
     init(services: ParleyServices, options: RoomSocketOptions) {
-        let tokens = RoomSessionTokens(secret: services.secrets.authSecret,
-                                       lifetime: options.sessionTokenLifetime.inSeconds, clock: services.clock)
+        let tokens = RoomSessionTokens(
+            secret: services.secrets.authSecret,
+            lifetime: options.sessionTokenLifetime.inSeconds, clock: services.clock)
         let resumptions = RoomSessionResumptions()
         self.rooms = services.rooms
         self.tokens = tokens
         self.resumptions = resumptions
         self.authenticator = RoomSocketAuthenticator(
             requireToken: services.config.rooms.requireToken,
-            monibuca: MonibucaJWT(secret: services.secrets.authSecret,
-                                  lifetime: TimeInterval(services.config.auth.expire)),
+            monibuca: MonibucaJWT(
+                secret: services.secrets.authSecret,
+                lifetime: TimeInterval(services.config.auth.expire)),
             miroTalk: MiroTalkTokenVerifier(secret: services.secrets.jwtSecret, clock: services.clock),
             sessions: tokens, resumptions: resumptions)
         self.connections = ConnectionsPerAddress(limit: options.maxConnectionsPerAddress)
-        self.passwordFailures = RateLimiter(.fixedWindow(limit: options.passwordMaxFailures,
-                                                         window: options.passwordWindow), clock: services.clock)
+        self.passwordFailures = RateLimiter(
+            .fixedWindow(
+                limit: options.passwordMaxFailures,
+                window: options.passwordWindow), clock: services.clock)
         self.channels = RoomChannels(clock: services.clock)
         self.options = options
     }
@@ -87,12 +96,15 @@ struct RoomSocketEndpoint: Sendable {
     /// Authenticates, joins, and runs the session until either side ends it. Returns with the participant out of
     /// the registry and the close frame written (or the connection gone). Cheap refusals (sockets per address,
     /// throttled password guessing) come before the token checks and the registry.
-    func serve(_ query: RoomSocketJoinQuery, address: String, inbound: WebSocketInboundStream,
-               outbound: WebSocketOutboundWriter) async {
+    func serve(
+        _ query: RoomSocketJoinQuery, address: String, inbound: WebSocketInboundStream,
+        outbound: WebSocketOutboundWriter
+    ) async {
         guard connections.acquire(address) else {
-            return await Self.refuse(JoinRefusal(
-                code: RoomSocketErrorCode.tooManyConnections,
-                reason: "At most \(options.maxConnectionsPerAddress) room sockets per address.", close: .tooMany),
+            return await Self.refuse(
+                JoinRefusal(
+                    code: RoomSocketErrorCode.tooManyConnections,
+                    reason: "At most \(options.maxConnectionsPerAddress) room sockets per address.", close: .tooMany),
                 outbound: outbound)
         }
         defer { connections.release(address) }
@@ -106,7 +118,8 @@ struct RoomSocketEndpoint: Sendable {
 
     /// The join, judged: credentials, the password throttle (per address and room), then the registry.
     func admit(_ query: RoomSocketJoinQuery, address: String)
-        async -> Result<(JoinResult, AsyncStream<RoomEvent>), JoinRefusal> {
+        async -> Result<(JoinResult, AsyncStream<RoomEvent>), JoinRefusal>
+    {
         let accepted: AuthenticatedJoin
         switch await authenticator.joinRequest(query) {
         case .failure(let refusal): return .failure(refusal)
@@ -115,9 +128,11 @@ struct RoomSocketEndpoint: Sendable {
         let guessKey = "\(address) \(accepted.room.rawValue)"
         let allowance = passwordFailures.peek(guessKey)
         guard allowance.allowed else {
-            return .failure(JoinRefusal(code: RoomSocketErrorCode.rateLimited,
-                                        reason: "Too many wrong passwords for this room; try again in \(allowance.retryAfterSeconds) s.",
-                                        close: .tooMany))
+            return .failure(
+                JoinRefusal(
+                    code: RoomSocketErrorCode.rateLimited,
+                    reason: "Too many wrong passwords for this room; try again in \(allowance.retryAfterSeconds) s.",
+                    close: .tooMany))
         }
         // Subscribe before joining, so no event after the join's snapshot can be missed.
         let events = await rooms.events()
@@ -134,8 +149,10 @@ struct RoomSocketEndpoint: Sendable {
         }
     }
 
-    func run(_ join: JoinResult, events: AsyncStream<RoomEvent>, inbound: WebSocketInboundStream,
-             outbound: WebSocketOutboundWriter) async {
+    func run(
+        _ join: JoinResult, events: AsyncStream<RoomEvent>, inbound: WebSocketInboundStream,
+        outbound: WebSocketOutboundWriter
+    ) async {
         let roomID = join.room.id
         let channel = channels.acquire(roomID)
         defer { channels.release(roomID) }
@@ -150,10 +167,11 @@ struct RoomSocketEndpoint: Sendable {
         let roomID = join.room.id
         let token = tokens.issue(for: join.participant, in: roomID)
         let expiresAt = tokens.signedClaims(token)?.expiresAt ?? .distantPast
-        let session = RoomSocketSession(join: join, rooms: rooms, channel: channel, queue: queue, options: options,
-                                        onDropped: { [resumptions, tokens] participant in
-            resumptions.recordDrop(of: participant, in: roomID, expiresAt: expiresAt, now: tokens.clock.now)
-        })
+        let session = RoomSocketSession(
+            join: join, rooms: rooms, channel: channel, queue: queue, options: options,
+            onDropped: { [resumptions, tokens] participant in
+                resumptions.recordDrop(of: participant, in: roomID, expiresAt: expiresAt, now: tokens.clock.now)
+            })
         await session.start(join: join, sessionToken: token)
         return session
     }

@@ -54,27 +54,37 @@ struct RoomSocketAuthenticator: Sendable {
 
     func joinRequest(_ query: RoomSocketJoinQuery) async -> Result<AuthenticatedJoin, JoinRefusal> {
         if let type = query.type, type != "meeting" {
-            return .failure(JoinRefusal(code: RoomSocketErrorCode.invalidRequest,
-                                        reason: "Only type=meeting is served here.", close: .invalidRequest))
+            return .failure(
+                JoinRefusal(
+                    code: RoomSocketErrorCode.invalidRequest,
+                    reason: "Only type=meeting is served here.", close: .invalidRequest))
         }
         guard let rawRoom = query.roomID, let room = RoomID(rawRoom),
-              let rawUser = query.userID, let user = UserID(rawUser) else {
-            return .failure(JoinRefusal(code: RoomSocketErrorCode.invalidIdentifier,
-                                        reason: "room_id and user_id are required and must match [A-Za-z0-9._~-]{1,64}.",
-                                        close: .invalidRequest))
+            let rawUser = query.userID, let user = UserID(rawUser)
+        else {
+            return .failure(
+                JoinRefusal(
+                    code: RoomSocketErrorCode.invalidIdentifier,
+                    reason: "room_id and user_id are required and must match [A-Za-z0-9._~-]{1,64}.",
+                    close: .invalidRequest))
         }
         if (query.password?.utf8.count ?? 0) > Self.maxPasswordLength {
-            return .failure(JoinRefusal(code: RoomSocketErrorCode.invalidRequest, reason: "Password too long.",
-                                        close: .invalidRequest))
+            return .failure(
+                JoinRefusal(
+                    code: RoomSocketErrorCode.invalidRequest, reason: "Password too long.",
+                    close: .invalidRequest))
         }
         let device = UserAgentSummary.summarize(query.userAgent)
-        var request = JoinRequest(userID: user, name: query.name, os: device.os, browser: device.browser,
-                                  password: query.password)
+        var request = JoinRequest(
+            userID: user, name: query.name, os: device.os, browser: device.browser,
+            password: query.password)
         guard let token = query.token, !token.isEmpty else {
             if requireToken {
-                return .failure(JoinRefusal(code: RoomSocketErrorCode.tokenRequired,
-                                            reason: "This server requires a token to join (rooms.require_token).",
-                                            close: .unauthorized))
+                return .failure(
+                    JoinRefusal(
+                        code: RoomSocketErrorCode.tokenRequired,
+                        reason: "This server requires a token to join (rooms.require_token).",
+                        close: .unauthorized))
             }
             return .success(AuthenticatedJoin(room: room, request: request))
         }
@@ -105,11 +115,13 @@ struct RoomSocketAuthenticator: Sendable {
     }
 
     func credential(_ token: String, room: RoomID, user: UserID) async -> Result<Credential, JoinRefusal> {
-        let invalid = JoinRefusal(code: RoomSocketErrorCode.invalidToken,
-                                  reason: "The token is not a valid MiroTalk token, Monibuca JWT or room session token.",
-                                  close: .unauthorized)
-        let expired = JoinRefusal(code: RoomSocketErrorCode.tokenExpired, reason: "The token has expired.",
-                                  close: .unauthorized)
+        let invalid = JoinRefusal(
+            code: RoomSocketErrorCode.invalidToken,
+            reason: "The token is not a valid MiroTalk token, Monibuca JWT or room session token.",
+            close: .unauthorized)
+        let expired = JoinRefusal(
+            code: RoomSocketErrorCode.tokenExpired, reason: "The token has expired.",
+            close: .unauthorized)
         guard token.utf8.count <= Self.maxTokenLength else { return .failure(invalid) }
         if token.hasPrefix(RoomSessionTokens.prefix + ".") {
             // A session token only ever speaks for its own room and user.
@@ -118,9 +130,11 @@ struct RoomSocketAuthenticator: Sendable {
             }
             guard !sessions.isExpired(claims) else { return .failure(expired) }
             guard let dropped = resumptions.peek(claims, now: sessions.clock.now) else {
-                return .failure(JoinRefusal(code: RoomSocketErrorCode.invalidToken,
-                                            reason: "This session is over (left, kicked or ended); join again with another credential.",
-                                            close: .unauthorized))
+                return .failure(
+                    JoinRefusal(
+                        code: RoomSocketErrorCode.invalidToken,
+                        reason: "This session is over (left, kicked or ended); join again with another credential.",
+                        close: .unauthorized))
             }
             return .success(.session(claims, presenter: dropped.role.isModerator))
         }

@@ -28,12 +28,14 @@ public struct RoomSocketOptions: Sendable, Equatable {
     /// Lifetime of the `session_token` handed out in `joined`.
     public var sessionTokenLifetime: Duration
 
-    public init(idleTimeout: Duration = .seconds(60), maxMessageBytes: Int = 64 * 1024,
-                outboundLimitBytes: Int = 4 << 20, chatBurst: Int = 20, chatPerSecond: Double = 5,
-                transcriptBurst: Int = 40, transcriptPerSecond: Double = 10, transcriptMaxBytes: Int = 4096,
-                actionsBurst: Int = 20, actionsPerSecond: Double = 5, maxConnectionsPerAddress: Int = 1000,
-                passwordMaxFailures: Int = 5, passwordWindow: Duration = .seconds(60),
-                sessionTokenLifetime: Duration = .seconds(43_200)) {
+    public init(
+        idleTimeout: Duration = .seconds(60), maxMessageBytes: Int = 64 * 1024,
+        outboundLimitBytes: Int = 4 << 20, chatBurst: Int = 20, chatPerSecond: Double = 5,
+        transcriptBurst: Int = 40, transcriptPerSecond: Double = 10, transcriptMaxBytes: Int = 4096,
+        actionsBurst: Int = 20, actionsPerSecond: Double = 5, maxConnectionsPerAddress: Int = 1000,
+        passwordMaxFailures: Int = 5, passwordWindow: Duration = .seconds(60),
+        sessionTokenLifetime: Duration = .seconds(43_200)
+    ) {
         self.idleTimeout = idleTimeout
         self.maxMessageBytes = maxMessageBytes
         self.outboundLimitBytes = outboundLimitBytes
@@ -52,13 +54,14 @@ public struct RoomSocketOptions: Sendable, Equatable {
 
     /// The configured limits (`rooms.*`, docs/configuration.md).
     public init(rooms: ParleyConfig.Rooms) {
-        self.init(chatBurst: rooms.chatBurst, chatPerSecond: Double(rooms.chatPerSecond),
-                  transcriptBurst: rooms.transcriptBurst, transcriptPerSecond: Double(rooms.transcriptPerSecond),
-                  transcriptMaxBytes: rooms.transcriptMaxBytes, actionsBurst: rooms.actionsBurst,
-                  actionsPerSecond: Double(rooms.actionsPerSecond),
-                  maxConnectionsPerAddress: rooms.maxConnectionsPerAddress,
-                  passwordMaxFailures: rooms.passwordMaxFailures, passwordWindow: .seconds(rooms.passwordWindow),
-                  sessionTokenLifetime: .seconds(rooms.sessionTokenExpire))
+        self.init(
+            chatBurst: rooms.chatBurst, chatPerSecond: Double(rooms.chatPerSecond),
+            transcriptBurst: rooms.transcriptBurst, transcriptPerSecond: Double(rooms.transcriptPerSecond),
+            transcriptMaxBytes: rooms.transcriptMaxBytes, actionsBurst: rooms.actionsBurst,
+            actionsPerSecond: Double(rooms.actionsPerSecond),
+            maxConnectionsPerAddress: rooms.maxConnectionsPerAddress,
+            passwordMaxFailures: rooms.passwordMaxFailures, passwordWindow: .seconds(rooms.passwordWindow),
+            sessionTokenLifetime: .seconds(rooms.sessionTokenExpire))
     }
 
     /// Test-only overrides from the environment, applied over the configuration: `PARLEY_ROOM_WS_IDLE_TIMEOUT`
@@ -66,7 +69,8 @@ public struct RoomSocketOptions: Sendable, Equatable {
     /// `PARLEY_ROOM_WS_CHAT_BURST`, `PARLEY_ROOM_WS_CHAT_PER_SECOND` (the interop tests drive timeouts and floods with
     /// them). Unparsable or out-of-range values are ignored.
     public func applyingEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> RoomSocketOptions {
+        -> RoomSocketOptions
+    {
         var options = self
         func number(_ key: String) -> Double? {
             guard let raw = environment[key], let value = Double(raw), value.isFinite, value > 0, value < 1e9 else {

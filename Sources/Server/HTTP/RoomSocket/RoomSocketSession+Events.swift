@@ -37,8 +37,11 @@ extension RoomSocketSession {
             }
         case .chatMuteChanged(_, let user, let muted, let by):
             participants[user]?.chatMuted = muted
-            send("control", RoomSocketWire.ChatMuteControl(user_id: user.rawValue, muted: muted,
-                                                            by: RoomSocketWire.describe(by)))
+            send(
+                "control",
+                RoomSocketWire.ChatMuteControl(
+                    user_id: user.rawValue, muted: muted,
+                    by: RoomSocketWire.describe(by)))
         case .locked(_, let by):
             send("locked", RoomSocketWire.ByModerator(by: RoomSocketWire.describe(by)))
         case .unlocked(_, let by):

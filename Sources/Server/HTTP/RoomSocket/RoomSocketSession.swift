@@ -30,8 +30,10 @@ actor RoomSocketSession {
     /// participant as the registry removed it: its session token may then resume it.
     private let onDropped: @Sendable (Participant) -> Void
 
-    init(join: JoinResult, rooms: any RoomDirectory, channel: RoomChannel, queue: OutboundQueue,
-         options: RoomSocketOptions, onDropped: @escaping @Sendable (Participant) -> Void = { _ in }) {
+    init(
+        join: JoinResult, rooms: any RoomDirectory, channel: RoomChannel, queue: OutboundQueue,
+        options: RoomSocketOptions, onDropped: @escaping @Sendable (Participant) -> Void = { _ in }
+    ) {
         self.room = join.room.id
         self.me = join.participant.userID
         self.admittedParticipant = join.participant
@@ -41,13 +43,17 @@ actor RoomSocketSession {
         self.options = options
         self.clock = channel.clock
         self.onDropped = onDropped
-        self.chatLimiter = RateLimiter(.tokenBucket(burst: options.chatBurst, perSecond: options.chatPerSecond),
-                                       clock: channel.clock, maxKeys: 1)
-        self.transcriptLimiter = RateLimiter(.tokenBucket(burst: options.transcriptBurst,
-                                                          perSecond: options.transcriptPerSecond),
-                                             clock: channel.clock, maxKeys: 1)
-        self.actionLimiter = RateLimiter(.tokenBucket(burst: options.actionsBurst, perSecond: options.actionsPerSecond),
-                                         clock: channel.clock, maxKeys: 1)
+        self.chatLimiter = RateLimiter(
+            .tokenBucket(burst: options.chatBurst, perSecond: options.chatPerSecond),
+            clock: channel.clock, maxKeys: 1)
+        self.transcriptLimiter = RateLimiter(
+            .tokenBucket(
+                burst: options.transcriptBurst,
+                perSecond: options.transcriptPerSecond),
+            clock: channel.clock, maxKeys: 1)
+        self.actionLimiter = RateLimiter(
+            .tokenBucket(burst: options.actionsBurst, perSecond: options.actionsPerSecond),
+            clock: channel.clock, maxKeys: 1)
         self.lastActivity = channel.clock.uptime
         for participant in join.room.participants { participants[participant.userID] = participant }
     }
@@ -55,13 +61,17 @@ actor RoomSocketSession {
     /// Sends `joined` and starts receiving the room's chat, transcript and agenda.
     func start(join: JoinResult, sessionToken: String) async {
         let snapshot = join.room
-        queue.send(RoomSocketEnvelope.encode("joined", RoomSocketWire.Joined(
-            session_token: sessionToken, user_id: me.rawValue, role: join.participant.role.rawValue,
-            room: .init(room_id: room.rawValue, name: snapshot.displayName, locked: snapshot.locked,
+        queue.send(
+            RoomSocketEnvelope.encode(
+                "joined",
+                RoomSocketWire.Joined(
+                    session_token: sessionToken, user_id: me.rawValue, role: join.participant.role.rawValue,
+                    room: .init(
+                        room_id: room.rawValue, name: snapshot.displayName, locked: snapshot.locked,
                         capacity: snapshot.capacity),
-            participants: snapshot.participants.map(RoomSocketWire.Participant.init),
-            streams: snapshot.streams.map(RoomSocketWire.Stream.init),
-            agenda: await channel.agendaState)))
+                    participants: snapshot.participants.map(RoomSocketWire.Participant.init),
+                    streams: snapshot.streams.map(RoomSocketWire.Stream.init),
+                    agenda: await channel.agendaState)))
         await channel.add(me, queue: queue)
     }
 
@@ -99,9 +109,13 @@ actor RoomSocketSession {
             return
         }
         if text.utf8.count > options.maxMessageBytes {
-            await terminate(.messageTooLarge, error: (RoomSocketErrorCode.messageTooLarge,
-                                                      "Messages are limited to \(options.maxMessageBytes) bytes."),
-                            leave: .dropped)
+            await terminate(
+                .messageTooLarge,
+                error: (
+                    RoomSocketErrorCode.messageTooLarge,
+                    "Messages are limited to \(options.maxMessageBytes) bytes."
+                ),
+                leave: .dropped)
             return
         }
         switch RoomSocketActionParser.parse(text) {
@@ -115,8 +129,10 @@ actor RoomSocketSession {
     func receiveBinary() {
         lastActivity = clock.uptime
         guard !membershipOver else { return }
-        queue.send(RoomSocketEnvelope.error(RoomSocketErrorCode.malformedMessage,
-                                            "Binary frames are not part of this protocol; send JSON text."))
+        queue.send(
+            RoomSocketEnvelope.error(
+                RoomSocketErrorCode.malformedMessage,
+                "Binary frames are not part of this protocol; send JSON text."))
     }
 
     private func reply(_ parsed: ParsedAction, error: RoomError?) {
@@ -167,8 +183,9 @@ actor RoomSocketSession {
             limit = (options.actionsBurst, options.actionsPerSecond, "room actions")
         }
         guard limiter.hit("connection").allowed else {
-            refuse(parsed, RoomSocketErrorCode.rateLimited,
-                   "At most \(limit.burst) \(limit.what) at once, \(Self.rate(limit.perSecond)) per second.")
+            refuse(
+                parsed, RoomSocketErrorCode.rateLimited,
+                "At most \(limit.burst) \(limit.what) at once, \(Self.rate(limit.perSecond)) per second.")
             return false
         }
         return true
@@ -207,12 +224,14 @@ actor RoomSocketSession {
         case .transcript(let text, let speaker, let startMs, let endMs, let final):
             // Every member receives the segment: its size is capped in bytes (`rooms.transcript_max_bytes`).
             guard text.utf8.count <= options.transcriptMaxBytes else {
-                return refuse(parsed, RoomSocketErrorCode.transcriptTooLarge,
-                              "Transcript text is limited to \(options.transcriptMaxBytes) bytes.")
+                return refuse(
+                    parsed, RoomSocketErrorCode.transcriptTooLarge,
+                    "Transcript text is limited to \(options.transcriptMaxBytes) bytes.")
             }
             guard let sender = await current() else { return }
-            await channel.transcript(from: sender, text: text, speaker: speaker, startMs: startMs, endMs: endMs,
-                                     final: final)
+            await channel.transcript(
+                from: sender, text: text, speaker: speaker, startMs: startMs, endMs: endMs,
+                final: final)
             reply(parsed, error: nil)
         case .muteChat(let user, let muted):
             await registry(parsed) { _ = try await rooms.setChatMuted(room, user, muted: muted, by: by) }
@@ -222,8 +241,11 @@ actor RoomSocketSession {
                 return reply(parsed, error: .notPermitted)
             }
             guard snapshot.participant(user) != nil else { return reply(parsed, error: .participantNotFound) }
-            await channel.broadcast(RoomSocketEnvelope.encode("control", RoomSocketWire.MediaMuteControl(
-                user_id: user.rawValue, kind: kind, by: RoomSocketWire.describe(by))))
+            await channel.broadcast(
+                RoomSocketEnvelope.encode(
+                    "control",
+                    RoomSocketWire.MediaMuteControl(
+                        user_id: user.rawValue, kind: kind, by: RoomSocketWire.describe(by))))
             reply(parsed, error: nil)
         case .kick(let user):
             await registry(parsed) { _ = try await rooms.kick(room, user, by: by) }

@@ -23,8 +23,10 @@ enum UserAgentSummary {
 
     static func browser(_ ua: String) -> String {
         // Order matters: Edge and Opera also say Chrome; Chrome also says Safari.
-        let markers: [(String, String)] = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
-                                           ("Chrome/", "Chrome"), ("Chromium/", "Chromium")]
+        let markers: [(String, String)] = [
+            ("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+            ("Chrome/", "Chrome"), ("Chromium/", "Chromium"),
+        ]
         for (marker, name) in markers {
             if let v = version(in: ua, after: marker) { return "\(name) \(v)" }
         }

@@ -10,13 +10,15 @@ extension MediaPlane {
     /// address, docs/interop.md §2) and advertises `webrtc.announce`. The plane also becomes the one a
     /// `WebRTCFace()` without an explicit plane uses.
     public static func start(config: ParleyConfig, rooms: any RoomDirectory, logger: Logger) async throws
-        -> MediaPlane {
+        -> MediaPlane
+    {
         let host = config.http.listen.host
         let bindHost = host.isEmpty || host == "localhost" ? (host.isEmpty ? "0.0.0.0" : "127.0.0.1") : host
         let plane = try await start(
-            configuration: MediaPlaneConfiguration(bindHost: bindHost, udpPort: config.webrtc.udpPort,
-                                                   announce: config.webrtc.announce,
-                                                   limits: limits(config.webrtc)),
+            configuration: MediaPlaneConfiguration(
+                bindHost: bindHost, udpPort: config.webrtc.udpPort,
+                announce: config.webrtc.announce,
+                limits: limits(config.webrtc)),
             rooms: rooms, logger: logger)
         MediaPlaneSlot.shared.install(plane)
         return plane
@@ -24,9 +26,10 @@ extension MediaPlane {
 
     /// The `webrtc.max_*` caps and `webrtc.connect_timeout`.
     static func limits(_ webrtc: ParleyConfig.WebRTC) -> MediaPlaneLimits {
-        MediaPlaneLimits(maxUnconnectedPerAddress: webrtc.maxUnconnectedPerAddress,
-                         maxUnconnected: webrtc.maxUnconnected, maxSessionsPerPath: webrtc.maxSessionsPerPath,
-                         connectTimeout: .seconds(webrtc.connectTimeout))
+        MediaPlaneLimits(
+            maxUnconnectedPerAddress: webrtc.maxUnconnectedPerAddress,
+            maxUnconnected: webrtc.maxUnconnected, maxSessionsPerPath: webrtc.maxSessionsPerPath,
+            connectTimeout: .seconds(webrtc.connectTimeout))
     }
 }
 

@@ -12,8 +12,10 @@ extension WebRTCFace {
     /// RFC 9725 §4.2: `application/sdp` offer → 201, the answer, `Location` and `ETag`; ICE servers as Link headers.
     /// Cheap refusals come first (path, credentials, content type, session caps, body size), then the offer is
     /// parsed within `SDPLimits` and negotiated once; DTLS state is created only after all of that.
-    func offer(_ request: Request, context: ParleyRequestContext, intent: MediaIntent, prefix: String,
-               services: ParleyServices) async throws -> Response {
+    func offer(
+        _ request: Request, context: ParleyRequestContext, intent: MediaIntent, prefix: String,
+        services: ParleyServices
+    ) async throws -> Response {
         let path = try streamPath(request.uri.path, prefix: prefix)
         try WebRTCAccess.authorize(request, path: path, intent: intent, services: services, now: clock())
         guard Self.isSDP(request.headers[.contentType]) else {
@@ -32,8 +34,9 @@ extension WebRTCFace {
         } catch {
             throw WebRTCHTTPError(.unprocessableContent, "unsupported offer: \(error.reason)")
         }
-        let session = try await open(plane: plane, path: path, offer: offer, accepted: accepted, source: source,
-                                     services: services)
+        let session = try await open(
+            plane: plane, path: path, offer: offer, accepted: accepted, source: source,
+            services: services)
 
         var headers = HTTPFields()
         headers[.contentType] = "application/sdp"
@@ -42,14 +45,16 @@ extension WebRTCFace {
         for server in services.config.webrtc.iceServers {
             for url in server.urls { headers.append(HTTPField(name: .webrtcLink, value: Self.linkValue(url, server))) }
         }
-        return Response(status: .created, headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: session.answer)))
+        return Response(
+            status: .created, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: session.answer)))
     }
 
     /// The body as an offer: larger than `SDPLimits.standard.maxBytes` (or `http.max_body_bytes`) is 413 before
     /// it is all read; over another limit 413, malformed 400, each with the line and the reason.
     static func readDescription(_ request: Request, context: ParleyRequestContext) async throws
-        -> SessionDescription {
+        -> SessionDescription
+    {
         let text = try await readSDPBody(request, context: context)
         do {
             return try SessionDescription.parse(text)
@@ -78,8 +83,10 @@ extension WebRTCFace {
     }
 
     /// Registry first (it decides 409 for a second publisher), then the media plane; undone if the plane refuses.
-    func open(plane: MediaPlane, path: StreamPath, offer: SessionDescription, accepted: AcceptedOffer,
-              source: String, services: ParleyServices) async throws -> SessionDescriptor {
+    func open(
+        plane: MediaPlane, path: StreamPath, offer: SessionDescription, accepted: AcceptedOffer,
+        source: String, services: ParleyServices
+    ) async throws -> SessionDescriptor {
         switch accepted.intent {
         case .publish:
             do {
@@ -90,8 +97,9 @@ extension WebRTCFace {
                 throw WebRTCHTTPError(.forbidden, "cannot publish \(path): \(error)")
             }
             do {
-                return try await plane.open(.publisher, path: path.rawValue, offer: offer, accepted: accepted,
-                                            source: source)
+                return try await plane.open(
+                    .publisher, path: path.rawValue, offer: offer, accepted: accepted,
+                    source: source)
             } catch {
                 _ = try? await services.rooms.stopStream(path)
                 throw Self.httpError(error)
@@ -102,8 +110,9 @@ extension WebRTCFace {
             }
             let session: SessionDescriptor
             do {
-                session = try await plane.open(.subscriber, path: path.rawValue, offer: offer, accepted: accepted,
-                                               source: source)
+                session = try await plane.open(
+                    .subscriber, path: path.rawValue, offer: offer, accepted: accepted,
+                    source: source)
             } catch {
                 throw Self.httpError(error)
             }
@@ -146,7 +155,9 @@ extension WebRTCFace {
     static func linkValue(_ url: String, _ server: ParleyConfig.ICEServer) -> String {
         var value = "<\(url)>; rel=\"ice-server\""
         if let username = server.username { value += "; username=\"\(username)\"" }
-        if let credential = server.credential { value += "; credential=\"\(credential)\"; credential-type=\"password\"" }
+        if let credential = server.credential {
+            value += "; credential=\"\(credential)\"; credential-type=\"password\""
+        }
         return value
     }
 }

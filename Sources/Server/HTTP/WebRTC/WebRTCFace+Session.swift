@@ -10,7 +10,8 @@ import ParleyWire
 extension WebRTCFace {
     /// RFC 9725 §4.3: DELETE ends the session; media stops at once.
     func deleteSession(_ request: Request, context: ParleyRequestContext, services: ParleyServices) async throws
-        -> Response {
+        -> Response
+    {
         let plane = try await plane(services)
         guard let ended = await plane.close(session: try sessionID(request)) else {
             throw WebRTCHTTPError(.notFound, "no such session")
@@ -25,7 +26,8 @@ extension WebRTCFace {
     }
 
     func getSession(_ request: Request, context: ParleyRequestContext, services: ParleyServices) async throws
-        -> Response {
+        -> Response
+    {
         let plane = try await plane(services)
         guard let session = await plane.session(try sessionID(request)) else {
             throw WebRTCHTTPError(.notFound, "no such session")
@@ -38,7 +40,8 @@ extension WebRTCFace {
     /// RFC 9725 §4.4: trickle (204, no ETag) or ICE restart (`If-Match: *`, 200 with new credentials and ETag).
     /// `If-Match` is required (428 without it, 412 when it names another version).
     func patchSession(_ request: Request, context: ParleyRequestContext, services: ParleyServices) async throws
-        -> Response {
+        -> Response
+    {
         let plane = try await plane(services)
         let id = try sessionID(request)
         guard let session = await plane.session(id) else { throw WebRTCHTTPError(.notFound, "no such session") }
@@ -67,13 +70,16 @@ extension WebRTCFace {
             } catch {
                 throw Self.httpError(error)
             }
-            let answer = SDPFragment(attributes: [.iceUfrag(restarted.localCredentials.ufrag),
-                                                  .icePwd(restarted.localCredentials.pwd)])
+            let answer = SDPFragment(attributes: [
+                .iceUfrag(restarted.localCredentials.ufrag),
+                .icePwd(restarted.localCredentials.pwd),
+            ])
             var headers = HTTPFields()
             headers[.contentType] = "application/trickle-ice-sdpfrag"
             headers[.eTag] = restarted.etag
-            return Response(status: .ok, headers: headers,
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: answer.serialize())))
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: answer.serialize())))
         }
         guard Self.entityTags(ifMatch).contains(session.etag) else {
             throw WebRTCHTTPError(.preconditionFailed, "If-Match does not name the session's current ETag")

@@ -18,13 +18,15 @@ extension ICELiteAgent {
         // RFC 8445 §7.2.2 requires USERNAME, MESSAGE-INTEGRITY, PRIORITY and FINGERPRINT on every check;
         // mediasoup answers 400 when one is missing.
         guard let username = message.username, message.hasMessageIntegrity, message.priority != nil,
-              message.hasFingerprint else {
+            message.hasFingerprint
+        else {
             return .reject(.badRequest, authenticated: false)
         }
         // RFC 8445 §7.3: USERNAME is "<our ufrag>:<their ufrag>"; RFC 8489 §9.1.3: an unknown one is 401.
         let parts = username.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0] == localCredentials.ufrag,
-              remoteUfrag.map({ parts[1] == $0 }) ?? true else {
+            remoteUfrag.map({ parts[1] == $0 }) ?? true
+        else {
             return .reject(.unauthorized, authenticated: false)
         }
         guard message.verifyMessageIntegrity(key: STUNIntegrity.shortTermKey(password: localCredentials.pwd)) else {
@@ -38,11 +40,14 @@ extension ICELiteAgent {
     /// RFC 8445 §7.3.1.4 / RFC 8489 §7.3.1: XOR-MAPPED-ADDRESS of the source, MESSAGE-INTEGRITY with our password,
     /// FINGERPRINT; same transaction id.
     func respondSuccess(to request: STUNMessage, destination: STUNAddress) {
-        let response = STUNMessage(type: .bindingSuccess, transactionID: request.transactionID,
-                                   attributes: [.xorMappedAddress(destination)])
+        let response = STUNMessage(
+            type: .bindingSuccess, transactionID: request.transactionID,
+            attributes: [.xorMappedAddress(destination)])
         let key = STUNIntegrity.shortTermKey(password: localCredentials.pwd)
-        outbox.append(ICETransmit(bytes: response.encode(integrityKey: key, fingerprint: true),
-                                  destination: destination))
+        outbox.append(
+            ICETransmit(
+                bytes: response.encode(integrityKey: key, fingerprint: true),
+                destination: destination))
     }
 
     /// RFC 8489 §6.3.1.1: an error response; integrity-protected only when the request was authenticated.
@@ -51,7 +56,9 @@ extension ICELiteAgent {
         if error.code == 420 { attributes.append(.unknownAttributes(request.unknownComprehensionRequired)) }
         let response = STUNMessage(type: .bindingError, transactionID: request.transactionID, attributes: attributes)
         let key = authenticated ? STUNIntegrity.shortTermKey(password: localCredentials.pwd) : nil
-        outbox.append(ICETransmit(bytes: response.encode(integrityKey: key, fingerprint: true),
-                                  destination: destination))
+        outbox.append(
+            ICETransmit(
+                bytes: response.encode(integrityKey: key, fingerprint: true),
+                destination: destination))
     }
 }

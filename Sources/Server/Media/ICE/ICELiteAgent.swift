@@ -67,8 +67,10 @@ public final class ICELiteAgent {
     var recentTransactions: [(id: STUNTransactionID, source: STUNAddress)] = []
     var recentTransactionNext = 0
 
-    public init(localCredentials: ICECredentials, remoteUfrag: String?, now: MediaTime,
-                consentTimeout: Duration = .seconds(30)) {
+    public init(
+        localCredentials: ICECredentials, remoteUfrag: String?, now: MediaTime,
+        consentTimeout: Duration = .seconds(30)
+    ) {
         self.localCredentials = localCredentials
         self.remoteUfrag = remoteUfrag
         self.consentTimeout = consentTimeout
@@ -153,7 +155,8 @@ public final class ICELiteAgent {
         if validatedAddresses[source] == nil {
             events.append(.validated(source))
             if validatedAddresses.count >= Self.maxValidatedAddresses,
-               let stalest = validatedAddresses.filter({ $0.key != selectedAddress }).min(by: { $0.value < $1.value }) {
+                let stalest = validatedAddresses.filter({ $0.key != selectedAddress }).min(by: { $0.value < $1.value })
+            {
                 validatedAddresses[stalest.key] = nil
             }
         }

@@ -39,11 +39,14 @@ public final class PeerConnection {
     var dtlsAddress: STUNAddress?
     var outbox: [PeerTransmit] = []
 
-    public init(localCredentials: ICECredentials, remoteUfrag: String?, dtlsContext: DTLSContext,
-                remoteFingerprints: [CertificateFingerprint], now: MediaTime,
-                consentTimeout: Duration = .seconds(30)) throws {
-        ice = ICELiteAgent(localCredentials: localCredentials, remoteUfrag: remoteUfrag, now: now,
-                           consentTimeout: consentTimeout)
+    public init(
+        localCredentials: ICECredentials, remoteUfrag: String?, dtlsContext: DTLSContext,
+        remoteFingerprints: [CertificateFingerprint], now: MediaTime,
+        consentTimeout: Duration = .seconds(30)
+    ) throws {
+        ice = ICELiteAgent(
+            localCredentials: localCredentials, remoteUfrag: remoteUfrag, now: now,
+            consentTimeout: consentTimeout)
         dtls = try DTLSEndpoint(context: dtlsContext, role: .server, remoteFingerprints: remoteFingerprints, now: now)
     }
 
@@ -94,7 +97,7 @@ public final class PeerConnection {
                 return close(reason: "SRTP keying failed: \(error)")
             }
         case .applicationData:
-            return []  // no data channels (yet)
+            return [] // no data channels (yet)
         case .failed(let reason):
             return close(reason: reason)
         case .closed:
@@ -118,7 +121,8 @@ public final class PeerConnection {
     @discardableResult
     public func send(rtp packet: [UInt8]) -> Bool {
         guard state == .connected, let outbound, let destination = ice.selectedAddress,
-              let protected = try? outbound.protectRTP(packet) else { return false }
+            let protected = try? outbound.protectRTP(packet)
+        else { return false }
         outbox.append(PeerTransmit(bytes: protected, destination: destination))
         return true
     }
@@ -126,7 +130,8 @@ public final class PeerConnection {
     @discardableResult
     public func send(rtcp packet: [UInt8]) -> Bool {
         guard state == .connected, let outbound, let destination = ice.selectedAddress,
-              let protected = try? outbound.protectRTCP(packet) else { return false }
+            let protected = try? outbound.protectRTCP(packet)
+        else { return false }
         outbox.append(PeerTransmit(bytes: protected, destination: destination))
         return true
     }

@@ -6,8 +6,10 @@ extension SDPNegotiation {
     /// sections, and in every section the transport attributes, a=setup:passive and a=rtcp-mux. The audio
     /// section keeps the offer's Opus payload type; other sections are refused (the first one is kept inactive
     /// instead, since Chrome fails when the BUNDLE tag section is rejected).
-    public static func answer(offer: SessionDescription, accepted: AcceptedOffer, local: LocalTransport,
-                              outbound: OutboundStream?, sessionID: UInt64) -> SessionDescription {
+    public static func answer(
+        offer: SessionDescription, accepted: AcceptedOffer, local: LocalTransport,
+        outbound: OutboundStream?, sessionID: UInt64
+    ) -> SessionDescription {
         var media: [MediaDescription] = []
         var bundle: [String] = []
         for (index, section) in offer.media.enumerated() {
@@ -33,13 +35,18 @@ extension SDPNegotiation {
     }
 
     static func transportAttributes(_ local: LocalTransport) -> [SDPAttribute] {
-        [.iceUfrag(local.credentials.ufrag), .icePwd(local.credentials.pwd),
-         .fingerprint(SDPFingerprint(hashFunction: local.fingerprint.algorithm.rawValue, bytes: local.fingerprint.bytes)),
-         .setup(.passive)]
+        [
+            .iceUfrag(local.credentials.ufrag), .icePwd(local.credentials.pwd),
+            .fingerprint(
+                SDPFingerprint(hashFunction: local.fingerprint.algorithm.rawValue, bytes: local.fingerprint.bytes)),
+            .setup(.passive),
+        ]
     }
 
-    static func audioSection(offer section: MediaDescription, accepted: AcceptedOffer, local: LocalTransport,
-                             outbound: OutboundStream?) -> MediaDescription {
+    static func audioSection(
+        offer section: MediaDescription, accepted: AcceptedOffer, local: LocalTransport,
+        outbound: OutboundStream?
+    ) -> MediaDescription {
         let pt = accepted.opusPayloadType
         var attributes: [SDPAttribute] = [.mid(accepted.mid)]
         attributes += transportAttributes(local)
@@ -52,25 +59,34 @@ extension SDPNegotiation {
         if let outbound {
             attributes.append(.msid(stream: outbound.streamID, track: outbound.trackID))
             attributes.append(.ssrc(ssrc: outbound.ssrc, attribute: "cname", value: outbound.cname))
-            attributes.append(.ssrc(ssrc: outbound.ssrc, attribute: "msid",
-                                    value: "\(outbound.streamID) \(outbound.trackID)"))
+            attributes.append(
+                .ssrc(
+                    ssrc: outbound.ssrc, attribute: "msid",
+                    value: "\(outbound.streamID) \(outbound.trackID)"))
         }
         for (index, address) in local.candidates.enumerated() {
             // RFC 8445 §5.1.2.1: host type preference 126, local preference 65535 minus the index.
-            let priority = ICECandidate.priority(typePreference: 126, localPreference: UInt32(65_535 - index),
-                                                 component: 1)
-            attributes.append(.candidate(ICECandidate(foundation: String(index + 1), priority: priority,
-                                                      address: "\(address.ip)", port: address.port)))
+            let priority = ICECandidate.priority(
+                typePreference: 126, localPreference: UInt32(65_535 - index),
+                component: 1)
+            attributes.append(
+                .candidate(
+                    ICECandidate(
+                        foundation: String(index + 1), priority: priority,
+                        address: "\(address.ip)", port: address.port)))
         }
         attributes.append(.endOfCandidates)
-        return MediaDescription(kind: "audio", port: 9, proto: section.proto, formats: [String(pt)],
-                                connection: SDPConnection(addressType: "IP4", address: "0.0.0.0"),
-                                attributes: attributes)
+        return MediaDescription(
+            kind: "audio", port: 9, proto: section.proto, formats: [String(pt)],
+            connection: SDPConnection(addressType: "IP4", address: "0.0.0.0"),
+            attributes: attributes)
     }
 
     /// A refused or inactive section: still a=mid, a=rtcp-mux, a=setup and one rtpmap (aiortc validates them).
-    static func inactiveSection(_ section: MediaDescription, mid: String, port: UInt16,
-                                transport: LocalTransport?) -> MediaDescription {
+    static func inactiveSection(
+        _ section: MediaDescription, mid: String, port: UInt16,
+        transport: LocalTransport?
+    ) -> MediaDescription {
         var attributes: [SDPAttribute] = [.mid(mid)]
         attributes += transport.map(transportAttributes) ?? [.setup(.passive)]
         attributes += [.direction(.inactive), .rtcpMux]
@@ -78,8 +94,9 @@ extension SDPNegotiation {
         if let pt = UInt8(firstFormat), let map = section.rtpmaps.first(where: { $0.payloadType == pt }) {
             attributes.append(.rtpmap(map))
         }
-        return MediaDescription(kind: section.kind, port: port, proto: section.proto, formats: [firstFormat],
-                                connection: SDPConnection(addressType: "IP4", address: "0.0.0.0"),
-                                attributes: attributes)
+        return MediaDescription(
+            kind: section.kind, port: port, proto: section.proto, formats: [firstFormat],
+            connection: SDPConnection(addressType: "IP4", address: "0.0.0.0"),
+            attributes: attributes)
     }
 }

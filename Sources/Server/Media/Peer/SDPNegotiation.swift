@@ -62,7 +62,8 @@ public enum SDPNegotiation {
     /// Checks an offer against what this server serves: one audio section with Opus, the right direction,
     /// rtcp-mux, ICE credentials, a fingerprint we can check and a setup role that lets us be passive.
     public static func accept(offer: SessionDescription, intent: MediaIntent) throws(NegotiationRefusal)
-        -> AcceptedOffer {
+        -> AcceptedOffer
+    {
         guard let index = offer.media.firstIndex(where: { $0.kind == "audio" && $0.port != 0 }) else {
             throw NegotiationRefusal("the offer has no audio section")
         }
@@ -77,9 +78,11 @@ public enum SDPNegotiation {
         let direction = section.effectiveDirection
         switch intent {
         case .publish where direction != .sendonly && direction != .sendrecv:
-            throw NegotiationRefusal("a WHIP offer must send audio (a=sendonly or a=sendrecv), not a=\(direction.rawValue)")
+            throw NegotiationRefusal(
+                "a WHIP offer must send audio (a=sendonly or a=sendrecv), not a=\(direction.rawValue)")
         case .play where direction != .recvonly && direction != .sendrecv:
-            throw NegotiationRefusal("a WHEP offer must receive audio (a=recvonly or a=sendrecv), not a=\(direction.rawValue)")
+            throw NegotiationRefusal(
+                "a WHEP offer must receive audio (a=recvonly or a=sendrecv), not a=\(direction.rawValue)")
         default: break
         }
         // RFC 8829 §5.2.1 / RFC 8858: WebRTC multiplexes RTCP; this server has no separate RTCP port.
@@ -89,7 +92,9 @@ public enum SDPNegotiation {
         guard let credentials = offer.iceCredentials(for: section) else {
             throw NegotiationRefusal("the offer has no a=ice-ufrag/a=ice-pwd")
         }
-        let fingerprints = offer.fingerprints(for: section).compactMap { CertificateFingerprint(sdp: "\($0.hashFunction) \($0.hexValue)") }
+        let fingerprints = offer.fingerprints(for: section).compactMap {
+            CertificateFingerprint(sdp: "\($0.hashFunction) \($0.hexValue)")
+        }
         guard !fingerprints.isEmpty else {
             throw NegotiationRefusal("the offer has no a=fingerprint with a supported hash")
         }
@@ -97,9 +102,10 @@ public enum SDPNegotiation {
         if let setup = offer.setup(for: section), setup != .actpass, setup != .active {
             throw NegotiationRefusal("a=setup:\(setup.rawValue) leaves no DTLS client; offer actpass or active")
         }
-        return AcceptedOffer(intent: intent, sectionIndex: index, mid: section.mid ?? String(index),
-                             opusPayloadType: opus.payloadType, opusChannels: opus.rtpmap.channels ?? 2,
-                             remoteCredentials: ICECredentials(ufrag: credentials.ufrag, pwd: credentials.pwd),
-                             remoteFingerprints: fingerprints)
+        return AcceptedOffer(
+            intent: intent, sectionIndex: index, mid: section.mid ?? String(index),
+            opusPayloadType: opus.payloadType, opusChannels: opus.rtpmap.channels ?? 2,
+            remoteCredentials: ICECredentials(ufrag: credentials.ufrag, pwd: credentials.pwd),
+            remoteFingerprints: fingerprints)
     }
 }

@@ -24,11 +24,15 @@ public struct ByteWriter: Sendable {
     }
 
     public mutating func write(_ value: UInt32) {
-        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        for shift in stride(from: 24, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+        }
     }
 
     public mutating func write(_ value: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
     }
 
     public mutating func write<C: Collection<UInt8>>(bytes other: C) { bytes.append(contentsOf: other) }
@@ -65,7 +69,8 @@ extension Array where Element == UInt8 {
 
     func bigEndianUInt32(at index: Int) -> UInt32? {
         guard index >= 0, index + 4 <= count else { return nil }
-        return UInt32(self[index]) << 24 | UInt32(self[index + 1]) << 16 | UInt32(self[index + 2]) << 8 | UInt32(self[index + 3])
+        return UInt32(self[index]) << 24 | UInt32(self[index + 1]) << 16 | UInt32(self[index + 2]) << 8
+            | UInt32(self[index + 3])
     }
 
     mutating func setBigEndianUInt16(_ value: UInt16, at index: Int) {

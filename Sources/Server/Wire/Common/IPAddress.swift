@@ -49,7 +49,9 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         guard parts.count == 4 else { return nil }
         var out = [UInt8]()
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let value = UInt8(part) else { return nil }
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let value = UInt8(part) else {
+                return nil
+            }
             out.append(value)
         }
         return out
@@ -72,7 +74,8 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
                     result.append(UInt16(v4[2]) << 8 | UInt16(v4[3]))
                     continue
                 }
-                guard (1...4).contains(field.count), field.allSatisfy(\.isHexDigit), let value = UInt16(field, radix: 16)
+                guard (1...4).contains(field.count), field.allSatisfy(\.isHexDigit),
+                    let value = UInt16(field, radix: 16)
                 else { return nil }
                 result.append(value)
             }

@@ -5,18 +5,22 @@ extension CapturedUDPDatagram {
     public func rawIPPacket() -> [UInt8]? {
         let udpLength = 8 + payload.count
         guard sourceAddress.isIPv4 == destinationAddress.isIPv4, udpLength <= 65_535 - 40 else { return nil }
-        var udp = Self.bigEndian(sourcePort) + Self.bigEndian(destinationPort) + Self.bigEndian(UInt16(udpLength))
+        var udp =
+            Self.bigEndian(sourcePort) + Self.bigEndian(destinationPort) + Self.bigEndian(UInt16(udpLength))
             + [0, 0] + payload
-        let pseudoHeader = sourceAddress.bytes + destinationAddress.bytes
-            + (sourceAddress.isIPv4 ? [0, 17] + Self.bigEndian(UInt16(udpLength))
-                                    : [0, 0] + Self.bigEndian(UInt16(udpLength)) + [0, 0, 0, 17])
+        let pseudoHeader =
+            sourceAddress.bytes + destinationAddress.bytes
+            + (sourceAddress.isIPv4
+                ? [0, 17] + Self.bigEndian(UInt16(udpLength))
+                : [0, 0] + Self.bigEndian(UInt16(udpLength)) + [0, 0, 0, 17])
         var checksum = Self.internetChecksum(pseudoHeader + udp)
-        if checksum == 0 { checksum = 0xffff }  // RFC 768: a computed zero is sent as all ones
+        if checksum == 0 { checksum = 0xffff } // RFC 768: a computed zero is sent as all ones
         udp[6] = UInt8(checksum >> 8)
         udp[7] = UInt8(checksum & 0xff)
 
         if sourceAddress.isIPv4 {
-            var header: [UInt8] = [0x45, 0] + Self.bigEndian(UInt16(20 + udpLength)) + [0, 0, 0x40, 0, 64, 17, 0, 0]
+            var header: [UInt8] =
+                [0x45, 0] + Self.bigEndian(UInt16(20 + udpLength)) + [0, 0, 0x40, 0, 64, 17, 0, 0]
                 + sourceAddress.bytes + destinationAddress.bytes
             let headerChecksum = Self.internetChecksum(header)
             header[10] = UInt8(headerChecksum >> 8)

@@ -8,8 +8,10 @@ public struct CapturedUDPDatagram: Hashable, Sendable {
     public var destinationPort: UInt16
     public var payload: [UInt8]
 
-    public init(sourceAddress: IPAddress, sourcePort: UInt16, destinationAddress: IPAddress,
-                destinationPort: UInt16, payload: [UInt8]) {
+    public init(
+        sourceAddress: IPAddress, sourcePort: UInt16, destinationAddress: IPAddress,
+        destinationPort: UInt16, payload: [UInt8]
+    ) {
         self.sourceAddress = sourceAddress
         self.sourcePort = sourcePort
         self.destinationAddress = destinationAddress
@@ -20,7 +22,7 @@ public struct CapturedUDPDatagram: Hashable, Sendable {
     /// Parses a frame of the given link type (RAW, EN10MB with up to two VLAN tags, LINUX_SLL, NULL).
     public init?(frame: [UInt8], linkType: PcapLinkType) {
         guard let ipStart = Self.networkLayerOffset(frame: frame, linkType: linkType),
-              let datagram = Self.parseIP(frame, at: ipStart)
+            let datagram = Self.parseIP(frame, at: ipStart)
         else { return nil }
         self = datagram
     }
@@ -39,7 +41,9 @@ public struct CapturedUDPDatagram: Hashable, Sendable {
             return frame.count > 4 ? 4 : nil
         case .linuxCooked:
             // SLL v1: 16 bytes, protocol (an EtherType) in the last two.
-            guard let type = frame.pcapUInt16(at: 14), type == etherTypeIPv4 || type == etherTypeIPv6 else { return nil }
+            guard let type = frame.pcapUInt16(at: 14), type == etherTypeIPv4 || type == etherTypeIPv6 else {
+                return nil
+            }
             return 16
         case .ethernet:
             var offset = 12
@@ -72,24 +76,25 @@ public struct CapturedUDPDatagram: Hashable, Sendable {
         guard frame.count >= start + 20 else { return nil }
         let headerLength = Int(frame[start] & 0x0f) * 4
         guard headerLength >= 20,
-              let totalLength = frame.pcapUInt16(at: start + 2).map(Int.init),
-              totalLength >= headerLength, frame.count >= start + totalLength,
-              let flagsAndOffset = frame.pcapUInt16(at: start + 6), flagsAndOffset & 0x3fff == 0,
-              frame[start + 9] == protocolUDP,
-              let source = IPAddress(bytes: Array(frame[start + 12..<start + 16])),
-              let destination = IPAddress(bytes: Array(frame[start + 16..<start + 20]))
+            let totalLength = frame.pcapUInt16(at: start + 2).map(Int.init),
+            totalLength >= headerLength, frame.count >= start + totalLength,
+            let flagsAndOffset = frame.pcapUInt16(at: start + 6), flagsAndOffset & 0x3fff == 0,
+            frame[start + 9] == protocolUDP,
+            let source = IPAddress(bytes: Array(frame[start + 12..<start + 16])),
+            let destination = IPAddress(bytes: Array(frame[start + 16..<start + 20]))
         else { return nil }
-        return parseUDP(frame, at: start + headerLength, end: start + totalLength,
-                        source: source, destination: destination)
+        return parseUDP(
+            frame, at: start + headerLength, end: start + totalLength,
+            source: source, destination: destination)
     }
 
     /// RFC 8200 §3-§4: skips hop-by-hop, routing and destination options headers; a fragment header gives nil.
     static func parseIPv6(_ frame: [UInt8], at start: Int) -> CapturedUDPDatagram? {
         guard frame.count >= start + 40,
-              let payloadLength = frame.pcapUInt16(at: start + 4).map(Int.init),
-              frame.count >= start + 40 + payloadLength,
-              let source = IPAddress(bytes: Array(frame[start + 8..<start + 24])),
-              let destination = IPAddress(bytes: Array(frame[start + 24..<start + 40]))
+            let payloadLength = frame.pcapUInt16(at: start + 4).map(Int.init),
+            frame.count >= start + 40 + payloadLength,
+            let source = IPAddress(bytes: Array(frame[start + 8..<start + 24])),
+            let destination = IPAddress(bytes: Array(frame[start + 24..<start + 40]))
         else { return nil }
         let end = start + 40 + payloadLength
         var nextHeader = frame[start + 6]
@@ -110,16 +115,19 @@ public struct CapturedUDPDatagram: Hashable, Sendable {
     }
 
     /// RFC 768: the UDP length field bounds the payload and must fit inside the IP packet.
-    static func parseUDP(_ frame: [UInt8], at start: Int, end: Int, source: IPAddress,
-                         destination: IPAddress) -> CapturedUDPDatagram? {
+    static func parseUDP(
+        _ frame: [UInt8], at start: Int, end: Int, source: IPAddress,
+        destination: IPAddress
+    ) -> CapturedUDPDatagram? {
         guard start + 8 <= end, end <= frame.count,
-              let sourcePort = frame.pcapUInt16(at: start),
-              let destinationPort = frame.pcapUInt16(at: start + 2),
-              let length = frame.pcapUInt16(at: start + 4).map(Int.init),
-              length >= 8, start + length <= end
+            let sourcePort = frame.pcapUInt16(at: start),
+            let destinationPort = frame.pcapUInt16(at: start + 2),
+            let length = frame.pcapUInt16(at: start + 4).map(Int.init),
+            length >= 8, start + length <= end
         else { return nil }
-        return CapturedUDPDatagram(sourceAddress: source, sourcePort: sourcePort, destinationAddress: destination,
-                                   destinationPort: destinationPort, payload: Array(frame[start + 8..<start + length]))
+        return CapturedUDPDatagram(
+            sourceAddress: source, sourcePort: sourcePort, destinationAddress: destination,
+            destinationPort: destinationPort, payload: Array(frame[start + 8..<start + length]))
     }
 }
 

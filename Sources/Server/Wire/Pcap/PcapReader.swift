@@ -14,7 +14,9 @@ public final class PcapReader: Sequence, IteratorProtocol {
     public init(path: String) throws {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_open_offline(path, &errorBuffer) else {
-            throw PcapError("pcap_open_offline(\(path)): \(String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            throw PcapError(
+                "pcap_open_offline(\(path)): \(String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))"
+            )
         }
         self.handle = handle
         self.linkType = PcapLinkType(rawValue: pcap_datalink(handle))
@@ -35,10 +37,12 @@ public final class PcapReader: Sequence, IteratorProtocol {
         }
         let length = Int(header.pointee.caplen)
         let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
-        let timestamp = PcapTimestamp(seconds: Int64(header.pointee.ts.tv_sec),
-                                      microseconds: Int32(clamping: header.pointee.ts.tv_usec))
-        return PcapRecord(timestamp: timestamp, bytes: bytes, originalLength: Int(header.pointee.len),
-                          linkType: linkType)
+        let timestamp = PcapTimestamp(
+            seconds: Int64(header.pointee.ts.tv_sec),
+            microseconds: Int32(clamping: header.pointee.ts.tv_usec))
+        return PcapRecord(
+            timestamp: timestamp, bytes: bytes, originalLength: Int(header.pointee.len),
+            linkType: linkType)
     }
 
     /// Every remaining record; throws if the file turns out damaged.

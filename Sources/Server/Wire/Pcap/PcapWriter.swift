@@ -34,7 +34,7 @@ public final class PcapWriter {
         header.ts.tv_usec = Int(timestamp.microseconds)
         header.caplen = UInt32(captured)
         header.len = UInt32(clamping: max(originalLength ?? bytes.count, captured))
-        let storage = bytes.isEmpty ? [0] : bytes  // pcap_dump needs a valid pointer even for 0 bytes
+        let storage = bytes.isEmpty ? [0] : bytes // pcap_dump needs a valid pointer even for 0 bytes
         storage.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             // pcap_dump's first argument is the dumper disguised as `u_char *` (its callback signature).

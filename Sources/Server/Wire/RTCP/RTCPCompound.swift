@@ -16,11 +16,14 @@ public enum RTCPCompound {
             guard var body = reader.readBytes(4 * Int(words)) else { throw .truncated }
             if first & 0x20 != 0 {
                 // §6.4.1: the last octet counts the padding octets, itself included.
-                guard let padding = body.last.map(Int.init), padding >= 1, padding <= body.count else { throw .badPadding }
+                guard let padding = body.last.map(Int.init), padding >= 1, padding <= body.count else {
+                    throw .badPadding
+                }
                 body = body.dropLast(padding)
             }
-            let packet = try RTCPPacket.decode(count: first & 0x1F, packetType: packetType, body: body,
-                                               statusBudget: statusBudget)
+            let packet = try RTCPPacket.decode(
+                count: first & 0x1F, packetType: packetType, body: body,
+                statusBudget: statusBudget)
             if case .transportWideFeedback(let feedback) = packet { statusBudget -= feedback.packets.count }
             packets.append(packet)
         }

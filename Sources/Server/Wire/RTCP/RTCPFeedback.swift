@@ -54,9 +54,13 @@ public struct RTCPGenericNACK: Hashable, Sendable {
 
     init?(body: ArraySlice<UInt8>) {
         var reader = ByteReader(body)
-        guard let sender = reader.readUInt32(), let media = reader.readUInt32(), reader.remaining % 4 == 0 else { return nil }
+        guard let sender = reader.readUInt32(), let media = reader.readUInt32(), reader.remaining % 4 == 0 else {
+            return nil
+        }
         var pairs = [Pair]()
-        while let id = reader.readUInt16(), let mask = reader.readUInt16() { pairs.append(Pair(packetID: id, lostBitmask: mask)) }
+        while let id = reader.readUInt16(), let mask = reader.readUInt16() {
+            pairs.append(Pair(packetID: id, lostBitmask: mask))
+        }
         self.init(senderSSRC: sender, mediaSSRC: media, pairs: pairs)
     }
 
@@ -120,7 +124,9 @@ public struct RTCPFullIntraRequest: Hashable, Sendable {
 
     init?(body: ArraySlice<UInt8>) {
         var reader = ByteReader(body)
-        guard let sender = reader.readUInt32(), let media = reader.readUInt32(), reader.remaining % 8 == 0 else { return nil }
+        guard let sender = reader.readUInt32(), let media = reader.readUInt32(), reader.remaining % 8 == 0 else {
+            return nil
+        }
         var entries = [Entry]()
         while let ssrc = reader.readUInt32(), let sequence = reader.readUInt8(), reader.skip(3) {
             entries.append(Entry(ssrc: ssrc, sequenceNumber: sequence))
@@ -160,7 +166,7 @@ public struct RTCPReceiverEstimatedMaximumBitrate: Hashable, Sendable {
         var reader = ByteReader(body)
         // The media SSRC field is always 0 for REMB (§2.2) and is not kept.
         guard let sender = reader.readUInt32(), reader.readUInt32() != nil, let tag = reader.readBytes(4),
-              tag.elementsEqual(Self.identifier), let count = reader.readUInt8(), let packed = reader.readUInt24()
+            tag.elementsEqual(Self.identifier), let count = reader.readUInt8(), let packed = reader.readUInt24()
         else { return nil }
         let exponent = packed >> 18
         let mantissa = UInt64(packed & 0x3_FFFF)

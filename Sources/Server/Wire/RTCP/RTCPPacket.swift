@@ -49,8 +49,10 @@ public enum RTCPPacket: Hashable, Sendable {
     case unknown(RTCPRawPacket)
 
     /// Decodes one packet body (after the common header, padding removed).
-    static func decode(count: UInt8, packetType: UInt8, body: ArraySlice<UInt8>,
-                       statusBudget: Int = RTCPTransportWideFeedback.maxStatuses) throws(RTCPParseError) -> RTCPPacket {
+    static func decode(
+        count: UInt8, packetType: UInt8, body: ArraySlice<UInt8>,
+        statusBudget: Int = RTCPTransportWideFeedback.maxStatuses
+    ) throws(RTCPParseError) -> RTCPPacket {
         func require<T>(_ value: T?) throws(RTCPParseError) -> T {
             guard let value else { throw .malformed(packetType: packetType) }
             return value
@@ -74,7 +76,9 @@ public enum RTCPPacket: Hashable, Sendable {
             return .fullIntraRequest(try require(RTCPFullIntraRequest(body: body)))
         case (RTCPPacketType.payloadFeedback, RTCPReceiverEstimatedMaximumBitrate.format):
             // FMT 15 is generic application-layer feedback (RFC 4585 §6.4); only the "REMB" kind is decoded.
-            if let remb = RTCPReceiverEstimatedMaximumBitrate(body: body) { return .receiverEstimatedMaximumBitrate(remb) }
+            if let remb = RTCPReceiverEstimatedMaximumBitrate(body: body) {
+                return .receiverEstimatedMaximumBitrate(remb)
+            }
             return .unknown(RTCPRawPacket(count: count, packetType: packetType, body: Array(body)))
         default:
             return .unknown(RTCPRawPacket(count: count, packetType: packetType, body: Array(body)))

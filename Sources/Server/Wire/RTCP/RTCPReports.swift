@@ -12,8 +12,10 @@ public struct RTCPReportBlock: Hashable, Sendable {
     /// In units of 1/65536 s.
     public var delaySinceLastSenderReport: UInt32
 
-    public init(ssrc: UInt32, fractionLost: UInt8 = 0, cumulativeLost: Int32 = 0, extendedHighestSequence: UInt32 = 0,
-                jitter: UInt32 = 0, lastSenderReport: UInt32 = 0, delaySinceLastSenderReport: UInt32 = 0) {
+    public init(
+        ssrc: UInt32, fractionLost: UInt8 = 0, cumulativeLost: Int32 = 0, extendedHighestSequence: UInt32 = 0,
+        jitter: UInt32 = 0, lastSenderReport: UInt32 = 0, delaySinceLastSenderReport: UInt32 = 0
+    ) {
         self.ssrc = ssrc
         self.fractionLost = fractionLost
         self.cumulativeLost = cumulativeLost
@@ -25,12 +27,14 @@ public struct RTCPReportBlock: Hashable, Sendable {
 
     static func read(_ reader: inout ByteReader) -> RTCPReportBlock? {
         guard let ssrc = reader.readUInt32(), let fraction = reader.readUInt8(), let lost = reader.readUInt24(),
-              let highest = reader.readUInt32(), let jitter = reader.readUInt32(), let lsr = reader.readUInt32(),
-              let dlsr = reader.readUInt32() else { return nil }
+            let highest = reader.readUInt32(), let jitter = reader.readUInt32(), let lsr = reader.readUInt32(),
+            let dlsr = reader.readUInt32()
+        else { return nil }
         // Sign-extend the 24-bit two's-complement count.
         let signed = Int32(bitPattern: lost << 8) >> 8
-        return RTCPReportBlock(ssrc: ssrc, fractionLost: fraction, cumulativeLost: signed, extendedHighestSequence: highest,
-                               jitter: jitter, lastSenderReport: lsr, delaySinceLastSenderReport: dlsr)
+        return RTCPReportBlock(
+            ssrc: ssrc, fractionLost: fraction, cumulativeLost: signed, extendedHighestSequence: highest,
+            jitter: jitter, lastSenderReport: lsr, delaySinceLastSenderReport: dlsr)
     }
 
     func write(into writer: inout ByteWriter) {
@@ -57,8 +61,10 @@ public struct RTCPSenderReport: Hashable, Sendable {
     /// Profile-specific extension bytes after the report blocks, kept verbatim.
     public var profileExtension: [UInt8]
 
-    public init(ssrc: UInt32, ntpTimestamp: UInt64, rtpTimestamp: UInt32, packetCount: UInt32, octetCount: UInt32,
-                reports: [RTCPReportBlock] = [], profileExtension: [UInt8] = []) {
+    public init(
+        ssrc: UInt32, ntpTimestamp: UInt64, rtpTimestamp: UInt32, packetCount: UInt32, octetCount: UInt32,
+        reports: [RTCPReportBlock] = [], profileExtension: [UInt8] = []
+    ) {
         self.ssrc = ssrc
         self.ntpTimestamp = ntpTimestamp
         self.rtpTimestamp = rtpTimestamp
@@ -71,14 +77,16 @@ public struct RTCPSenderReport: Hashable, Sendable {
     init?(count: UInt8, body: ArraySlice<UInt8>) {
         var reader = ByteReader(body)
         guard let ssrc = reader.readUInt32(), let ntp = reader.readUInt64(), let rtp = reader.readUInt32(),
-              let packets = reader.readUInt32(), let octets = reader.readUInt32() else { return nil }
+            let packets = reader.readUInt32(), let octets = reader.readUInt32()
+        else { return nil }
         var reports = [RTCPReportBlock]()
         for _ in 0..<count {
             guard let block = RTCPReportBlock.read(&reader) else { return nil }
             reports.append(block)
         }
-        self.init(ssrc: ssrc, ntpTimestamp: ntp, rtpTimestamp: rtp, packetCount: packets, octetCount: octets,
-                  reports: reports, profileExtension: Array(reader.readRest()))
+        self.init(
+            ssrc: ssrc, ntpTimestamp: ntp, rtpTimestamp: rtp, packetCount: packets, octetCount: octets,
+            reports: reports, profileExtension: Array(reader.readRest()))
     }
 
     func encodeBody(into writer: inout ByteWriter) {

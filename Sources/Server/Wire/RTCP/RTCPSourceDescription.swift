@@ -40,7 +40,7 @@ public struct RTCPSourceDescription: Hashable, Sendable {
             var items = [Item]()
             while true {
                 guard let type = reader.readUInt8() else { return nil }
-                if type == 0 { break }  // end of the item list
+                if type == 0 { break } // end of the item list
                 guard let length = reader.readUInt8(), let value = reader.readBytes(Int(length)) else { return nil }
                 items.append(Item(type: type, value: Array(value)))
             }

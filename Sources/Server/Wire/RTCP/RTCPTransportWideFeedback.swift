@@ -45,8 +45,10 @@ public struct RTCPTransportWideFeedback: Hashable, Sendable {
     /// One status per transport sequence number starting at `baseSequenceNumber`.
     public var packets: [PacketStatus]
 
-    public init(senderSSRC: UInt32, mediaSSRC: UInt32, baseSequenceNumber: UInt16, referenceTime: Int32,
-                feedbackPacketCount: UInt8, packets: [PacketStatus]) {
+    public init(
+        senderSSRC: UInt32, mediaSSRC: UInt32, baseSequenceNumber: UInt16, referenceTime: Int32,
+        feedbackPacketCount: UInt8, packets: [PacketStatus]
+    ) {
         self.senderSSRC = senderSSRC
         self.mediaSSRC = mediaSSRC
         self.baseSequenceNumber = baseSequenceNumber
@@ -62,8 +64,9 @@ public struct RTCPTransportWideFeedback: Hashable, Sendable {
     init?(body: ArraySlice<UInt8>, maxStatuses: Int = Self.maxStatuses) {
         var reader = ByteReader(body)
         guard let sender = reader.readUInt32(), let media = reader.readUInt32(), let base = reader.readUInt16(),
-              let statusCount = reader.readUInt16(), let reference = reader.readUInt24(),
-              let feedbackCount = reader.readUInt8(), Int(statusCount) <= maxStatuses else { return nil }
+            let statusCount = reader.readUInt16(), let reference = reader.readUInt24(),
+            let feedbackCount = reader.readUInt8(), Int(statusCount) <= maxStatuses
+        else { return nil }
         let total = Int(statusCount)
         var symbols = [UInt8]()
         symbols.reserveCapacity(total + 0x1FFF)
@@ -84,13 +87,14 @@ public struct RTCPTransportWideFeedback: Hashable, Sendable {
                 guard let delta = reader.readUInt16() else { return nil }
                 packets.append(.receivedLargeDelta(Int16(bitPattern: delta)))
             default:
-                return nil  // symbol 11 is reserved
+                return nil // symbol 11 is reserved
             }
         }
         // Whatever follows is zero padding to the 32-bit boundary (§3.1).
-        self.init(senderSSRC: sender, mediaSSRC: media, baseSequenceNumber: base,
-                  referenceTime: Int32(bitPattern: reference << 8) >> 8, feedbackPacketCount: feedbackCount,
-                  packets: packets)
+        self.init(
+            senderSSRC: sender, mediaSSRC: media, baseSequenceNumber: base,
+            referenceTime: Int32(bitPattern: reference << 8) >> 8, feedbackPacketCount: feedbackCount,
+            packets: packets)
     }
 
     /// §3.1.3 run-length chunk (T=0) and §3.1.4 status vector chunk (T=1; S=0 → 14 one-bit, S=1 → 7 two-bit).
@@ -98,11 +102,14 @@ public struct RTCPTransportWideFeedback: Hashable, Sendable {
         if chunk & 0x8000 == 0 {
             // A run never adds more than the statuses still expected.
             let symbol = UInt8((chunk >> 13) & 0x03)
-            symbols.append(contentsOf: repeatElement(symbol, count: min(Int(chunk & 0x1FFF), max(0, limit - symbols.count))))
+            symbols.append(
+                contentsOf: repeatElement(symbol, count: min(Int(chunk & 0x1FFF), max(0, limit - symbols.count))))
         } else if chunk & 0x4000 == 0 {
             for bit in stride(from: 13, through: 0, by: -1) { symbols.append(UInt8((chunk >> UInt16(bit)) & 0x01)) }
         } else {
-            for pair in stride(from: 6, through: 0, by: -1) { symbols.append(UInt8((chunk >> UInt16(2 * pair)) & 0x03)) }
+            for pair in stride(from: 6, through: 0, by: -1) {
+                symbols.append(UInt8((chunk >> UInt16(2 * pair)) & 0x03))
+            }
         }
     }
 
@@ -125,7 +132,9 @@ public struct RTCPTransportWideFeedback: Hashable, Sendable {
                 index += min(14, remaining)
             } else {
                 var chunk: UInt16 = 0xC000
-                for offset in 0..<min(7, remaining) { chunk |= UInt16(symbols[index + offset]) << UInt16(12 - 2 * offset) }
+                for offset in 0..<min(7, remaining) {
+                    chunk |= UInt16(symbols[index + offset]) << UInt16(12 - 2 * offset)
+                }
                 chunks.append(chunk)
                 index += min(7, remaining)
             }

@@ -57,13 +57,13 @@ public struct RTPHeaderExtension: Hashable, Sendable {
         var result = [RTPExtensionElement]()
         while let head = reader.readUInt8() {
             if twoByte {
-                if head == 0 { continue }  // padding
+                if head == 0 { continue } // padding
                 guard let length = reader.readUInt8(), let body = reader.readBytes(Int(length)) else { return nil }
                 result.append(RTPExtensionElement(id: head, data: Array(body)))
             } else {
                 let id = head >> 4
-                if id == 0 { continue }  // padding byte (its length nibble must be ignored, §4.2)
-                if id == 15 { break }  // reserved: stop processing the rest (§4.2)
+                if id == 0 { continue } // padding byte (its length nibble must be ignored, §4.2)
+                if id == 15 { break } // reserved: stop processing the rest (§4.2)
                 guard let body = reader.readBytes(Int(head & 0x0F) + 1) else { return nil }
                 result.append(RTPExtensionElement(id: id, data: Array(body)))
             }

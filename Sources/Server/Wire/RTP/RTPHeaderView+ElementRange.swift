@@ -18,8 +18,8 @@ extension RTPHeaderView {
                 position = end
             } else {
                 let elementID = head >> 4
-                if elementID == 0 { position += 1; continue }  // §4.2 padding
-                if elementID == 15 { return nil }  // §4.2: stop processing
+                if elementID == 0 { position += 1; continue } // §4.2 padding
+                if elementID == 15 { return nil } // §4.2: stop processing
                 let start = position + 1, end = start + Int(head & 0x0F) + 1
                 guard end <= range.upperBound else { return nil }
                 if elementID == id { return start..<end }

@@ -30,7 +30,8 @@ public struct RTPHeaderView: Hashable, Sendable {
     public init(parsing bytes: [UInt8]) throws(RTPParseError) {
         var reader = ByteReader(bytes)
         guard let first = reader.readUInt8(), let second = reader.readUInt8(), let sequence = reader.readUInt16(),
-              let timestamp = reader.readUInt32(), let ssrc = reader.readUInt32() else { throw .truncated }
+            let timestamp = reader.readUInt32(), let ssrc = reader.readUInt32()
+        else { throw .truncated }
         guard first >> 6 == 2 else { throw .badVersion }
         hasPadding = first & 0x20 != 0
         hasExtension = first & 0x10 != 0
@@ -54,7 +55,9 @@ public struct RTPHeaderView: Hashable, Sendable {
         var end = bytes.count
         if hasPadding {
             // The last byte counts the padding including itself; it cannot be 0 or reach into the header.
-            guard let count = bytes.last.map(Int.init), count >= 1, count <= end - reader.offset else { throw .badPadding }
+            guard let count = bytes.last.map(Int.init), count >= 1, count <= end - reader.offset else {
+                throw .badPadding
+            }
             end -= count
             paddingLength = count
         } else {
@@ -69,7 +72,9 @@ public struct RTPHeaderView: Hashable, Sendable {
 
     /// RFC 8285 elements of the header extension; nil when there is none or its profile is not RFC 8285.
     public func extensionElements(in bytes: [UInt8]) -> [RTPExtensionElement]? {
-        guard let profile = extensionProfile, let range = extensionRange, range.upperBound <= bytes.count else { return nil }
+        guard let profile = extensionProfile, let range = extensionRange, range.upperBound <= bytes.count else {
+            return nil
+        }
         return RTPHeaderExtension(profile: profile, data: Array(bytes[range])).elements
     }
 }

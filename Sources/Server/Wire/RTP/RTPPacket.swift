@@ -11,9 +11,11 @@ public struct RTPPacket: Hashable, Sendable {
     /// Total padding bytes including the trailing count byte; 0 = no padding.
     public var paddingLength: UInt8
 
-    public init(marker: Bool = false, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32,
-                csrcs: [UInt32] = [], headerExtension: RTPHeaderExtension? = nil, payload: [UInt8] = [],
-                paddingLength: UInt8 = 0) {
+    public init(
+        marker: Bool = false, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32,
+        csrcs: [UInt32] = [], headerExtension: RTPHeaderExtension? = nil, payload: [UInt8] = [],
+        paddingLength: UInt8 = 0
+    ) {
         self.marker = marker
         self.payloadType = payloadType
         self.sequenceNumber = sequenceNumber
@@ -31,10 +33,11 @@ public struct RTPPacket: Hashable, Sendable {
         if let profile = view.extensionProfile, let range = view.extensionRange {
             headerExtension = RTPHeaderExtension(profile: profile, data: Array(bytes[range]))
         }
-        return RTPPacket(marker: view.marker, payloadType: view.payloadType, sequenceNumber: view.sequenceNumber,
-                         timestamp: view.timestamp, ssrc: view.ssrc, csrcs: view.csrcs(in: bytes),
-                         headerExtension: headerExtension, payload: Array(bytes[view.payloadRange]),
-                         paddingLength: UInt8(clamping: view.paddingLength))
+        return RTPPacket(
+            marker: view.marker, payloadType: view.payloadType, sequenceNumber: view.sequenceNumber,
+            timestamp: view.timestamp, ssrc: view.ssrc, csrcs: view.csrcs(in: bytes),
+            headerExtension: headerExtension, payload: Array(bytes[view.payloadRange]),
+            paddingLength: UInt8(clamping: view.paddingLength))
     }
 
     /// RFC 8285 elements of the header extension, if it uses that format.

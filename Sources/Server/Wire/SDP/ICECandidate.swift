@@ -31,9 +31,11 @@ public struct ICECandidate: Hashable, Sendable {
     /// Other extension attributes (ufrag, network-id, network-cost, …) in their order.
     public var extensions: [Extension]
 
-    public init(foundation: String, component: UInt16 = 1, transport: String = "udp", priority: UInt32,
-                address: String, port: UInt16, type: String = "host", relatedAddress: String? = nil,
-                relatedPort: UInt16? = nil, tcpType: String? = nil, generation: Int? = nil, extensions: [Extension] = []) {
+    public init(
+        foundation: String, component: UInt16 = 1, transport: String = "udp", priority: UInt32,
+        address: String, port: UInt16, type: String = "host", relatedAddress: String? = nil,
+        relatedPort: UInt16? = nil, tcpType: String? = nil, generation: Int? = nil, extensions: [Extension] = []
+    ) {
         self.foundation = foundation
         self.component = component
         self.transport = transport
@@ -62,17 +64,23 @@ public struct ICECandidate: Hashable, Sendable {
         if value.hasPrefix("candidate:") { value = value.dropFirst("candidate:".count) }
         let parts = value.tokens
         guard parts.count >= 8, parts[6] == "typ" else {
-            throw SDPFieldError("candidate needs \"<foundation> <component> <transport> <priority> <address> <port> typ <type>\"")
+            throw SDPFieldError(
+                "candidate needs \"<foundation> <component> <transport> <priority> <address> <port> typ <type>\"")
         }
-        guard (1...32).contains(parts[0].count) else { throw SDPFieldError("candidate foundation must be 1-32 characters") }
+        guard (1...32).contains(parts[0].count) else {
+            throw SDPFieldError("candidate foundation must be 1-32 characters")
+        }
         let component = try parseInteger(parts[1], "candidate component", as: UInt16.self)
         guard (1...256).contains(component) else { throw SDPFieldError("candidate component outside 1-256") }
         let priority = try parseInteger(parts[3], "candidate priority", as: UInt32.self)
         let port = try parseInteger(parts[5], "candidate port", as: UInt16.self)
-        self.init(foundation: String(parts[0]), component: component, transport: String(parts[2]), priority: priority,
-                  address: String(parts[4]), port: port, type: String(parts[7]))
+        self.init(
+            foundation: String(parts[0]), component: component, transport: String(parts[2]), priority: priority,
+            address: String(parts[4]), port: port, type: String(parts[7]))
         var rest = parts[8...]
-        guard rest.count % 2 == 0 else { throw SDPFieldError("candidate extension \"\(rest.last ?? "")\" has no value") }
+        guard rest.count % 2 == 0 else {
+            throw SDPFieldError("candidate extension \"\(rest.last ?? "")\" has no value")
+        }
         while let name = rest.popFirst(), let value = rest.popFirst() {
             switch name {
             case "raddr": relatedAddress = String(value)

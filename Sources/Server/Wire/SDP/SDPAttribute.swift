@@ -68,7 +68,9 @@ public enum SDPAttribute: Hashable, Sendable {
         case "fingerprint": return .fingerprint(try SDPFingerprint(parsing: try required()))
         case "setup":
             let raw = try required()
-            guard let role = SDPSetupRole(rawValue: String(raw)) else { throw SDPFieldError("setup \"\(raw)\" is not active/passive/actpass/holdconn") }
+            guard let role = SDPSetupRole(rawValue: String(raw)) else {
+                throw SDPFieldError("setup \"\(raw)\" is not active/passive/actpass/holdconn")
+            }
             return .setup(role)
         case "mid": return .mid(String(try required()))
         case "sendrecv", "sendonly", "recvonly", "inactive":
@@ -100,8 +102,9 @@ public enum SDPAttribute: Hashable, Sendable {
             let attribute = raw[space...].trimmingSpaces
             guard !attribute.isEmpty else { throw SDPFieldError("ssrc needs \"<ssrc> <attribute>[:<value>]\"") }
             if let colon = attribute.firstIndex(of: ":") {
-                return .ssrc(ssrc: ssrc, attribute: String(attribute[..<colon]),
-                             value: String(attribute[attribute.index(after: colon)...]))
+                return .ssrc(
+                    ssrc: ssrc, attribute: String(attribute[..<colon]),
+                    value: String(attribute[attribute.index(after: colon)...]))
             }
             return .ssrc(ssrc: ssrc, attribute: String(attribute), value: nil)
         case "ssrc-group":
@@ -125,7 +128,8 @@ public enum SDPAttribute: Hashable, Sendable {
         switch self {
         case .group(let semantics, let tags): (["group:" + semantics] + tags).joined(separator: " ")
         case .iceLite: "ice-lite"
-        case .msidSemantic(let semantics, let identifiers): (["msid-semantic: " + semantics] + identifiers).joined(separator: " ")
+        case .msidSemantic(let semantics, let identifiers):
+            (["msid-semantic: " + semantics] + identifiers).joined(separator: " ")
         case .iceUfrag(let value): "ice-ufrag:" + value
         case .icePwd(let value): "ice-pwd:" + value
         case .iceOptions(let options): "ice-options:" + options.joined(separator: " ")
@@ -139,13 +143,15 @@ public enum SDPAttribute: Hashable, Sendable {
         case .candidate(let candidate): "candidate:" + candidate.sdpValue
         case .endOfCandidates: "end-of-candidates"
         case .rtpmap(let map): "rtpmap:" + map.sdpValue
-        case .fmtp(let payloadType, let parameters): "fmtp:\(payloadType)" + (parameters.isEmpty ? "" : " " + parameters)
+        case .fmtp(let payloadType, let parameters):
+            "fmtp:\(payloadType)" + (parameters.isEmpty ? "" : " " + parameters)
         case .rtcpFeedback(let feedback): "rtcp-fb:" + feedback.sdpValue
         case .extmap(let extmap): "extmap:" + extmap.sdpValue
         case .extmapAllowMixed: "extmap-allow-mixed"
         case .msid(let stream, let track): "msid:" + stream + (track.map { " " + $0 } ?? "")
         case .ssrc(let ssrc, let attribute, let value): "ssrc:\(ssrc) " + attribute + (value.map { ":" + $0 } ?? "")
-        case .ssrcGroup(let semantics, let ssrcs): (["ssrc-group:" + semantics] + ssrcs.map(String.init)).joined(separator: " ")
+        case .ssrcGroup(let semantics, let ssrcs):
+            (["ssrc-group:" + semantics] + ssrcs.map(String.init)).joined(separator: " ")
         case .rid(let rid): "rid:" + rid.sdpValue
         case .simulcast(let value): "simulcast:" + value
         case .other(let name, let value): name + (value.map { ":" + $0 } ?? "")

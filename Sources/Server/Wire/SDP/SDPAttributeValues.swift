@@ -60,7 +60,9 @@ public struct SDPRTPMap: Hashable, Sendable {
         let payloadType = try parseInteger(parts[0], "rtpmap payload type", as: UInt8.self)
         guard payloadType < 128 else { throw SDPFieldError("rtpmap payload type above 127") }
         let codec = parts[1].split(separator: "/", omittingEmptySubsequences: false)
-        guard (2...3).contains(codec.count), !codec[0].isEmpty else { throw SDPFieldError("rtpmap encoding is not name/rate") }
+        guard (2...3).contains(codec.count), !codec[0].isEmpty else {
+            throw SDPFieldError("rtpmap encoding is not name/rate")
+        }
         let rate = try parseInteger(codec[1], "rtpmap clock rate", as: UInt32.self)
         let channels = codec.count == 3 ? try parseInteger(codec[2], "rtpmap channels", as: Int.self) : nil
         self.init(payloadType: payloadType, encodingName: String(codec[0]), clockRate: rate, channels: channels)
@@ -87,7 +89,8 @@ public struct SDPRTCPFeedback: Hashable, Sendable {
     init(parsing value: Substring) throws(SDPFieldError) {
         let parts = value.tokens
         guard parts.count >= 2 else { throw SDPFieldError("rtcp-fb needs \"<pt> <type>\"") }
-        let payloadType: UInt8? = parts[0] == "*" ? nil : try parseInteger(parts[0], "rtcp-fb payload type", as: UInt8.self)
+        let payloadType: UInt8? =
+            parts[0] == "*" ? nil : try parseInteger(parts[0], "rtcp-fb payload type", as: UInt8.self)
         let parameter = parts.count > 2 ? parts[2...].joined(separator: " ") : nil
         self.init(payloadType: payloadType, type: String(parts[1]), parameter: parameter)
     }
@@ -152,8 +155,9 @@ public struct SDPRid: Hashable, Sendable {
         guard parts.count >= 2, parts[1] == "send" || parts[1] == "recv" else {
             throw SDPFieldError("rid needs \"<id> send|recv\"")
         }
-        self.init(id: String(parts[0]), direction: String(parts[1]),
-                  restrictions: parts.count > 2 ? parts[2...].joined(separator: " ") : nil)
+        self.init(
+            id: String(parts[0]), direction: String(parts[1]),
+            restrictions: parts.count > 2 ? parts[2...].joined(separator: " ") : nil)
     }
 
     var sdpValue: String { "\(id) \(direction)" + (restrictions.map { " " + $0 } ?? "") }
@@ -172,12 +176,15 @@ public struct SDPSimulcast: Hashable, Sendable {
 
     init(parsing value: Substring) throws(SDPFieldError) {
         let parts = value.tokens
-        guard parts.count == 2 || parts.count == 4 else { throw SDPFieldError("simulcast needs \"send|recv <streams>\"") }
+        guard parts.count == 2 || parts.count == 4 else {
+            throw SDPFieldError("simulcast needs \"send|recv <streams>\"")
+        }
         var send = [[Stream]](), receive = [[Stream]]()
         for index in stride(from: 0, to: parts.count, by: 2) {
             let streams = parts[index + 1].split(separator: ";").map { alternatives in
                 alternatives.split(separator: ",").map { rid in
-                    rid.first == "~" ? Stream(rid: String(rid.dropFirst()), paused: true) : Stream(rid: String(rid), paused: false)
+                    rid.first == "~"
+                        ? Stream(rid: String(rid.dropFirst()), paused: true) : Stream(rid: String(rid), paused: false)
                 }
             }
             switch parts[index] {

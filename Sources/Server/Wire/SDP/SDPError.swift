@@ -37,8 +37,9 @@ struct SDPLine {
     /// line is looked at.
     static func split(_ text: String, limits: SDPLimits) throws(SDPError) -> [SDPLine] {
         guard text.utf8.count <= limits.maxBytes else {
-            throw SDPError(line: 1, reason: "the description is \(text.utf8.count) bytes; at most \(limits.maxBytes)",
-                           kind: .tooLarge)
+            throw SDPError(
+                line: 1, reason: "the description is \(text.utf8.count) bytes; at most \(limits.maxBytes)",
+                kind: .tooLarge)
         }
         // Split on UTF-8 bytes: as Characters, "\r\n" is one grapheme and would never equal "\n".
         var raw = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -48,8 +49,9 @@ struct SDPLine {
         for (index, bytes) in raw.enumerated() {
             let number = index + 1
             guard bytes.count <= limits.maxLineLength else {
-                throw SDPError(line: number, reason: "line is \(bytes.count) bytes; at most \(limits.maxLineLength)",
-                               kind: .tooLarge)
+                throw SDPError(
+                    line: number, reason: "line is \(bytes.count) bytes; at most \(limits.maxLineLength)",
+                    kind: .tooLarge)
             }
             let line = Substring(bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes)
             guard let type = line.first, type.isASCII, type.isLowercase, line.dropFirst().first == "=" else {
@@ -74,7 +76,9 @@ extension Substring {
 }
 
 /// Integer fields with a named error.
-func parseInteger<T: FixedWidthInteger>(_ text: Substring, _ what: String, as type: T.Type = T.self) throws(SDPFieldError) -> T {
+func parseInteger<T: FixedWidthInteger>(_ text: Substring, _ what: String, as type: T.Type = T.self)
+    throws(SDPFieldError) -> T
+{
     guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit), let value = T(text) else {
         throw SDPFieldError("\(what) is not a valid number: \"\(text.prefix(20))\"")
     }

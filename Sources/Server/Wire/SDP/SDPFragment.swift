@@ -18,14 +18,20 @@ public struct SDPFragment: Hashable, Sendable, SDPAttributeContainer {
         while index < lines.count, lines[index].type != "m" {
             let line = lines[index]
             index += 1
-            guard line.type == "a" else { throw SDPError(line: line.number, reason: "only a= lines may precede m= in an sdpfrag") }
-            let attribute = try SessionDescription.field(line) { value throws(SDPFieldError) in try SDPAttribute.parse(value) }
+            guard line.type == "a" else {
+                throw SDPError(line: line.number, reason: "only a= lines may precede m= in an sdpfrag")
+            }
+            let attribute = try SessionDescription.field(line) { value throws(SDPFieldError) in
+                try SDPAttribute.parse(value)
+            }
             try budget.count(attribute, line: line.number)
             fragment.attributes.append(attribute)
         }
         while index < lines.count {
-            fragment.media.append(try SessionDescription.parseMedia(lines, &index, limits: limits,
-                                                                    sectionIndex: fragment.media.count))
+            fragment.media.append(
+                try SessionDescription.parseMedia(
+                    lines, &index, limits: limits,
+                    sectionIndex: fragment.media.count))
         }
         return fragment
     }

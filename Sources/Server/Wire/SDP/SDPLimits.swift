@@ -19,9 +19,11 @@ public struct SDPLimits: Sendable, Hashable {
     /// `a=candidate` lines (RFC 8839 §5.1) per media section.
     public var maxCandidatesPerSection: Int
 
-    public init(maxBytes: Int = 65_536, maxLineLength: Int = 4_096, maxMediaSections: Int = 32,
-                maxFormatsPerSection: Int = 128, maxAttributesPerSection: Int = 1_024,
-                maxFeedbackPerSection: Int = 256, maxCandidatesPerSection: Int = 100) {
+    public init(
+        maxBytes: Int = 65_536, maxLineLength: Int = 4_096, maxMediaSections: Int = 32,
+        maxFormatsPerSection: Int = 128, maxAttributesPerSection: Int = 1_024,
+        maxFeedbackPerSection: Int = 256, maxCandidatesPerSection: Int = 100
+    ) {
         self.maxBytes = maxBytes
         self.maxLineLength = maxLineLength
         self.maxMediaSections = maxMediaSections
@@ -35,9 +37,10 @@ public struct SDPLimits: Sendable, Hashable {
     public static let standard = SDPLimits()
 
     /// No practical bound (trusted input such as our own answers, and complexity tests).
-    public static let unbounded = SDPLimits(maxBytes: .max, maxLineLength: .max, maxMediaSections: .max,
-                                            maxFormatsPerSection: .max, maxAttributesPerSection: .max,
-                                            maxFeedbackPerSection: .max, maxCandidatesPerSection: .max)
+    public static let unbounded = SDPLimits(
+        maxBytes: .max, maxLineLength: .max, maxMediaSections: .max,
+        maxFormatsPerSection: .max, maxAttributesPerSection: .max,
+        maxFeedbackPerSection: .max, maxCandidatesPerSection: .max)
 }
 
 /// Counts the `a=` lines of one section against `SDPLimits` as they are parsed.
@@ -56,21 +59,24 @@ struct SDPAttributeBudget {
     mutating func count(_ attribute: SDPAttribute, line: Int) throws(SDPError) {
         attributes += 1
         guard attributes <= limits.maxAttributesPerSection else {
-            throw SDPError(line: line, reason: "\(scope) has more than \(limits.maxAttributesPerSection) a= lines",
-                           kind: .tooLarge)
+            throw SDPError(
+                line: line, reason: "\(scope) has more than \(limits.maxAttributesPerSection) a= lines",
+                kind: .tooLarge)
         }
         switch attribute {
         case .rtcpFeedback:
             feedback += 1
             guard feedback <= limits.maxFeedbackPerSection else {
-                throw SDPError(line: line, reason: "\(scope) has more than \(limits.maxFeedbackPerSection) a=rtcp-fb lines",
-                               kind: .tooLarge)
+                throw SDPError(
+                    line: line, reason: "\(scope) has more than \(limits.maxFeedbackPerSection) a=rtcp-fb lines",
+                    kind: .tooLarge)
             }
         case .candidate:
             candidates += 1
             guard candidates <= limits.maxCandidatesPerSection else {
-                throw SDPError(line: line, reason: "\(scope) has more than \(limits.maxCandidatesPerSection) a=candidate lines",
-                               kind: .tooLarge)
+                throw SDPError(
+                    line: line, reason: "\(scope) has more than \(limits.maxCandidatesPerSection) a=candidate lines",
+                    kind: .tooLarge)
             }
         default:
             break

@@ -12,20 +12,30 @@ public protocol SDPAttributeContainer {
 }
 
 extension SDPAttributeContainer {
-    public var iceUfrag: String? { attributes.lazy.compactMap { if case .iceUfrag(let v) = $0 { v } else { nil } }.first }
+    public var iceUfrag: String? {
+        attributes.lazy.compactMap { if case .iceUfrag(let v) = $0 { v } else { nil } }.first
+    }
     public var icePwd: String? { attributes.lazy.compactMap { if case .icePwd(let v) = $0 { v } else { nil } }.first }
     public var iceOptions: [String] {
         var options = [String]()
         for case .iceOptions(let list) in attributes { options += list }
         return options
     }
-    public var fingerprints: [SDPFingerprint] { attributes.compactMap { if case .fingerprint(let v) = $0 { v } else { nil } } }
-    public var setup: SDPSetupRole? { attributes.lazy.compactMap { if case .setup(let v) = $0 { v } else { nil } }.first }
-    public var candidates: [ICECandidate] { attributes.compactMap { if case .candidate(let v) = $0 { v } else { nil } } }
+    public var fingerprints: [SDPFingerprint] {
+        attributes.compactMap { if case .fingerprint(let v) = $0 { v } else { nil } }
+    }
+    public var setup: SDPSetupRole? {
+        attributes.lazy.compactMap { if case .setup(let v) = $0 { v } else { nil } }.first
+    }
+    public var candidates: [ICECandidate] {
+        attributes.compactMap { if case .candidate(let v) = $0 { v } else { nil } }
+    }
     public var hasEndOfCandidates: Bool { attributes.contains(.endOfCandidates) }
     public var extmaps: [SDPExtmap] { attributes.compactMap { if case .extmap(let v) = $0 { v } else { nil } } }
     public var extmapAllowMixed: Bool { attributes.contains(.extmapAllowMixed) }
-    public var direction: SDPDirection? { attributes.lazy.compactMap { if case .direction(let v) = $0 { v } else { nil } }.first }
+    public var direction: SDPDirection? {
+        attributes.lazy.compactMap { if case .direction(let v) = $0 { v } else { nil } }.first
+    }
 
     /// The attributes named `name` that this model does not type, in order.
     public func otherAttributes(named name: String) -> [String?] {
@@ -107,8 +117,9 @@ extension MediaDescription: SDPAttributeContainer {
             }
         }
         return payloadTypes.map { pt in
-            SDPCodec(payloadType: pt, rtpmap: maps[pt], fmtp: parameters[pt],
-                     feedback: Self.merged(wildcard, specific[pt] ?? []))
+            SDPCodec(
+                payloadType: pt, rtpmap: maps[pt], fmtp: parameters[pt],
+                feedback: Self.merged(wildcard, specific[pt] ?? []))
         }
     }
 
@@ -123,8 +134,10 @@ extension MediaDescription: SDPAttributeContainer {
     }
 
     /// Two attribute-ordered lists as one, in attribute order.
-    static func merged(_ left: [(order: Int, feedback: SDPRTCPFeedback)],
-                       _ right: [(order: Int, feedback: SDPRTCPFeedback)]) -> [SDPRTCPFeedback] {
+    static func merged(
+        _ left: [(order: Int, feedback: SDPRTCPFeedback)],
+        _ right: [(order: Int, feedback: SDPRTCPFeedback)]
+    ) -> [SDPRTCPFeedback] {
         var result: [SDPRTCPFeedback] = []
         result.reserveCapacity(left.count + right.count)
         var l = 0, r = 0

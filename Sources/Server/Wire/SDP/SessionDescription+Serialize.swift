@@ -1,9 +1,11 @@
 extension SessionDescription {
     /// RFC 8866 §5 text with CRLF line endings, in the grammar's line order.
     public func serialize() -> String {
-        var lines = ["v=\(version)",
-                     "o=\(origin.username) \(origin.sessionID) \(origin.sessionVersion) \(origin.networkType) \(origin.addressType) \(origin.address)",
-                     "s=\(sessionName)"]
+        var lines = [
+            "v=\(version)",
+            "o=\(origin.username) \(origin.sessionID) \(origin.sessionVersion) \(origin.networkType) \(origin.addressType) \(origin.address)",
+            "s=\(sessionName)",
+        ]
         if let information { lines.append("i=\(information)") }
         lines += otherLines.filter { "uep".contains($0.type) }.map { "\($0.type)=\($0.value)" }
         if let connection { lines.append(Self.connectionLine(connection)) }

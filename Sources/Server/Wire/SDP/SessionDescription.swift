@@ -8,8 +8,10 @@ public struct SDPOrigin: Hashable, Sendable {
     public var addressType: String
     public var address: String
 
-    public init(username: String = "-", sessionID: String, sessionVersion: UInt64, networkType: String = "IN",
-                addressType: String = "IP4", address: String = "127.0.0.1") {
+    public init(
+        username: String = "-", sessionID: String, sessionVersion: UInt64, networkType: String = "IN",
+        addressType: String = "IP4", address: String = "127.0.0.1"
+    ) {
         self.username = username
         self.sessionID = sessionID
         self.sessionVersion = sessionVersion
@@ -68,9 +70,11 @@ public struct MediaDescription: Hashable, Sendable {
     public var otherLines: [SDPOtherLine]
     public var attributes: [SDPAttribute]
 
-    public init(kind: String, port: UInt16 = 9, portCount: Int? = nil, proto: String = "UDP/TLS/RTP/SAVPF",
-                formats: [String], information: String? = nil, connection: SDPConnection? = nil,
-                bandwidths: [SDPBandwidth] = [], otherLines: [SDPOtherLine] = [], attributes: [SDPAttribute] = []) {
+    public init(
+        kind: String, port: UInt16 = 9, portCount: Int? = nil, proto: String = "UDP/TLS/RTP/SAVPF",
+        formats: [String], information: String? = nil, connection: SDPConnection? = nil,
+        bandwidths: [SDPBandwidth] = [], otherLines: [SDPOtherLine] = [], attributes: [SDPAttribute] = []
+    ) {
         self.kind = kind
         self.port = port
         self.portCount = portCount
@@ -103,9 +107,12 @@ public struct SessionDescription: Hashable, Sendable {
     public var attributes: [SDPAttribute]
     public var media: [MediaDescription]
 
-    public init(version: Int = 0, origin: SDPOrigin, sessionName: String = "-", information: String? = nil,
-                connection: SDPConnection? = nil, bandwidths: [SDPBandwidth] = [], timing: (start: UInt64, stop: UInt64) = (0, 0),
-                otherLines: [SDPOtherLine] = [], attributes: [SDPAttribute] = [], media: [MediaDescription] = []) {
+    public init(
+        version: Int = 0, origin: SDPOrigin, sessionName: String = "-", information: String? = nil,
+        connection: SDPConnection? = nil, bandwidths: [SDPBandwidth] = [],
+        timing: (start: UInt64, stop: UInt64) = (0, 0),
+        otherLines: [SDPOtherLine] = [], attributes: [SDPAttribute] = [], media: [MediaDescription] = []
+    ) {
         self.version = version
         self.origin = origin
         self.sessionName = sessionName

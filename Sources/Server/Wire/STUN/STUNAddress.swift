@@ -16,10 +16,13 @@ public struct STUNAddress: Hashable, Sendable, CustomStringConvertible {
     /// §14.1 value: reserved byte, family, port, address.
     static func decodePlain(_ value: ArraySlice<UInt8>) -> STUNAddress? {
         var reader = ByteReader(value)
-        guard reader.readUInt8() != nil, let family = reader.readUInt8(), let port = reader.readUInt16() else { return nil }
+        guard reader.readUInt8() != nil, let family = reader.readUInt8(), let port = reader.readUInt16() else {
+            return nil
+        }
         let length = family == 0x01 ? 4 : family == 0x02 ? 16 : -1
         guard length > 0, reader.remaining == length, let raw = reader.readBytes(length),
-              let ip = IPAddress(bytes: Array(raw)) else { return nil }
+            let ip = IPAddress(bytes: Array(raw))
+        else { return nil }
         return STUNAddress(ip: ip, port: port)
     }
 

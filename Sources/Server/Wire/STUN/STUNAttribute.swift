@@ -98,8 +98,9 @@ public enum STUNAttribute: Hashable, Sendable {
             return value.count < 763 ? text(value).map(STUNAttribute.software) : nil
         case STUNAttributeType.errorCode:
             guard reader.readUInt16() != nil, let classByte = reader.readUInt8(), let number = reader.readUInt8(),
-                  (3...6).contains(classByte & 0x07), number < 100,
-                  let reason = text(reader.readRest()) else { return nil }
+                (3...6).contains(classByte & 0x07), number < 100,
+                let reason = text(reader.readRest())
+            else { return nil }
             return .errorCode(STUNErrorCode(code: Int(classByte & 0x07) * 100 + Int(number), reason: reason))
         case STUNAttributeType.unknownAttributes:
             guard value.count % 2 == 0 else { return nil }

@@ -21,7 +21,7 @@ extension STUNMessage {
     /// after it. False when the message was not parsed from bytes or carries no MESSAGE-INTEGRITY.
     public func verifyMessageIntegrity(key: [UInt8]) -> Bool {
         guard let bytes = receivedBytes, let offset = integrityOffset,
-              let received = Self.attributeValue(in: bytes, at: offset, length: 20)
+            let received = Self.attributeValue(in: bytes, at: offset, length: 20)
         else { return false }
         let expected = STUNIntegrity.hmacSHA1(key: key, message: Self.prefix(bytes, upTo: offset, attributeLength: 24))
         return ConstantTime.equals(expected, received)
@@ -30,17 +30,18 @@ extension STUNMessage {
     /// §14.6: like `verifyMessageIntegrity`, with HMAC-SHA256 (possibly truncated to the received length).
     public func verifyMessageIntegritySHA256(key: [UInt8]) -> Bool {
         guard let bytes = receivedBytes, let offset = integritySHA256Offset,
-              let length = bytes.bigEndianUInt16(at: offset + 2).map(Int.init),
-              let received = Self.attributeValue(in: bytes, at: offset, length: length)
+            let length = bytes.bigEndianUInt16(at: offset + 2).map(Int.init),
+            let received = Self.attributeValue(in: bytes, at: offset, length: length)
         else { return false }
-        let mac = STUNIntegrity.hmacSHA256(key: key, message: Self.prefix(bytes, upTo: offset, attributeLength: 4 + length))
+        let mac = STUNIntegrity.hmacSHA256(
+            key: key, message: Self.prefix(bytes, upTo: offset, attributeLength: 4 + length))
         return ConstantTime.equals(mac.prefix(length), received)
     }
 
     /// §14.7: CRC-32 of the message up to FINGERPRINT, XOR 0x5354554E. False without FINGERPRINT.
     public func verifyFingerprint() -> Bool {
         guard let bytes = receivedBytes, let offset = fingerprintOffset,
-              let received = bytes.bigEndianUInt32(at: offset + 4)
+            let received = bytes.bigEndianUInt32(at: offset + 4)
         else { return false }
         let crc = CRC32.checksum(Self.prefix(bytes, upTo: offset, attributeLength: 8)) ^ STUN.fingerprintXOR
         return crc == received

@@ -24,7 +24,8 @@ public struct STUNMessage: Sendable {
     /// RFC 8489 §6.3 / RFC 7983: a quick structural test before routing a datagram to the STUN code.
     public static func isSTUN<C: Collection<UInt8>>(_ bytes: C) -> Bool {
         let head = Array(bytes.prefix(8))
-        guard head.count == 8, head[0] & 0xC0 == 0, let length = head.bigEndianUInt16(at: 2), let cookie = head.bigEndianUInt32(at: 4)
+        guard head.count == 8, head[0] & 0xC0 == 0, let length = head.bigEndianUInt16(at: 2),
+            let cookie = head.bigEndianUInt32(at: 4)
         else { return false }
         return cookie == STUN.magicCookie && length % 4 == 0 && Int(length) + STUN.headerLength == bytes.count
     }
@@ -33,7 +34,7 @@ public struct STUNMessage: Sendable {
     public static func parse(_ bytes: [UInt8]) throws(STUNParseError) -> STUNMessage {
         var reader = ByteReader(bytes)
         guard let rawType = reader.readUInt16(), let length = reader.readUInt16(), let cookie = reader.readUInt32(),
-              let id = reader.readBytes(12), let transactionID = STUNTransactionID(id)
+            let id = reader.readBytes(12), let transactionID = STUNTransactionID(id)
         else { throw .truncated }
         guard rawType & 0xC000 == 0, cookie == STUN.magicCookie, length % 4 == 0 else { throw .notSTUN }
         guard Int(length) == reader.remaining else {
@@ -55,7 +56,8 @@ public struct STUNMessage: Sendable {
             if message.fingerprintOffset != nil { throw .attributeAfterFingerprint }
             // §14.5: after MESSAGE-INTEGRITY only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT count; others are ignored.
             if message.integrityOffset != nil || message.integritySHA256Offset != nil,
-               type != STUNAttributeType.fingerprint, type != STUNAttributeType.messageIntegritySHA256 {
+                type != STUNAttributeType.fingerprint, type != STUNAttributeType.messageIntegritySHA256
+            {
                 continue
             }
             guard let attribute = STUNAttribute.decode(type: type, value: value, transactionID: transactionID) else {
@@ -75,8 +77,10 @@ public struct STUNMessage: Sendable {
     /// Encodes the attributes (except integrity/fingerprint ones), then appends MESSAGE-INTEGRITY keyed with
     /// `integrityKey` (§14.5), MESSAGE-INTEGRITY-SHA256 keyed with `integritySHA256Key` (§14.6) and FINGERPRINT
     /// (§14.7) as asked, in that order.
-    public func encode(integrityKey: [UInt8]? = nil, integritySHA256Key: [UInt8]? = nil,
-                       fingerprint: Bool = false) -> [UInt8] {
+    public func encode(
+        integrityKey: [UInt8]? = nil, integritySHA256Key: [UInt8]? = nil,
+        fingerprint: Bool = false
+    ) -> [UInt8] {
         var writer = ByteWriter(capacity: 128)
         writer.write(type.rawValue)
         writer.write(UInt16(0))
