@@ -8,16 +8,9 @@ struct MeetingOpenAPI: Sendable {
 
     func register(on router: some RouterMethods<ParleyRequestContext>) {
         router.get("\(MeetingAPI.prefix)/openapi.yaml") { _, _ -> Response in
-            guard let path = SpecLocator.fromEnvironment().locate(Self.fileName),
-                let data = FileManager.default.contents(atPath: path)
-            else {
-                throw MonibucaError(
-                    .serviceUnavailable,
-                    "spec/\(Self.fileName) not found (set PARLEY_SPEC_DIR to the spec directory)")
-            }
-            return Response(
-                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            let path = SpecLocator.fromEnvironment().locate(Self.fileName)
+            return try MonibucaSpecDocument.response(
+                path.flatMap { FileManager.default.contents(atPath: $0) }, fileName: Self.fileName)
         }
     }
 }

@@ -8,14 +8,8 @@ struct MonibucaOpenAPI: Sendable {
 
     func register(on router: Router<ParleyRequestContext>) {
         router.get("/api/openapi.yaml") { _, _ -> Response in
-            guard let url = Self.locate(), let data = try? Data(contentsOf: url) else {
-                throw MonibucaError(
-                    .serviceUnavailable,
-                    "spec/\(Self.fileName) not found (set PARLEY_SPEC_DIR to the spec directory)")
-            }
-            return Response(
-                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            try MonibucaSpecDocument.response(
+                Self.locate().flatMap { try? Data(contentsOf: $0) }, fileName: Self.fileName)
         }
         MonibucaMethods.refuseOthers(on: router, path: "/api/openapi.yaml", allowed: [.get])
     }
