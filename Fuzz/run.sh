@@ -48,9 +48,10 @@ for target in "${targets[@]}"; do
 done
 wait
 
-status=0
+status=0 clean=0 failed=0
 for target in "${targets[@]}"; do
     log="$OUT/logs/$target.log" artifacts="$OUT/artifacts/$target"
+    target_ok=1
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     if [[ -z $execs ]]; then
         # libFuzzer prints no final stats when it dies on a finding; its last status line has the count.
@@ -60,11 +61,14 @@ for target in "${targets[@]}"; do
         -o -name 'leak-*' \) -newer "$artifacts/.new" | sort)
     echo "fuzz $target: ${execs:-0} execs, ${#found[@]} crashes"
     if ((${#found[@]} > 0)); then
-        status=1
+        status=1 target_ok=0
         for input in "${found[@]}"; do echo "fuzz $target: finding $input (log: $log)" >&2; done
     elif ! grep -q '^Done [0-9]* runs' "$log"; then
-        status=1
+        status=1 target_ok=0
         echo "fuzz $target: stopped without finishing its run (log: $log)" >&2
     fi
+    if ((target_ok)); then clean=$((clean + 1)); else failed=$((failed + 1)); fi
 done
+# A closing line in the usual runner shape, so CI logs end with a count of targets.
+echo "fuzz: $clean passed, $failed failed"
 exit $status
