@@ -15,14 +15,15 @@ struct SRTPContextTests {
     let key = SecureRandom.bytes(16)
     let salt = SecureRandom.bytes(14)
 
+    /// A context keyed with this suite's key and salt, the profile WebRTC offers by default.
+    func context(_ direction: SRTPDirection) throws -> SRTPContext {
+        try SRTPContext(profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt, direction: direction)
+    }
+
     @Test("libsrtp protects and unprotects an RTP packet, and refuses a tampered one")
     func protectUnprotectTamper() throws {
-        let sender = try SRTPContext(
-            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-            direction: .outbound)
-        let receiver = try SRTPContext(
-            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-            direction: .inbound)
+        let sender = try context(.outbound)
+        let receiver = try context(.inbound)
         let plain = rtpPacket(sequence: 1000)
         let protected = try sender.protectRTP(plain)
         #expect(protected.count == plain.count + 10, "an 80-bit tag is appended")
@@ -39,9 +40,7 @@ struct SRTPContextTests {
 
     @Test("a receiver keyed differently rejects the packet as unauthenticated")
     func wrongKeyFailsAuthentication() throws {
-        let sender = try SRTPContext(
-            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-            direction: .outbound)
+        let sender = try context(.outbound)
         let stranger = try SRTPContext(
             profile: .aes128CmHmacSha1_80, masterKey: SecureRandom.bytes(16),
             masterSalt: salt, direction: .inbound)
@@ -52,12 +51,8 @@ struct SRTPContextTests {
 
     @Test("SRTCP round trip appends E-flag, index and tag")
     func rtcpRoundTrip() throws {
-        let sender = try SRTPContext(
-            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-            direction: .outbound)
-        let receiver = try SRTPContext(
-            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-            direction: .inbound)
+        let sender = try context(.outbound)
+        let receiver = try context(.inbound)
         let protected = try sender.protectRTCP(emptyReceiverReport)
         #expect(protected.count == emptyReceiverReport.count + 4 + 10)
         #expect(protected[emptyReceiverReport.count] & 0x80 != 0, "E flag set: the report is encrypted")
@@ -72,9 +67,7 @@ struct SRTPContextTests {
         let receiver = try SRTPContext(
             profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
             direction: .inbound)
-        let sender = try SRTPContext(
-            profile: .aes128CmHmacSha1_80, masterKey: key, masterSalt: salt,
-            direction: .outbound)
+        let sender = try context(.outbound)
         for input: [UInt8] in [[], [0x80], Array(repeating: 0x80, count: 21)] {
             #expect(throws: SRTPError.self) { try receiver.unprotectRTP(input) }
             #expect(throws: SRTPError.self) { try receiver.unprotectRTCP(input) }
