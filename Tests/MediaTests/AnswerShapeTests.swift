@@ -51,13 +51,14 @@ struct AnswerShapeTests {
         fingerprint: CertificateFingerprint(algorithm: .sha256, bytes: Array(repeating: 0xAB, count: 32)),
         candidates: [STUNAddress(ip: IPAddress("127.0.0.1")!, port: 9000)])
 
-    @Test("WHIP answer: session ice-lite, BUNDLE kept, passive setup and rtcp-mux everywhere, offered Opus PT")
+    @Test("WHIP answer: session ice-lite, BUNDLE kept, passive setup and rtcp-mux everywhere, offered PTs")
     func whipAnswer() throws {
         let offer = try SessionDescription.parse(Self.chromeOffer)
         let accepted = try SDPNegotiation.accept(offer: offer, intent: .publish)
         #expect(accepted.opusPayloadType == 111)
-        #expect(accepted.mid == "1")
-        let answer = SDPNegotiation.answer(offer: offer, accepted: accepted, local: local, outbound: nil, sessionID: 1)
+        #expect(accepted.tracks.map(\.mid) == ["0", "1"])
+        #expect(accepted.codecNames == ["VP8", "opus"])
+        let answer = SDPNegotiation.answer(offer: offer, accepted: accepted, local: local, outbound: [], sessionID: 1)
         let reparsed = try SessionDescription.parse(answer.serialize())
         #expect(reparsed.isICELite)
         #expect(reparsed.bundleGroup == ["0", "1"])
@@ -67,34 +68,39 @@ struct AnswerShapeTests {
             #expect(section.setup == .passive)
             #expect(section.rtcpMux)
             #expect(!section.attributes.contains(.iceLite))
+            #expect(section.direction == .recvonly)
+            #expect(section.icePwd == local.credentials.pwd)
+            #expect(section.fingerprints.count == 1)
+            #expect(section.candidates.first?.address == "127.0.0.1")
+            #expect(section.hasEndOfCandidates)
+            #expect(section.extmaps.isEmpty)
         }
         let video = reparsed.media[0]
-        #expect(video.direction == .inactive)
-        #expect(video.port == 9) // the BUNDLE tag section is never rejected
+        #expect(video.payloadTypes == [96, 97])
+        #expect(video.fmtp(for: 97) == "apt=96")
         let audio = reparsed.media[1]
-        #expect(audio.direction == .recvonly)
         #expect(audio.payloadTypes == [111])
         #expect(audio.rtpmaps.first?.channels == 2)
-        #expect(audio.icePwd == local.credentials.pwd)
-        #expect(audio.fingerprints.count == 1)
-        #expect(audio.candidates.first?.address == "127.0.0.1")
-        #expect(audio.hasEndOfCandidates)
-        #expect(audio.extmaps.isEmpty)
     }
 
-    @Test("WHEP answer: sendonly with a=msid and a=ssrc cname for the SSRC that will be sent")
+    @Test("WHEP answer: sendonly with one a=msid stream and a=ssrc cname/msid per track, FID group for RTX")
     func whepAnswer() throws {
         let offer = try SessionDescription.parse(
             Self.chromeOffer.replacingOccurrences(of: "a=sendonly", with: "a=recvonly"))
         let accepted = try SDPNegotiation.accept(offer: offer, intent: .play)
-        let stream = OutboundStream(ssrc: 424_242, cname: "c", streamID: "s", trackID: "t")
+        let video = OutboundStream(ssrc: 1_000, cname: "c", streamID: "s", trackID: "v", rtxSSRC: 1_001)
+        let audio = OutboundStream(ssrc: 424_242, cname: "c", streamID: "s", trackID: "a")
         let answer = SDPNegotiation.answer(
-            offer: offer, accepted: accepted, local: local, outbound: stream, sessionID: 1)
-        let audio = try #require(try SessionDescription.parse(answer.serialize()).media.last)
-        #expect(audio.direction == .sendonly)
-        #expect(audio.ssrcs.first?.ssrc == 424_242)
-        #expect(audio.ssrcs.first?.attributes.first?.name == "cname")
-        #expect(audio.msid?.stream == "s")
+            offer: offer, accepted: accepted, local: local, outbound: [video, audio], sessionID: 1)
+        let sections = try SessionDescription.parse(answer.serialize()).media
+        #expect(sections.map(\.direction) == [.sendonly, .sendonly])
+        #expect(sections[1].ssrcs.first?.ssrc == 424_242)
+        #expect(sections[1].ssrcs.first?.attributes.first?.name == "cname")
+        #expect(sections[1].msid?.stream == "s")
+        #expect(sections[0].msid?.stream == "s")
+        #expect(sections[0].ssrcs.map(\.ssrc) == [1_000, 1_001])
+        #expect(sections[0].ssrcGroups.first?.semantics == "FID")
+        #expect(sections[0].ssrcGroups.first?.ssrcs == [1_000, 1_001])
     }
 
     @Test("unsupported offers are refused with a reason: no Opus, wrong direction, no rtcp-mux, passive setup")
@@ -108,9 +114,19 @@ struct AnswerShapeTests {
                 return error.reason
             }
         }
+        let audioOnly = { (text: String) in text.replacingOccurrences(of: "m=video 9", with: "m=text 9") }
         #expect(
-            try refusal({ $0.replacingOccurrences(of: "opus/48000/2", with: "G722/8000") }, .publish)?.contains("opus")
-                == true)
+            try refusal({ audioOnly($0).replacingOccurrences(of: "opus/48000/2", with: "G722/8000") }, .publish)?
+                .contains("opus") == true)
+        #expect(
+            try refusal({ $0.replacingOccurrences(of: "VP8/90000", with: "VP9/90000") }, .publish) == nil,
+            "the audio section alone is served")
+        #expect(
+            try refusal(
+                {
+                    $0.replacingOccurrences(of: "VP8/90000", with: "VP9/90000").replacingOccurrences(
+                        of: "m=audio 9", with: "m=text 9")
+                }, .publish)?.contains("neither VP8 nor H264") == true)
         #expect(try refusal({ $0 }, .play)?.contains("WHEP") == true)
         #expect(
             try refusal({ $0.replacingOccurrences(of: "a=sendonly", with: "a=recvonly") }, .publish)?.contains("WHIP")
@@ -122,7 +138,7 @@ struct AnswerShapeTests {
             try refusal({ $0.replacingOccurrences(of: "a=setup:actpass", with: "a=setup:passive") }, .publish)?
                 .contains("setup") == true)
         #expect(
-            try refusal({ $0.replacingOccurrences(of: "m=audio 9", with: "m=text 9") }, .publish)?.contains("audio")
-                == true)
+            try refusal({ audioOnly($0).replacingOccurrences(of: "m=audio 9", with: "m=text 9") }, .publish)?
+                .contains("audio") == true)
     }
 }

@@ -32,9 +32,12 @@ final class VirtualNetwork {
 
     /// Opens a session for `client` and has the client read the answer.
     @discardableResult
-    func open(_ kind: SessionKind, path: String, client: TestClient) throws -> SessionDescriptor {
+    func open(
+        _ kind: SessionKind, path: String, client: TestClient, audio: Bool = true, video: VideoOffer? = nil
+    ) throws -> SessionDescriptor {
         clients[client.address] = client
-        let offer = try client.offer(direction: kind == .publisher ? "sendonly" : "recvonly")
+        let offer = try client.offer(
+            direction: kind == .publisher ? "sendonly" : "recvonly", audio: audio, video: video)
         let session = try core.open(kind: kind, path: path, offer: offer, now: now)
         try client.accept(answer: session.answer, now: now)
         return session

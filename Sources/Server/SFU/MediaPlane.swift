@@ -145,6 +145,11 @@ public final class MediaPlane: Sendable {
         (try? await eventLoop.submit { [self] in core.value.publisherByPath[path] != nil }.get()) ?? false
     }
 
+    /// What is live on the plane: each publication's tracks (codec, bitrate) and players, for /api/streams.
+    public func publications() async -> [PublicationStats] {
+        (try? await eventLoop.submit { [self] in core.value.publications() }.get()) ?? []
+    }
+
     public func restartICE(session id: String, remoteUfrag: String) async throws -> SessionDescriptor {
         try await eventLoop.submit { [self] in try core.value.restartICE(id, remoteUfrag: remoteUfrag) }.get()
     }

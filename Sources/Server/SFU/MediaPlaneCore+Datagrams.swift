@@ -49,10 +49,7 @@ extension MediaPlaneCore {
             switch event {
             case .rtp(let packet):
                 session.receivedPackets += 1
-                if session.kind == .publisher {
-                    recordReception(packet, of: session, now: now)
-                    forward(packet, from: session, now: now)
-                }
+                if session.kind == .publisher { receivedMedia(packet, from: session, now: now) }
             case .rtcp(let packet):
                 // Terminated per leg (never forwarded); an SR feeds the LSR/DLSR of our Receiver Reports.
                 receivedRTCP(packet, of: session, now: now)
@@ -62,6 +59,10 @@ extension MediaPlaneCore {
                 logger.debug("SRTP packet dropped", metadata: ["session": "\(session.id)", "error": "\(error)"])
             case .connected(let profile):
                 markConnected(session)
+                // A new video player starts on a keyframe only if the publisher is asked for one.
+                if session.kind == .subscriber, session.outboundTracks.contains(where: { $0.kind == .video }) {
+                    requestKeyframe(path: session.path, now: now)
+                }
                 logger.info(
                     "webrtc session connected",
                     metadata: [
@@ -76,16 +77,40 @@ extension MediaPlaneCore {
         }
     }
 
-    /// Fan-out of one publisher packet to every connected subscriber of its path.
-    func forward(_ packet: [UInt8], from publisher: SFUSession, now: MediaTime) {
+    /// A publisher's RTP: attributed to its track (RFC 4588 retransmissions are not forwarded), counted for
+    /// Receiver Reports, then forwarded.
+    func receivedMedia(_ packet: [UInt8], from publisher: SFUSession, now: MediaTime) {
+        guard let header = try? RTPHeaderView(parsing: packet),
+            let (index, isRetransmission) = publisher.publishedTrack(
+                ssrc: header.ssrc, payloadType: header.payloadType)
+        else { return }
+        if isRetransmission {
+            if publisher.publishedTracks[index].rtxSSRC == nil { publisher.publishedTracks[index].rtxSSRC = header.ssrc }
+            return
+        }
+        if publisher.publishedTracks[index].ssrc != header.ssrc {
+            // A new source on this track (first packet, or the publisher restarted its sender): players re-base.
+            nextSourceKey &+= 1
+            publisher.publishedTracks[index].ssrc = header.ssrc
+            publisher.publishedTracks[index].sourceKey = nextSourceKey
+        }
+        publisher.publishedTracks[index].record(header, arrival: now)
+        forward(packet, track: publisher.publishedTracks[index], from: publisher, now: now)
+    }
+
+    /// Fan-out of one publisher packet to every connected subscriber of its path that receives this track's
+    /// kind in a codec it can decode.
+    func forward(_ packet: [UInt8], track: PublishedTrack, from publisher: SFUSession, now: MediaTime) {
         guard let subscribers = subscribersByPath[publisher.path], !subscribers.isEmpty,
             let parsed = try? RTPPacket.parse(packet)
         else { return }
         for id in subscribers {
-            guard let subscriber = sessions[id], subscriber.peer.isConnected, var rewriter = subscriber.rewriter
+            guard let subscriber = sessions[id], subscriber.peer.isConnected,
+                let index = subscriber.outboundTracks.firstIndex(where: { $0.kind == track.kind }),
+                subscriber.outboundTracks[index].codec.canReceive(track.codec)
             else { continue }
-            let rewritten = rewriter.rewrite(parsed, now: now)
-            subscriber.rewriter = rewriter
+            let rewritten = subscriber.outboundTracks[index].rewriter.rewrite(
+                parsed, source: track.sourceKey, now: now)
             if subscriber.peer.send(rtp: rewritten) { metrics.forwardedPackets.increment() }
             drain(subscriber)
         }
@@ -105,6 +130,17 @@ extension MediaPlaneCore {
                 process(events, of: session, now: now)
             }
             sendReportIfDue(session, now: now)
+            if session.kind == .publisher { publisherTick(session, now: now) }
+        }
+    }
+
+    /// A publisher's periodic work: bitrate samples for /api/streams and keyframe requests the throttle held.
+    func publisherTick(_ publisher: SFUSession, now: MediaTime) {
+        for index in publisher.publishedTracks.indices {
+            publisher.publishedTracks[index].sampleBitrate(now: now, interval: Self.reportInterval)
+            if publisher.publishedTracks[index].keyframeRequestPending {
+                sendKeyframeRequest(publisher, track: index, now: now)
+            }
         }
     }
 

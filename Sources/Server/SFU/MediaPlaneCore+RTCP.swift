@@ -1,24 +1,30 @@
 import ParleyMedia
 import ParleyWire
 
-/// RTCP is terminated per leg (docs/interop.md §4): Receiver Reports to publishers, Sender Reports to
-/// subscribers, each with an SDES CNAME (RFC 3550 §6.1 compound), about once a second (§6.2 for a small session).
+/// RTCP is terminated per leg (docs/interop.md §4): Receiver Reports to publishers (one block per track),
+/// Sender Reports to subscribers (one per track sent), each compound with an SDES CNAME (RFC 3550 §6.1), about
+/// once a second (§6.2 for a small session). Players' keyframe requests go on to the publisher.
 extension MediaPlaneCore {
     static let reportInterval = Duration.seconds(1)
 
-    func recordReception(_ packet: [UInt8], of session: SFUSession, now: MediaTime) {
-        guard let header = try? RTPHeaderView(parsing: packet) else { return }
-        if session.receiveStatistics?.ssrc == header.ssrc {
-            session.receiveStatistics?.record(header, arrival: now)
-        } else {
-            session.receiveStatistics = ReceiveStatistics(first: header, arrival: now)
-        }
-    }
-
     func receivedRTCP(_ packet: [UInt8], of session: SFUSession, now: MediaTime) {
         guard let packets = try? RTCPCompound.parse(packet) else { return }
-        for case .senderReport(let report) in packets where report.ssrc == session.receiveStatistics?.ssrc {
-            session.receiveStatistics?.senderReportArrived(ntpTimestamp: report.ntpTimestamp, at: now)
+        for packet in packets {
+            switch packet {
+            case .senderReport(let report) where session.kind == .publisher:
+                // An SR feeds the LSR/DLSR of our Receiver Reports.
+                for index in session.publishedTracks.indices
+                where session.publishedTracks[index].receiveStatistics?.ssrc == report.ssrc {
+                    session.publishedTracks[index].receiveStatistics?.senderReportArrived(
+                        ntpTimestamp: report.ntpTimestamp, at: now)
+                }
+            case .pictureLossIndication(let pli):
+                receivedKeyframeRequest(mediaSSRCs: [pli.mediaSSRC], from: session, now: now)
+            case .fullIntraRequest(let fir):
+                receivedKeyframeRequest(mediaSSRCs: fir.entries.map(\.ssrc), from: session, now: now)
+            default:
+                break
+            }
         }
     }
 
@@ -30,29 +36,36 @@ extension MediaPlaneCore {
         }
         guard now >= due else { return }
         session.nextReport = now + Self.reportInterval
-        let description = RTCPPacket.sourceDescription(
-            RTCPSourceDescription(chunks: [
-                .init(source: session.reporterSSRC, items: [.cname(session.cname)])
-            ]))
-        var report: RTCPPacket?
-        if var statistics = session.receiveStatistics {
-            report = .receiverReport(
-                RTCPReceiverReport(
-                    ssrc: session.reporterSSRC,
-                    reports: [statistics.reportBlock(now: now)]))
-            session.receiveStatistics = statistics
-        } else if let rewriter = session.rewriter, let last = rewriter.lastSent {
-            // §6.4.1: the RTP timestamp of "now", extrapolated from the last packet sent at 48 kHz.
-            let elapsed = last.at.duration(to: now)
-            let ticks = elapsed.components.seconds * 48_000 + elapsed.components.attoseconds / 20_833_333_333_333
-            report = .senderReport(
-                RTCPSenderReport(
-                    ssrc: rewriter.ssrc, ntpTimestamp: ntpTimestamp(now),
-                    rtpTimestamp: last.timestamp &+ UInt32(truncatingIfNeeded: ticks),
-                    packetCount: rewriter.packetsSent, octetCount: rewriter.octetsSent))
+        var reports: [RTCPPacket] = []
+        var sources = [session.reporterSSRC]
+        switch session.kind {
+        case .publisher:
+            var blocks: [RTCPReportBlock] = []
+            for index in session.publishedTracks.indices {
+                if let block = session.publishedTracks[index].receiveStatistics?.reportBlock(now: now) {
+                    blocks.append(block)
+                }
+            }
+            if !blocks.isEmpty { reports.append(.receiverReport(RTCPReceiverReport(ssrc: session.reporterSSRC, reports: blocks))) }
+        case .subscriber:
+            for track in session.outboundTracks {
+                let rewriter = track.rewriter
+                guard let last = rewriter.lastSent else { continue }
+                // §6.4.1: the RTP timestamp of "now", extrapolated from the newest packet sent at the track's clock.
+                let ticks = OutboundRewriter.ticks(last.at.duration(to: now), clockRate: rewriter.clockRate)
+                reports.append(
+                    .senderReport(
+                        RTCPSenderReport(
+                            ssrc: rewriter.ssrc, ntpTimestamp: ntpTimestamp(now),
+                            rtpTimestamp: last.timestamp &+ UInt32(truncatingIfNeeded: ticks),
+                            packetCount: rewriter.packetsSent, octetCount: rewriter.octetsSent)))
+                if rewriter.ssrc != session.reporterSSRC { sources.append(rewriter.ssrc) }
+            }
         }
-        guard let report else { return }
-        session.peer.send(rtcp: RTCPCompound.serialize([report, description]))
+        guard !reports.isEmpty else { return }
+        let description = RTCPPacket.sourceDescription(
+            RTCPSourceDescription(chunks: sources.map { .init(source: $0, items: [.cname(session.cname)]) }))
+        session.peer.send(rtcp: RTCPCompound.serialize(reports + [description]))
         drain(session)
     }
 

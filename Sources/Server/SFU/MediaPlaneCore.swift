@@ -27,6 +27,8 @@ final class MediaPlaneCore {
     var droppedSRTPPackets = 0
     let metrics = MediaPlaneMetrics()
     var random = SystemRandomNumberGenerator()
+    /// Source keys of published tracks (``PublishedTrack/sourceKey``): never reused within the plane.
+    var nextSourceKey: UInt64 = 0
 
     /// Unix time (seconds) at `MediaTime.zero`, for the NTP timestamps of Sender Reports.
     let unixTimeAtZero: Double
@@ -67,9 +69,16 @@ final class MediaPlaneCore {
         guard accepted.intent == (kind == .publisher ? .publish : .play) else {
             throw .internalFailure("the offer was accepted for the other direction")
         }
+        var accepted = accepted
         switch kind {
         case .publisher where publisherByPath[path] != nil: throw .pathBusy
-        case .subscriber where publisherByPath[path] == nil: throw .noPublisher
+        case .subscriber:
+            guard let publisher = publisherByPath[path].flatMap({ sessions[$0] }) else { throw .noPublisher }
+            do {
+                accepted = try SDPNegotiation.match(accepted, publishing: publisher.publishedTracks.map(\.codec))
+            } catch {
+                throw .unsupported(error.reason)
+            }
         default: break
         }
         if let refusal = admissionRefusal(kind: kind, path: path, source: source, now: now) { throw refusal }
@@ -84,14 +93,35 @@ final class MediaPlaneCore {
             throw .internalFailure("peer setup failed: \(error)")
         }
         let id = randomHex(16)
-        var outbound: OutboundStream?
-        var rewriter: OutboundRewriter?
-        if kind == .subscriber {
-            let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
-            outbound = OutboundStream(
-                ssrc: ssrc, cname: randomHex(8), streamID: "parley-\(randomHex(6))",
-                trackID: "audio-\(randomHex(6))")
-            rewriter = OutboundRewriter(ssrc: ssrc, payloadType: accepted.opusPayloadType, using: &random)
+        let cname = randomHex(8)
+        var outbound: [OutboundStream] = []
+        var outboundTracks: [OutboundTrack] = []
+        var publishedTracks: [PublishedTrack] = []
+        switch kind {
+        case .subscriber:
+            // One lip-sync group (RFC 8830 §2): audio and video share the stream id and the CNAME.
+            let streamID = "parley-\(randomHex(6))"
+            for track in accepted.tracks {
+                let codec = track.codec
+                let ssrc = uniqueSSRC()
+                let rtxSSRC = codec.rtxPayloadType == nil ? nil : uniqueSSRC()
+                outbound.append(
+                    OutboundStream(
+                        ssrc: ssrc, cname: cname, streamID: streamID,
+                        trackID: "\(track.kind.rawValue)-\(randomHex(6))", rtxSSRC: rtxSSRC))
+                let rewriter = OutboundRewriter(
+                    ssrc: ssrc, payloadType: codec.payloadType, clockRate: Int64(codec.clockRate), rtxSSRC: rtxSSRC,
+                    rtxPayloadType: codec.rtxPayloadType, using: &random)
+                outboundTracks.append(OutboundTrack(kind: track.kind, codec: codec, rewriter: rewriter))
+            }
+        case .publisher:
+            for track in accepted.tracks {
+                nextSourceKey &+= 1
+                publishedTracks.append(
+                    PublishedTrack(
+                        kind: track.kind, codec: track.codec, ssrc: track.declaredSSRCs.first,
+                        sourceKey: nextSourceKey))
+            }
         }
         let answer = SDPNegotiation.answer(
             offer: offer, accepted: accepted,
@@ -100,9 +130,10 @@ final class MediaPlaneCore {
             outbound: outbound, sessionID: UInt64.random(in: 1...(1 << 62), using: &random))
         let session = SFUSession(
             id: id, kind: kind, path: path, peer: peer, etag: "\"\(randomHex(12))\"",
-            remoteUfrag: accepted.remoteCredentials.ufrag, rewriter: rewriter,
-            reporterSSRC: outbound?.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random),
-            cname: outbound?.cname ?? randomHex(8), source: source,
+            remoteUfrag: accepted.remoteCredentials.ufrag, outboundTracks: outboundTracks,
+            publishedTracks: publishedTracks,
+            reporterSSRC: outbound.first?.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random),
+            cname: cname, source: source,
             connectDeadline: now + limits.connectTimeout)
         sessions[id] = session
         admit(session)
@@ -175,6 +206,11 @@ final class MediaPlaneCore {
         var credentials = ICECredentials.random()
         while sessionByUfrag[credentials.ufrag] != nil { credentials = ICECredentials.random() }
         return credentials
+    }
+
+    /// A random non-zero SSRC (RFC 3550 §8.1).
+    func uniqueSSRC() -> UInt32 {
+        UInt32.random(in: 1...UInt32.max, using: &random)
     }
 
     func randomHex(_ bytes: Int) -> String {

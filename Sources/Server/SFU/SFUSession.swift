@@ -29,11 +29,11 @@ final class SFUSession {
     let peer: PeerConnection
     var etag: String
     var remoteUfrag: String
-    /// Subscribers only: how forwarded packets are rewritten for this peer.
-    var rewriter: OutboundRewriter?
+    /// Subscribers only: what this peer receives per track and how forwarded packets are rewritten for it.
+    var outboundTracks: [OutboundTrack]
+    /// Publishers only: the tracks the peer sends (at most one audio and one video).
+    var publishedTracks: [PublishedTrack]
     var receivedPackets: UInt64 = 0
-    /// Publishers: the incoming source, for Receiver Reports.
-    var receiveStatistics: ReceiveStatistics?
     /// The SSRC this server reports under on this leg (RFC 3550 §8: random).
     let reporterSSRC: UInt32
     let cname: String
@@ -46,7 +46,7 @@ final class SFUSession {
 
     init(
         id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,
-        rewriter: OutboundRewriter?, reporterSSRC: UInt32, cname: String, source: String?,
+        outboundTracks: [OutboundTrack] = [], publishedTracks: [PublishedTrack] = [], reporterSSRC: UInt32, cname: String, source: String?,
         connectDeadline: MediaTime?
     ) {
         self.source = source
@@ -59,6 +59,21 @@ final class SFUSession {
         self.peer = peer
         self.etag = etag
         self.remoteUfrag = remoteUfrag
-        self.rewriter = rewriter
+        self.outboundTracks = outboundTracks
+        self.publishedTracks = publishedTracks
+    }
+
+    /// The published track a packet belongs to: by SSRC, else by payload type (binding the SSRC). `isRetransmission`
+    /// marks the RFC 4588 RTX stream of the track. At most two tracks: a linear scan.
+    func publishedTrack(ssrc: UInt32, payloadType: UInt8) -> (index: Int, isRetransmission: Bool)? {
+        for (index, track) in publishedTracks.enumerated() {
+            if track.ssrc == ssrc { return (index, false) }
+            if track.rtxSSRC == ssrc { return (index, true) }
+        }
+        for (index, track) in publishedTracks.enumerated() {
+            if track.codec.payloadType == payloadType { return (index, false) }
+            if track.codec.rtxPayloadType == payloadType { return (index, true) }
+        }
+        return nil
     }
 }

@@ -90,7 +90,7 @@ extension WebRTCFace {
         switch accepted.intent {
         case .publish:
             do {
-                _ = try await services.rooms.startStream(path, publisher: nil, room: nil, codecs: ["opus"])
+                _ = try await services.rooms.startStream(path, publisher: nil, room: nil, codecs: accepted.codecNames)
             } catch RoomError.streamAlreadyPublished {
                 throw WebRTCHTTPError(.conflict, "a publisher is already live on \(path)")
             } catch {

@@ -16,17 +16,50 @@ public struct NegotiationRefusal: Error, Sendable, Hashable, CustomStringConvert
     public var description: String { reason }
 }
 
-/// The one audio section this issue serves, as offered.
-public struct AcceptedOffer: Sendable, Hashable {
-    public var intent: MediaIntent
-    /// Index of the accepted m= section in the offer.
+/// One m= section the server takes part in: at most one audio and one video section per offer.
+public struct AcceptedTrack: Sendable, Hashable {
+    /// Index of the m= section in the offer.
     public var sectionIndex: Int
     public var mid: String
-    /// The offer's Opus payload type: answered and sent with the client's own number (docs/interop.md §1).
-    public var opusPayloadType: UInt8
-    public var opusChannels: Int
+    public var kind: MediaKind
+    /// WHIP: the one codec answered (the offerer's first supported one). WHEP before matching: every supported
+    /// codec offered, in the offerer's order; after ``SDPNegotiation/match(_:publishing:)``: the one to send.
+    public var codecs: [NegotiatedCodec]
+    /// RFC 5576 a=ssrc values the section declares (a WHIP publisher's media and RTX SSRCs), at most a few.
+    public var declaredSSRCs: [UInt32]
+
+    public init(
+        sectionIndex: Int, mid: String, kind: MediaKind, codecs: [NegotiatedCodec], declaredSSRCs: [UInt32] = []
+    ) {
+        self.sectionIndex = sectionIndex
+        self.mid = mid
+        self.kind = kind
+        self.codecs = codecs
+        self.declaredSSRCs = declaredSSRCs
+    }
+
+    /// The codec answered and forwarded (the first one).
+    public var codec: NegotiatedCodec { codecs[0] }
+}
+
+/// The sections of an offer this server serves, as offered.
+public struct AcceptedOffer: Sendable, Hashable {
+    public var intent: MediaIntent
+    /// In offer order; never empty.
+    public var tracks: [AcceptedTrack]
     public var remoteCredentials: ICECredentials
     public var remoteFingerprints: [CertificateFingerprint]
+
+    /// The accepted section of `kind`, if any.
+    public func track(_ kind: MediaKind) -> AcceptedTrack? { tracks.first { $0.kind == kind } }
+
+    /// The offer's Opus payload type, when audio was accepted.
+    public var opusPayloadType: UInt8? { track(.audio)?.codec.payloadType }
+
+    /// The codec names answered, video first (the registry's `codecs`, /api/streams).
+    public var codecNames: [String] {
+        tracks.sorted { $0.kind == .video && $1.kind == .audio }.map { $0.codec.family.encodingName }
+    }
 }
 
 /// The server's transport as advertised in the answer.
@@ -43,52 +76,50 @@ public struct LocalTransport: Sendable, Hashable {
     }
 }
 
-/// What a WHEP answer declares about the stream the server sends (RFC 5576 a=ssrc, RFC 8830 a=msid).
+/// What a WHEP answer declares about one track the server sends (RFC 5576 a=ssrc, RFC 8830 a=msid). Audio and
+/// video of one player share `streamID` and `cname` (one lip-sync group).
 public struct OutboundStream: Sendable, Hashable {
     public var ssrc: UInt32
     public var cname: String
     public var streamID: String
     public var trackID: String
+    /// RFC 4588 §8.7 retransmission SSRC, declared with `a=ssrc-group:FID` when the player offered RTX.
+    public var rtxSSRC: UInt32?
 
-    public init(ssrc: UInt32, cname: String, streamID: String, trackID: String) {
+    public init(ssrc: UInt32, cname: String, streamID: String, trackID: String, rtxSSRC: UInt32? = nil) {
         self.ssrc = ssrc
         self.cname = cname
         self.streamID = streamID
         self.trackID = trackID
+        self.rtxSSRC = rtxSSRC
     }
 }
 
 public enum SDPNegotiation {
-    /// Checks an offer against what this server serves: one audio section with Opus, the right direction,
-    /// rtcp-mux, ICE credentials, a fingerprint we can check and a setup role that lets us be passive.
+    /// Checks an offer against what this server serves: the first audio section with Opus and the first video
+    /// section with VP8 or H264 (packetization-mode 1), each in the right direction with rtcp-mux, plus ICE
+    /// credentials, a fingerprint we can check and a setup role that lets us be passive. Other sections are
+    /// answered inactive or rejected; the offer is refused (with the first section's reason) when no section is
+    /// usable. Linear in the offer's size.
     public static func accept(offer: SessionDescription, intent: MediaIntent) throws(NegotiationRefusal)
         -> AcceptedOffer
     {
-        guard let index = offer.media.firstIndex(where: { $0.kind == "audio" && $0.port != 0 }) else {
-            throw NegotiationRefusal("the offer has no audio section")
+        var tracks: [AcceptedTrack] = []
+        var firstRefusal: NegotiationRefusal?
+        for (index, section) in offer.media.enumerated() where section.port != 0 {
+            guard let kind = MediaKind(rawValue: section.kind), !tracks.contains(where: { $0.kind == kind }) else {
+                continue
+            }
+            do {
+                tracks.append(try acceptSection(section, index: index, kind: kind, intent: intent))
+            } catch {
+                if firstRefusal == nil { firstRefusal = error }
+            }
         }
-        let section = offer.media[index]
-        guard section.proto.uppercased().contains("SAVPF") || section.proto.uppercased().contains("SAVP") else {
-            throw NegotiationRefusal("audio section proto \(section.proto) is not DTLS-SRTP (UDP/TLS/RTP/SAVPF)")
+        guard let first = tracks.first else {
+            throw firstRefusal ?? NegotiationRefusal("the offer has no audio section and no video section")
         }
-        // Linear in the section: the codec list (payload types × rtcp-fb) is never built here.
-        guard let opus = section.opusCodec else {
-            throw NegotiationRefusal("the audio section offers no opus/48000 codec")
-        }
-        let direction = section.effectiveDirection
-        switch intent {
-        case .publish where direction != .sendonly && direction != .sendrecv:
-            throw NegotiationRefusal(
-                "a WHIP offer must send audio (a=sendonly or a=sendrecv), not a=\(direction.rawValue)")
-        case .play where direction != .recvonly && direction != .sendrecv:
-            throw NegotiationRefusal(
-                "a WHEP offer must receive audio (a=recvonly or a=sendrecv), not a=\(direction.rawValue)")
-        default: break
-        }
-        // RFC 8829 §5.2.1 / RFC 8858: WebRTC multiplexes RTCP; this server has no separate RTCP port.
-        guard section.rtcpMux || section.rtcpMuxOnly else {
-            throw NegotiationRefusal("the audio section lacks a=rtcp-mux")
-        }
+        let section = offer.media[first.sectionIndex]
         guard let credentials = offer.iceCredentials(for: section) else {
             throw NegotiationRefusal("the offer has no a=ice-ufrag/a=ice-pwd")
         }
@@ -103,9 +134,48 @@ public enum SDPNegotiation {
             throw NegotiationRefusal("a=setup:\(setup.rawValue) leaves no DTLS client; offer actpass or active")
         }
         return AcceptedOffer(
-            intent: intent, sectionIndex: index, mid: section.mid ?? String(index),
-            opusPayloadType: opus.payloadType, opusChannels: opus.rtpmap.channels ?? 2,
+            intent: intent, tracks: tracks,
             remoteCredentials: ICECredentials(ufrag: credentials.ufrag, pwd: credentials.pwd),
             remoteFingerprints: fingerprints)
+    }
+
+    static func acceptSection(_ section: MediaDescription, index: Int, kind: MediaKind, intent: MediaIntent)
+        throws(NegotiationRefusal) -> AcceptedTrack
+    {
+        let name = kind.rawValue
+        guard section.proto.uppercased().contains("SAVPF") || section.proto.uppercased().contains("SAVP") else {
+            throw NegotiationRefusal("\(name) section proto \(section.proto) is not DTLS-SRTP (UDP/TLS/RTP/SAVPF)")
+        }
+        // WHIP answers one codec; WHEP keeps the candidates for matching against the publisher.
+        let codecs = supportedCodecs(in: section, limit: intent == .publish ? 1 : maxCandidateCodecs)
+        guard !codecs.isEmpty else {
+            switch kind {
+            case .audio: throw NegotiationRefusal("the audio section offers no opus/48000 codec")
+            case .video:
+                throw NegotiationRefusal("the video section offers neither VP8 nor H264 with packetization-mode=1")
+            }
+        }
+        let direction = section.effectiveDirection
+        switch intent {
+        case .publish where direction != .sendonly && direction != .sendrecv:
+            throw NegotiationRefusal(
+                "a WHIP offer must send \(name) (a=sendonly or a=sendrecv), not a=\(direction.rawValue)")
+        case .play where direction != .recvonly && direction != .sendrecv:
+            throw NegotiationRefusal(
+                "a WHEP offer must receive \(name) (a=recvonly or a=sendrecv), not a=\(direction.rawValue)")
+        default: break
+        }
+        // RFC 8829 §5.2.1 / RFC 8858: WebRTC multiplexes RTCP; this server has no separate RTCP port.
+        guard section.rtcpMux || section.rtcpMuxOnly else {
+            throw NegotiationRefusal("the \(name) section lacks a=rtcp-mux")
+        }
+        var declared: [UInt32] = []
+        for case .ssrc(let ssrc, _, _) in section.attributes where !declared.contains(ssrc) {
+            guard declared.count < 4 else { break }
+            declared.append(ssrc)
+        }
+        return AcceptedTrack(
+            sectionIndex: index, mid: section.mid ?? String(index), kind: kind, codecs: codecs,
+            declaredSSRCs: declared)
     }
 }

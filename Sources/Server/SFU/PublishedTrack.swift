@@ -1,0 +1,68 @@
+import ParleyMedia
+import ParleyWire
+
+/// One track a WHIP publisher sends (its audio or its video section), with what the plane learns of it.
+struct PublishedTrack {
+    let kind: MediaKind
+    /// The codec the answer accepted, with the publisher's payload type and RTX payload type.
+    let codec: NegotiatedCodec
+    /// The media SSRC, from the offer's a=ssrc or the first packet with the codec's payload type.
+    var ssrc: UInt32?
+    /// The RFC 4588 retransmission SSRC, learnt like `ssrc` from the RTX payload type.
+    var rtxSSRC: UInt32?
+    /// Identifies the current source for players' rewriters; a new one whenever `ssrc` is bound again.
+    var sourceKey: UInt64
+    var receiveStatistics: ReceiveStatistics?
+    var packets: UInt64 = 0
+    var bytes: UInt64 = 0
+    /// Payload bits per second over the last sampling interval.
+    var bitrate: UInt64 = 0
+    var sampled: (bytes: UInt64, at: MediaTime)?
+    /// RFC 4585 §6.3.1 PLI / RFC 5104 §4.3.1 FIR toward the publisher: when the last went out, whether one is
+    /// waiting for the throttle window, and FIR's command sequence number (§4.3.1.1).
+    var lastKeyframeRequest: MediaTime?
+    var keyframeRequestPending = false
+    var firSequence: UInt8 = 0
+    var keyframeRequestsSent: UInt64 = 0
+
+    init(kind: MediaKind, codec: NegotiatedCodec, ssrc: UInt32?, sourceKey: UInt64) {
+        self.kind = kind
+        self.codec = codec
+        self.ssrc = ssrc
+        self.sourceKey = sourceKey
+    }
+
+    var clockRate: Int64 { Int64(codec.clockRate) }
+
+    /// Counts a media packet and keeps the receive statistics for Receiver Reports (RFC 3550 §6.4.2).
+    mutating func record(_ header: RTPHeaderView, arrival: MediaTime) {
+        packets &+= 1
+        bytes &+= UInt64(header.payloadRange.count)
+        if receiveStatistics?.ssrc == header.ssrc {
+            receiveStatistics?.record(header, arrival: arrival)
+        } else {
+            receiveStatistics = ReceiveStatistics(first: header, arrival: arrival, clockRate: clockRate)
+        }
+    }
+
+    /// Updates `bitrate` about once per `interval`.
+    mutating func sampleBitrate(now: MediaTime, interval: Duration) {
+        guard let last = sampled else {
+            sampled = (bytes, now)
+            return
+        }
+        let elapsed = last.at.duration(to: now)
+        guard elapsed >= interval else { return }
+        let nanoseconds = max(1, elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        bitrate = UInt64((Double(bytes &- last.bytes) * 8 * 1e9 / Double(nanoseconds)).rounded())
+        sampled = (bytes, now)
+    }
+}
+
+/// What a subscriber receives on one of its tracks.
+struct OutboundTrack {
+    let kind: MediaKind
+    /// The player's codec (its payload type and fmtp); only a publisher codec it can receive is forwarded.
+    let codec: NegotiatedCodec
+    var rewriter: OutboundRewriter
+}
