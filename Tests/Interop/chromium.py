@@ -23,14 +23,14 @@ def chromium_binary():
 
 
 class Chromium:
-    def __init__(self):
+    def __init__(self, extra_args=()):
         self.port = free_port()
         self.profile = tempfile.mkdtemp(prefix="parley-chromium-")
         self.proc = subprocess.Popen([
             chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-            f"--remote-debugging-port={self.port}", f"--user-data-dir={self.profile}", "about:blank",
+            f"--remote-debugging-port={self.port}", f"--user-data-dir={self.profile}", *extra_args, "about:blank",
         ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 30
         while time.time() < deadline:
