@@ -48,3 +48,10 @@ def test_chromium_publishes_audio_and_video_to_chromium_and_aiortc_players():
     stream = streams[0]
     assert stream["video_codec"] == "VP8" and stream["audio_codec"] == "opus", stream
     assert stream["subscribers"] == 2, stream
+    assert stream["players"] == {"total": 2, "connected": 2}, stream
+    tracks = {t["kind"]: t for t in stream["tracks"]}
+    assert tracks["video"]["codec"] == "VP8" and tracks["audio"]["codec"] == "opus", stream
+    assert tracks["video"]["clock_rate"] == 90000 and tracks["audio"]["clock_rate"] == 48000, stream
+    assert tracks["video"]["packets"] > 0 and tracks["video"]["bitrate"] > 0, stream
+    assert stream["video_bitrate"] == tracks["video"]["bitrate"], stream
+    assert tracks["video"]["keyframe_requests"] >= 1, stream

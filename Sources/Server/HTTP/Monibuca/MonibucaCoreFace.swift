@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ParleySFU
 import ParleyTime
 
 /// The Monibuca V6 core HTTP API (seed 004): the envelope, JWT login and auth, `/api/secret`, the stream list,
@@ -41,7 +42,10 @@ public struct MonibucaCoreFace: APIFace {
         )
         .register(on: router)
         MonibucaSecret(streamAuth: services.config.streamAuth, clock: clock).register(on: router)
-        MonibucaStreams(rooms: services.rooms, clock: clock).register(on: router)
+        MonibucaStreams(
+            rooms: services.rooms, clock: clock,
+            publications: { await MediaPlaneSlot.shared.current?.publications() ?? [] }
+        ).register(on: router)
         MonibucaModules(config: services.config).register(on: router)
         MonibucaOpenAPI().register(on: router)
     }

@@ -2,14 +2,19 @@ import Foundation
 import ParleyTime
 import Hummingbird
 import ParleyRooms
+import ParleyMedia
+import ParleySFU
 
 /// The stream APIs, from the live registry (empty until something publishes; never canned):
 /// `GET /api/streams` and `GET /api/stream/{streamPath}` in the seed's envelope with the older V6 revision's
 /// snake_case shapes (https://monibuca.com/en/api/stream/), and v5's `GET /api/stream/list` / `GET /api/stream/info/{streamPath}`.
-/// Only what the registry knows is reported; bitrates and sizes Parley does not measure are `null`.
+/// The registry names the streams; the media plane adds what it measures (per-track codec, bitrate, packets,
+/// players). A stream the plane does not carry (or before it runs) keeps `null` bitrates and no `tracks` entries.
 struct MonibucaStreams: Sendable {
     let rooms: any RoomDirectory
     let clock: any ServerClock
+    /// The media plane's live publications (empty without a plane).
+    var publications: @Sendable () async -> [PublicationStats] = { [] }
 
     struct Publisher: Encodable {
         /// The protocol that publishes: every Parley stream arrives over WebRTC.
@@ -30,6 +35,43 @@ struct MonibucaStreams: Sendable {
         let audio_bitrate: Nullable<Int>
         /// Whole seconds since the stream started.
         let duration: Int
+        /// Each track the publisher sends, as the media plane receives it.
+        let tracks: [MediaTrack]
+        let players: Players
+    }
+
+    /// One published track: codec (H264 with its profile-level-id), the publisher's payload type and SSRC,
+    /// payload packets/bytes received, bits per second over the last second, keyframe requests sent upstream.
+    struct MediaTrack: Encodable {
+        let kind: String
+        let codec: String
+        let profile: Nullable<String>
+        let payload_type: Int
+        let clock_rate: Int
+        let ssrc: Nullable<UInt32>
+        let packets: UInt64
+        let bytes: UInt64
+        let bitrate: UInt64
+        let keyframe_requests: UInt64
+
+        init(_ track: PublicationStats.Track) {
+            kind = track.kind.rawValue
+            codec = track.codec
+            profile = Nullable(track.profile)
+            payload_type = Int(track.payloadType)
+            clock_rate = Int(track.clockRate)
+            ssrc = Nullable(track.ssrc)
+            packets = track.packets
+            bytes = track.bytes
+            bitrate = track.bitrate
+            keyframe_requests = track.keyframeRequests
+        }
+    }
+
+    /// WHEP players of the stream: every session, and those whose ICE and DTLS finished.
+    struct Players: Encodable {
+        let total: Int
+        let connected: Int
     }
 
     struct StreamList: Encodable {
@@ -39,6 +81,9 @@ struct MonibucaStreams: Sendable {
 
     struct Track: Encodable {
         let codec: String
+        /// Present when the media plane carries the track (bits per second, payload bytes received).
+        var bitrate: UInt64? = nil
+        var bytes: UInt64? = nil
     }
 
     struct Tracks: Encodable {
@@ -73,7 +118,8 @@ struct MonibucaStreams: Sendable {
 
     func list() async -> StreamList {
         let streams = await rooms.streams()
-        return StreamList(total: streams.count, streams: streams.map(summary))
+        let measured = Dictionary(await publications().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        return StreamList(total: streams.count, streams: streams.map { summary($0, measured[$0.path.rawValue]) })
     }
 
     /// The stream named by the path segments after the first `skip` ones (`%2F` accepted for `/`).
@@ -81,13 +127,18 @@ struct MonibucaStreams: Sendable {
         let path = try Self.streamPath(request.uri.path, skip: skip)
         guard let info = await rooms.stream(path) else { throw .notFound("stream \(path.rawValue) not found") }
         let (video, audio) = Self.classify(info.codecs)
+        let measured = await publications().first { $0.path == path.rawValue }
+        func track(_ codec: String?, _ kind: MediaKind) -> Nullable<Track> {
+            guard let codec else { return Nullable(nil) }
+            let stats = measured?.tracks.first { $0.kind == kind }
+            return Nullable(Track(codec: codec, bitrate: stats?.bitrate, bytes: stats?.bytes))
+        }
         return StreamDetail(
             path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
             publisher: publisher(info),
-            tracks: Tracks(
-                video: Nullable(video.map(Track.init)),
-                audio: Nullable(audio.map(Track.init))),
-            subscriber_count: info.subscribers, duration: duration(info), bytes_in: Nullable(nil))
+            tracks: Tracks(video: track(video, .video), audio: track(audio, .audio)),
+            subscriber_count: info.subscribers, duration: duration(info),
+            bytes_in: Nullable(measured.map { Int(clamping: $0.tracks.reduce(0) { $0 &+ $1.bytes }) }))
     }
 
     static func streamPath(_ raw: String, skip: Int) throws(MonibucaError) -> StreamPath {
@@ -99,13 +150,19 @@ struct MonibucaStreams: Sendable {
         return path
     }
 
-    func summary(_ info: StreamInfo) -> StreamSummary {
+    func summary(_ info: StreamInfo, _ measured: PublicationStats?) -> StreamSummary {
         let (video, audio) = Self.classify(info.codecs)
+        let tracks = measured?.tracks ?? []
+        func bitrate(_ kind: MediaKind) -> Nullable<Int> {
+            Nullable(tracks.first { $0.kind == kind }.map { Int(clamping: $0.bitrate) })
+        }
         return StreamSummary(
             path: info.path.rawValue, room_id: Nullable(info.roomID?.rawValue),
             publisher: publisher(info),
             subscribers: info.subscribers, video_codec: Nullable(video), audio_codec: Nullable(audio),
-            video_bitrate: Nullable(nil), audio_bitrate: Nullable(nil), duration: duration(info))
+            video_bitrate: bitrate(.video), audio_bitrate: bitrate(.audio), duration: duration(info),
+            tracks: tracks.map(MediaTrack.init),
+            players: Players(total: measured?.players ?? 0, connected: measured?.playersConnected ?? 0))
     }
 
     func publisher(_ info: StreamInfo) -> Publisher {
