@@ -182,4 +182,18 @@ struct VideoNegotiationTests {
             try SDPNegotiation.match(try SDPNegotiation.accept(offer: baseline, intent: .play), publishing: [h264])
         }
     }
+
+    @Test("a WHIP publisher's declared SSRCs: the FID group names media then RTX, whatever the a=ssrc order")
+    func declaredSSRCs() throws {
+        let lines = Self.h264Only(Self.chromeVideo, keeping: ["96", "97"]) + [
+            "a=ssrc-group:FID 1111 2222", "a=ssrc:2222 cname:x", "a=ssrc:1111 cname:x",
+        ]
+        let offer = try Self.offer(direction: "sendonly", opus: nil, video: lines)
+        let accepted = try SDPNegotiation.accept(offer: offer, intent: .publish)
+        #expect(accepted.track(.video)?.declaredSSRCs == [1111, 2222])
+        let plain = try Self.offer(
+            direction: "sendonly", opus: nil,
+            video: Self.h264Only(Self.chromeVideo, keeping: ["96"]) + ["a=ssrc:3333 cname:x", "a=ssrc:3333 msid:s t"])
+        #expect(try SDPNegotiation.accept(offer: plain, intent: .publish).track(.video)?.declaredSSRCs == [3333])
+    }
 }

@@ -61,6 +61,15 @@ struct VideoForwardingTests {
         #expect(Set(sections.compactMap { $0.msid?.stream }).count == 1)
         #expect(sections[1].ssrcGroups.first?.semantics == "FID")
         #expect(net.core.publications().first?.tracks.map(\.codec) == ["opus", "VP8"])
+
+        // The publisher's RFC 4588 retransmissions (PT 98, its own SSRC) are recognised, not forwarded as media.
+        let before = player.receivedRTP.count
+        net.toServer(try publisher.nextProtectedVideo(ssrc: 0x0000_7E7E, payloadType: 98), from: publisher)
+        net.pump()
+        #expect(player.receivedRTP.count == before)
+        let published = try #require(net.core.sessions.values.first { $0.kind == .publisher })
+        #expect(published.publishedTracks.last?.rtxSSRC == 0x0000_7E7E)
+        #expect(published.publishedTracks.last?.ssrc == Self.videoSSRC)
     }
 
     @Test("an audio-only player of an audio+video publisher gets audio only; an H264-only player is refused")

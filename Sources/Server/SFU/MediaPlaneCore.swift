@@ -117,10 +117,12 @@ final class MediaPlaneCore {
         case .publisher:
             for track in accepted.tracks {
                 nextSourceKey &+= 1
-                publishedTracks.append(
-                    PublishedTrack(
-                        kind: track.kind, codec: track.codec, ssrc: track.declaredSSRCs.first,
-                        sourceKey: nextSourceKey))
+                var published = PublishedTrack(
+                    kind: track.kind, codec: track.codec, ssrc: track.declaredSSRCs.first, sourceKey: nextSourceKey)
+                if track.codec.rtxPayloadType != nil, track.declaredSSRCs.count == 2 {
+                    published.rtxSSRC = track.declaredSSRCs[1]
+                }
+                publishedTracks.append(published)
             }
         }
         let answer = SDPNegotiation.answer(

@@ -25,7 +25,8 @@ public struct AcceptedTrack: Sendable, Hashable {
     /// WHIP: the one codec answered (the offerer's first supported one). WHEP before matching: every supported
     /// codec offered, in the offerer's order; after ``SDPNegotiation/match(_:publishing:)``: the one to send.
     public var codecs: [NegotiatedCodec]
-    /// RFC 5576 a=ssrc values the section declares (a WHIP publisher's media and RTX SSRCs), at most a few.
+    /// What a WHIP publisher declares it sends (RFC 5576): the media SSRC, then the RTX SSRC of an
+    /// `a=ssrc-group:FID`; empty when the section declares none.
     public var declaredSSRCs: [UInt32]
 
     public init(
@@ -169,9 +170,14 @@ public enum SDPNegotiation {
         guard section.rtcpMux || section.rtcpMuxOnly else {
             throw NegotiationRefusal("the \(name) section lacks a=rtcp-mux")
         }
+        // RFC 5576 §4.2 / RFC 4588 §8.7: with `a=ssrc-group:FID <media> <rtx>` the media SSRC is the first one,
+        // whatever order the a=ssrc lines come in.
         var declared: [UInt32] = []
-        for case .ssrc(let ssrc, _, _) in section.attributes where !declared.contains(ssrc) {
-            guard declared.count < 4 else { break }
+        for case .ssrcGroup(let semantics, let ssrcs) in section.attributes where semantics == "FID" && ssrcs.count == 2 {
+            declared = ssrcs
+            break
+        }
+        for case .ssrc(let ssrc, _, _) in section.attributes where declared.isEmpty {
             declared.append(ssrc)
         }
         return AcceptedTrack(
