@@ -56,6 +56,7 @@ extension MediaPlaneCore {
             case .srtpRejected(let error):
                 droppedSRTPPackets += 1
                 metrics.srtpDropped.increment()
+                session.pathMetrics?.srtpFailures.increment()
                 logger.debug("SRTP packet dropped", metadata: ["session": "\(session.id)", "error": "\(error)"])
             case .connected(let profile):
                 markConnected(session)
@@ -77,24 +78,39 @@ extension MediaPlaneCore {
         }
     }
 
-    /// A publisher's RTP: attributed to its track (RFC 4588 retransmissions are not forwarded), counted for
-    /// Receiver Reports, then forwarded.
+    /// A publisher's RTP: attributed to its track (an RFC 4588 retransmission is unwrapped into the packet it
+    /// repairs), counted for Receiver Reports and REMB, kept in the track's history, then forwarded.
     func receivedMedia(_ packet: [UInt8], from publisher: SFUSession, now: MediaTime) {
-        guard let header = try? RTPHeaderView(parsing: packet),
+        guard var header = try? RTPHeaderView(parsing: packet),
             let (index, isRetransmission) = publisher.publishedTrack(
                 ssrc: header.ssrc, payloadType: header.payloadType)
         else { return }
+        publisher.pathMetrics?.packetsIn.increment()
+        publisher.pathMetrics?.bytesIn.increment(by: Int64(packet.count))
+        publisher.bitrateEstimator?.received(bytes: packet.count)
+        var packet = packet
         if isRetransmission {
             if publisher.publishedTracks[index].rtxSSRC == nil { publisher.publishedTracks[index].rtxSSRC = header.ssrc }
-            return
+            // Only a repair of the current source is useful; padding-only RTX (bandwidth probes) has no OSN.
+            guard let ssrc = publisher.publishedTracks[index].ssrc, let rtx = try? RTPPacket.parse(packet),
+                let original = RTXPayload.decapsulate(
+                    rtx, originalSSRC: ssrc, originalPayloadType: publisher.publishedTracks[index].codec.payloadType),
+                !original.payload.isEmpty
+            else { return }
+            packet = original.encode()
+            guard let unwrapped = try? RTPHeaderView(parsing: packet) else { return }
+            header = unwrapped
         }
         if publisher.publishedTracks[index].ssrc != header.ssrc {
             // A new source on this track (first packet, or the publisher restarted its sender): players re-base.
             nextSourceKey &+= 1
-            publisher.publishedTracks[index].ssrc = header.ssrc
-            publisher.publishedTracks[index].sourceKey = nextSourceKey
+            publisher.publishedTracks[index].rebind(ssrc: header.ssrc, sourceKey: nextSourceKey)
         }
         publisher.publishedTracks[index].record(header, arrival: now)
+        if publisher.publishedTracks[index].history != nil {
+            detectUplinkLoss(header.sequenceNumber, publisher: publisher, track: index, now: now)
+            publisher.publishedTracks[index].history?.insert(packet, sequence: header.sequenceNumber, arrival: now)
+        }
         forward(packet, track: publisher.publishedTracks[index], from: publisher, now: now)
     }
 
@@ -111,7 +127,11 @@ extension MediaPlaneCore {
             else { continue }
             let rewritten = subscriber.outboundTracks[index].rewriter.rewrite(
                 parsed, source: track.sourceKey, now: now)
-            if subscriber.peer.send(rtp: rewritten) { metrics.forwardedPackets.increment() }
+            if subscriber.peer.send(rtp: rewritten) {
+                metrics.forwardedPackets.increment()
+                publisher.pathMetrics?.packetsOut.increment()
+                publisher.pathMetrics?.bytesOut.increment(by: Int64(rewritten.count))
+            }
             drain(subscriber)
         }
     }

@@ -12,15 +12,28 @@ extension MediaPlaneCore {
         for packet in packets {
             switch packet {
             case .senderReport(let report) where session.kind == .publisher:
-                // An SR feeds the LSR/DLSR of our Receiver Reports.
+                // An SR feeds the LSR/DLSR of our Receiver Reports and the players' translated SRs.
                 for index in session.publishedTracks.indices
                 where session.publishedTracks[index].receiveStatistics?.ssrc == report.ssrc {
                     session.publishedTracks[index].receiveStatistics?.senderReportArrived(
                         ntpTimestamp: report.ntpTimestamp, at: now)
+                    session.publishedTracks[index].clockMapping = PublisherClockMapping(
+                        ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp, arrival: now,
+                        clockRate: session.publishedTracks[index].clockRate)
                 }
+            case .senderReport(let report):
+                receivedReportBlocks(report.reports, from: session, now: now)
+            case .receiverReport(let report):
+                receivedReportBlocks(report.reports, from: session, now: now)
+            case .genericNACK(let nack):
+                receivedNACK(nack, from: session, now: now)
+            case .receiverEstimatedMaximumBitrate(let remb):
+                receivedBitrateEstimate(remb, from: session, now: now)
             case .pictureLossIndication(let pli):
+                if session.kind == .subscriber { session.pathMetrics?.pictureLossIndications.increment() }
                 receivedKeyframeRequest(mediaSSRCs: [pli.mediaSSRC], from: session, now: now)
             case .fullIntraRequest(let fir):
+                if session.kind == .subscriber { session.pathMetrics?.fullIntraRequests.increment() }
                 receivedKeyframeRequest(mediaSSRCs: fir.entries.map(\.ssrc), from: session, now: now)
             default:
                 break
@@ -37,35 +50,34 @@ extension MediaPlaneCore {
         guard now >= due else { return }
         session.nextReport = now + Self.reportInterval
         var reports: [RTCPPacket] = []
+        var feedback: [RTCPPacket] = []
         var sources = [session.reporterSSRC]
         switch session.kind {
         case .publisher:
             var blocks: [RTCPReportBlock] = []
+            var videoLoss: UInt8?
             for index in session.publishedTracks.indices {
                 if let block = session.publishedTracks[index].receiveStatistics?.reportBlock(now: now) {
                     blocks.append(block)
+                    if session.publishedTracks[index].kind == .video { videoLoss = block.fractionLost }
                 }
             }
             if !blocks.isEmpty { reports.append(.receiverReport(RTCPReceiverReport(ssrc: session.reporterSSRC, reports: blocks))) }
+            if let remb = bitrateFeedback(session, fractionLost: videoLoss ?? blocks.first?.fractionLost ?? 0, now: now) {
+                feedback.append(remb)
+            }
         case .subscriber:
             for track in session.outboundTracks {
-                let rewriter = track.rewriter
-                guard let last = rewriter.lastSent else { continue }
-                // §6.4.1: the RTP timestamp of "now", extrapolated from the newest packet sent at the track's clock.
-                let ticks = OutboundRewriter.ticks(last.at.duration(to: now), clockRate: rewriter.clockRate)
-                reports.append(
-                    .senderReport(
-                        RTCPSenderReport(
-                            ssrc: rewriter.ssrc, ntpTimestamp: ntpTimestamp(now),
-                            rtpTimestamp: last.timestamp &+ UInt32(truncatingIfNeeded: ticks),
-                            packetCount: rewriter.packetsSent, octetCount: rewriter.octetsSent)))
-                if rewriter.ssrc != session.reporterSSRC { sources.append(rewriter.ssrc) }
+                guard let report = senderReport(for: track, of: session, now: now) else { continue }
+                reports.append(.senderReport(report))
+                if report.ssrc != session.reporterSSRC { sources.append(report.ssrc) }
             }
         }
         guard !reports.isEmpty else { return }
         let description = RTCPPacket.sourceDescription(
             RTCPSourceDescription(chunks: sources.map { .init(source: $0, items: [.cname(session.cname)]) }))
-        session.peer.send(rtcp: RTCPCompound.serialize(reports + [description]))
+        // RFC 4585 §3.1: feedback follows the report and SDES in the compound.
+        session.peer.send(rtcp: RTCPCompound.serialize(reports + [description] + feedback))
         drain(session)
     }
 

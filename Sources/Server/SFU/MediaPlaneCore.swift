@@ -27,6 +27,8 @@ final class MediaPlaneCore {
     var droppedSRTPPackets = 0
     let metrics = MediaPlaneMetrics()
     var random = SystemRandomNumberGenerator()
+    /// Per-path counters for /metrics, while the path has sessions (``MediaPathMetrics``).
+    var metricsByPath: [String: MediaPathMetrics] = [:]
     /// Source keys of published tracks (``PublishedTrack/sourceKey``): never reused within the plane.
     var nextSourceKey: UInt64 = 0
 
@@ -144,6 +146,11 @@ final class MediaPlaneCore {
         case .publisher: publisherByPath[path] = id
         case .subscriber: subscribersByPath[path, default: []].insert(id)
         }
+        session.pathMetrics = pathMetrics(for: path)
+        if kind == .publisher, session.publishedTracks.contains(where: { $0.codec.hasFeedback("goog-remb") }) {
+            session.bitrateEstimator = PublisherBitrateEstimator(startingAt: now)
+        }
+        pathSessionsChanged(path)
         metrics.sessionsStarted.increment()
         logger.info(
             "webrtc session opened",
@@ -192,6 +199,10 @@ final class MediaPlaneCore {
         default: break
         }
         if subscribersByPath[session.path]?.isEmpty == true { subscribersByPath[session.path] = nil }
+        if session.kind == .subscriber {
+            publisherByPath[session.path].flatMap { sessions[$0] }?.bitrateEstimator?.playerLeft(id)
+        }
+        pathSessionsChanged(session.path)
         logger.info("webrtc session closed", metadata: ["session": "\(id)", "reason": "\(reason)"])
         let described = descriptor(session, answer: "")
         if notify { onSessionEnded(described) }

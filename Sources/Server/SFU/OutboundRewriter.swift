@@ -45,12 +45,7 @@ struct OutboundRewriter {
     /// The rewritten packet: header extensions are dropped (none are negotiated in the answer), CSRCs kept.
     mutating func rewrite(_ packet: RTPPacket, source key: UInt64, now: MediaTime) -> [UInt8] {
         if source != key { rebase(on: packet, source: key, now: now) }
-        var out = packet
-        out.ssrc = ssrc
-        out.payloadType = payloadType
-        out.sequenceNumber = packet.sequenceNumber &+ sequenceOffset
-        out.timestamp = packet.timestamp &+ timestampOffset
-        out.headerExtension = nil
+        let out = translated(packet)
         packetsSent &+= 1
         octetsSent &+= UInt32(truncatingIfNeeded: out.payload.count)
         if let last = lastSent {
@@ -60,6 +55,18 @@ struct OutboundRewriter {
             lastSent = (out.sequenceNumber, out.timestamp, now)
         }
         return out.encode()
+    }
+
+    /// `packet` in this player's SSRC, payload type, sequence and timestamp space, with the current offsets and
+    /// nothing counted (a retransmission of a packet already sent).
+    func translated(_ packet: RTPPacket) -> RTPPacket {
+        var out = packet
+        out.ssrc = ssrc
+        out.payloadType = payloadType
+        out.sequenceNumber = packet.sequenceNumber &+ sequenceOffset
+        out.timestamp = packet.timestamp &+ timestampOffset
+        out.headerExtension = nil
+        return out
     }
 
     /// The player-side sequence number of a source sequence number (for NACK answers), and back.

@@ -24,12 +24,27 @@ struct PublishedTrack {
     var keyframeRequestPending = false
     var firSequence: UInt8 = 0
     var keyframeRequestsSent: UInt64 = 0
+    /// Video: recent packets to answer players' NACKs from (RFC 4585 §6.2.1), and the NACKs asked upstream.
+    var history: RTPPacketHistory?
+    var upstreamNACKs: NACKRequestLimiter?
+    /// The publisher's NTP↔RTP mapping from its last SR for this track, for players' SRs (RFC 3550 §6.4.1).
+    var clockMapping: PublisherClockMapping?
 
     init(kind: MediaKind, codec: NegotiatedCodec, ssrc: UInt32?, sourceKey: UInt64) {
         self.kind = kind
         self.codec = codec
         self.ssrc = ssrc
         self.sourceKey = sourceKey
+        if kind == .video { history = RTPPacketHistory() }
+    }
+
+    /// A new source on the track: its packets, requests and clock belong to another sequence and timestamp space.
+    mutating func rebind(ssrc: UInt32, sourceKey: UInt64) {
+        self.ssrc = ssrc
+        self.sourceKey = sourceKey
+        history?.reset()
+        upstreamNACKs = nil
+        clockMapping = nil
     }
 
     var clockRate: Int64 { Int64(codec.clockRate) }
@@ -65,4 +80,7 @@ struct OutboundTrack {
     /// The player's codec (its payload type and fmtp); only a publisher codec it can receive is forwarded.
     let codec: NegotiatedCodec
     var rewriter: OutboundRewriter
+    /// Created on the first NACK: what was resent to this player lately, and its RTX stream (RFC 4588).
+    var nackLimiter: NACKRequestLimiter?
+    var rtx: RTXSender?
 }

@@ -34,6 +34,12 @@ final class SFUSession {
     /// Publishers only: the tracks the peer sends (at most one audio and one video).
     var publishedTracks: [PublishedTrack]
     var receivedPackets: UInt64 = 0
+    /// The path's counters (shared by every session of the path).
+    var pathMetrics: MediaPathMetrics?
+    /// Players: the round trip their Receiver Reports measure, which paces NACK answers.
+    var roundTrip = RoundTripEstimator()
+    /// Publishers whose video negotiated goog-remb: what their REMB says.
+    var bitrateEstimator: PublisherBitrateEstimator?
     /// The SSRC this server reports under on this leg (RFC 3550 §8: random).
     let reporterSSRC: UInt32
     let cname: String

@@ -91,17 +91,13 @@ async def scenario(base, frequency, listen_seconds):
 SKIP = 24000
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18080)
-    parser.add_argument("--frequency", type=int, default=440)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    args = parser.parse_args()
-    data_dir = tempfile.mkdtemp(prefix="parley-webrtc-")
-    proc = start_server(args.server, args.port, data_dir)
+def run(binary, port, prefix, make_scenario):
+    """Starts the server on `port` with a fresh data dir, awaits `make_scenario(base_url)` and prints its result as
+    one JSON line, with an "error" instead when it raised and the tail of the server log either way."""
+    data_dir = tempfile.mkdtemp(prefix=prefix)
+    proc = start_server(binary, port, data_dir)
     try:
-        result = asyncio.run(scenario(f"http://127.0.0.1:{args.port}", args.frequency, args.seconds))
+        result = asyncio.run(make_scenario(f"http://127.0.0.1:{port}"))
     except Exception as error:  # reported, not raised: the caller asserts on the JSON
         result = {"error": repr(error)}
     finally:
@@ -113,6 +109,16 @@ def main():
     with open(os.path.join(data_dir, "server.log")) as f:
         result["server_log_tail"] = f.read()[-3000:]
     print(json.dumps(result))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--frequency", type=int, default=440)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    run(args.server, args.port, "parley-webrtc-", lambda base: scenario(base, args.frequency, args.seconds))
 
 
 if __name__ == "__main__":

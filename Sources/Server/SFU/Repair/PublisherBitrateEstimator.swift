@@ -26,8 +26,9 @@ struct PublisherBitrateEstimator {
 
     init(
         initial: UInt64 = 1_000_000, minimum: UInt64 = 100_000, maximum: UInt64 = 4_000_000,
-        headroom: Double = 1.5, playerEstimateLifetime: Duration = .seconds(5)
+        headroom: Double = 1.5, playerEstimateLifetime: Duration = .seconds(5), startingAt start: MediaTime? = nil
     ) {
+        lastUpdate = start
         self.minimum = minimum
         self.maximum = max(maximum, minimum)
         self.headroom = headroom
@@ -49,7 +50,8 @@ struct PublisherBitrateEstimator {
         playerEstimates[player] = nil
     }
 
-    /// Closes an interval: returns the new estimate, or nil for the first call (no interval measured yet).
+    /// Closes an interval: returns the new estimate, or nil when no interval was open (the first call without a
+    /// `start`).
     /// `fractionLost` is the RFC 3550 §6.4.1 8-bit fraction of the same interval.
     mutating func update(fractionLost: UInt8, at now: MediaTime) -> UInt64? {
         defer {
