@@ -95,7 +95,7 @@ extension MediaPlaneCore {
             guard let ssrc = publisher.publishedTracks[index].ssrc, let rtx = try? RTPPacket.parse(packet),
                 let original = RTXPayload.decapsulate(
                     rtx, originalSSRC: ssrc, originalPayloadType: publisher.publishedTracks[index].codec.payloadType),
-                !original.payload.isEmpty
+                !original.payload.isEmpty, isRepair(original.sequenceNumber, of: publisher.publishedTracks[index], now: now)
             else { return }
             packet = original.encode()
             guard let unwrapped = try? RTPHeaderView(parsing: packet) else { return }

@@ -93,6 +93,14 @@ extension MediaPlaneCore {
     /// Gaps wider than this are not asked for: a burst that large is a restart or an outage, for a keyframe to fix.
     static let maxUplinkGap: Int64 = 64
 
+    /// Whether a retransmission of `sequence` repairs a packet the track is missing: not newer than the newest
+    /// packet received (RFC 4588 §4 resends packets already sent) and not already in the history.
+    func isRepair(_ sequence: UInt16, of track: PublishedTrack, now: MediaTime) -> Bool {
+        guard let history = track.history else { return true }
+        guard let highest = history.highest, history.extend(sequence) < highest else { return false }
+        return history.packet(sequence: sequence, now: now) == nil
+    }
+
     /// This server is the uplink's receiver (RFC 4585 §3.1): a packet that skips sequence numbers of a track with
     /// a history makes it ask the publisher for the skipped ones at once, before the players notice, so the repair
     /// is on its way by the time their NACKs arrive (and those find it in the history).
