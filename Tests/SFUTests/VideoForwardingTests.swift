@@ -175,4 +175,26 @@ struct VideoForwardingTests {
         #expect(pictureLossIndications(publisher).count == 3)
         #expect(net.core.publications().first?.tracks.last?.keyframeRequests == 3)
     }
+
+    @Test("a new publisher whose video codec the player did not negotiate: its audio is forwarded, its video not")
+    func replacedByAnotherCodec() throws {
+        let net = try VirtualNetwork()
+        let (first, firstSession) = try publish(net, path: "live/codec", port: 42_050)
+        let player = try TestClient(port: 42_051)
+        try net.open(.subscriber, path: "live/codec", client: player, video: .vp8(97))
+        try net.connect(player)
+        try sendAudioAndVideo(net, first, count: 3)
+        net.core.close(firstSession.id, now: net.now, reason: "test", notify: false)
+
+        let second = try TestClient(port: 42_052, payloadType: 96)
+        try net.open(.publisher, path: "live/codec", client: second, video: .h264(102))
+        try net.connect(second)
+        for _ in 0..<4 {
+            net.toServer(try second.nextProtectedRTP(ssrc: 0x0A0A_0A0A), from: second)
+            net.toServer(try second.nextProtectedVideo(ssrc: 0x0B0B_0B0B, payloadType: 102), from: second)
+            net.advance(by: .milliseconds(20))
+        }
+        #expect(received(player, ssrc: player.declaredSSRC("audio")).count == 7)
+        #expect(received(player, ssrc: player.declaredSSRC("video")).count == 3)
+    }
 }

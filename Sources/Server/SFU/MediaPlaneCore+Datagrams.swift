@@ -123,7 +123,7 @@ extension MediaPlaneCore {
         for id in subscribers {
             guard let subscriber = sessions[id], subscriber.peer.isConnected,
                 let index = subscriber.outboundTracks.firstIndex(where: { $0.kind == track.kind }),
-                subscriber.outboundTracks[index].codec.canReceive(track.codec)
+                subscriber.outboundTracks[index].receives(track)
             else { continue }
             let rewritten = subscriber.outboundTracks[index].rewriter.rewrite(
                 parsed, source: track.sourceKey, now: now)

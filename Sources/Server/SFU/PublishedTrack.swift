@@ -83,4 +83,21 @@ struct OutboundTrack {
     /// Created on the first NACK: what was resent to this player lately, and its RTX stream (RFC 4588).
     var nackLimiter: NACKRequestLimiter?
     var rtx: RTXSender?
+    /// The last source checked against `codec` and the verdict: the codec comparison runs once per source, not
+    /// per packet.
+    private var checkedSource: (key: UInt64, receivable: Bool)?
+
+    init(kind: MediaKind, codec: NegotiatedCodec, rewriter: OutboundRewriter) {
+        self.kind = kind
+        self.codec = codec
+        self.rewriter = rewriter
+    }
+
+    /// True when this player can decode `track`'s codec (a new publisher on the path may send another one).
+    mutating func receives(_ track: PublishedTrack) -> Bool {
+        if let checked = checkedSource, checked.key == track.sourceKey { return checked.receivable }
+        let receivable = codec.canReceive(track.codec)
+        checkedSource = (track.sourceKey, receivable)
+        return receivable
+    }
 }
