@@ -1,7 +1,7 @@
 """Issue 15 "Done when" (video): in a loopback-only network namespace, headless Chromium with a fake camera and
 microphone publishes audio+video over WHIP from a small test page (webrtc/pages/whip_publish.html); a second
 Chromium page plays over WHEP and reports decoded video frames and audio packets through getStats over the
-DevTools protocol; an aiortc player of the same path decodes both; the publisher received keyframe requests (PLI
+DevTools protocol; an aiortc player of the same path decodes both (VP8, then H264 packetization-mode 1); the publisher received keyframe requests (PLI
 on each new video player); /api/streams shows the tracks."""
 import json
 import os
@@ -18,14 +18,16 @@ SCENARIO = os.path.join(HERE, "webrtc", "video_scenario.py")
 
 
 @pytest.mark.skipif(not _can_unshare(), reason="needs unshare -n (root or user namespaces)")
-def test_chromium_publishes_audio_and_video_to_chromium_and_aiortc_players():
+@pytest.mark.parametrize("codec", ["VP8", "H264"])
+def test_chromium_publishes_audio_and_video_to_chromium_and_aiortc_players(codec):
     pytest.importorskip("aiortc")
     from chromium import chromium_binary
     try:
         chromium_binary()
     except RuntimeError as error:
         pytest.skip(str(error))
-    command = f"ip link set lo up && exec {sys.executable} {SCENARIO} --server {os.path.abspath(PARLEY_BIN)} --seconds 40"
+    command = (f"ip link set lo up && exec {sys.executable} {SCENARIO} --server {os.path.abspath(PARLEY_BIN)} "
+               f"--seconds 40 --codec {codec}")
     run = subprocess.run(["unshare", "-n", "sh", "-c", command], capture_output=True, text=True, timeout=180)
     lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
     assert lines, f"scenario printed no result\nstdout:{run.stdout}\nstderr:{run.stderr[-3000:]}"
@@ -46,11 +48,13 @@ def test_chromium_publishes_audio_and_video_to_chromium_and_aiortc_players():
     streams = result["streams"]["data"]["streams"]
     assert [s["path"] for s in streams] == ["live/camera"], result
     stream = streams[0]
-    assert stream["video_codec"] == "VP8" and stream["audio_codec"] == "opus", stream
+    assert stream["video_codec"] == codec and stream["audio_codec"] == "opus", stream
     assert stream["subscribers"] == 2, stream
     assert stream["players"] == {"total": 2, "connected": 2}, stream
     tracks = {t["kind"]: t for t in stream["tracks"]}
-    assert tracks["video"]["codec"] == "VP8" and tracks["audio"]["codec"] == "opus", stream
+    assert tracks["video"]["codec"] == codec and tracks["audio"]["codec"] == "opus", stream
+    # H264: the profile Chromium sends (its first packetization-mode=1 entry) reached both players unchanged.
+    assert (tracks["video"]["profile"] is not None) == (codec == "H264"), stream
     assert tracks["video"]["clock_rate"] == 90000 and tracks["audio"]["clock_rate"] == 48000, stream
     assert tracks["video"]["packets"] > 0 and tracks["video"]["bitrate"] > 0, stream
     assert stream["video_bitrate"] == tracks["video"]["bitrate"], stream

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 import requests
@@ -41,7 +42,7 @@ class DevToolsPage:
 
     def __init__(self, browser, url):
         request = urllib.request.Request(
-            f"http://127.0.0.1:{browser.port}/json/new?{url}", method="PUT")
+            f"http://127.0.0.1:{browser.port}/json/new?{urllib.parse.quote(url, safe='')}", method="PUT")
         with urllib.request.urlopen(request, timeout=10) as response:
             self.target = json.load(response)
         self.ws = None
@@ -114,12 +115,12 @@ async def aiortc_player(base, path, counts):
     return pc, answer
 
 
-async def scenario(base, page_base, seconds):
+async def scenario(base, page_base, seconds, codec):
     result = {}
     path = "live/camera"
     browser = Chromium(extra_args=CHROMIUM_MEDIA_FLAGS)
     try:
-        publish_url = f"{page_base}/whip_publish.html?whip={base}/webrtc/whip/{path}"
+        publish_url = f"{page_base}/whip_publish.html?codec={codec}&whip={base}/webrtc/whip/{path}"
         async with DevToolsPage(browser, publish_url) as publisher:
             state = await publisher.poll("window.state", lambda s: s and s["phase"] != "starting", 30)
             result["publisher_phase"] = state.get("phase")
@@ -160,13 +161,14 @@ def main():
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--page-port", type=int, default=18090)
     parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--codec", default="VP8", choices=["VP8", "H264"])
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="parley-video-")
     proc = start_server(args.server, args.port, data_dir)
     pages = serve_pages(args.page_port)
     try:
         result = asyncio.run(scenario(
-            f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.page_port}", args.seconds))
+            f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.page_port}", args.seconds, args.codec))
     except Exception as error:  # reported, not raised: the caller asserts on the JSON
         result = {"error": repr(error)}
     finally:
