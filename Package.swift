@@ -10,7 +10,8 @@
 //   → ParleyConfig, ParleyStore (configuration; SQLite)
 //   → ParleyHTTP (Hummingbird edges: MiroTalk, Monibuca, Meeting, room WS, WHIP/WHEP)
 //   → parley-server (thin executable)
-// The runner (ParleyConformance → parley-conform) shares only ParleyCrypto with the server.
+// The runner (ParleyConformance → parley-conform) shares ParleyCrypto and the pure ParleyWire codecs with the server,
+// never the ParleyMedia state machines (its WebRTC client keeps its own, so a server bug is not mirrored).
 // Each target declares exactly the modules it imports: `make build` checks it
 // (--explicit-target-dependency-import-check error).
 import PackageDescription
@@ -135,7 +136,8 @@ let package = Package(
         .target(
             name: "ParleyConformance",
             dependencies: [
-                "ParleyCrypto", .product(name: "Yams", package: "Yams"),
+                "ParleyCrypto", "ParleyWire", "COpenSSL", "CShims", "CSRTP", "COpus",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

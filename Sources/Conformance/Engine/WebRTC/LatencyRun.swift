@@ -1,0 +1,311 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import ParleyWire
+
+/// `parley-conform latency`: one publisher sends marked Opus over WHIP, N players play it over WHEP, and each
+/// arrival is matched to its send time by the payload fingerprint (no reliance on SSRC, sequence or timestamp
+/// surviving the SFU). All clients share one event loop thread.
+public struct LatencyOptions: Sendable {
+    public var signaling: MediaSignaling
+    public var streamPath: String
+    public var subscribers: Int
+    public var duration: Double
+    public var warmup: Double = 1
+    /// WHEP offers in flight at once (servers cap unfinished handshakes per address).
+    public var concurrency: Int = 8
+    public var timeoutScale: Double = 1
+
+    public init(signaling: MediaSignaling, streamPath: String, subscribers: Int, duration: Double) {
+        self.signaling = signaling
+        self.streamPath = streamPath
+        self.subscribers = subscribers
+        self.duration = duration
+    }
+}
+
+public final class LatencyRun: @unchecked Sendable {
+    let options: LatencyOptions
+    let clock: @Sendable () -> UInt64
+    let progress: @Sendable (String) -> Void
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    var loop: any EventLoop { group.next() }
+
+    // Loop-confined state.
+    var frames: OpusFrameSource!
+    var publisher: WebRTCClient?
+    var players: [(client: WebRTCClient?, tracker: PlayerTracker, requestedAt: UInt64, error: String?)] = []
+    var sentAt: [UInt64] = []
+    var slotIndex: [Int] = []
+    var nextFrameAt: UInt64 = 0
+    var window = 0..<0
+    var ticks = 0
+    var channels: [any Channel] = []
+    /// Every negotiated client, for the timers (the publisher is `publisher` only once connected).
+    var clients: [WebRTCClient] = []
+    var sessions: [MediaSignaling.Session] = []
+
+    public init(
+        options: LatencyOptions, clock: @escaping @Sendable () -> UInt64 = { NIODeadline.now().uptimeNanoseconds },
+        progress: @escaping @Sendable (String) -> Void
+    ) {
+        self.options = options
+        self.clock = clock
+        self.progress = progress
+    }
+
+    public static let method = "payload fingerprint (FNV-1a 64 over each Opus payload; 1500 distinct frames)"
+
+    public func run() async -> LatencyReport {
+        let report = await measure()
+        try? await group.shutdownGracefully()
+        return report
+    }
+
+    func measure() async -> LatencyReport {
+        var report = LatencyReport(
+            target: options.signaling.client.target.url, streamPath: options.streamPath, method: Self.method,
+            subscribers: options.subscribers, connected: 0, durationS: options.duration, sentInWindow: 0,
+            overall: LatencySummary(microseconds: []), lost: 0, lossPercent: 0, duplicates: 0, reordered: 0,
+            runnerCPUPercent: 0, error: nil, players: [])
+        let context: DTLSClientContext
+        do {
+            frames = try OpusFrameSource()
+            slotIndex = [Int](repeating: -1, count: frames.frames.count)
+            context = try DTLSClientContext()
+        } catch {
+            report.error = "runner set-up: \(error)"
+            return report
+        }
+        let timer = loop.scheduleRepeatedTask(initialDelay: .milliseconds(5), delay: .milliseconds(5)) { _ in
+            self.tick()
+        }
+        defer { timer.cancel() }
+
+        // 1. The publisher, connected before any player asks for the stream.
+        do {
+            let client = try await connect(context: context, sending: true, player: nil)
+            try await waitConnected([client], timeout: 15)
+            try await loop.submit { self.publisher = client; self.nextFrameAt = self.clock() }.get()
+        } catch {
+            report.error = "publisher: \(error)"
+            await closeAll()
+            return report
+        }
+
+        // 2. Players, a few offers at a time.
+        try? await loop.submit {
+            self.players = Array(repeating: (nil, PlayerTracker(), 0, nil), count: self.options.subscribers)
+        }.get()
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            func launch() {
+                guard next < options.subscribers else { return }
+                let index = next
+                next += 1
+                group.addTask {
+                    do {
+                        _ = try await self.connect(context: context, sending: false, player: index)
+                    } catch {
+                        try? await self.loop.submit { self.players[index].error = "\(error)" }.get()
+                    }
+                }
+            }
+            for _ in 0..<max(1, options.concurrency) { launch() }
+            while await group.next() != nil { launch() }
+        }
+        let connectDeadline = clock() + UInt64(Double(20 + options.subscribers / 10) * options.timeoutScale * 1e9)
+        while clock() < connectDeadline {
+            let pending = (try? await loop.submit { self.players.filter { $0.error == nil && $0.client?.phase.isSettled == false }.count }.get()) ?? 0
+            if pending == 0 { break }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+
+        // 3. Warm-up until every connected player has media (or the warm-up time ran out), then the window.
+        let warmupDeadline = clock() + UInt64(max(options.warmup, 0.2) * 1e9)
+        while clock() < warmupDeadline {
+            try? await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let startUsage = Self.cpuSeconds()
+        let startWall = clock()
+        try? await loop.submit { self.window = self.sentAt.count..<Int.max }.get()
+        var elapsed = 0.0
+        while elapsed < options.duration {
+            let step = min(1.0, options.duration - elapsed)
+            try? await Task.sleep(nanoseconds: UInt64(step * 1e9))
+            elapsed += step
+            let status = (try? await loop.submit { self.progressLine(elapsed: elapsed) }.get()) ?? ""
+            progress(status)
+        }
+        try? await loop.submit { self.window = self.window.lowerBound..<self.sentAt.count }.get()
+        let cpu = Self.cpuSeconds() - startUsage
+        let wall = Double(clock() - startWall) / 1e9
+        // Drain: late frames still count for latency (their send time is known).
+        try? await Task.sleep(nanoseconds: UInt64(0.5 * options.timeoutScale * 1e9))
+        report = (try? await loop.submit { self.summarise(into: report) }.get()) ?? report
+        report.runnerCPUPercent = wall > 0 ? 100 * cpu / wall : 0
+        await closeAll()
+        return report
+    }
+
+    // MARK: - steps
+
+    /// Binds a socket, negotiates over WHIP/WHEP and starts ICE; the client is live on the loop when this returns.
+    func connect(context: DTLSClientContext, sending: Bool, player: Int?) async throws -> WebRTCClient {
+        let handler = ClientDatagramHandler(clock: clock)
+        let channel = try await DatagramBootstrap(group: loop)
+            .channelInitializer { $0.pipeline.addHandler(handler) }
+            .bind(host: "127.0.0.1", port: 0).get()
+        try await loop.submit { self.channels.append(channel) }.get()
+        guard let port = channel.localAddress?.port, let ip = IPAddress("127.0.0.1") else {
+            throw MediaSignaling.Refused(description: "the UDP socket has no local port")
+        }
+        let ice = ICEParameters.random()
+        let ssrc = UInt32.random(in: 1...UInt32.max)
+        let offer = ClientOffer(
+            ice: ice, fingerprint: context.fingerprint, sending: sending, ssrc: ssrc,
+            candidate: STUNAddress(ip: ip, port: UInt16(port)))
+        let requestedAt = clock()
+        let session = try await options.signaling.open(publishing: sending, streamPath: options.streamPath, offer: offer.sdp)
+        try await loop.submit { self.sessions.append(session) }.get()
+        let answer = try ClientAnswer(sdp: session.answer)
+        let agent = ICEControllingAgent(
+            local: ice, remote: answer.ice, remoteCandidates: answer.candidates.filter { $0.ip.isIPv4 },
+            checkTimeout: UInt64(10 * options.timeoutScale * 1e9))
+        let dtls = try DTLSClientSession(context: context, expected: answer.fingerprints)
+        let client = WebRTCClient(
+            channel: channel, sending: sending, ssrc: ssrc, payloadType: answer.opusPayloadType, ice: agent, dtls: dtls)
+        try await loop.submit {
+            handler.client = client
+            self.clients.append(client)
+            if let player {
+                self.players[player].client = client
+                self.players[player].requestedAt = requestedAt
+                client.onMedia = { [unowned self] payload, arrival in self.arrived(payload, at: arrival, player: player) }
+            }
+        }.get()
+        return client
+    }
+
+    func waitConnected(_ clients: [WebRTCClient], timeout: Double) async throws {
+        let deadline = clock() + UInt64(timeout * options.timeoutScale * 1e9)
+        var phases: [WebRTCClient.Phase] = []
+        while clock() < deadline {
+            phases = try await loop.submit { clients.map(\.phase) }.get()
+            if let failed = phases.first(where: { if case .failed = $0 { true } else { false } }) {
+                throw MediaSignaling.Refused(description: "\(failed)")
+            }
+            if phases.allSatisfy({ $0 == .connected }) { return }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        let stuck = phases.map { "\($0)" }.joined(separator: ", ")
+        throw MediaSignaling.Refused(description: "not connected within \(timeout * options.timeoutScale) s (\(stuck))")
+    }
+
+    func closeAll() async {
+        let sessions = (try? await loop.submit { self.sessions }.get()) ?? []
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            func launch() {
+                guard next < sessions.count else { return }
+                let session = sessions[next]
+                next += 1
+                group.addTask { await self.options.signaling.close(session) }
+            }
+            for _ in 0..<max(1, options.concurrency) { launch() }
+            while await group.next() != nil { launch() }
+        }
+        let channels = (try? await loop.submit { self.channels }.get()) ?? []
+        for channel in channels { try? await channel.close().get() }
+    }
+
+    // MARK: - on the loop
+
+    /// Every 5 ms: due frames; every 20 ms: the clients' timers.
+    func tick() {
+        let now = clock()
+        if let publisher, publisher.phase == .connected {
+            var burst = 0
+            while now >= nextFrameAt, burst < 5 {
+                let index = sentAt.count
+                let slot = index % frames.frames.count
+                slotIndex[slot] = index
+                sentAt.append(clock())
+                publisher.sendFrame(frames.frames[slot])
+                nextFrameAt += 20_000_000
+                burst += 1
+            }
+            // Far behind (the loop stalled): start the schedule again rather than burst.
+            if now >= nextFrameAt { nextFrameAt = now + 20_000_000 }
+        }
+        ticks += 1
+        guard ticks % 4 == 0 else { return }
+        for client in clients { client.tick(now: now) }
+    }
+
+    func arrived(_ payload: ArraySlice<UInt8>, at arrival: UInt64, player: Int) {
+        guard let slot = frames.slots[OpusFrameSource.fingerprint(payload)] else {
+            players[player].tracker.markForeign()
+            return
+        }
+        let index = slotIndex[slot]
+        guard index >= 0 else { return }
+        players[player].tracker.record(index: index, sentAt: sentAt[index], arrival: arrival, window: window)
+    }
+
+    func progressLine(elapsed: Double) -> String {
+        let connected = players.filter { $0.client?.phase == .connected }.count
+        let received = players.reduce(0) { $0 + $1.tracker.receivedInWindow }
+        return String(
+            format: "latency: %.0f/%.0f s, %d/%d players connected, %d frames sent, %d received in window",
+            elapsed, options.duration, connected, players.count, sentAt.count, received)
+    }
+
+    func summarise(into base: LatencyReport) -> LatencyReport {
+        var report = base
+        let sent = window.count
+        report.sentInWindow = sent
+        var all: [UInt32] = []
+        for (index, player) in players.enumerated() {
+            let tracker = player.tracker
+            var error = player.error
+            if error == nil, let client = player.client, case .failed(let reason) = client.phase { error = reason }
+            if error == nil, player.client?.phase != .connected { error = "not connected in time" }
+            let lost = max(0, sent - tracker.receivedInWindow)
+            all += tracker.samples
+            report.lost += lost
+            report.duplicates += tracker.duplicates
+            report.reordered += tracker.reordered
+            if player.client?.phase == .connected { report.connected += 1 }
+            report.players.append(
+                PlayerResult(
+                    player: index + 1, error: error, latency: LatencySummary(microseconds: tracker.samples), lost: lost,
+                    lossPercent: sent > 0 ? 100 * Double(lost) / Double(sent) : 0, duplicates: tracker.duplicates,
+                    reordered: tracker.reordered, discarded: tracker.discarded, jitterMs: tracker.jitter / 1e6,
+                    firstPacketMs: tracker.firstPacketAt.map { Double($0 &- player.requestedAt) / 1e6 },
+                    srtpFailures: player.client?.srtpFailures ?? 0))
+        }
+        report.overall = LatencySummary(microseconds: all)
+        let expected = sent * players.count
+        report.lossPercent = expected > 0 ? 100 * Double(report.lost) / Double(expected) : 0
+        return report
+    }
+
+    /// User + system CPU seconds of this process (getrusage).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
+
+extension WebRTCClient.Phase {
+    /// Connected or failed: nothing more to wait for.
+    var isSettled: Bool {
+        switch self {
+        case .connected, .failed: true
+        case .ice, .dtls: false
+        }
+    }
+}

@@ -1,0 +1,3 @@
+module pionsfu
+
+go 1.19
