@@ -196,7 +196,8 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "ParleyConformance", .product(name: "Hummingbird", package: "hummingbird"),
+                "ParleyConformance", "ParleyWire", "ParleyCrypto", "ParleyMedia", "Fixtures",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ConformanceTests"),
