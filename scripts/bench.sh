@@ -6,11 +6,16 @@
 #  2. Cost per request for Parley (perf while wrk loads it, divided by the requests served): instructions where
 #     the CPU has counters, else CPU time, and the top functions, so each change shows what it saved.
 #  3. Room WebSocket fan-out (chat to 200 members): Parley's own latency and RSS; no baseline (none is cheap).
-#  4. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
+#  4. Forwarding (bench/forward_bench.py): one Opus publisher (50 packets/s) to N players (10, 100, 500) through
+#     Parley and through Pion's broadcast SFU (bench/pion-sfu, Debian's Go packages), both driven by
+#     `parley-conform latency` (a real ICE/DTLS/SRTP client); packets out per second per core of server CPU, loss,
+#     RSS per player, CPU µs per forwarded packet, latency, and the Parley/Pion ratio. About 3 minutes.
+#  5. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws soak": any
-# subset, e.g. BENCH_SECTIONS=cost while working on the hot path), SOAK_* (bench/soak.py).
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward soak":
+# any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
+# BENCH_FORWARD_SECONDS (8), SOAK_* (bench/soak.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-8s}
@@ -18,7 +23,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 ROOMS=${BENCH_ROOMS:-1000}
 COST_DURATION=${BENCH_COST_DURATION:-4s}
 WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
-SECTIONS=" ${BENCH_SECTIONS:-rest cost ws soak} "
+SECTIONS=" ${BENCH_SECTIONS:-rest cost ws forward soak} "
 KEY=bench-key
 AUTH_SECRET=bench-auth-secret-0123456789abcdef
 SWIFT=${SWIFT:-swift}
@@ -142,6 +147,20 @@ if [[ $SECTIONS == *" ws "* ]]; then
   wpid=$!
   wait_http "http://127.0.0.1:$wport/healthz"
   BENCH_WS_CLIENTS=$WS_CLIENTS .venv/bin/python bench/room_ws_chat.py "http://127.0.0.1:$wport" "$wpid"
+fi
+
+if [[ $SECTIONS == *" forward "* ]]; then
+  echo
+  echo "== Forwarding: one Opus publisher (50 packets/s) to N players, Parley (release) vs Pion, same load =="
+  $SWIFT build -c release --product parley-conform 2>&1 | tail -1
+  # Pion from Debian's packages, offline: GOPATH mode over /usr/share/gocode.
+  mkdir -p "$work/gopath/src" && ln -s "$PWD/bench/pion-sfu" "$work/gopath/src/pionsfu"
+  gocache="$PWD/.build/bench-go-cache"
+  (cd "$work/gopath/src/pionsfu" && GO111MODULE=off GOPATH="$work/gopath:/usr/share/gocode" GOCACHE="$gocache" \
+    go build -o "$work/pion-sfu" .)
+  python3 bench/forward_bench.py .build/release/parley-server .build/release/parley-conform "$work/pion-sfu" \
+    --sizes "${BENCH_FORWARD_SIZES:-10,100,500}" --duration "${BENCH_FORWARD_SECONDS:-8}"
+  echo "(no 1 Mbit/s VP8 row yet: the runner's client publishes and plays audio only)"
 fi
 
 if [[ $SECTIONS == *" soak "* && ${SOAK_SECONDS:-600} != 0 ]]; then

@@ -11,7 +11,7 @@ APT_PACKAGES=(
 # Extra apt packages for the test suite only (`scripts/install-deps.sh --test`).
 APT_TEST_PACKAGES=(php-cli php-curl nodejs chromium wrk iproute2)
 # And for `make bench` (`scripts/install-deps.sh --bench`, which includes --test): the baselines and perf.
-APT_BENCH_PACKAGES=(node-express golang-go linux-perf)
+APT_BENCH_PACKAGES=(node-express golang-go golang-github-pion-webrtc.v3-dev linux-perf)
 
 want=("${APT_PACKAGES[@]}")
 with_test=0
