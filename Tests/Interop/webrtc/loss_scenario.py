@@ -185,6 +185,11 @@ async def scenario(base, players_count, seconds, loss_rate, seed):
         await player.start(base, path)
         players.append(player)
     result["player_rtx"] = ["rtx/90000" in p.answer.lower() for p in players]
+    # Measure from the moment every player decodes (its first keyframe), so a slow start on a loaded machine
+    # shortens nothing: each player then has `seconds` of video to lose frames in.
+    deadline = time.monotonic() + 30
+    while not all(p.timestamps for p in players) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
     await asyncio.sleep(seconds)
     now = time.monotonic()
     result["players"] = [p.report(now) for p in players]
