@@ -33,8 +33,10 @@ def test_players_decode_through_uplink_loss_with_nack_repair():
     assert len(result["players"]) == 6
     for index, player in enumerate(result["players"]):
         # Measured over 10 s after each player's first frame (200 frames at 20 fps): at least 100 frames' span
-        # decoded, nearly to the end, with at most 20% of the frames in that span missing.
+        # decoded, nearly to the end.
         assert player["expected"] and player["expected"] >= 100, (index, result)
+        # Frames decoded in time (loss_scenario.LATE_SECONDS). With the repair switched off, players stalled up to
+        # 7 s behind lost packets and half of them got under 5% of their frames in time; with it, all of them.
         assert player["ratio"] >= 0.80, (index, result)
         assert player["seconds_since_last_frame"] < 2.0, (index, result)
         assert player["audio_frames"] > 0, (index, result)
