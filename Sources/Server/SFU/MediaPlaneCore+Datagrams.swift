@@ -120,6 +120,9 @@ extension MediaPlaneCore {
         guard let subscribers = subscribersByPath[publisher.path], !subscribers.isEmpty,
             let parsed = try? RTPPacket.parse(packet)
         else { return }
+        // Counted once per fan-out, not per player: three atomic adds per packet whatever the audience.
+        var sent: Int64 = 0
+        var bytes: Int64 = 0
         for id in subscribers {
             guard let subscriber = sessions[id], subscriber.peer.isConnected,
                 let index = subscriber.outboundTracks.firstIndex(where: { $0.kind == track.kind }),
@@ -128,12 +131,15 @@ extension MediaPlaneCore {
             let rewritten = subscriber.outboundTracks[index].rewriter.rewrite(
                 parsed, source: track.sourceKey, now: now)
             if subscriber.peer.send(rtp: rewritten) {
-                metrics.forwardedPackets.increment()
-                publisher.pathMetrics?.packetsOut.increment()
-                publisher.pathMetrics?.bytesOut.increment(by: Int64(rewritten.count))
+                sent += 1
+                bytes += Int64(rewritten.count)
             }
             drain(subscriber)
         }
+        guard sent > 0 else { return }
+        metrics.forwardedPackets.increment(by: sent)
+        publisher.pathMetrics?.packetsOut.increment(by: sent)
+        publisher.pathMetrics?.bytesOut.increment(by: bytes)
     }
 
     /// Runs every due timer (connect deadline, DTLS retransmission, consent expiry) and RTCP report, visiting
