@@ -37,7 +37,7 @@ struct LossRepairTests {
             built.append(
                 RTPPacket(
                     payloadType: 97, sequenceNumber: publisher.videoSequence, timestamp: publisher.videoTimestamp,
-                    ssrc: Self.videoSSRC, payload: Array("video frame \(publisher.videoSequence)".utf8)))
+                    ssrc: Self.videoSSRC, payload: TestClient.videoPayload(publisher.videoSequence)))
             if !lost.contains(index) { net.toServer(protected, from: publisher) }
             net.pump()
         }
@@ -111,7 +111,7 @@ struct LossRepairTests {
         #expect(player.receivedRTP.count == 1)
         #expect(resent.ssrc == videoSSRC && resent.payloadType == 96 && resent.sequenceNumber == lost)
         #expect(resent.timestamp == video[1].timestamp &+ 3000)
-        #expect(resent.payload == Array("video frame \(publisher.videoSequence - 2)".utf8))
+        #expect(resent.payload == TestClient.videoPayload(publisher.videoSequence - 2))
     }
 
     @Test("uplink loss: the server asks the publisher at once, in its sequence space; the RTX repair reaches the player")

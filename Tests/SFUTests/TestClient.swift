@@ -138,14 +138,22 @@ final class TestClient {
     }
 
     /// The next video packet (one 30 fps frame per packet: +3000 at 90 kHz), protected.
-    func nextProtectedVideo(ssrc: UInt32 = 0x0BAD_CAFE, payloadType: UInt8 = 97) throws -> [UInt8] {
+    func nextProtectedVideo(ssrc: UInt32 = 0x0BAD_CAFE, payloadType: UInt8 = 97, keyframe: Bool = true) throws
+        -> [UInt8]
+    {
         guard let outbound else { throw TestFailure("not connected") }
         videoSequence &+= 1
         videoTimestamp &+= 3000
         let packet = RTPPacket(
             payloadType: payloadType, sequenceNumber: videoSequence, timestamp: videoTimestamp,
-            ssrc: ssrc, payload: Array("video frame \(videoSequence)".utf8))
+            ssrc: ssrc, payload: Self.videoPayload(videoSequence, keyframe: keyframe))
         return try outbound.protectRTP(packet.encode())
+    }
+
+    /// A VP8-shaped payload that starts a keyframe (RFC 7741 §4.2 descriptor S=1 PID=0, frame tag P=0), so a new
+    /// player's video starts at once; `keyframe: false` sets P (an interframe).
+    static func videoPayload(_ sequence: UInt16, keyframe: Bool = true) -> [UInt8] {
+        [0x10, keyframe ? 0x00 : 0x01] + Array("video frame \(sequence)".utf8)
     }
 
     /// A protected RTCP compound (e.g. a PLI from a player).

@@ -198,4 +198,35 @@ struct VideoForwardingTests {
         #expect(received(player, ssrc: player.declaredSSRC("audio")).count == 7)
         #expect(received(player, ssrc: player.declaredSSRC("video")).count == 3)
     }
+
+    @Test("a new video player starts on a keyframe, or after 2 s when none is recognised; audio is never held")
+    func startsOnKeyframe() throws {
+        let net = try VirtualNetwork()
+        let (publisher, _) = try publish(net, path: "live/key", port: 42_060)
+        let player = try TestClient(port: 42_061)
+        try net.open(.subscriber, path: "live/key", client: player, video: .vp8(97))
+        try net.connect(player)
+        for _ in 0..<5 {
+            net.toServer(try publisher.nextProtectedRTP(ssrc: Self.audioSSRC), from: publisher)
+            net.toServer(try publisher.nextProtectedVideo(ssrc: Self.videoSSRC, keyframe: false), from: publisher)
+            net.advance(by: .milliseconds(20))
+        }
+        #expect(received(player, ssrc: player.declaredSSRC("video")).isEmpty)
+        #expect(received(player, ssrc: player.declaredSSRC("audio")).count == 5)
+        net.toServer(try publisher.nextProtectedVideo(ssrc: Self.videoSSRC, keyframe: true), from: publisher)
+        net.toServer(try publisher.nextProtectedVideo(ssrc: Self.videoSSRC, keyframe: false), from: publisher)
+        net.pump()
+        let video = received(player, ssrc: player.declaredSSRC("video"))
+        #expect(video.map { $0.payload[1] & 0x01 } == [0, 1], "the keyframe first, then what follows it")
+
+        // No recognisable keyframe at all: video starts anyway once 2 s passed since the first held packet.
+        let late = try TestClient(port: 42_062)
+        try net.open(.subscriber, path: "live/key", client: late, video: .vp8(97))
+        try net.connect(late)
+        for _ in 0..<3 {
+            net.toServer(try publisher.nextProtectedVideo(ssrc: Self.videoSSRC, keyframe: false), from: publisher)
+            net.advance(by: .milliseconds(1100))
+        }
+        #expect(received(late, ssrc: late.declaredSSRC("video")).count == 1)
+    }
 }

@@ -123,10 +123,14 @@ extension MediaPlaneCore {
         // Counted once per fan-out, not per player: three atomic adds per packet whatever the audience.
         var sent: Int64 = 0
         var bytes: Int64 = 0
+        // Whether the packet starts a keyframe: read at most once, and only while some player waits for one.
+        var keyframe: Bool?
         for id in subscribers {
             guard let subscriber = sessions[id], subscriber.peer.isConnected,
                 let index = subscriber.outboundTracks.firstIndex(where: { $0.kind == track.kind }),
-                subscriber.outboundTracks[index].receives(track)
+                subscriber.outboundTracks[index].receives(track),
+                subscriber.outboundTracks[index].startsOrContinues(
+                    parsed.payload, codec: track.codec.family, keyframe: &keyframe, now: now)
             else { continue }
             let rewritten = subscriber.outboundTracks[index].rewriter.rewrite(
                 parsed, source: track.sourceKey, now: now)

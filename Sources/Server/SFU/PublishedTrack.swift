@@ -87,10 +87,32 @@ struct OutboundTrack {
     /// per packet.
     private var checkedSource: (key: UInt64, receivable: Bool)?
 
+    /// Video: nothing is forwarded until a keyframe starts (a decoder cannot start on a delta frame), or until
+    /// `keyframeWait` after the first packet was held back, should a keyframe go unrecognised.
+    var awaitingKeyframe: Bool
+    var awaitingSince: MediaTime?
+
     init(kind: MediaKind, codec: NegotiatedCodec, rewriter: OutboundRewriter) {
         self.kind = kind
         self.codec = codec
         self.rewriter = rewriter
+        awaitingKeyframe = kind == .video
+    }
+
+    static let keyframeWait = Duration.seconds(2)
+
+    /// Whether to forward a packet of `codec` with `payload` now. The keyframe check runs only while waiting and
+    /// at most once per packet: `keyframe` caches it across the players of one fan-out.
+    mutating func startsOrContinues(
+        _ payload: [UInt8], codec: CodecFamily, keyframe: inout Bool?, now: MediaTime
+    ) -> Bool {
+        guard awaitingKeyframe else { return true }
+        let since = awaitingSince ?? now
+        awaitingSince = since
+        if keyframe == nil { keyframe = KeyframeDetector.startsKeyframe(payload, codec: codec) }
+        guard keyframe == true || since + Self.keyframeWait <= now else { return false }
+        awaitingKeyframe = false
+        return true
     }
 
     /// True when this player can decode `track`'s codec (a new publisher on the path may send another one).
