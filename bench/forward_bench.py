@@ -79,15 +79,17 @@ def start_pion(binary, work):
     return proc, f"http://127.0.0.1:{port}"
 
 
-def measure(name, server, conform, players, duration, work):
+def measure(name, server, conform, players, duration, work, video=None):
     """One run; the server's CPU and RSS are sampled from the first to the last progress line of the window."""
     proc, url = server
     try:
         rss_before = rss_kb(proc.pid)
-        report_path = os.path.join(work, f"{name}-{players}.json")
+        label = f"{players}+vp8" if video else str(players)
+        report_path = os.path.join(work, f"{name}-{label}.json")
         run = subprocess.Popen([conform, "latency", "--target", url, "--subscribers", str(players),
                                 "--duration", f"{duration}s", "--concurrency", "16", "--timeout-scale", "3",
-                                "--stream-path", f"bench/forward-{players}", "--report", f"json:{report_path}"],
+                                "--stream-path", f"bench/forward-{players}", "--report", f"json:{report_path}",
+                                *(["--video-bitrate", video] if video else [])],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = last = None
         for line in run.stderr:
@@ -104,7 +106,7 @@ def measure(name, server, conform, players, duration, work):
             report = json.load(f)
         if report.get("error") or first is None or last is None:
             print(out, file=sys.stderr)
-            return {"server": name, "players": players, "error": report.get("error") or "no progress lines"}
+            return {"server": name, "players": label, "error": report.get("error") or "no progress lines"}
         wall = last[0] - first[0]
         cpu = last[1] - first[1]
         received = sum(p["latency"]["samples"] for p in report["players"])
@@ -112,7 +114,7 @@ def measure(name, server, conform, players, duration, work):
         out_per_s = received / window
         losses = [p["lossPercent"] for p in report["players"]]
         return {
-            "server": name, "players": players, "connected": report["connected"],
+            "server": name, "players": label, "connected": report["connected"],
             "out_per_s": out_per_s, "cpu_percent": 100 * cpu / wall,
             "out_per_core_s": out_per_s / (cpu / wall) if cpu > 0 else float("inf"),
             "us_per_packet": cpu * 1e6 / (out_per_s * wall) if out_per_s > 0 else float("nan"),
@@ -137,12 +139,18 @@ def main():
     parser.add_argument("pion")
     parser.add_argument("--sizes", default="10,100,500")
     parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--video-players", type=int, default=50)
+    parser.add_argument("--video-bitrate", default="1000k")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="forward-bench-")
     rows = []
     for players in [int(n) for n in args.sizes.split(",")]:
         rows.append(measure("parley", start_parley(args.parley, work), args.conform, players, args.duration, work))
         rows.append(measure("pion", start_pion(args.pion, work), args.conform, players, args.duration, work))
+    if args.video_players > 0:
+        # Opus plus VP8-shaped video (1200-byte packets) at --video-bitrate from the publisher.
+        for name, start in (("parley", lambda: start_parley(args.parley, work)), ("pion", lambda: start_pion(args.pion, work))):
+            rows.append(measure(name, start(), args.conform, args.video_players, args.duration, work, args.video_bitrate))
     header = ("server", "players", "pkts_out/s", "srv_cpu%", "pkts_out/s/core", "cpu_us/pkt", "loss%_mean",
               "loss%_max", "rss_KB/player", "p50_ms", "p99_ms", "runner_cpu%")
     print(" ".join(f"{h:>15}" for h in header))
@@ -156,7 +164,7 @@ def main():
               f"{r['runner_cpu']:>15.1f}")
     by_key = {(r["server"], r["players"]): r for r in rows if "error" not in r}
     ratios = []
-    for players in sorted({r["players"] for r in rows}):
+    for players in sorted({r["players"] for r in rows}, key=str):
         p, q = by_key.get(("parley", players)), by_key.get(("pion", players))
         if p and q and q["out_per_core_s"] > 0:
             ratios.append(f"N={players}: {p['out_per_core_s'] / q['out_per_core_s']:.2f}")

@@ -9,13 +9,14 @@
 #  4. Forwarding (bench/forward_bench.py): one Opus publisher (50 packets/s) to N players (10, 100, 500) through
 #     Parley and through Pion's broadcast SFU (bench/pion-sfu, Debian's Go packages), both driven by
 #     `parley-conform latency` (a real ICE/DTLS/SRTP client); packets out per second per core of server CPU, loss,
-#     RSS per player, CPU µs per forwarded packet, latency, and the Parley/Pion ratio. About 3 minutes.
+#     RSS per player, CPU µs per forwarded packet, latency, and the Parley/Pion ratio; then Opus + 1 Mbit/s of
+#     VP8-shaped video to BENCH_FORWARD_VIDEO_PLAYERS (50). About 4 minutes.
 #  5. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
 # BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
-# BENCH_FORWARD_SECONDS (8), SOAK_* (bench/soak.py).
+# BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), SOAK_* (bench/soak.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-8s}
@@ -159,8 +160,8 @@ if [[ $SECTIONS == *" forward "* ]]; then
   (cd "$work/gopath/src/pionsfu" && GO111MODULE=off GOPATH="$work/gopath:/usr/share/gocode" GOCACHE="$gocache" \
     go build -o "$work/pion-sfu" .)
   python3 bench/forward_bench.py .build/release/parley-server .build/release/parley-conform "$work/pion-sfu" \
-    --sizes "${BENCH_FORWARD_SIZES:-10,100,500}" --duration "${BENCH_FORWARD_SECONDS:-8}"
-  echo "(no 1 Mbit/s VP8 row yet: the runner's client publishes and plays audio only)"
+    --sizes "${BENCH_FORWARD_SIZES:-10,100,500}" --duration "${BENCH_FORWARD_SECONDS:-8}" \
+    --video-players "${BENCH_FORWARD_VIDEO_PLAYERS:-50}"
 fi
 
 if [[ $SECTIONS == *" soak "* && ${SOAK_SECONDS:-600} != 0 ]]; then

@@ -199,6 +199,29 @@ struct WebRTCClientTests {
         }
     }
 
+    @Test("with video the offer bundles a VP8 section (RFC 7741) and the answer's VP8 payload type is read")
+    func videoOffer() throws {
+        let fingerprint = try DTLSClientContext().fingerprint
+        let offer = ClientOffer(
+            ice: local, fingerprint: fingerprint, sending: false, ssrc: 5, candidate: other, videoSSRC: 6)
+        let parsed = try SessionDescription.parse(offer.sdp)
+        #expect(parsed.bundleGroup == ["0", "1"])
+        let video = try #require(parsed.media.last)
+        #expect(video.kind == "video" && video.effectiveDirection == .recvonly && video.mid == "1")
+        #expect(video.codecs.first?.rtpmap?.encodingName == "VP8")
+        #expect(video.ssrcs.isEmpty)  // a player announces no source
+
+        let withVideo = offer.sdp.replacingOccurrences(of: "a=setup:actpass", with: "a=setup:passive")
+            .replacingOccurrences(of: "a=recvonly", with: "a=sendonly")
+        let answer = try ClientAnswer(sdp: withVideo)
+        #expect(answer.vp8PayloadType == ClientOffer.vp8PayloadType)
+
+        let payloads = VP8PayloadSource(count: 50).payloads
+        #expect(Set(payloads).count == 50 && payloads.allSatisfy { $0.count == 1_200 })
+        // RFC 7741 §4.2 descriptor S=1, then an RFC 6386 §9.1 key frame: P bit clear, start code 9d 01 2a.
+        #expect(payloads[0][0] == 0x10 && payloads[0][1] & 0x01 == 0 && Array(payloads[0][4..<7]) == [0x9D, 0x01, 0x2A])
+    }
+
     @Test("frames are distinct by payload; the tracker counts duplicates, reordering and the window; percentiles are nearest-rank")
     func measurement() throws {
         let source = try OpusFrameSource(count: 300)

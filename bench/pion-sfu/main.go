@@ -24,7 +24,7 @@ import (
 type server struct {
 	api      *webrtc.API
 	mu       sync.Mutex
-	tracks   map[string]*webrtc.TrackLocalStaticRTP // stream path -> the publisher's audio, fanned out by Pion
+	tracks   map[string][]*webrtc.TrackLocalStaticRTP // stream path -> the publisher's audio (and VP8), fanned out by Pion
 	sessions map[string]*webrtc.PeerConnection
 	nextID   uint64
 }
@@ -95,21 +95,42 @@ func (s *server) publish(w http.ResponseWriter, path, offer string) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", path)
+	audio, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", path)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	s.mu.Lock()
-	s.tracks[path] = track
-	s.mu.Unlock()
-	if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	tracks := []*webrtc.TrackLocalStaticRTP{audio}
+	kinds := []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio}
+	var video *webrtc.TrackLocalStaticRTP
+	if strings.Contains(offer, "m=video") {
+		video, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", path)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		tracks = append(tracks, video)
+		kinds = append(kinds, webrtc.RTPCodecTypeVideo)
 	}
-	// Broadcast: every RTP packet of the publisher is written to the shared local track, which Pion sends to
-	// each player with that player's SSRC and payload type.
+	s.mu.Lock()
+	s.tracks[path] = tracks
+	s.mu.Unlock()
+	for _, kind := range kinds {
+		if _, err := pc.AddTransceiverFromKind(kind, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
+	// Broadcast: every RTP packet of the publisher is written to the shared local track of its kind, which Pion
+	// sends to each player with that player's SSRC and payload type.
 	pc.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		track := audio
+		if remote.Kind() == webrtc.RTPCodecTypeVideo {
+			track = video
+		}
+		if track == nil {
+			return
+		}
 		buffer := make([]byte, 1500)
 		for {
 			n, _, err := remote.Read(buffer)
@@ -126,9 +147,9 @@ func (s *server) publish(w http.ResponseWriter, path, offer string) {
 
 func (s *server) play(w http.ResponseWriter, path, offer string) {
 	s.mu.Lock()
-	track := s.tracks[path]
+	tracks := s.tracks[path]
 	s.mu.Unlock()
-	if track == nil {
+	if len(tracks) == 0 {
 		http.Error(w, "nobody publishes "+path, http.StatusNotFound)
 		return
 	}
@@ -137,21 +158,23 @@ func (s *server) play(w http.ResponseWriter, path, offer string) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	sender, err := pc.AddTrack(track)
-	if err != nil {
-		pc.Close()
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	// RTCP from the player must be read for the interceptors (NACK, reports) to run.
-	go func() {
-		buffer := make([]byte, 1500)
-		for {
-			if _, _, err := sender.Read(buffer); err != nil {
-				return
-			}
+	for _, track := range tracks {
+		sender, err := pc.AddTrack(track)
+		if err != nil {
+			pc.Close()
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
 		}
-	}()
+		// RTCP from the player must be read for the interceptors (NACK, reports) to run.
+		go func() {
+			buffer := make([]byte, 1500)
+			for {
+				if _, _, err := sender.Read(buffer); err != nil {
+					return
+				}
+			}
+		}()
+	}
 	s.answer(w, pc, offer)
 }
 
@@ -196,6 +219,6 @@ func main() {
 	if len(os.Args) != 2 || !strings.HasPrefix(os.Args[1], "127.0.0.1:") {
 		log.Fatal("usage: pion-sfu 127.0.0.1:PORT")
 	}
-	s := &server{api: newAPI(), tracks: map[string]*webrtc.TrackLocalStaticRTP{}, sessions: map[string]*webrtc.PeerConnection{}}
+	s := &server{api: newAPI(), tracks: map[string][]*webrtc.TrackLocalStaticRTP{}, sessions: map[string]*webrtc.PeerConnection{}}
 	log.Fatal(http.ListenAndServe(os.Args[1], s))
 }

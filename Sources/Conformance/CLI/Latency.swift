@@ -19,6 +19,8 @@ struct Latency: AsyncParsableCommand {
     @Option(name: .long, help: "WHIP path template with {path} (default /webrtc/whip/{path}).") var whipPath: String?
     @Option(name: .long, help: "WHEP path template with {path} (default /webrtc/whep/{path}).") var whepPath: String?
     @Option(name: .long, help: "WHEP offers in flight at once.") var concurrency: Int = 8
+    @Option(name: .long, help: "Also send VP8-shaped video at this rate (1000k, 2M or bits/s); default none.")
+    var videoBitrate: String?
     @Option(name: .long, help: "Multiply every timeout by this factor.") var timeoutScale: Double = 1
     @Flag(name: .long, help: "Accept any TLS certificate.") var insecure = false
     @Option(name: .long, help: "json:PATH (repeatable).") var report: [String] = []
@@ -51,6 +53,12 @@ struct Latency: AsyncParsableCommand {
         options.warmup = warmup
         options.concurrency = concurrency
         options.timeoutScale = timeoutScale
+        if let videoBitrate {
+            guard let bits = Self.bits(videoBitrate), (10_000...50_000_000).contains(bits) else {
+                fail("--video-bitrate must be like 1000k or 2M (10k-50M)")
+            }
+            options.videoBitrate = bits
+        }
         let result = await LatencyRun(options: options) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }.run()
@@ -63,6 +71,14 @@ struct Latency: AsyncParsableCommand {
             }
         }
         throw ExitCode(result.exitCode)
+    }
+
+    /// "1000k", "2M" or plain bits per second.
+    static func bits(_ text: String) -> Int? {
+        let lower = text.lowercased()
+        if lower.hasSuffix("k") { return Double(lower.dropLast()).map { Int($0 * 1_000) } }
+        if lower.hasSuffix("m") { return Double(lower.dropLast()).map { Int($0 * 1_000_000) } }
+        return Int(lower)
     }
 
     /// "10s", "2m", "500ms" or plain seconds.

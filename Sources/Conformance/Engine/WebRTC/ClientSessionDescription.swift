@@ -10,21 +10,29 @@ public struct ClientOffer: Sendable {
     public var sending: Bool
     public var ssrc: UInt32
     public var candidate: STUNAddress
+    /// A second, bundled VP8 section (RFC 7741) with this SSRC when sending; nil = audio only.
+    public var videoSSRC: UInt32?
     public static let opusPayloadType: UInt8 = 111
+    public static let vp8PayloadType: UInt8 = 96
 
-    public init(ice: ICEParameters, fingerprint: CertificateFingerprint, sending: Bool, ssrc: UInt32, candidate: STUNAddress) {
+    public init(
+        ice: ICEParameters, fingerprint: CertificateFingerprint, sending: Bool, ssrc: UInt32, candidate: STUNAddress,
+        videoSSRC: UInt32? = nil
+    ) {
         self.ice = ice
         self.fingerprint = fingerprint
         self.sending = sending
         self.ssrc = ssrc
         self.candidate = candidate
+        self.videoSSRC = videoSSRC
     }
 
     public var sdp: String {
         let family = candidate.ip.isIPv4 ? "IP4" : "IP6"
         let priority = ICECandidate.priority(typePreference: 126, localPreference: 65_535, component: 1)
         var lines = [
-            "v=0", "o=- \(ssrc) 1 IN \(family) \(candidate.ip)", "s=-", "t=0 0", "a=group:BUNDLE 0",
+            "v=0", "o=- \(ssrc) 1 IN \(family) \(candidate.ip)", "s=-", "t=0 0",
+            videoSSRC == nil ? "a=group:BUNDLE 0" : "a=group:BUNDLE 0 1",
             "a=msid-semantic: WMS conform",
             "m=audio 9 UDP/TLS/RTP/SAVPF \(Self.opusPayloadType)", "c=IN \(family) \(candidate.ip)",
             "a=mid:0", "a=ice-ufrag:\(ice.ufrag)", "a=ice-pwd:\(ice.pwd)",
@@ -35,9 +43,21 @@ public struct ClientOffer: Sendable {
         if sending {
             lines += ["a=msid:conform audio0", "a=ssrc:\(ssrc) cname:parley-conform"]
         }
-        lines += [
+        let candidateLines = [
             "a=candidate:1 1 udp \(priority) \(candidate.ip) \(candidate.port) typ host", "a=end-of-candidates",
         ]
+        lines += candidateLines
+        if let videoSSRC {
+            let pt = Self.vp8PayloadType
+            lines += [
+                "m=video 9 UDP/TLS/RTP/SAVPF \(pt)", "c=IN \(family) \(candidate.ip)", "a=mid:1",
+                "a=ice-ufrag:\(ice.ufrag)", "a=ice-pwd:\(ice.pwd)", "a=fingerprint:\(fingerprint.sdpValue)",
+                "a=setup:actpass", sending ? "a=sendonly" : "a=recvonly", "a=rtcp-mux", "a=rtcp-rsize",
+                "a=rtpmap:\(pt) VP8/90000", "a=rtcp-fb:\(pt) nack", "a=rtcp-fb:\(pt) nack pli",
+            ]
+            if sending { lines += ["a=msid:conform video0", "a=ssrc:\(videoSSRC) cname:parley-conform"] }
+            lines += candidateLines
+        }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 }
@@ -49,6 +69,8 @@ public struct ClientAnswer: Sendable {
     /// UDP host/srflx/relay addresses in priority order.
     public var candidates: [STUNAddress]
     public var opusPayloadType: UInt8
+    /// The answer's VP8 payload type when it accepted a video section.
+    public var vp8PayloadType: UInt8?
 
     public struct Unusable: Error, Sendable, CustomStringConvertible {
         public let reason: String
@@ -84,5 +106,7 @@ public struct ClientAnswer: Sendable {
         self.fingerprints = fingerprints
         self.candidates = candidates
         opusPayloadType = opus.payloadType
+        let video = description.media.first { $0.kind == "video" && $0.port != 0 }
+        vp8PayloadType = video?.codecs.first { $0.rtpmap?.encodingName.uppercased() == "VP8" }?.payloadType
     }
 }

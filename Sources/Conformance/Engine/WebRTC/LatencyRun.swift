@@ -15,6 +15,8 @@ public struct LatencyOptions: Sendable {
     /// WHEP offers in flight at once (servers cap unfinished handshakes per address).
     public var concurrency: Int = 8
     public var timeoutScale: Double = 1
+    /// Bits per second of VP8-shaped video (1200-byte packets) next to the audio; 0 = audio only.
+    public var videoBitrate: Int = 0
 
     public init(signaling: MediaSignaling, streamPath: String, subscribers: Int, duration: Double) {
         self.signaling = signaling
@@ -33,6 +35,11 @@ public final class LatencyRun: @unchecked Sendable {
 
     // Loop-confined state.
     var frames: OpusFrameSource!
+    var video: VP8PayloadSource?
+    /// Payload fingerprint → slot: audio frames first, then video payloads.
+    var slots: [UInt64: Int] = [:]
+    var nextVideoAt: UInt64 = 0
+    var videoSlot = 0
     var publisher: WebRTCClient?
     var players: [(client: WebRTCClient?, tracker: PlayerTracker, requestedAt: UInt64, error: String?)] = []
     var sentAt: [UInt64] = []
@@ -54,7 +61,7 @@ public final class LatencyRun: @unchecked Sendable {
         self.progress = progress
     }
 
-    public static let method = "payload fingerprint (FNV-1a 64 over each Opus payload; 1500 distinct frames)"
+    public static let method = "payload fingerprint (FNV-1a 64 over each RTP payload; 1500 distinct Opus frames)"
 
     public func run() async -> LatencyReport {
         let report = await measure()
@@ -71,7 +78,16 @@ public final class LatencyRun: @unchecked Sendable {
         let context: DTLSClientContext
         do {
             frames = try OpusFrameSource()
-            slotIndex = [Int](repeating: -1, count: frames.frames.count)
+            slots = frames.slots
+            if options.videoBitrate > 0 {
+                // 30 s of distinct payloads, as for audio.
+                let source = VP8PayloadSource(count: max(100, 30 * options.videoBitrate / 9_600))
+                for (offset, payload) in source.payloads.enumerated() {
+                    slots[OpusFrameSource.fingerprint(payload[...])] = frames.frames.count + offset
+                }
+                video = source
+            }
+            slotIndex = [Int](repeating: -1, count: frames.frames.count + (video?.payloads.count ?? 0))
             context = try DTLSClientContext()
         } catch {
             report.error = "runner set-up: \(error)"
@@ -86,7 +102,11 @@ public final class LatencyRun: @unchecked Sendable {
         do {
             let client = try await connect(context: context, sending: true, player: nil)
             try await waitConnected([client], timeout: 15)
-            try await loop.submit { self.publisher = client; self.nextFrameAt = self.clock() }.get()
+            try await loop.submit {
+                self.publisher = client
+                self.nextFrameAt = self.clock()
+                self.nextVideoAt = self.nextFrameAt
+            }.get()
         } catch {
             report.error = "publisher: \(error)"
             await closeAll()
@@ -140,8 +160,16 @@ public final class LatencyRun: @unchecked Sendable {
         try? await loop.submit { self.window = self.window.lowerBound..<self.sentAt.count }.get()
         let cpu = Self.cpuSeconds() - startUsage
         let wall = Double(clock() - startWall) / 1e9
-        // Drain: late frames still count for latency (their send time is known).
-        try? await Task.sleep(nanoseconds: UInt64(0.5 * options.timeoutScale * 1e9))
+        // Drain: late frames still count (their send time is known); wait until arrivals stop for 300 ms, at most
+        // 3 s scaled, so a slow target's tail is not counted as loss.
+        let drainDeadline = clock() + UInt64(3 * options.timeoutScale * 1e9)
+        var lastCount = -1
+        while clock() < drainDeadline {
+            let count = (try? await loop.submit { self.players.reduce(0) { $0 + $1.tracker.receivedInWindow } }.get()) ?? 0
+            if count == lastCount { break }
+            lastCount = count
+            try? await Task.sleep(nanoseconds: 300_000_000)
+        }
         report = (try? await loop.submit { self.summarise(into: report) }.get()) ?? report
         report.runnerCPUPercent = wall > 0 ? 100 * cpu / wall : 0
         await closeAll()
@@ -162,19 +190,28 @@ public final class LatencyRun: @unchecked Sendable {
         }
         let ice = ICEParameters.random()
         let ssrc = UInt32.random(in: 1...UInt32.max)
+        let videoSSRC = options.videoBitrate > 0 ? ssrc ^ 0x5A5A_5A5A : nil
         let offer = ClientOffer(
             ice: ice, fingerprint: context.fingerprint, sending: sending, ssrc: ssrc,
-            candidate: STUNAddress(ip: ip, port: UInt16(port)))
+            candidate: STUNAddress(ip: ip, port: UInt16(port)), videoSSRC: videoSSRC)
         let requestedAt = clock()
         let session = try await options.signaling.open(publishing: sending, streamPath: options.streamPath, offer: offer.sdp)
         try await loop.submit { self.sessions.append(session) }.get()
         let answer = try ClientAnswer(sdp: session.answer)
+        var video: (ssrc: UInt32, payloadType: UInt8)?
+        if let videoSSRC {
+            guard let pt = answer.vp8PayloadType else {
+                throw MediaSignaling.Refused(description: "the answer did not accept the VP8 section")
+            }
+            video = (videoSSRC, pt)
+        }
         let agent = ICEControllingAgent(
             local: ice, remote: answer.ice, remoteCandidates: answer.candidates.filter { $0.ip.isIPv4 },
             checkTimeout: UInt64(10 * options.timeoutScale * 1e9))
         let dtls = try DTLSClientSession(context: context, expected: answer.fingerprints)
         let client = WebRTCClient(
-            channel: channel, sending: sending, ssrc: ssrc, payloadType: answer.opusPayloadType, ice: agent, dtls: dtls)
+            channel: channel, sending: sending, ssrc: ssrc, payloadType: answer.opusPayloadType, ice: agent, dtls: dtls,
+            video: video)
         try await loop.submit {
             handler.client = client
             self.clients.append(client)
@@ -237,6 +274,21 @@ public final class LatencyRun: @unchecked Sendable {
             }
             // Far behind (the loop stalled): start the schedule again rather than burst.
             if now >= nextFrameAt { nextFrameAt = now + 20_000_000 }
+            if let video {
+                let interval = UInt64(1_200 * 8) * 1_000_000_000 / UInt64(options.videoBitrate)
+                let ticks = UInt32(truncatingIfNeeded: interval * 90_000 / 1_000_000_000)
+                burst = 0
+                while now >= nextVideoAt, burst < 20 {
+                    let slot = frames.frames.count + videoSlot
+                    videoSlot = (videoSlot + 1) % video.payloads.count
+                    slotIndex[slot] = sentAt.count
+                    sentAt.append(clock())
+                    publisher.sendVideo(video.payloads[slot - frames.frames.count], ticks: ticks)
+                    nextVideoAt += interval
+                    burst += 1
+                }
+                if now >= nextVideoAt { nextVideoAt = now + interval }
+            }
         }
         ticks += 1
         guard ticks % 4 == 0 else { return }
@@ -244,7 +296,7 @@ public final class LatencyRun: @unchecked Sendable {
     }
 
     func arrived(_ payload: ArraySlice<UInt8>, at arrival: UInt64, player: Int) {
-        guard let slot = frames.slots[OpusFrameSource.fingerprint(payload)] else {
+        guard let slot = slots[OpusFrameSource.fingerprint(payload)] else {
             players[player].tracker.markForeign()
             return
         }

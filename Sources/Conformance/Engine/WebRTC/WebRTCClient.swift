@@ -19,8 +19,10 @@ public final class WebRTCClient: @unchecked Sendable {
     public private(set) var srtp: SRTPClientSession?
     public private(set) var connectedAt: UInt64?
     public let payloadType: UInt8
-    /// Receive statistics for receiver reports (RFC 3550 §6.4.1); players only.
-    public private(set) var reception = ReceptionStatistics()
+    /// Receive statistics per source for receiver reports (RFC 3550 §6.4.1); players only.
+    public private(set) var reception: [UInt32: ReceptionStatistics] = [:]
+    /// VP8 (RFC 7741) next to Opus when both sides agreed on it.
+    public let video: (ssrc: UInt32, payloadType: UInt8)?
     /// Called for each authenticated RTP packet a player receives: payload bytes and the arrival time.
     var onMedia: ((ArraySlice<UInt8>, UInt64) -> Void)?
     /// SRTP packets refused (authentication, replay) and datagrams of no known kind.
@@ -33,12 +35,14 @@ public final class WebRTCClient: @unchecked Sendable {
     var sentPackets: UInt32 = 0
     var sentOctets: UInt32 = 0
     var nextReportAt: UInt64 = 0
-    var remoteSSRC: UInt32?
+    var videoSequence: UInt16 = 0
+    var videoTimestamp: UInt32 = 0
 
     init(
         channel: any Channel, sending: Bool, ssrc: UInt32, payloadType: UInt8, ice: ICEControllingAgent,
-        dtls: DTLSClientSession
+        dtls: DTLSClientSession, video: (ssrc: UInt32, payloadType: UInt8)? = nil
     ) {
+        self.video = video
         self.channel = channel
         self.sending = sending
         self.ssrc = ssrc
@@ -98,8 +102,10 @@ public final class WebRTCClient: @unchecked Sendable {
                 srtpFailures += 1
                 return
             }
-            remoteSSRC = header.ssrc
-            reception.record(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
+            // Audio at 48 kHz (RFC 7587), video at 90 kHz (RFC 7741 §4.1): the jitter units follow the clock.
+            let clockRate: UInt64 = header.payloadType == video?.payloadType ? 90_000 : 48_000
+            reception[header.ssrc, default: ReceptionStatistics()].record(
+                sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now, clockRate: clockRate)
             onMedia?(plain[header.payloadRange], now)
         default:
             srtpFailures += 1
@@ -117,6 +123,18 @@ public final class WebRTCClient: @unchecked Sendable {
         guard let protected = try? srtp.protectRTP(packet.encode()), let remoteAddress else { return }
         sentPackets &+= 1
         sentOctets &+= UInt32(truncatingIfNeeded: payload.count)
+        write(protected, to: remoteAddress)
+    }
+
+    /// Sends one VP8 packet as a whole frame (marker set) with `ticks` of the 90 kHz clock since the last.
+    func sendVideo(_ payload: [UInt8], ticks: UInt32) {
+        guard phase == .connected, let srtp, let video else { return }
+        let packet = RTPPacket(
+            marker: true, payloadType: video.payloadType, sequenceNumber: videoSequence, timestamp: videoTimestamp,
+            ssrc: video.ssrc, payload: payload)
+        videoSequence &+= 1
+        videoTimestamp &+= ticks
+        guard let protected = try? srtp.protectRTP(packet.encode()), let remoteAddress else { return }
         write(protected, to: remoteAddress)
     }
 
@@ -157,7 +175,10 @@ public final class WebRTCClient: @unchecked Sendable {
                     ssrc: ssrc, ntpTimestamp: NTPTime.from(monotonic: now), rtpTimestamp: timestamp,
                     packetCount: sentPackets, octetCount: sentOctets))
         } else {
-            let blocks = remoteSSRC.map { [reception.reportBlock(for: $0)] } ?? []
+            var blocks: [RTCPReportBlock] = []
+            for source in reception.keys.sorted().prefix(31) {  // RC is 5 bits (RFC 3550 §6.4.2)
+                if let block = reception[source]?.reportBlock(for: source) { blocks.append(block) }
+            }
             packet = .receiverReport(RTCPReceiverReport(ssrc: ssrc, reports: blocks))
         }
         guard let protected = try? srtp.protectRTCP(RTCPCompound.serialize([packet])) else { return }
