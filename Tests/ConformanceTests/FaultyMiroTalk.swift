@@ -10,11 +10,11 @@ enum Fault: String, CaseIterable, Sendable {
     case statsTotalPeers, statsRoomsAsString, statsKeyOrder, timestampWithoutMillis
     case joinReordered, joinNamePlusEncoded, joinIgnoresFormBody, joinEmptyStringKept
     case tokenAlgNone, tokenWrongSecret, tokenPresenterBool, tokenExpireIgnored, tokenExpireDigitsAsSeconds,
-        tokenPlainData, tokenClaimsOrder
+        tokenPlainData, tokenClaimsOrder, tokenIatStale
     case meetingHTTPScheme, meetingFixedID
     case noAllowOrigin, preflightWithoutAuthorization
     case notFoundBodyWithoutSuccess, malformedJSONAs500, malformedJSONPlainText
-    case disabledAs404, activeRoomsNeedsKey, contentTypeText
+    case disabledAs404, activeRoomsNeedsKey, contentTypeText, activeRoomsUnlimited
 }
 
 /// Which `api.allowed` switches are on.
@@ -33,6 +33,8 @@ struct FaultyMiroTalk: Sendable {
     static let jwtSecret = "conform-test-jwt"
     let fault: Fault
     let switches: Switches
+    /// `/activeRooms` requests so far: upstream limits them to 60 a minute per address (express-rate-limit).
+    let activeRoomsHits = HitCounter()
 
     /// Starts the server, runs `body` with its base URL, then shuts it down.
     func withServer<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
@@ -176,6 +178,14 @@ struct FaultyMiroTalk: Sendable {
             }
             return json(.ok, .object([("token", .string(token))]))
         case (.get, "/api/v1/activeRooms"):
+            if activeRoomsHits.hit() > 60, fault != .activeRoomsUnlimited {
+                return json(
+                    .tooManyRequests, .object([("error", .string("Too many requests. Please try again after 1 minute."))]),
+                    extra: [
+                        .init("RateLimit-Limit")!: "60", .init("RateLimit-Remaining")!: "0",
+                        .init("RateLimit-Reset")!: "60",
+                    ])
+            }
             guard switches.activeRooms else {
                 return disabledResponse(withSuccess: false)
             }
@@ -234,17 +244,23 @@ struct FaultyMiroTalk: Sendable {
     /// nil when `expire` cannot be read (upstream: jwt.sign throws → 500).
     func token(_ body: JSONValue) -> String? {
         let secret = fault == .tokenWrongSecret ? "not-the-secret" : Self.jwtSecret
-        let presenter = body["presenter"]?.boolValue == true
+        // Upstream stores String(presenter): a boolean as "true"/"false", a string as given.
+        let presenter: String
+        switch body["presenter"] {
+        case .bool(let flag)?: presenter = flag ? "true" : "false"
+        case .string(let text)?: presenter = text
+        default: presenter = "false"
+        }
         let inner: JSONValue = .object([
             ("username", .string(body["username"]?.stringValue ?? "username")),
             ("password", .string(body["password"]?.stringValue ?? "password")),
-            ("presenter", fault == .tokenPresenterBool ? .bool(presenter) : .string(presenter ? "true" : "false")),
+            ("presenter", fault == .tokenPresenterBool ? .bool(presenter == "true") : .string(presenter)),
         ])
         let data =
             fault == .tokenPlainData
             ? Data(inner.compactText.utf8).base64EncodedString()
             : CryptoJSPassphrase.encrypt(inner.compactText, passphrase: secret)
-        let iat = Int(Date().timeIntervalSince1970)
+        let iat = Int(Date().timeIntervalSince1970) - (fault == .tokenIatStale ? 3600 : 0)
         var seconds = 3600
         if let expire = body["expire"], fault != .tokenExpireIgnored {
             guard let parsed = Self.expiresInSeconds(expire, digitsAsSeconds: fault == .tokenExpireDigitsAsSeconds)
@@ -262,6 +278,14 @@ struct FaultyMiroTalk: Sendable {
         }
         return JWTInspector.signHS256(payload: .object(claims), secret: secret)
     }
+}
+
+/// A thread-safe counter shared by the requests of one fake server.
+final class HitCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func hit() -> Int { lock.withLock { count += 1; return count } }
 }
 
 actor PortBox {

@@ -32,7 +32,7 @@ def run_against(url, out_dir, name, *extra):
     """One mirotalk run with all three reports; returns (process, JSON report, report paths)."""
     paths = {kind: os.path.join(out_dir, f"{name}.{kind}") for kind in ("json", "junit", "html")}
     proc = conform("run", "--target", url, "--profile", "mirotalk", "--api-key", API_KEY, "--jwt-secret", JWT_SECRET,
-                   *(f"--report={kind}:{path}" for kind, path in paths.items()), *extra)
+                   "--room-ws", *(f"--report={kind}:{path}" for kind, path in paths.items()), *extra)
     with open(paths["json"], encoding="utf-8") as f:
         report = json.load(f)
     return proc, report, paths

@@ -86,6 +86,10 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "Origin sent in CORS checks.") var origin: String = "https://conform.example"
     @Option(name: .long) var whipPath: String?
     @Option(name: .long) var whepPath: String?
+    @Flag(
+        name: .customLong("room-ws"),
+        help: "The target speaks Parley's room WebSocket: MiroTalk cases populate live rooms through it.")
+    var roomWebSocket = false
     @Option(name: .long, help: "json:PATH, junit:PATH or html:PATH (repeatable).") var report: [String] = []
     @OptionGroup var spec: SpecOption
 
@@ -102,7 +106,8 @@ struct Run: AsyncParsableCommand {
             target: target, profiles: profiles, casePatterns: cases, excludePatterns: exclude,
             strict: strict, timeoutScale: timeoutScale, retries: retries, insecure: insecure,
             apiKey: apiKey, jwtSecret: jwtSecret, authSecret: authSecret, username: username,
-            password: password, streamKeys: streamKey, origin: origin, whipPath: whipPath, whepPath: whepPath)
+            password: password, streamKeys: streamKey, origin: origin, whipPath: whipPath, whepPath: whepPath,
+            roomWebSocket: roomWebSocket)
         var runReport: RunReport
         do {
             let selected = try Selection.select(all, profiles: profiles, include: cases, exclude: exclude)

@@ -12,6 +12,10 @@ public enum ConformanceCatalogue {
     public static func all(specDirectory: URL) throws -> [ConformanceCase] {
         let documents = try SpecDocuments(directory: specDirectory)
         var cases = MiroTalkSuite.cases(documents: documents)
+        let roomSocketSchema = try RoomSocketSchema(directory: specDirectory)
+        cases += RoomSocketSuite.cases(schema: roomSocketSchema)
+        cases += MeetingSuite.cases(documents: documents, schema: roomSocketSchema)
+        cases += MiroTalkSuite.liveCases(schema: roomSocketSchema, documents: documents)
         cases += try ScenarioLoader.loadAll(
             directory: specDirectory.appendingPathComponent("scenarios"), documents: documents)
         var seen = Set<String>()

@@ -17,13 +17,16 @@ public struct RunOptions: Sendable {
     public var origin: String
     public var whipPath: String?
     public var whepPath: String?
+    /// `--room-ws`: the target speaks Parley's room WebSocket, so MiroTalk cases may populate live rooms through it.
+    public var roomWebSocket: Bool
 
     public init(
         target: String, profiles: [String] = ["mirotalk"], casePatterns: [String] = [],
         excludePatterns: [String] = [], strict: Bool = false, timeoutScale: Double = 1, retries: Int = 0,
         insecure: Bool = false, apiKey: String? = nil, jwtSecret: String? = nil, authSecret: String? = nil,
         username: String? = nil, password: String? = nil, streamKeys: [String] = [],
-        origin: String = "https://conform.example", whipPath: String? = nil, whepPath: String? = nil
+        origin: String = "https://conform.example", whipPath: String? = nil, whepPath: String? = nil,
+        roomWebSocket: Bool = false
     ) {
         self.target = target
         self.profiles = profiles
@@ -42,5 +45,6 @@ public struct RunOptions: Sendable {
         self.origin = origin
         self.whipPath = whipPath
         self.whepPath = whepPath
+        self.roomWebSocket = roomWebSocket
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 public enum MiroTalkSuite {
     public static func cases(documents: SpecDocuments) -> [ConformanceCase] {
         joinCases() + bodyFormCases() + tokenCases() + meetingCases() + httpCases(documents: documents)
+            + deeperTokenCases() + deeperAuthCases()
     }
 
     /// A keyed request to a route, skipping when no key was given.
