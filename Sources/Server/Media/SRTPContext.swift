@@ -34,8 +34,13 @@ public final class SRTPContext {
     /// Largest packet accepted: a UDP payload.
     static let maximumPacketLength = 65_535
 
-    /// libsrtp keeps global tables; initialise them once, before the first session, on whichever thread.
-    static let libraryReady: Bool = srtp_init() == srtp_err_status_ok
+    /// libsrtp keeps global tables; initialise them once, before the first session, on whichever thread. Another
+    /// module of the same process (the conformance runner's client, in `swift test`) may have done it first: then
+    /// libsrtp 2.5 refuses to load its debug module twice and answers bad_param, with the kernel ready.
+    static let libraryReady: Bool = {
+        let status = srtp_init()
+        return status == srtp_err_status_ok || status == srtp_err_status_bad_param
+    }()
 
     /// - Parameters:
     ///   - replayWindow: packets remembered for replay checks; aiortc uses 1024, libsrtp allows 64...32767.
