@@ -82,6 +82,13 @@ public final class RoomSocketScope: @unchecked Sendable {
         return peer
     }
 
+    /// A fresh ad-hoc room joined by alice (first, so presenter) and then bob, the pair most cases start from.
+    public func pair() async throws(CaseStop) -> (room: String, alice: RoomPeer, bob: RoomPeer) {
+        let room = Self.freshRoomID()
+        let alice = try await join(room: room, user: "alice")
+        return (room, alice, try await join(room: room, user: "bob"))
+    }
+
     /// Opens a socket that must be refused: one `error` event with `code`, then close `closeCode`.
     public func expectRefusal(
         room: String, user: String, name: String? = nil, password: String? = nil, token: String? = nil,

@@ -9,9 +9,7 @@ extension RoomSocketSuite {
                 requirement: "After `leave` the server closes with 1000; the others get userleave {reason left, by null}.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 let answer = try await bob.request("leave", id: "bye")
                 let close = await bob.closeCode()
                 let left = try await alice.event("userleave")
@@ -29,9 +27,7 @@ extension RoomSocketSuite {
                 reference: asyncapi("userleave"),
                 requirement: "A participant whose connection dropped leaves with reason `dropped`.", schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 await bob.drop()
                 let left = try await alice.event("userleave")
                 try check(
@@ -45,9 +41,7 @@ extension RoomSocketSuite {
                 requirement: "A participant that closes its socket (RFC 6455 §7.1.2) left: reason `left`.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 await bob.close()
                 let left = try await alice.event("userleave")
                 try check(
@@ -61,9 +55,7 @@ extension RoomSocketSuite {
                 requirement: "Media flags of a participant changed: the room gets `participant` with the new flags.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 _ = try await alice.event("userjoin")
                 let answer = try await bob.request("media", id: "m1", [("audio", .bool(true)), ("video", .bool(false))])
                 let seen = try await alice.event("participant")
@@ -109,9 +101,7 @@ extension RoomSocketSuite {
                 reference: asyncapi("msg"),
                 requirement: "`seq` increases per room; every recipient sees the same order.", schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (room, alice, bob) = try await scope.pair()
                 let carol = try await scope.join(room: room, user: "carol")
                 for i in 1...8 { await (i % 2 == 0 ? alice : bob).chat("m\(i)") }
                 var orders: [[String]] = []
@@ -140,9 +130,7 @@ extension RoomSocketSuite {
                 requirement: "Private chat (`to`) goes to the recipient and a copy to the sender, nobody else.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (room, alice, bob) = try await scope.pair()
                 let carol = try await scope.join(room: room, user: "carol")
                 await alice.chat("psst", to: "bob")
                 let toBob = try await bob.event("msg")
@@ -162,9 +150,7 @@ extension RoomSocketSuite {
                 requirement: "An action with an id gets ack with reply_to; broadcasts never carry reply_to.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 await alice.chat("with id", id: "c-1")
                 let ack = try await alice.event("ack|error", reply: "c-1")
                 let msg = try await bob.event("msg")

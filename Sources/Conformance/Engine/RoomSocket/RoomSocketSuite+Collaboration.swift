@@ -9,9 +9,7 @@ extension RoomSocketSuite {
                 requirement: "A participant raised or lowered its hand: the others get hand {user_id, raised}.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 _ = try await bob.request("hand", id: "h1", [("raised", .bool(true))])
                 let up = try await alice.event("hand")
                 _ = try await bob.request("hand", id: "h2", [("raised", .bool(false))])
@@ -28,9 +26,7 @@ extension RoomSocketSuite {
                 reference: asyncapi("agenda.set"),
                 requirement: "Moderator: replace the agenda items; the room gets agenda with the items.", schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 let items: JSONValue = .array([
                     .object([("title", .string("Intro")), ("duration_s", .integer(60))]),
                     .object([("title", .string("Q&A")), ("duration_s", .null)]),
@@ -76,9 +72,7 @@ extension RoomSocketSuite {
                 requirement: "Only presenters and hosts moderate; a participant's agenda change gets error not_permitted.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 let items: JSONValue = .array([.object([("title", .string("Mine")), ("duration_s", .null)])])
                 let answer = try await bob.request("agenda.set", id: "a1", [("items", items)])
                 let leaked = await alice.drain(for: 0.5).filter { $0["event"] == .string("agenda") }
@@ -95,9 +89,7 @@ extension RoomSocketSuite {
                 requirement: "A transcript segment, numbered in arrival order (seq) and delivered to everyone in that order.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 for i in 0..<5 {
                     await alice.send(
                         .object([

@@ -125,9 +125,7 @@ extension RoomSocketSuite {
                 requirement: "The session_token from joined rejoins the same room under the same user id after its connection dropped, with the role it had.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (room, alice, bob) = try await scope.pair()
                 guard let token = alice.sessionToken else { throw CaseStop.broken("no session token") }
                 await alice.drop()
                 let left = try await bob.event("userleave")

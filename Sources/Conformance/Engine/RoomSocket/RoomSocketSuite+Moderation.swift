@@ -9,9 +9,7 @@ extension RoomSocketSuite {
                 requirement: "Moderator removes a participant: it gets control kick, then close 4100; others get userleave reason kicked.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (room, alice, bob) = try await scope.pair()
                 let carol = try await scope.join(room: room, user: "carol")
                 let answer = try await alice.request("kick", id: "k", [("user_id", .string("bob"))])
                 let notice = try await bob.event("control")
@@ -37,9 +35,7 @@ extension RoomSocketSuite {
                 reference: rights("room session token"),
                 requirement: "The session token is refused after a kick (close 4001).", schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (room, alice, bob) = try await scope.pair()
                 guard let token = bob.sessionToken else { throw CaseStop.broken("no session token") }
                 _ = try await alice.request("kick", id: "k", [("user_id", .string("bob"))])
                 let close = await bob.closeCode()
@@ -56,9 +52,7 @@ extension RoomSocketSuite {
                 requirement: "Only presenters and hosts kick; a participant gets error not_permitted and the target stays.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 let answer = try await bob.request("kick", id: "k", [("user_id", .string("alice"))])
                 try check(
                     answer["data"]?["code"] == .string("not_permitted"), expected: "error not_permitted",
@@ -71,9 +65,7 @@ extension RoomSocketSuite {
                 reference: asyncapi("mute_chat"),
                 requirement: "A chat-muted participant's chat is refused with chat_muted until unmuted.", schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 _ = try await alice.request("mute_chat", id: "m", [("user_id", .string("bob")), ("muted", .bool(true))])
                 let notice = try await bob.event("control")
                 let refused = try await bob.request("chat", id: "c", [("text", .string("let me talk"))])
@@ -92,9 +84,7 @@ extension RoomSocketSuite {
                 requirement: "A moderator asks a participant's page to mute its media: control {action mute_media, kind}.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 _ = try await alice.request(
                     "mute_media", id: "mm", [("user_id", .string("bob")), ("kind", .string("audio"))])
                 let notice = try await bob.event("control")
@@ -109,9 +99,7 @@ extension RoomSocketSuite {
                 requirement: "lock → `locked` to all and new joiners refused (room_locked, 4023); unlock → `unlocked`, joins work.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (room, alice, bob) = try await scope.pair()
                 _ = try await alice.request("lock", id: "l")
                 let locked = try await bob.event("locked")
                 let refused = try await scope.expectRefusal(room: room, user: "late", code: "room_locked", closeCode: 4023)
@@ -128,9 +116,7 @@ extension RoomSocketSuite {
                 reference: contracts("4101 the room was ended"),
                 requirement: "A moderator's end: every socket gets ended, then close 4101.", schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 await alice.send(.object([("action", .string("end"))]))
                 var observed: [String] = []
                 for peer in [alice, bob] {
@@ -148,9 +134,7 @@ extension RoomSocketSuite {
                 reference: rights("Roles"),
                 requirement: "Only presenters and hosts end a room; a participant gets not_permitted.", schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 let answer = try await bob.request("end", id: "e")
                 let ended = await alice.drain(for: 0.5).filter { $0["event"] == .string("ended") }
                 try check(

@@ -35,9 +35,7 @@ extension RoomSocketSuite {
                 requirement: "Messages over 64 KiB → error message_too_large and close 1009; the other members are unaffected.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 let huge = #"{"action":"chat","text":""# + String(repeating: "x", count: 70_000) + #""}"#
                 await bob.send(text: huge)
                 let error = try await bob.event("error")
@@ -56,9 +54,7 @@ extension RoomSocketSuite {
                 requirement: "Chat is rate limited per connection (error rate_limited, connection kept); afterwards chat works again.",
                 schema: schema
             ) { scope in
-                let room = RoomSocketScope.freshRoomID()
-                let alice = try await scope.join(room: room, user: "alice")
-                let bob = try await scope.join(room: room, user: "bob")
+                let (_, alice, bob) = try await scope.pair()
                 for i in 0..<60 { await bob.send(.object([("action", .string("chat")), ("text", .string("flood \(i)"))])) }
                 let limited = try await bob.event("error") { $0["data"]?["code"] == .string("rate_limited") }
                 let received = await alice.drain(for: 1.5).filter { $0["event"] == .string("msg") }.count
