@@ -60,10 +60,13 @@ public protocol RoomDirectory: Sendable {
     func deleteRoom(_ id: RoomID, by: Moderator) async throws -> RoomSnapshot
 
     // MARK: streams
-    /// Registers a live stream. A room-scoped path `room/{r}/{u}` belongs to room `r` (which must exist); a given
-    /// `room` must exist, and a given `publisher` must be a participant of the stream's room.
-    func startStream(_ path: StreamPath, publisher: UserID?, room: RoomID?, codecs: [String]) async throws
-        -> StreamInfo
+    /// Registers a live stream. A room-scoped path `room/{r}/{u}` (or `room/{r}/{u}/screen`) belongs to room `r`
+    /// (which must exist) and, while `u` is in it, to publisher `u`; a given `room` must exist, and a given
+    /// `publisher` must be a participant of the stream's room. The publisher's media flags rise for `kinds`.
+    func startStream(
+        _ path: StreamPath, publisher: UserID?, room: RoomID?, codecs: [String], kinds: MediaKinds
+    ) async throws -> StreamInfo
+    /// Unregisters a stream; its publisher's media flags of `kinds` no other live stream of it carries go down.
     func stopStream(_ path: StreamPath) async throws -> StreamInfo
     func addSubscriber(_ path: StreamPath) async throws -> StreamInfo
     func removeSubscriber(_ path: StreamPath) async throws -> StreamInfo
@@ -85,6 +88,13 @@ extension RoomDirectory {
         -> Participant
     {
         try await joinRoom(id, request, createIfMissing: createIfMissing).participant
+    }
+
+    /// Registers a stream that announces no media kinds (see ``startStream(_:publisher:room:codecs:kinds:)``).
+    public func startStream(_ path: StreamPath, publisher: UserID?, room: RoomID?, codecs: [String]) async throws
+        -> StreamInfo
+    {
+        try await startStream(path, publisher: publisher, room: room, codecs: codecs, kinds: [])
     }
 
     /// REST deletion by ``Moderator/rest``.

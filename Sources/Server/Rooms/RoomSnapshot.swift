@@ -9,18 +9,21 @@ public struct StreamInfo: Codable, Sendable, Hashable {
     public var roomID: RoomID?
     /// Codec names as negotiated, e.g. ["opus", "VP8"].
     public var codecs: [String]
+    /// What the publication sends (audio, video or screen), from its accepted offer.
+    public var kinds: MediaKinds
     /// Current players (WHEP sessions, recorders).
     public var subscribers: Int
     public var startedAt: Date
 
     public init(
-        path: StreamPath, publisher: UserID?, roomID: RoomID?, codecs: [String], subscribers: Int = 0,
-        startedAt: Date
+        path: StreamPath, publisher: UserID?, roomID: RoomID?, codecs: [String], kinds: MediaKinds = [],
+        subscribers: Int = 0, startedAt: Date
     ) {
         self.path = path
         self.publisher = publisher
         self.roomID = roomID
         self.codecs = codecs
+        self.kinds = kinds
         self.subscribers = subscribers
         self.startedAt = startedAt
     }

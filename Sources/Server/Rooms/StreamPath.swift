@@ -28,13 +28,23 @@ public struct StreamPath: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public var segments: [String] { rawValue.split(separator: "/").map(String.init) }
 
-    /// The room and user when this is a room-scoped path `room/{room_id}/{user_id}` (exactly three segments).
+    /// The last segment of a participant's screen share: `room/{room_id}/{user_id}/screen`.
+    public static let screenSuffix = "screen"
+
+    /// The room and user when this is a participant's path: `room/{room_id}/{user_id}`, or its screen share
+    /// `room/{room_id}/{user_id}/screen`.
     public var roomScoped: (room: RoomID, user: UserID)? {
         let parts = segments
-        guard parts.count == 3, parts[0] == Self.roomPrefix,
+        guard parts.count == 3 || (parts.count == 4 && parts[3] == Self.screenSuffix), parts[0] == Self.roomPrefix,
             let room = RoomID(parts[1]), let user = UserID(parts[2])
         else { return nil }
         return (room, user)
+    }
+
+    /// A participant's screen share, `room/{room_id}/{user_id}/screen`: its video counts as MiroTalk's `screen`.
+    public var isScreenShare: Bool {
+        let parts = segments
+        return parts.count == 4 && parts[3] == Self.screenSuffix && roomScoped != nil
     }
 
     public var description: String { rawValue }
