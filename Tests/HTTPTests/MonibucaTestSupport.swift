@@ -7,6 +7,7 @@ import ParleyConfig
 import ParleyCrypto
 import ParleyHTTP
 import ParleyRooms
+import ParleySFU
 import ParleyStore
 import ParleyTime
 
@@ -35,14 +36,14 @@ enum MonibucaFixture {
     /// Services on a manual clock stopped at ``now``, so token and signature times are exact.
     static func services(
         _ config: ParleyConfig, rooms: any RoomDirectory = InMemoryRoomDirectory(),
-        clock: any ServerClock = ManualClock(now: now)
+        clock: any ServerClock = ManualClock(now: now), media: MediaPlane? = nil
     ) throws -> ParleyServices {
         ParleyServices(
             config: config, rooms: rooms, database: try ParleyDatabase.inMemory(),
             secrets: ResolvedSecrets(
                 apiKeySecret: "api-key", jwtSecret: "jwt-secret",
                 authSecret: authSecret),
-            metrics: ParleyMetrics.registry, clock: clock, logger: Logger(label: "test.monibuca"))
+            metrics: ParleyMetrics.registry, clock: clock, media: media, logger: Logger(label: "test.monibuca"))
     }
 
     /// Runs `test` against a router with the Monibuca face first, then the health face and `OtherFaces`.

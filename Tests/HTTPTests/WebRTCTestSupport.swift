@@ -37,17 +37,14 @@ enum WebRTCFixture {
     ) async throws {
         var config = MonibucaFixture.config()
         edit(&config)
-        let services = try MonibucaFixture.services(config, rooms: rooms)
         let plane = try await MediaPlane.start(
             configuration: MediaPlaneConfiguration(bindHost: "127.0.0.1", udpPort: 0), rooms: rooms,
             logger: Logger(label: "test.webrtc"))
         do {
+            let services = try MonibucaFixture.services(config, rooms: rooms, media: plane)
             let router = ParleyServer.makeRouter(
                 services: services,
-                faces: [
-                    MonibucaCoreFace(), HealthFace(),
-                    WebRTCFace(plane: plane, clock: { MonibucaFixture.now }),
-                ])
+                faces: [MonibucaCoreFace(), HealthFace(), WebRTCFace()])
             try await Application(router: router).test(.router) { client in try await test(client, plane) }
         } catch {
             await plane.shutdown()

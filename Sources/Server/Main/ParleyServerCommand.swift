@@ -4,7 +4,6 @@ import Hummingbird
 import Logging
 import ParleyConfig
 import ParleyHTTP
-import ParleySFU
 
 /// `parley-server`: the command line of docs/contracts.md §Server command line. Exit codes: 0 clean shutdown, 2 configuration error
 /// (the message names the key and, for a file, its line), 1 any other start-up failure.
@@ -77,17 +76,15 @@ struct ParleyServerCommand: AsyncParsableCommand {
 
         let application: any ApplicationProtocol
         do {
-            let services = try ParleyServer.makeServices(config: effective, logger: logger)
+            let services = try await ParleyServer.makeServices(config: effective, logger: logger)
             try await ParleyServer.prepare(services: services)
-            // The media plane binds webrtc.udp_port now, so a taken port fails start-up instead of the first WHIP.
-            let mediaPlane = try await MediaPlane.start(config: effective, rooms: services.rooms, logger: logger)
             let tlsPaths = try TLSMaterial.resolve(
                 certPath: effective.tls.cert, keyPath: effective.tls.key,
                 dataDirectory: URL(fileURLWithPath: effective.dataDir),
                 logger: logger)
             let tls = try TLSMaterial.serverConfiguration(tlsPaths)
             application = ParleyServer.makeApplication(
-                services: services, tls: tls, backgroundServices: [MediaPlaneService(plane: mediaPlane)]
+                services: services, tls: tls
             ) { channel in
                 logger.info(
                     "listening (HTTP and TLS on one port)",

@@ -5,6 +5,7 @@ import NIOPosix
 import ParleyMedia
 import ParleyRooms
 import ParleyWire
+import Synchronization
 
 /// The media plane (docs/architecture.md §The media plane): one UDP socket, owned with every peer and timer by one event loop. HTTP handlers
 /// talk to it through the async methods below, which hop onto that loop.
@@ -22,12 +23,15 @@ public final class MediaPlane: Sendable {
     let clockOrigin: ContinuousClock.Instant
     let ticker: NIOLoopBoundBox<RepeatedTask?>
     let logger: Logger
+    /// The registry subscription that ends room media (MediaPlane+Rooms); cancelled by `shutdown`.
+    let roomFollower = Mutex<Task<Void, Never>?>(nil)
 
     /// Timer resolution: DTLS retransmissions start at 100 ms and consent is checked against 30 s.
     static let tickInterval = TimeAmount.milliseconds(20)
 
     /// Binds the UDP port and starts the loop. `rooms` learns when a session ends on its own (consent loss,
-    /// DTLS failure): the publisher's stream stops, a player's subscription is removed.
+    /// DTLS failure): the publisher's stream stops, a player's subscription is removed; and the plane follows
+    /// `rooms` to end a participant's sessions when it leaves (MediaPlane+Rooms).
     public static func start(
         configuration: MediaPlaneConfiguration, rooms: (any RoomDirectory)?,
         logger: Logger
@@ -80,6 +84,7 @@ public final class MediaPlane: Sendable {
                 plane.flush()
             }
         }.get()
+        if let rooms { await plane.followRooms(rooms) }
         logger.info("media plane listening", metadata: ["udp": "\(local)", "candidates": "\(candidates)"])
         return plane
     }
@@ -166,6 +171,7 @@ public final class MediaPlane: Sendable {
 
     /// Closes every session (close_notify to each peer), the socket and the loop.
     public func shutdown() async {
+        stopFollowingRooms()
         try? await eventLoop.submit { [self] in
             ticker.value?.cancel()
             ticker.value = nil

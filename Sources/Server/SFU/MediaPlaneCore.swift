@@ -19,6 +19,8 @@ final class MediaPlaneCore {
     var sessionByUfrag: [String: String] = [:]
     var publisherByPath: [String: String] = [:]
     var subscribersByPath: [String: Set<String>] = [:]
+    /// The room participant each session was opened for (MediaPlaneCore+Rooms).
+    var owners = SessionOwners()
     /// Sessions that have not finished ICE and DTLS, in all and by the HTTP client address that opened them.
     var unconnected: Set<String> = []
     var unconnectedBySource: [String: Set<String>] = [:]
@@ -206,6 +208,7 @@ final class MediaPlaneCore {
         logger.info("webrtc session closed", metadata: ["session": "\(id)", "reason": "\(reason)"])
         let described = descriptor(session, answer: "")
         if notify { onSessionEnded(described) }
+        sessionClosed(session, now: now)
         return described
     }
 

@@ -6,6 +6,7 @@ import NIOCore
 import NIOSSL
 import ParleyConfig
 import ParleyRooms
+import ParleySFU
 import ParleyStore
 import ParleyTime
 import ServiceLifecycle
@@ -18,12 +19,13 @@ public enum ParleyServer {
         [MonibucaCoreFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(), WebRTCFace()]
     }
 
-    /// Opens storage, resolves secrets and creates the registry: everything the faces share.
-    /// Announces generated secrets once, loudly.
+    /// Opens storage, resolves secrets, creates the registry and starts the media plane: everything the faces
+    /// share. Announces generated secrets once, loudly. The plane binds `webrtc.udp_port` here, so a taken port
+    /// fails start-up rather than the first WHIP request.
     public static func makeServices(
         config: ParleyConfig, logger: Logger,
         clock: any ServerClock = SystemClock()
-    ) throws -> ParleyServices {
+    ) async throws -> ParleyServices {
         let dataDirectory = URL(fileURLWithPath: config.dataDir)
         let database = try ParleyDatabase.open(directory: dataDirectory, logger: logger)
         let (secrets, warnings) = try SecretStore(dataDirectory: dataDirectory).resolve(
@@ -35,9 +37,10 @@ public enum ParleyServer {
             policy: RoomPolicy(
                 firstIsPresenter: config.rooms.firstIsPresenter,
                 defaultMaxParticipants: config.rooms.maxParticipants), clock: clock)
+        let media = try await MediaPlane.start(config: config, rooms: rooms, logger: logger)
         return ParleyServices(
             config: config, rooms: rooms, database: database, secrets: secrets,
-            metrics: ParleyMetrics.registry, clock: clock, logger: logger)
+            metrics: ParleyMetrics.registry, clock: clock, media: media, logger: logger)
     }
 
     static func announce(_ warnings: [String], logger: Logger) {
@@ -69,7 +72,7 @@ public enum ParleyServer {
     }
 
     /// The application: one port (`http.listen`), plain HTTP and TLS chosen by the first byte, WebSocket upgrade,
-    /// and the storage closer that runs after the listener has stopped on graceful shutdown.
+    /// and, after the listener has stopped on graceful shutdown, the media plane's and then the storage's closers.
     public static func makeApplication(
         services: ParleyServices, faces: [any APIFace] = defaultFaces, tls: TLSConfiguration?,
         backgroundServices: [any Service] = [],
@@ -89,7 +92,8 @@ public enum ParleyServer {
                 address: .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port),
                 serverName: "Parley"),
             // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
-            services: [StorageCloser(database: services.database, logger: services.logger)] + backgroundServices,
+            services: [StorageCloser(database: services.database, logger: services.logger)]
+                + (services.media.map { [MediaPlaneService(plane: $0)] } ?? []) + backgroundServices,
             onServerRunning: onServerRunning,
             logger: services.logger)
     }

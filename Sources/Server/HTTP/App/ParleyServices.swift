@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ParleyConfig
 import ParleyRooms
+import ParleySFU
 import ParleyStore
 import ParleyTime
 import Prometheus
@@ -15,12 +16,15 @@ public struct ParleyServices: Sendable {
     public let metrics: PrometheusCollectorRegistry
     /// The one clock every face reads (rooms, agenda, tokens, stats, uptime, rate limits).
     public let clock: any ServerClock
+    /// The one media plane (WHIP/WHEP), started with the other services; nil in a server built without media
+    /// (tests of other faces), where WHIP/WHEP answer 503.
+    public let media: MediaPlane?
     public let version: String
     public let logger: Logger
 
     public init(
         config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
-        metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(),
+        metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(), media: MediaPlane? = nil,
         version: String = ParleyVersion.current,
         logger: Logger
     ) {
@@ -30,6 +34,7 @@ public struct ParleyServices: Sendable {
         self.secrets = secrets
         self.metrics = metrics
         self.clock = clock
+        self.media = media
         self.version = version
         self.logger = logger
     }

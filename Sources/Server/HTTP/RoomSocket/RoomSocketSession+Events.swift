@@ -51,7 +51,7 @@ extension RoomSocketSession {
         case .streamStarted(let stream):
             send("publish", RoomSocketWire.Stream(stream))
         case .streamStopped(let stream):
-            send("unpublish", RoomSocketWire.Unpublish(path: stream.path.rawValue, user_id: stream.publisher?.rawValue))
+            send("unpublish", RoomSocketWire.Unpublish(stream))
         case .roomRemoved:
             await endMembership(leave: nil)
             queue.close(.roomEnded, reason: "room removed")

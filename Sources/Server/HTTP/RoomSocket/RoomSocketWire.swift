@@ -42,6 +42,8 @@ enum RoomSocketWire {
     struct Stream: Encodable {
         var path: String
         var user_id: String?
+        /// What the publication sends: `audio`, `video` (camera) and/or `screen` (MediaKinds).
+        var kinds: [String]
         var codecs: [String]
         var subscribers: Int
         var started_at_ms: Int64
@@ -49,6 +51,7 @@ enum RoomSocketWire {
         init(_ s: StreamInfo) {
             path = s.path.rawValue
             user_id = s.publisher?.rawValue
+            kinds = s.kinds.names
             codecs = s.codecs
             subscribers = s.subscribers
             started_at_ms = RoomSocketWire.milliseconds(s.startedAt)
@@ -58,25 +61,35 @@ enum RoomSocketWire {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(path, forKey: .path)
             try c.encode(user_id, forKey: .user_id)
+            try c.encode(kinds, forKey: .kinds)
             try c.encode(codecs, forKey: .codecs)
             try c.encode(subscribers, forKey: .subscribers)
             try c.encode(started_at_ms, forKey: .started_at_ms)
         }
 
-        enum CodingKeys: String, CodingKey { case path, user_id, codecs, subscribers, started_at_ms }
+        enum CodingKeys: String, CodingKey { case path, user_id, kinds, codecs, subscribers, started_at_ms }
     }
 
     struct Unpublish: Encodable {
         var path: String
         var user_id: String?
+        /// What the ended publication sent, so a client knows which of the publisher's media went away.
+        var kinds: [String]
+
+        init(_ s: StreamInfo) {
+            path = s.path.rawValue
+            user_id = s.publisher?.rawValue
+            kinds = s.kinds.names
+        }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(path, forKey: .path)
             try c.encode(user_id, forKey: .user_id)
+            try c.encode(kinds, forKey: .kinds)
         }
 
-        enum CodingKeys: String, CodingKey { case path, user_id }
+        enum CodingKeys: String, CodingKey { case path, user_id, kinds }
     }
 
     struct RoomInfo: Encodable {

@@ -17,13 +17,13 @@ extension WebRTCFace {
         services: ParleyServices
     ) async throws -> Response {
         let path = try streamPath(request.uri.path, prefix: prefix)
-        try WebRTCAccess.authorize(request, path: path, intent: intent, services: services, now: clock())
+        let grant = try await WebRTCAccess.authorize(request, path: path, intent: intent, services: services)
         guard Self.isSDP(request.headers[.contentType]) else {
             throw WebRTCHTTPError(.unsupportedMediaType, "the offer must be Content-Type: application/sdp")
         }
         let kind: SessionKind = intent == .publish ? .publisher : .subscriber
         let source = context.clientAddress
-        let plane = try await plane(services)
+        let plane = try plane(services)
         if let refusal = await plane.admissionRefusal(kind, path: path.rawValue, source: source) {
             throw Self.httpError(refusal)
         }
@@ -35,7 +35,7 @@ extension WebRTCFace {
             throw WebRTCHTTPError(.unprocessableContent, "unsupported offer: \(error.reason)")
         }
         let session = try await open(
-            plane: plane, path: path, offer: offer, accepted: accepted, source: source,
+            plane: plane, path: path, offer: offer, accepted: accepted, source: source, grant: grant,
             services: services)
 
         var headers = HTTPFields()
@@ -82,43 +82,38 @@ extension WebRTCFace {
         }
     }
 
-    /// Registry first (it decides 409 for a second publisher), then the media plane; undone if the plane refuses.
+    /// The plane first (it decides 409 for a second publisher and 404 for a player of nothing), then the registry
+    /// with the kinds and codecs of the accepted tracks; the session is closed again if the registry refuses. A room session
+    /// is tied to its participant before the registry learns of it, so a leave from then on ends it.
     func open(
         plane: MediaPlane, path: StreamPath, offer: SessionDescription, accepted: AcceptedOffer,
-        source: String, services: ParleyServices
+        source: String, grant: WebRTCGrant, services: ParleyServices
     ) async throws -> SessionDescriptor {
-        switch accepted.intent {
-        case .publish:
-            do {
-                _ = try await services.rooms.startStream(path, publisher: nil, room: nil, codecs: accepted.codecNames)
-            } catch RoomError.streamAlreadyPublished {
-                throw WebRTCHTTPError(.conflict, "a publisher is already live on \(path)")
-            } catch {
-                throw WebRTCHTTPError(.forbidden, "cannot publish \(path): \(error)")
-            }
-            do {
-                return try await plane.open(
-                    .publisher, path: path.rawValue, offer: offer, accepted: accepted,
-                    source: source)
-            } catch {
-                _ = try? await services.rooms.stopStream(path)
-                throw Self.httpError(error)
-            }
-        case .play:
-            guard await plane.hasPublisher(path: path.rawValue) else {
-                throw WebRTCHTTPError(.notFound, "nobody publishes \(path)")
-            }
-            let session: SessionDescriptor
-            do {
-                session = try await plane.open(
-                    .subscriber, path: path.rawValue, offer: offer, accepted: accepted,
-                    source: source)
-            } catch {
-                throw Self.httpError(error)
-            }
-            _ = try? await services.rooms.addSubscriber(path)
-            return session
+        let session: SessionDescriptor
+        do {
+            session = try await plane.open(
+                accepted.intent == .publish ? .publisher : .subscriber, path: path.rawValue, offer: offer,
+                accepted: accepted, source: source)
+        } catch {
+            throw Self.httpError(error)
         }
+        do {
+            if let owner = Self.owner(of: session, path: path, grant: grant) {
+                guard await plane.assign(session: session.id, to: owner) else {
+                    throw WebRTCHTTPError(.notFound, "the session ended before it was set up")
+                }
+            }
+            switch accepted.intent {
+            case .publish:
+                try await register(
+                    publisher: session, accepted: accepted, path: path, grant: grant, services: services)
+            case .play: try await register(player: session, path: path, grant: grant, services: services)
+            }
+        } catch {
+            await plane.close(session: session.id)
+            throw error
+        }
+        return session
     }
 
     static func httpError(_ error: any Error) -> WebRTCHTTPError {

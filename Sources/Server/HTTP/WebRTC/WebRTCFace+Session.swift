@@ -12,7 +12,7 @@ extension WebRTCFace {
     func deleteSession(_ request: Request, context: ParleyRequestContext, services: ParleyServices) async throws
         -> Response
     {
-        let plane = try await plane(services)
+        let plane = try plane(services)
         guard let ended = await plane.close(session: try sessionID(request)) else {
             throw WebRTCHTTPError(.notFound, "no such session")
         }
@@ -28,7 +28,7 @@ extension WebRTCFace {
     func getSession(_ request: Request, context: ParleyRequestContext, services: ParleyServices) async throws
         -> Response
     {
-        let plane = try await plane(services)
+        let plane = try plane(services)
         guard let session = await plane.session(try sessionID(request)) else {
             throw WebRTCHTTPError(.notFound, "no such session")
         }
@@ -42,7 +42,7 @@ extension WebRTCFace {
     func patchSession(_ request: Request, context: ParleyRequestContext, services: ParleyServices) async throws
         -> Response
     {
-        let plane = try await plane(services)
+        let plane = try plane(services)
         let id = try sessionID(request)
         guard let session = await plane.session(id) else { throw WebRTCHTTPError(.notFound, "no such session") }
         guard MediaType(request.headers[.contentType]) == .trickleICEFragment else {

@@ -11,20 +11,8 @@ import ParleyWire
 /// `POST /webrtc/whip/{path...}` publishes, `POST /webrtc/whep/{path...}` plays (aliases `/webrtc/push/…` and
 /// `/webrtc/play/…`, Monibuca v5), and `/webrtc/session/{id}` is the session resource (DELETE, PATCH, GET).
 public struct WebRTCFace: APIFace {
-    let explicitPlane: MediaPlane?
-    let clock: @Sendable () -> Date
-
-    /// Uses the process's media plane (``MediaPlaneSlot``), starting it on first use if nobody did.
-    public init() {
-        explicitPlane = nil
-        clock = { Date() }
-    }
-
-    /// Uses `plane` (tests, or a server that starts the plane itself).
-    public init(plane: MediaPlane, clock: @escaping @Sendable () -> Date = { Date() }) {
-        explicitPlane = plane
-        self.clock = clock
-    }
+    /// Serves with the server's media plane (``ParleyServices/media``) and clock.
+    public init() {}
 
     static let publishPrefixes = ["whip", "push"]
     static let playPrefixes = ["whep", "play"]
@@ -59,13 +47,12 @@ public struct WebRTCFace: APIFace {
         }
     }
 
-    func plane(_ services: ParleyServices) async throws -> MediaPlane {
-        if let explicitPlane { return explicitPlane }
-        do {
-            return try await MediaPlaneSlot.shared.plane(services: services)
-        } catch {
-            throw WebRTCHTTPError(.serviceUnavailable, "media plane unavailable: \(error)")
+    /// The server's one media plane; a server built without one answers 503.
+    func plane(_ services: ParleyServices) throws(WebRTCHTTPError) -> MediaPlane {
+        guard let plane = services.media else {
+            throw WebRTCHTTPError(.serviceUnavailable, "this server runs no media plane")
         }
+        return plane
     }
 
     static func optionsResponse() -> Response {
