@@ -1,8 +1,12 @@
 """Shared fixtures: start the real parley-server binary on a free loopback port with a fresh data dir."""
+import json
 import os
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -33,6 +37,24 @@ def wait_for(condition, what, timeout=10.0, interval=0.02):
 # Hummingbird's line once the listener is bound: everything the server logs while starting comes before it, so a
 # check that start-up logged nothing (a secret, say) waits for it first.
 LISTENING_LINE = "Server started and listening"
+
+
+def can_unshare():
+    """Whether this process may make a loopback-only network namespace (`unshare -n`, root or user namespaces)."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        return False
+    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+
+
+def run_scenario_in_netns(script, *args, timeout=180):
+    """Runs a scenario script (Tests/Interop/webrtc/*_scenario.py) with this Python inside a loopback-only network
+    namespace; returns (its JSON result without the log, the server log tail, the script's stderr)."""
+    command = "ip link set lo up && exec " + shlex.join([sys.executable, script, "--server", PARLEY_BIN, *args])
+    run = subprocess.run(["unshare", "-n", "sh", "-c", command], capture_output=True, text=True, timeout=timeout)
+    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"scenario printed no result\nstdout:{run.stdout}\nstderr:{run.stderr[-3000:]}"
+    result = json.loads(lines[-1])
+    return result, result.pop("server_log_tail", ""), run.stderr[-3000:]
 
 
 def free_port():

@@ -3,36 +3,21 @@ each other over WHEP with their room session tokens (aiortc, Opus); the room soc
 its kinds and MiroTalk's `/api/v1/meetings` shows `audio: true` while it lasts; kicking one over REST ends its
 stream for every player within one second (the player's track ends, no packet after it, the session resource 404s)
 and clears its flags, while the other participant's stream goes on."""
-import json
 import os
-import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import PARLEY_BIN
+from conftest import can_unshare, run_scenario_in_netns
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIO = os.path.join(HERE, "webrtc", "room_media_scenario.py")
 
 
-def _can_unshare():
-    if shutil.which("unshare") is None or shutil.which("ip") is None:
-        return False
-    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
-
-
-@pytest.mark.skipif(not _can_unshare(), reason="needs unshare -n (root or user namespaces)")
+@pytest.mark.skipif(not can_unshare(), reason="needs unshare -n (root or user namespaces)")
 def test_room_participants_play_each_other_and_a_kick_stops_the_stream():
     pytest.importorskip("aiortc")
-    command = f"ip link set lo up && exec {sys.executable} {SCENARIO} --server {PARLEY_BIN} --seconds 8"
-    run = subprocess.run(["unshare", "-n", "sh", "-c", command], capture_output=True, text=True, timeout=180)
-    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
-    assert lines, f"scenario printed no result\nstdout:{run.stdout}\nstderr:{run.stderr[-3000:]}"
-    result = json.loads(lines[-1])
-    log = result.pop("server_log_tail", "")
-    assert "error" not in result, f"{result}\n{log}\n{run.stderr[-3000:]}"
+    result, log, stderr = run_scenario_in_netns(SCENARIO, "--seconds", "8")
+    assert "error" not in result, f"{result}\n{log}\n{stderr}"
 
     for user in ("alice", "bob", "carol"):
         assert result["announced"][user] == {"alice": ["audio"], "bob": ["audio"]}, result["announced"]

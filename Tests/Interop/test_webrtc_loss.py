@@ -8,14 +8,13 @@ import sys
 
 import pytest
 
-from conftest import PARLEY_BIN
-from test_webrtc_aiortc import _can_unshare
+from conftest import PARLEY_BIN, can_unshare
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIO = os.path.join(HERE, "webrtc", "loss_scenario.py")
 
 
-@pytest.mark.skipif(not _can_unshare(), reason="needs unshare -n (root or user namespaces)")
+@pytest.mark.skipif(not can_unshare(), reason="needs unshare -n (root or user namespaces)")
 def test_players_decode_through_uplink_loss_with_nack_repair():
     pytest.importorskip("aiortc")
     command = (f"ip link set lo up && exec {sys.executable} {SCENARIO} --server {PARLEY_BIN} "

@@ -10,14 +10,13 @@ import sys
 
 import pytest
 
-from conftest import PARLEY_BIN
-from test_webrtc_aiortc import _can_unshare
+from conftest import PARLEY_BIN, can_unshare
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIO = os.path.join(HERE, "webrtc", "video_scenario.py")
 
 
-@pytest.mark.skipif(not _can_unshare(), reason="needs unshare -n (root or user namespaces)")
+@pytest.mark.skipif(not can_unshare(), reason="needs unshare -n (root or user namespaces)")
 @pytest.mark.parametrize("codec", ["VP8", "H264"])
 def test_chromium_publishes_audio_and_video_to_chromium_and_aiortc_players(codec):
     pytest.importorskip("aiortc")

@@ -1,7 +1,12 @@
 """aiortc WHIP publisher and WHEP player used by the WebRTC interop test (see docs/interop.md §6 for the recipe)."""
 import asyncio
 import fractions
+import json
 import math
+import os
+import subprocess
+import time
+import traceback
 
 import aioice.ice
 import av
@@ -100,32 +105,58 @@ async def publish(base, path, frequency):
     return pc, location, answer
 
 
+def decode_audio(track, samples, on_end=None):
+    """Decodes `track` into `samples` (s16 mono at SAMPLE_RATE) in the background; calls `on_end` when it ends."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+
+    async def pull():
+        while True:
+            try:
+                frame = await track.recv()
+            except Exception:
+                if on_end:
+                    on_end()
+                return
+            for out in resampler.resample(frame):
+                data = bytes(out.planes[0])[: out.samples * 2]
+                samples.extend(int.from_bytes(data[i:i + 2], "little", signed=True)
+                               for i in range(0, len(data), 2))
+
+    asyncio.ensure_future(pull())
+
+
 async def play(base, path):
     """Returns the player pc, its session location and a list that fills with received s16 mono samples."""
     PacketCounter.install()
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     pc.addTransceiver("audio", direction="recvonly")
     samples = []
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-
-    @pc.on("track")
-    def on_track(track):
-        async def pull():
-            while True:
-                try:
-                    frame = await track.recv()
-                except Exception:
-                    return
-                for out in resampler.resample(frame):
-                    data = bytes(out.planes[0])[: out.samples * 2]
-                    samples.extend(int.from_bytes(data[i:i + 2], "little", signed=True)
-                                   for i in range(0, len(data), 2))
-
-        asyncio.ensure_future(pull())
-
+    pc.on("track", lambda track: decode_audio(track, samples))
     location, etag, answer = await negotiate(pc, f"{base}/webrtc/whep/{path}")
     await wait_connected(pc)
     return pc, location, samples, answer
+
+
+def start_server(binary, port, data_dir, env=None):
+    """parley-server on 127.0.0.1:`port` (media on UDP 9000 inside the namespace), logging to data_dir/server.log;
+    returns the process once /healthz answers."""
+    log = open(os.path.join(data_dir, "server.log"), "w")
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "API_", "JWT_"))}
+    full_env["PARLEY_WEBRTC_UDP_PORT"] = "9000"
+    full_env.update(env or {})
+    proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir],
+                            stdout=log, stderr=subprocess.STDOUT, env=full_env, cwd=data_dir)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited early")
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not become healthy")
 
 
 def strongest_frequency(samples, low=100, high=4000, step=10):
@@ -142,3 +173,23 @@ def strongest_frequency(samples, low=100, high=4000, step=10):
         if power > best_power:
             best, best_power = freq, power
     return best, n
+
+
+def run_with_server(binary, port, data_dir, env, scenario):
+    """Starts the server, runs `scenario(base_url)` (a coroutine function), stops the server and prints one JSON line:
+    the scenario's result, or its error, with the tail of the server log. Errors are reported, not raised: the
+    pytest side asserts on the JSON."""
+    proc = start_server(binary, port, data_dir, env=env)
+    try:
+        result = asyncio.run(scenario(f"http://127.0.0.1:{port}"))
+    except Exception as error:  # noqa: BLE001
+        result = {"error": repr(error), "traceback": traceback.format_exc()[-2000:]}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    with open(os.path.join(data_dir, "server.log")) as f:
+        result["server_log_tail"] = f.read()[-3000:]
+    print(json.dumps(result))

@@ -5,9 +5,7 @@ the decoded tones, the `publish`/`unpublish` events, MiroTalk's peer flags, and 
 getting packets and saw its track end, relative to the kick."""
 import argparse
 import asyncio
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,29 +22,6 @@ API_KEY = "room-media-api-key"
 ROOM = "media"
 TONES = {"alice": 440, "bob": 660}
 SKIP = 24000  # decoder warm-up and jitter buffer fill: the first 0.5 s is not analysed
-
-
-def start_server(binary, port, data_dir):
-    log = open(os.path.join(data_dir, "server.log"), "w")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "API_", "JWT_"))}
-    env["PARLEY_WEBRTC_UDP_PORT"] = "9000"
-    env["API_KEY_SECRET"] = API_KEY
-    env["API_ALLOW_MEETINGS"] = "true"
-    # The Meeting API's kick without a login: this scenario checks media teardown, not Monibuca's auth.
-    env["PARLEY_AUTH_ENABLED"] = "false"
-    proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir],
-                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited early")
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not become healthy")
 
 
 class Player:
@@ -76,29 +51,15 @@ def install_packet_clock(players_by_receiver):
 
 
 async def play(base, path, token, player, players_by_receiver):
-    import av
     from aiortc import RTCConfiguration, RTCPeerConnection
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     transceiver = pc.addTransceiver("audio", direction="recvonly")
     players_by_receiver[id(transceiver.receiver)] = player
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=peers.SAMPLE_RATE)
 
-    @pc.on("track")
-    def on_track(track):
-        async def pull():
-            while True:
-                try:
-                    frame = await track.recv()
-                except Exception:
-                    player.ended_at = time.monotonic()
-                    return
-                for out in resampler.resample(frame):
-                    data = bytes(out.planes[0])[: out.samples * 2]
-                    player.samples.extend(int.from_bytes(data[i:i + 2], "little", signed=True)
-                                          for i in range(0, len(data), 2))
+    def ended():
+        player.ended_at = time.monotonic()
 
-        asyncio.ensure_future(pull())
-
+    pc.on("track", lambda track: peers.decode_audio(track, player.samples, on_end=ended))
     location, _, _ = await peers.negotiate(pc, f"{base}/webrtc/whep/{path}",
                                            headers={"Authorization": f"Bearer {token}"})
     await peers.wait_connected(pc)
@@ -219,22 +180,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="parley-room-media-")
-    proc = start_server(args.server, args.port, data_dir)
-    try:
-        result = asyncio.run(scenario(f"http://127.0.0.1:{args.port}", args.seconds))
-    except Exception as error:  # reported, not raised: the caller asserts on the JSON
-        import traceback
-        result = {"error": repr(error), "traceback": traceback.format_exc()[-2000:]}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    with open(os.path.join(data_dir, "server.log")) as f:
-        result["server_log_tail"] = f.read()[-3000:]
-    print(json.dumps(result))
-
+    # The Meeting API's kick without a login: this scenario checks media teardown, not Monibuca's auth.
+    env = {"API_KEY_SECRET": API_KEY, "API_ALLOW_MEETINGS": "true", "PARLEY_AUTH_ENABLED": "false"}
+    peers.run_with_server(args.server, args.port, data_dir, env, lambda base: scenario(base, args.seconds))
 
 if __name__ == "__main__":
     main()

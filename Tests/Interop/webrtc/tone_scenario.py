@@ -2,12 +2,9 @@
 plays it over WHEP with another aiortc peer, and prints one JSON line with what was observed."""
 import argparse
 import asyncio
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 import requests
 
@@ -16,24 +13,8 @@ import peers  # noqa: E402
 
 
 def start_server(binary, port, data_dir):
-    log = open(os.path.join(data_dir, "server.log"), "w")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
-    env["PARLEY_WEBRTC_UDP_PORT"] = "9000"
     # /api/streams without a login: this scenario checks the listing, not Monibuca's auth.
-    env["PARLEY_AUTH_ENABLED"] = "false"
-    proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir],
-                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited early")
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not become healthy")
+    return peers.start_server(binary, port, data_dir, env={"PARLEY_AUTH_ENABLED": "false"})
 
 
 async def until(condition, timeout, interval=0.05):
@@ -94,21 +75,8 @@ SKIP = 24000
 def run(binary, port, prefix, make_scenario):
     """Starts the server on `port` with a fresh data dir, awaits `make_scenario(base_url)` and prints its result as
     one JSON line, with an "error" instead when it raised and the tail of the server log either way."""
-    data_dir = tempfile.mkdtemp(prefix=prefix)
-    proc = start_server(binary, port, data_dir)
-    try:
-        result = asyncio.run(make_scenario(f"http://127.0.0.1:{port}"))
-    except Exception as error:  # reported, not raised: the caller asserts on the JSON
-        result = {"error": repr(error)}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    with open(os.path.join(data_dir, "server.log")) as f:
-        result["server_log_tail"] = f.read()[-3000:]
-    print(json.dumps(result))
+    peers.run_with_server(binary, port, tempfile.mkdtemp(prefix=prefix), {"PARLEY_AUTH_ENABLED": "false"},
+                          make_scenario)
 
 
 def main():
