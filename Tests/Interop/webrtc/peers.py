@@ -18,6 +18,8 @@ from aiortc.rtcrtpreceiver import RTCRtpReceiver
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
 SAMPLE_RATE = 48000
+VIDEO_CLOCK = 90000
+VIDEO_FPS = 30
 FRAME_SAMPLES = 960  # 20 ms
 
 
@@ -52,6 +54,33 @@ class ToneTrack(MediaStreamTrack):
         frame.pts = self.pts
         frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
         self.pts += FRAME_SAMPLES
+        return frame
+
+
+class SmallVideoTrack(MediaStreamTrack):
+    """160x120 grey frames at 30 fps (aiortc paces them and encodes VP8): cheap to encode on a loaded machine."""
+
+    kind = "video"
+
+    def __init__(self):
+        super().__init__()
+        self.start = None
+        self.frames = 0
+
+    async def recv(self):
+        loop = asyncio.get_running_loop()
+        if self.start is None:
+            self.start = loop.time()
+        due = self.start + self.frames / VIDEO_FPS
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        frame = av.VideoFrame(width=160, height=120, format="yuv420p")
+        for plane in frame.planes:
+            plane.update(bytes([128]) * plane.buffer_size)
+        frame.pts = self.frames * (VIDEO_CLOCK // VIDEO_FPS)
+        frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
+        self.frames += 1
         return frame
 
 
@@ -121,6 +150,22 @@ def decode_audio(track, samples, on_end=None):
                 data = bytes(out.planes[0])[: out.samples * 2]
                 samples.extend(int.from_bytes(data[i:i + 2], "little", signed=True)
                                for i in range(0, len(data), 2))
+
+    asyncio.ensure_future(pull())
+
+
+def count_video(track, counter, on_end=None):
+    """Decodes `track` in the background, adding each decoded frame to counter["frames"]; calls `on_end` at its end."""
+
+    async def pull():
+        while True:
+            try:
+                await track.recv()
+            except Exception:
+                if on_end:
+                    on_end()
+                return
+            counter["frames"] = counter.get("frames", 0) + 1
 
     asyncio.ensure_future(pull())
 

@@ -1,5 +1,6 @@
-"""Runs inside a loopback-only network namespace: three participants join one room over the room WebSocket; alice and
-bob each publish a tone over WHIP with their room session token and play the other's over WHEP, carol plays alice.
+"""Runs inside a loopback-only network namespace: three participants join one room over the room WebSocket; alice
+(a tone and VP8 video) and bob (a tone) each publish over WHIP with their room session token and play the other's
+over WHEP (bob takes alice's video too), carol plays alice's audio only.
 Then alice is kicked over REST (`POST /meeting/api/control/kick`). Prints one JSON line with what was observed:
 the decoded tones, the `publish`/`unpublish` events, MiroTalk's peer flags, and when each of alice's players stopped
 getting packets and saw its track end, relative to the kick."""
@@ -25,14 +26,17 @@ SKIP = 24000  # decoder warm-up and jitter buffer fill: the first 0.5 s is not a
 
 
 class Player:
-    """A WHEP player whose receiver notes when each packet arrived and when its track ended."""
+    """A WHEP player whose receivers note when each packet arrived and when its tracks ended."""
 
-    def __init__(self, name):
+    def __init__(self, name, video=False):
         self.name = name
+        self.video = video
         self.last_packet = None
         self.packets = 0
         self.ended_at = None
+        self.video_ended_at = None
         self.samples = []
+        self.decoded = {"frames": 0}
 
 
 def install_packet_clock(players_by_receiver):
@@ -53,23 +57,34 @@ def install_packet_clock(players_by_receiver):
 async def play(base, path, token, player, players_by_receiver):
     from aiortc import RTCConfiguration, RTCPeerConnection
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    transceiver = pc.addTransceiver("audio", direction="recvonly")
-    players_by_receiver[id(transceiver.receiver)] = player
+    for kind in ("audio", "video") if player.video else ("audio",):
+        players_by_receiver[id(pc.addTransceiver(kind, direction="recvonly").receiver)] = player
 
-    def ended():
+    def audio_ended():
         player.ended_at = time.monotonic()
 
-    pc.on("track", lambda track: peers.decode_audio(track, player.samples, on_end=ended))
+    def video_ended():
+        player.video_ended_at = time.monotonic()
+
+    def on_track(track):
+        if track.kind == "video":
+            peers.count_video(track, player.decoded, on_end=video_ended)
+        else:
+            peers.decode_audio(track, player.samples, on_end=audio_ended)
+
+    pc.on("track", on_track)
     location, _, _ = await peers.negotiate(pc, f"{base}/webrtc/whep/{path}",
                                            headers={"Authorization": f"Bearer {token}"})
     await peers.wait_connected(pc)
     return pc, location
 
 
-async def publish(base, path, token, frequency):
+async def publish(base, path, token, frequency, video=False):
     from aiortc import RTCConfiguration, RTCPeerConnection
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     pc.addTransceiver(peers.ToneTrack(frequency), direction="sendonly")
+    if video:
+        pc.addTransceiver(peers.SmallVideoTrack(), direction="sendonly")
     location, _, _ = await peers.negotiate(pc, f"{base}/webrtc/whip/{path}",
                                            headers={"Authorization": f"Bearer {token}"})
     await peers.wait_connected(pc)
@@ -106,7 +121,7 @@ async def scenario(base, listen_seconds):
 
     publishers = {}
     for user in ("alice", "bob"):
-        publishers[user] = await publish(base, f"room/{ROOM}/{user}", tokens[user], TONES[user])
+        publishers[user] = await publish(base, f"room/{ROOM}/{user}", tokens[user], TONES[user], video=user == "alice")
     # Every socket hears both publications, with what they send.
     announced = {}
     for user, client in sockets.items():
@@ -116,18 +131,20 @@ async def scenario(base, listen_seconds):
     result["announced"] = announced
     result["peers_while_publishing"] = await asyncio.to_thread(meeting_peers, base)
 
-    players = {"bob<-alice": Player("bob<-alice"), "carol<-alice": Player("carol<-alice"),
+    players = {"bob<-alice": Player("bob<-alice", video=True), "carol<-alice": Player("carol<-alice"),
                "alice<-bob": Player("alice<-bob")}
     sessions = {}
     for key, (user, source) in {"bob<-alice": ("bob", "alice"), "carol<-alice": ("carol", "alice"),
                                 "alice<-bob": ("alice", "bob")}.items():
         sessions[key] = await play(base, f"room/{ROOM}/{source}", tokens[user], players[key], players_by_receiver)
     # Listen until each player has a second of audio past the warm-up, or `listen_seconds` pass.
-    await until(lambda: all(len(p.samples) > 48000 + SKIP for p in players.values()), listen_seconds)
+    await until(lambda: all(len(p.samples) > 48000 + SKIP for p in players.values())
+                and players["bob<-alice"].decoded["frames"] >= 30, listen_seconds)
     # Analysed after the kick: the analysis blocks the loop, and the streams must be flowing when the kick comes.
     windows = {key: list(player.samples[SKIP:SKIP + 12000]) if len(player.samples) >= SKIP + 12000
                else list(player.samples[-12000:]) for key, player in players.items()}
     counts = {key: len(player.samples) for key, player in players.items()}
+    result["video_frames_decoded"] = {key: player.decoded["frames"] for key, player in players.items()}
 
     # The kick, over REST, while every player is receiving.
     kicked_at = time.monotonic()
@@ -137,11 +154,13 @@ async def scenario(base, listen_seconds):
                                 json={"room_id": ROOM, "user_id": "alice"}, timeout=5)
     result["kick_status"] = r.status_code
     alice_players = [players["bob<-alice"], players["carol<-alice"], players["alice<-bob"]]
-    await until(lambda: all(p.ended_at is not None for p in alice_players), 5.0)
+    await until(lambda: all(p.ended_at is not None and (not p.video or p.video_ended_at is not None)
+                            for p in alice_players), 5.0)
     # Packets still in flight at the kick may land a moment later; nothing may arrive after the track ended.
     await asyncio.sleep(1.0)
     result["after_kick"] = {
         p.name: {"ended_s": None if p.ended_at is None else round(p.ended_at - kicked_at, 3),
+                 "video_ended_s": None if p.video_ended_at is None else round(p.video_ended_at - kicked_at, 3),
                  "last_packet_s": None if p.last_packet is None else round(p.last_packet - kicked_at, 3)}
         for p in alice_players}
     result["session_status_after_kick"] = {}
