@@ -44,7 +44,7 @@ public struct MonibucaCoreFace: APIFace {
         MonibucaSecret(streamAuth: services.config.streamAuth, clock: clock).register(on: router)
         MonibucaStreams(
             rooms: services.rooms, clock: clock,
-            publications: { await MediaPlaneSlot.shared.current?.publications() ?? [] }
+            publications: { [media = services.media] in await media?.publications() ?? [] }
         ).register(on: router)
         MonibucaModules(config: services.config).register(on: router)
         MonibucaOpenAPI().register(on: router)
