@@ -59,6 +59,7 @@ enum SpecReferenceCheck {
     /// Public hosts a reference may point at; widen deliberately when a new upstream is cited.
     static let publicHosts: Set<String> = [
         "www.rfc-editor.org", "datatracker.ietf.org", "github.com", "docs.mirotalk.com", "monibuca.com",
+        "fetch.spec.whatwg.org",
     ]
 
     static func problems(_ reference: SpecReference, repositoryRoot: URL) -> [String] {

@@ -16,7 +16,7 @@ public enum ConformanceCatalogue {
         cases += RoomSocketSuite.cases(schema: roomSocketSchema)
         cases += MeetingSuite.cases(documents: documents, schema: roomSocketSchema)
         cases += MiroTalkSuite.liveCases(schema: roomSocketSchema, documents: documents)
-        cases += MonibucaV6Suite.cases()
+        cases += MonibucaV6Suite.cases() + MonibucaV5Suite.cases() + HTTPHygieneSuite.cases()
         cases += try ScenarioLoader.loadAll(
             directory: specDirectory.appendingPathComponent("scenarios"), documents: documents)
         var seen = Set<String>()

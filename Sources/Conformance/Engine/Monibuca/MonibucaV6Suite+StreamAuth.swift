@@ -68,12 +68,12 @@ extension MonibucaV6Suite {
             ConformanceCase(
                 id: "monibuca-v6/stream-auth/push-alias-missing", title: "v5's /webrtc/push checks the signature too",
                 severity: .should, reference: MonibucaReference.v5(.webrtcAPI, "servePush: the query becomes the stream's auth args"),
-                requirement: "POST /webrtc/push/{path} without secret and expire is refused (401, 403 or v5's 400) when stream auth is on."
+                requirement: "POST /webrtc/push/{path} without secret and expire is refused 401 or 403 when stream auth is on."
             ) { context in
                 _ = try requireStreamKey(context, plugin: "webrtc", type: "publish")
                 let response = try await context.send(offer("/webrtc/push/live/conform-push-signed"))
                 try check(
-                    [400, 401, 403].contains(response.status), expected: "400, 401 or 403",
+                    [401, 403].contains(response.status), expected: "401 or 403",
                     observed: "\(response.status) \(response.bodyText.prefix(160))")
                 return .pass(observed: "\(response.status)")
             })

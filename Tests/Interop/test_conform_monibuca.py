@@ -1,0 +1,95 @@
+"""parley-conform's monibuca-v6 and http profiles against the real parley-server, configured so every case can
+run: an admin user, a known auth.secret, stream signatures on with known keys, and one allowed CORS origin.
+The run ends with 0 FAIL, 0 SKIP and 0 BROKEN. Without credentials the same profiles skip (with the option named)
+instead of failing."""
+import json
+import os
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import CONFORM_BIN, ROOT, start_server
+
+USERNAME = "conform-admin"
+PASSWORD = "conform-pass-7f3a"
+AUTH_SECRET = "conform-interop-auth-secret"
+PUBLISH_KEY = "conform-publish-key"
+SUBSCRIBE_KEY = "conform-subscribe-key"
+ORIGIN = "https://conform.example"
+PROFILES = "monibuca-v6,http"
+# Two bugs the http profile found in Parley itself (reported, not yet fixed): a request with a method the HTTP
+# parser does not know (CONFORM) gets no answer and the connection stays open; a malformed chunked body is
+# answered 500. They run on their own below, expected to fail until Parley is fixed.
+PARLEY_BUGS = ("http/method/unknown", "http/connection/chunked-malformed")
+
+
+def start_configured():
+    d = tempfile.mkdtemp(prefix="parley-conform-monibuca-")
+    config = os.path.join(d, "parley.yaml")
+    with open(config, "w") as f:
+        f.write(f"""auth:
+  secret: {AUTH_SECRET}
+  users:
+    - username: {USERNAME}
+      password: {PASSWORD}
+stream_auth:
+  enabled: true
+  keys:
+    global:
+      publish: {PUBLISH_KEY}
+      subscribe: {SUBSCRIBE_KEY}
+http:
+  cors_origins: ["{ORIGIN}"]
+""")
+    return start_server(data_dir=d, args=["--config", config])
+
+
+def run(url, *extra):
+    report = os.path.join(tempfile.mkdtemp(prefix="parley-conform-monibuca-report-"), "report.json")
+    proc = subprocess.run([CONFORM_BIN, "run", "--target", url, "--profile", PROFILES, f"--report=json:{report}",
+                           "--spec-dir", os.path.join(ROOT, "spec"), *extra],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    with open(report, encoding="utf-8") as f:
+        return proc, json.load(f)
+
+
+CREDENTIALS = ("--username", USERNAME, "--password", PASSWORD, "--auth-secret", AUTH_SECRET,
+               "--stream-key", f"global:publish:{PUBLISH_KEY}", "--stream-key", f"global:subscribe:{SUBSCRIBE_KEY}",
+               "--origin", ORIGIN)
+
+
+def test_monibuca_and_http_profiles_pass_with_every_credential():
+    server = start_configured()
+    try:
+        proc, report = run(server.url, *CREDENTIALS, *(f"--exclude={case}" for case in PARLEY_BUGS))
+    finally:
+        server.stop()
+    bad = [f"{c['id']} {c['verdict']}: {c.get('expected')} / {c.get('observed') or c.get('reason')}"
+           for c in report["cases"] if c["verdict"] not in ("PASS", "INFO")]
+    assert not bad, bad
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
+    assert len(report["cases"]) >= 100
+    assert not [c for c in report["cases"] if c["verdict"] == "SKIP"]
+
+
+@pytest.mark.xfail(strict=True, reason="Parley: unknown methods hang the connection; a malformed chunked body is 500")
+def test_known_parley_http_bugs():
+    server = start_configured()
+    try:
+        proc, report = run(server.url, *CREDENTIALS, *(f"--case={case}" for case in PARLEY_BUGS), "--timeout-scale", "0.5")
+    finally:
+        server.stop()
+    assert report["counts"]["PASS"] == len(PARLEY_BUGS), [(c["id"], c.get("observed")) for c in report["cases"]]
+
+
+def test_without_credentials_cases_skip_and_name_the_option():
+    server = start_configured()
+    try:
+        proc, report = run(server.url)
+    finally:
+        server.stop()
+    assert report["counts"]["FAIL"] == 0 and report["counts"]["BROKEN"] == 0, proc.stdout[-3000:]
+    skipped = [c for c in report["cases"] if c["verdict"] == "SKIP"]
+    assert skipped and all("--" in (c.get("reason") or "") for c in skipped)
+    assert proc.returncode == 0
