@@ -26,7 +26,8 @@ extension FaultyMonibuca {
         let target = request.uri.description
         let type = request.headers[.contentType]
         switch httpFault {
-        case .unknownMethodAs500 where request.method.rawValue == "CONFORM": return crash()
+        // HTTP parsers refuse unregistered methods before any handler; PROPFIND is registered and reaches it.
+        case .unknownMethodAs500 where request.method.rawValue == "PROPFIND": return crash()
         case .plainOptionsAs500 where request.method == .options && request.headers[.accessControlRequestMethod] == nil:
             return crash()
         case .dotSegmentsServeFiles where target.lowercased().contains("%2e%2e"):

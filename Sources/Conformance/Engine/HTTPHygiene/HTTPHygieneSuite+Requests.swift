@@ -77,9 +77,10 @@ extension HTTPHygieneSuite {
                      Array(#"{"username":""#.utf8) + [0xFF, 0xFE] + Array(#"","password":"y"}"#.utf8))
             },
             survives(
-                "method/unknown", "an unknown method is refused, not a crash", reference: SpecReference.rfc(9110, "15.6.2", "501 Not Implemented for an unrecognised method"),
-                requirement: "A request with method CONFORM is answered 4xx or 501.", allowed: [501]
-            ) { context in HTTPRequest(method: "CONFORM", path: try await getProbe(context)) },
+                "method/unknown", "a method the API does not implement is refused, not a crash",
+                reference: SpecReference.rfc(9110, "15.6.2", "501 Not Implemented for an unrecognised method"),
+                requirement: "A request with method PROPFIND (WebDAV, RFC 4918 §9.1) is answered 4xx or 501.", allowed: [501]
+            ) { context in HTTPRequest(method: "PROPFIND", path: try await getProbe(context)) },
             survives(
                 "method/options-plain", "OPTIONS without a CORS request is answered", reference: SpecReference.rfc(9110, "9.3.7", "OPTIONS"),
                 requirement: "OPTIONS with no Access-Control-Request-Method is answered below 500."
