@@ -13,8 +13,9 @@ extension HTTPServerBuilder {
     ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
         return .init { responder in
-            let base = HTTP1WebSocketUpgradeChannel(
-                responder: responder, webSocketResponder: webSocketResponder, configuration: configuration)
+            let base = UnparsableFirstRequestChannel(
+                HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder, configuration: configuration))
             guard let tls else { return base }
             return try PlainOrTLSChannel(base, tlsConfiguration: tls)
         }

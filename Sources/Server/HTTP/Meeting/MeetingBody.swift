@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import ParleyJSON
 
 /// A request body as a JSON object whose keys are limited to `allowed`: unknown fields are refused (400 naming
@@ -19,6 +20,8 @@ struct MeetingBody: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch let error as HTTPParserError {
+            throw error  // unparsable framing: 400 and close (HTTPParserError+Response), not 413
         } catch {
             throw MonibucaError(.contentTooLarge, "request body larger than \(context.maxUploadSize) bytes")
         }

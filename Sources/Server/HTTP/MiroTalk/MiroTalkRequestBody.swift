@@ -2,6 +2,7 @@ import ParleyJSON
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 /// What MiroTalk's body parsers leave in `req.body`: nothing (no body, or a media type no parser takes — Express 5
 /// leaves it `undefined`), or the parsed JSON / urlencoded value.
@@ -25,6 +26,11 @@ enum MiroTalkRequestBody: Sendable, Equatable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is HTTPParserError {
+            // Unparsable framing (a bad chunk size): body-parser's 400 shape; the connection cannot be reused.
+            throw MiroTalkReply(
+                .badRequest, .object([("status", 400), ("message", "malformed request body")]),
+                headers: [.connection: "close"])
         } catch {
             // body-parser's wording; Parley answers 413 (MiroTalk's own limit is 50 MB).
             throw MiroTalkReply.statusMessage(.contentTooLarge, inner: 413, "request entity too large")
