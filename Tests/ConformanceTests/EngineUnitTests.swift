@@ -4,6 +4,29 @@ import Testing
 
 @Suite("engine building blocks")
 struct EngineUnitTests {
+    @Test("the parley profile selects Parley's APIs, not v5 and not the switched-off MiroTalk cases")
+    func parleyProfileSelection() {
+        let ids = [
+            "mirotalk/stats/auth-missing-key", "mirotalk/stats/disabled-body", "monibuca-v6/login/shape",
+            "monibuca-v5/login/shape", "http/cors/no-origin", "meeting/rooms/create", "room-ws/join/token",
+        ]
+        let cases = ids.map { id in
+            ConformanceCase(
+                id: id, title: id, severity: .must, reference: SpecReference("docs/contracts.md", "Profiles"),
+                requirement: id
+            ) { _ in .pass(observed: id) }
+        }
+        let parley = Selection.inProfiles(cases, ["parley"]).map(\.id)
+        #expect(
+            parley == [
+                "mirotalk/stats/auth-missing-key", "monibuca-v6/login/shape", "http/cors/no-origin",
+                "meeting/rooms/create", "room-ws/join/token",
+            ])
+        #expect(Selection.inProfiles(cases, ["monibuca-v5"]).map(\.id) == ["monibuca-v5/login/shape"])
+        #expect(Selection.inProfiles(cases, ["mirotalk"]).count == 2)
+        #expect(Selection.inProfiles(cases, []).count == ids.count)
+    }
+
     @Test("JSON parser keeps object key order and rejects malformed input without trapping")
     func jsonKeyOrder() throws {
         let value = try JSONValue.parse(#"{"b":1,"a":[true,null,"x\u00e9"],"c":{"z":1.5,"y":-2e3}}"#)

@@ -30,9 +30,19 @@ public enum Selection {
         return pi == p.count
     }
 
+    /// `--profile parley`: every profile of an API Parley serves, as one run against a Parley given every
+    /// credential. Left out: `monibuca-v5` (another server's API) and the MiroTalk cases that need a route switched
+    /// off (`*/disabled-body`; run `--profile mirotalk` against a target whose `api.allowed.*` are off for those).
+    public static let parleyProfiles: Set<String> = ["mirotalk", "monibuca-v6", "http", "meeting", "room-ws"]
+
+    static func inParleyProfile(_ candidate: ConformanceCase) -> Bool {
+        parleyProfiles.contains(candidate.profile) && !candidate.id.hasSuffix("/disabled-body")
+    }
+
     public static func inProfiles(_ cases: [ConformanceCase], _ profiles: [String]) -> [ConformanceCase] {
-        if profiles.isEmpty || profiles.contains("parley") { return cases }
-        return cases.filter { profiles.contains($0.profile) }
+        if profiles.isEmpty { return cases }
+        let parley = profiles.contains("parley")
+        return cases.filter { profiles.contains($0.profile) || (parley && inParleyProfile($0)) }
     }
 
     /// Applies `--case` then `--exclude`; any pattern that matches no case in the profiles is an error (exit 2).
