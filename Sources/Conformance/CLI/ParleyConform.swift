@@ -84,8 +84,8 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long) var password: String?
     @Option(name: .long, help: "PLUGIN:TYPE:KEY (repeatable).") var streamKey: [String] = []
     @Option(name: .long, help: "Origin sent in CORS checks.") var origin: String = "https://conform.example"
-    @Option(name: .long) var whipPath: String?
-    @Option(name: .long) var whepPath: String?
+    @Option(name: .long, help: "WHIP path template with {path} (default /webrtc/whip/{path}).") var whipPath: String?
+    @Option(name: .long, help: "WHEP path template with {path} (default /webrtc/whep/{path}).") var whepPath: String?
     @Flag(
         name: .customLong("room-ws"),
         help: "The target speaks Parley's room WebSocket: MiroTalk cases populate live rooms through it.")

@@ -17,6 +17,14 @@ extension MonibucaV6Suite {
         for (endpoint, type) in [("whip", "publish"), ("whep", "subscribe")] {
             let streamPath = "live/conform-\(endpoint)-signed"
             let base = "/webrtc/\(endpoint)/\(streamPath)"
+            /// The endpoint at the target's layout: `--whip-path`/`--whep-path` templates, else Parley's and V6's.
+            @Sendable func endpointPath(_ context: CaseContext) -> String {
+                let template =
+                    endpoint == "whip"
+                    ? context.options.whipPath ?? MediaSignaling.defaultWHIP
+                    : context.options.whepPath ?? MediaSignaling.defaultWHEP
+                return template.replacingOccurrences(of: "{path}", with: streamPath)
+            }
             func refusedCase(_ slug: String, _ title: String, query: @escaping @Sendable (String) -> String) -> ConformanceCase {
                 ConformanceCase(
                     id: "monibuca-v6/stream-auth/\(endpoint)-\(slug)", title: "\(endpoint.uppercased()): \(title)",
@@ -25,7 +33,7 @@ extension MonibucaV6Suite {
                         "With stream auth on (--stream-key webrtc:\(type):KEY), POST \(base) \(title) is refused 401 or 403 before any media."
                 ) { context in
                     let key = try requireStreamKey(context, plugin: "webrtc", type: type)
-                    let response = try await context.send(offer(base + query(key)))
+                    let response = try await context.send(offer(endpointPath(context) + query(key)))
                     try check(
                         [401, 403].contains(response.status), expected: "401 or 403",
                         observed: "\(response.status) \(response.bodyText.prefix(160))")
@@ -56,7 +64,7 @@ extension MonibucaV6Suite {
                     let key = try requireStreamKey(context, plugin: "webrtc", type: type)
                     let expire = hexExpire(secondsFromNow: 1800)
                     let secret = signature(key: key, streamPath: streamPath, expire: expire)
-                    let response = try await context.send(offer("\(base)?secret=\(secret)&expire=\(expire)"))
+                    let response = try await context.send(offer("\(endpointPath(context))?secret=\(secret)&expire=\(expire)"))
                     try check(
                         ![401, 403].contains(response.status) && response.status < 500, expected: "neither 401/403 nor 5xx",
                         observed: "\(response.status) \(response.bodyText.prefix(160))")
