@@ -180,7 +180,8 @@ struct FaultyMiroTalk: Sendable {
         case (.get, "/api/v1/activeRooms"):
             if activeRoomsHits.hit() > 60, fault != .activeRoomsUnlimited {
                 return json(
-                    .tooManyRequests, .object([("error", .string("Too many requests. Please try again after 1 minute."))]),
+                    .tooManyRequests,
+                    .object([("error", .string("Too many requests. Please try again after 1 minute."))]),
                     extra: [
                         .init("RateLimit-Limit")!: "60", .init("RateLimit-Remaining")!: "0",
                         .init("RateLimit-Reset")!: "60",
@@ -285,7 +286,11 @@ final class HitCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
 
-    func hit() -> Int { lock.withLock { count += 1; return count } }
+    func hit() -> Int {
+        lock.withLock {
+            count += 1; return count
+        }
+    }
 }
 
 actor PortBox {

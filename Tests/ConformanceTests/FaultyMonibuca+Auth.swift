@@ -6,7 +6,9 @@ extension FaultyMonibuca {
     var signingSecret: String { fault == .secretIgnored ? "m7s_secret_key" : Self.authSecret }
 
     func issue(subject: String, now: Int) -> String {
-        let header = JSONValue.object([("alg", .string(fault == .issuesHS384Label ? "HS384" : "HS256")), ("typ", .string("JWT"))])
+        let header = JSONValue.object([
+            ("alg", .string(fault == .issuesHS384Label ? "HS384" : "HS256")), ("typ", .string("JWT")),
+        ])
         let payload = JSONValue.object([
             ("sub", .string(subject)), ("iat", .integer(now)), ("nbf", .integer(now)), ("exp", .integer(now + 86400)),
         ])
@@ -15,15 +17,19 @@ extension FaultyMonibuca {
 
     func login(_ bytes: [UInt8]) throws -> Response {
         guard let body = try? JSONValue.parse(bytes) else {
-            throw Refusal(status: fault == .badJSONAs500 ? .internalServerError : .badRequest, message: "body is not JSON")
+            throw Refusal(
+                status: fault == .badJSONAs500 ? .internalServerError : .badRequest, message: "body is not JSON")
         }
         guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue,
             !username.isEmpty, !password.isEmpty
         else {
-            throw Refusal(status: fault == .missingFieldsAs401 ? .unauthorized : .badRequest, message: "username and password required")
+            throw Refusal(
+                status: fault == .missingFieldsAs401 ? .unauthorized : .badRequest,
+                message: "username and password required")
         }
         guard username == Self.username else {
-            throw Refusal(status: fault == .unknownUserAs404 ? .notFound : .unauthorized, message: "invalid credentials")
+            throw Refusal(
+                status: fault == .unknownUserAs404 ? .notFound : .unauthorized, message: "invalid credentials")
         }
         guard password == Self.password || fault == .anyPasswordAccepted else {
             throw Refusal(status: .unauthorized, message: "invalid credentials")
@@ -52,7 +58,8 @@ extension FaultyMonibuca {
             throw unauthorized("missing authorization header")
         }
         var token = value
-        let hasScheme = fault == .schemeCaseSensitive ? value.hasPrefix("Bearer") : value.lowercased().hasPrefix("bearer")
+        let hasScheme =
+            fault == .schemeCaseSensitive ? value.hasPrefix("Bearer") : value.lowercased().hasPrefix("bearer")
         if hasScheme {
             token = String(value.dropFirst(6)).trimmingCharacters(in: .whitespaces)
         } else if fault == .rawTokenRefused {
@@ -63,7 +70,9 @@ extension FaultyMonibuca {
             throw unauthorized("missing token")
         }
         guard let jws = try? JWTInspector(token) else {
-            if fault == .malformedTokenAs500 { throw Refusal(status: .internalServerError, message: "panic: index out of range") }
+            if fault == .malformedTokenAs500 {
+                throw Refusal(status: .internalServerError, message: "panic: index out of range")
+            }
             throw unauthorized("malformed token")
         }
         let alg = jws.header["alg"]?.stringValue ?? ""
@@ -120,7 +129,9 @@ extension FaultyMonibuca {
 
     /// WHIP/WHEP (and v5's push/play) at the HTTP level: the signature check, then an empty offer is refused.
     func webrtc(_ request: Request, _ segments: [String]) throws -> Response {
-        guard request.method == .post, segments.count >= 3 else { throw Refusal(status: .notFound, message: "not found") }
+        guard request.method == .post, segments.count >= 3 else {
+            throw Refusal(status: .notFound, message: "not found")
+        }
         let endpoint = segments[1]
         let streamPath = segments[2...].joined(separator: "/")
         let publish = endpoint == "whip" || endpoint == "push"
@@ -142,7 +153,9 @@ extension FaultyMonibuca {
                     throw Refusal(status: .forbidden, message: "auth failed invalid secret")
                 }
             } else {
-                guard secret.count == 32 else { throw Refusal(status: .forbidden, message: "auth failed secret length must be 32") }
+                guard secret.count == 32 else {
+                    throw Refusal(status: .forbidden, message: "auth failed secret length must be 32")
+                }
                 guard fault == .secretValueUnchecked || secret == expected else {
                     throw Refusal(status: .forbidden, message: "auth failed invalid secret")
                 }

@@ -18,7 +18,9 @@ extension FaultyMonibuca {
     static let allowedOrigin = "https://conform.example"
 
     func crash(_ message: String = "panic: runtime error") -> Response {
-        Response(status: .internalServerError, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: message)))
+        Response(
+            status: .internalServerError, headers: [.contentType: "text/plain"],
+            body: .init(byteBuffer: ByteBuffer(string: message)))
     }
 
     /// The hygiene faults, decided before routing; nil = route normally.
@@ -34,7 +36,9 @@ extension FaultyMonibuca {
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "root:x:0:0:root:/root:/bin/sh\n")))
         case .nulAs500 where target.contains("%00"): return crash()
         case .badPercentLeaksTrace where request.uri.path.contains("%zz"):
-            return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "Fatal error at /home/ci/server/Router.swift:88")))
+            return Response(
+                status: .badRequest,
+                body: .init(byteBuffer: ByteBuffer(string: "Fatal error at /home/ci/server/Router.swift:88")))
         case .invalidUTF8PathAs500 where target.lowercased().contains("%ff"): return crash()
         case .longPathAs500 where target.count > 8192: return crash()
         case .oddQueryAs500 where target.contains("?a=%&"): return crash()
@@ -49,13 +53,15 @@ extension FaultyMonibuca {
         default: break
         }
         guard request.method == .post,
-            [.badJSONAs500, .arrayBodyAs500, .deepNestingAs500, .oversizeAs500, .invalidUTF8BodyAs500].contains(httpFault)
+            [.badJSONAs500, .arrayBodyAs500, .deepNestingAs500, .oversizeAs500, .invalidUTF8BodyAs500].contains(
+                httpFault)
         else { return nil }
         // Only these faults read the body here; the route never sees it.
         let bytes = Array(((try? await request.body.collect(upTo: 8 << 20)) ?? ByteBuffer()).readableBytesView)
         let parsed = try? JSONValue.parse(bytes)
         switch httpFault {
-        case .badJSONAs500 where parsed == nil && bytes.first == UInt8(ascii: "{") && !bytes.contains(0xFF): return crash()
+        case .badJSONAs500 where parsed == nil && bytes.first == UInt8(ascii: "{") && !bytes.contains(0xFF):
+            return crash()
         case .arrayBodyAs500 where parsed?.arrayValue != nil: return crash()
         case .deepNestingAs500 where bytes.starts(with: Array("[[[[".utf8)): return crash()
         case .oversizeAs500 where bytes.count > 1 << 20: return crash()
@@ -67,11 +73,14 @@ extension FaultyMonibuca {
     /// A CORS preflight (OPTIONS with Access-Control-Request-Method), answered before authentication.
     func preflight(_ request: Request) -> Response? {
         guard request.method == .options, request.headers[.accessControlRequestMethod] != nil else { return nil }
-        if httpFault == .preflightNeedsToken, request.uri.path.hasPrefix("/api/streams"), request.headers[.authorization] == nil {
+        if httpFault == .preflightNeedsToken, request.uri.path.hasPrefix("/api/streams"),
+            request.headers[.authorization] == nil
+        {
             return failure(Refusal(status: .unauthorized, message: "missing authorization header"))
         }
         var headers: HTTPFields = [:]
-        headers[.accessControlAllowMethods] = httpFault == .preflightWithoutPOST ? "GET,OPTIONS" : "GET,POST,PUT,DELETE,OPTIONS"
+        headers[.accessControlAllowMethods] =
+            httpFault == .preflightWithoutPOST ? "GET,OPTIONS" : "GET,POST,PUT,DELETE,OPTIONS"
         headers[.accessControlAllowHeaders] = httpFault == .allowHeadersStar ? "*" : "Content-Type,Authorization"
         return Response(status: .ok, headers: headers)
     }

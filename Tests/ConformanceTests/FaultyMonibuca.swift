@@ -67,7 +67,9 @@ struct FaultyMonibuca: Sendable {
         var headers: HTTPFields = [:]
     }
 
-    func envelope(_ status: HTTPResponse.Status, _ members: [(String, JSONValue)], headers: HTTPFields = [:]) -> Response {
+    func envelope(_ status: HTTPResponse.Status, _ members: [(String, JSONValue)], headers: HTTPFields = [:])
+        -> Response
+    {
         var fields: HTTPFields = [
             .contentType: fault == .textPlainContentType ? "text/plain" : "application/json; charset=utf-8"
         ]
@@ -95,7 +97,9 @@ struct FaultyMonibuca: Sendable {
         } else if let preflight = preflight(request) {
             response = preflight
         } else {
-            do { response = try await route(request) } catch let refusal as Refusal { response = failure(refusal) } catch {
+            do { response = try await route(request) } catch let refusal as Refusal {
+                response = failure(refusal)
+            } catch {
                 response = failure(Refusal(status: .internalServerError, message: "\(error)"))
             }
         }
@@ -108,7 +112,8 @@ struct FaultyMonibuca: Sendable {
         let buffer = (try? await request.body.collect(upTo: 8 << 20)) ?? ByteBuffer()
         let bytes = Array(buffer.readableBytesView)
         if bytes.count > 1 << 20 {
-            throw Refusal(status: fault == .oversizeAs500 ? .internalServerError : .contentTooLarge, message: "body too large")
+            throw Refusal(
+                status: fault == .oversizeAs500 ? .internalServerError : .contentTooLarge, message: "body too large")
         }
         guard let first = segments.first else { return Response(status: .ok) }
         if first == "webrtc" { return try webrtc(request, segments) }

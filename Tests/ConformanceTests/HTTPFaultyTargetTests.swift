@@ -8,7 +8,10 @@ struct HTTPFaultyTargetTests {
     static func run(_ fault: HTTPFault) async throws -> RunReport {
         let cases = try Selection.select(try catalogue(), profiles: ["http"], include: [], exclude: [])
         return try await FaultyMonibuca(fault: .none, httpFault: fault).withServer { url in
-            await Runner(options: RunOptions(target: url, profiles: ["http"], timeoutScale: 3, origin: FaultyMonibuca.allowedOrigin)).run(cases)
+            await Runner(
+                options: RunOptions(
+                    target: url, profiles: ["http"], timeoutScale: 3, origin: FaultyMonibuca.allowedOrigin)
+            ).run(cases)
         }
     }
 
@@ -48,7 +51,10 @@ struct HTTPFaultyTargetTests {
     func referenceIsClean() async throws {
         let report = try await Self.run(.none)
         let bad = report.cases.filter { $0.verdict != .pass }
-        #expect(bad.isEmpty, "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })")
+        #expect(
+            bad.isEmpty,
+            "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })"
+        )
     }
 
     @Test("each fault turns exactly the cases checking its rule, and together they turn every case")
@@ -61,11 +67,15 @@ struct HTTPFaultyTargetTests {
             let changed = report.cases.filter { $0.verdict != .pass }
             #expect(
                 Set(changed.map(\.id)) == expected,
-                "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())")
-            for c in changed { #expect(c.verdict == c.severity.violationVerdict, "\(fault): \(c.id) became \(c.verdict.rawValue)") }
+                "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())"
+            )
+            for c in changed {
+                #expect(c.verdict == c.severity.violationVerdict, "\(fault): \(c.id) became \(c.verdict.rawValue)")
+            }
             turned.formUnion(changed.map(\.id))
         }
         let judged = try catalogue().filter { $0.profile == "http" && $0.severity != .info }.map(\.id)
-        #expect(Set(judged).subtracting(turned).isEmpty, "never turned red: \(Set(judged).subtracting(turned).sorted())")
+        #expect(
+            Set(judged).subtracting(turned).isEmpty, "never turned red: \(Set(judged).subtracting(turned).sorted())")
     }
 }

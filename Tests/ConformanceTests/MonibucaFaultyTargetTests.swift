@@ -55,7 +55,9 @@ struct MonibucaFaultyTargetTests {
         (.issuesHS384Label, ids("login", ["jwt-hs256"])),
         (
             .missingTokenAccepted,
-            ids("auth", ["missing-401", "www-authenticate", "double-slash-guarded", "secret-guarded", "meeting-api-guarded"])
+            ids(
+                "auth",
+                ["missing-401", "www-authenticate", "double-slash-guarded", "secret-guarded", "meeting-api-guarded"])
         ),
         (.unauthorizedAs403, refusals),
         (.noWWWAuthenticate, ids("auth", ["www-authenticate"])),
@@ -100,9 +102,10 @@ struct MonibucaFaultyTargetTests {
         (.pushAliasUnchecked, ids("stream-auth", ["push-alias-missing"])),
         (
             .unbuiltAs404,
-            Set(MonibucaV6Suite.pluginPrefixes.map {
-                "monibuca-v6/modules/\($0.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "_", with: "-"))-served-or-501"
-            })
+            Set(
+                MonibucaV6Suite.pluginPrefixes.map {
+                    "monibuca-v6/modules/\($0.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "_", with: "-"))-served-or-501"
+                })
         ),
         (.streamsTotalString, ids("streams", ["list-shape"])),
         (.streamItemWithoutPath, ids("streams", ["item-fields"])),
@@ -113,7 +116,10 @@ struct MonibucaFaultyTargetTests {
     func referenceIsClean() async throws {
         let report = try await Self.run(.none)
         let bad = report.cases.filter { $0.verdict != .pass }
-        #expect(bad.isEmpty, "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })")
+        #expect(
+            bad.isEmpty,
+            "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })"
+        )
         #expect(report.cases.count >= 70)
     }
 
@@ -128,14 +134,16 @@ struct MonibucaFaultyTargetTests {
             let changed = report.cases.filter { $0.verdict != .pass }
             #expect(
                 Set(changed.map(\.id)) == expected,
-                "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())")
+                "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())"
+            )
             for c in changed {
                 #expect(c.verdict == c.severity.violationVerdict, "\(fault): \(c.id) became \(c.verdict.rawValue)")
             }
             turned.formUnion(changed.map(\.id))
         }
         let judged = try catalogue().filter { $0.profile == "monibuca-v6" && $0.severity != .info }.map(\.id)
-        #expect(Set(judged).subtracting(turned).isEmpty, "never turned red: \(Set(judged).subtracting(turned).sorted())")
+        #expect(
+            Set(judged).subtracting(turned).isEmpty, "never turned red: \(Set(judged).subtracting(turned).sorted())")
     }
 
     @Test("without credentials every case that needs one skips with the option it needs")
@@ -146,7 +154,9 @@ struct MonibucaFaultyTargetTests {
         }
         #expect(report.cases.allSatisfy { $0.verdict != .fail && $0.verdict != .broken })
         for c in report.cases where c.verdict == .skip {
-            #expect(c.reason?.contains("--") == true || c.reason?.contains("no token") == true, "\(c.id): \(c.reason ?? "")")
+            #expect(
+                c.reason?.contains("--") == true || c.reason?.contains("no token") == true, "\(c.id): \(c.reason ?? "")"
+            )
         }
     }
 

@@ -60,11 +60,14 @@ struct MonibucaV5StandIn: Sendable {
             response = await route(request)
         }
         var headers: HTTPFields = [
-            .accessControlAllowCredentials: "true", .accessControlAllowHeaders: "Content-Type,Access-Token,Authorization",
+            .accessControlAllowCredentials: "true",
+            .accessControlAllowHeaders: "Content-Type,Access-Token,Authorization",
             .accessControlAllowMethods: "GET,POST,PUT,DELETE,OPTIONS",
         ]
         headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "cross-origin"
-        if fault != .noPrivateNetworkHeader { headers[HTTPField.Name("Access-Control-Allow-Private-Network")!] = "true" }
+        if fault != .noPrivateNetworkHeader {
+            headers[HTTPField.Name("Access-Control-Allow-Private-Network")!] = "true"
+        }
         if let origin = request.headers[.origin] {
             headers[.accessControlAllowOrigin] = fault == .wildcardOrigin ? "*" : origin
         } else if fault != .noOriginNoHeader {
@@ -80,7 +83,9 @@ struct MonibucaV5StandIn: Sendable {
         if segments == ["api", "auth", "login"], request.method == .post { return login(bytes) }
         if segments.starts(with: ["api", "secret"]), segments.count >= 4 {
             if fault != .secretUnguarded {
-                guard let header = request.headers[.authorization] else { return text(.unauthorized, "missing authorization header\n") }
+                guard let header = request.headers[.authorization] else {
+                    return text(.unauthorized, "missing authorization header\n")
+                }
                 let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
                 guard let jws = try? JWTInspector(token), jws.signatureIsValid(secret: Self.secret) else {
                     return text(.unauthorized, "invalid token\n")
@@ -90,12 +95,14 @@ struct MonibucaV5StandIn: Sendable {
             let expire = request.uri.queryParameters["expire"].map(String.init) ?? ""
             guard type == "publish" || type == "subscribe" else { return text(.ok, "") }
             let key = type == "publish" ? Self.publishKey : Self.subscribeKey
-            let secret = MonibucaV6Suite.signature(key: key, streamPath: fault == .secretWithSeparator ? "/" + path : path, expire: expire)
+            let secret = MonibucaV6Suite.signature(
+                key: key, streamPath: fault == .secretWithSeparator ? "/" + path : path, expire: expire)
             if fault == .secretAsJSON { return json(.ok, .object([("code", .integer(0)), ("data", .string(secret))])) }
             return text(.ok, secret)
         }
         if segments.count >= 3, segments[0] == "webrtc", ["push", "play"].contains(segments[1]) {
-            return webrtc(request, push: segments[1] == "push", path: segments[2...].joined(separator: "/"), offer: bytes)
+            return webrtc(
+                request, push: segments[1] == "push", path: segments[2...].joined(separator: "/"), offer: bytes)
         }
         return text(.notFound, "404 page not found\n")
     }
@@ -103,13 +110,18 @@ struct MonibucaV5StandIn: Sendable {
     func login(_ bytes: [UInt8]) -> Response {
         let body = try? JSONValue.parse(bytes)
         guard body?["username"]?.stringValue == Self.username,
-            body?["password"]?.stringValue == Self.password || (fault == .anyPasswordAccepted && body?["password"] != nil)
+            body?["password"]?.stringValue == Self.password
+                || (fault == .anyPasswordAccepted && body?["password"] != nil)
         else {
-            return json(.internalServerError, .object([("code", .integer(2)), ("message", .string("invalid credentials")), ("details", .array([]))]))
+            return json(
+                .internalServerError,
+                .object([("code", .integer(2)), ("message", .string("invalid credentials")), ("details", .array([]))]))
         }
         let now = Int(Date().timeIntervalSince1970)
         let exp = now + (fault == .ttlOneHour ? 3600 : 86400)
-        let header = JSONValue.object([("alg", .string(fault == .issuesHS384Label ? "HS384" : "HS256")), ("typ", .string("JWT"))])
+        let header = JSONValue.object([
+            ("alg", .string(fault == .issuesHS384Label ? "HS384" : "HS256")), ("typ", .string("JWT")),
+        ])
         let claims = JSONValue.object([
             ("sub", .string(Self.username)), ("exp", .integer(exp)), ("nbf", .integer(now)), ("iat", .integer(now)),
         ])
@@ -117,26 +129,37 @@ struct MonibucaV5StandIn: Sendable {
         var info: [(String, JSONValue)] = [("username", .string(Self.username))]
         if fault != .expiresAtMissing { info.append(("expiresAt", .string(String(exp)))) }
         var members: [(String, JSONValue)] = fault == .loginWithoutCode ? [] : [("code", .integer(0))]
-        members += [("message", .string("")), ("data", .object([("token", .string(token)), ("userInfo", .object(info))]))]
+        members += [
+            ("message", .string("")), ("data", .object([("token", .string(token)), ("userInfo", .object(info))])),
+        ]
         return json(.ok, .object(members))
     }
 
     /// v5's order: the PeerConnection is built from the offer first (500 when it cannot be), then Publish or
     /// Subscribe runs the signature check (400 with its message).
     func webrtc(_ request: Request, push: Bool, path: String, offer: [UInt8]) -> Response {
-        guard String(decoding: offer, as: UTF8.self).contains("m=audio") else { return text(.internalServerError, "create pc failed\n") }
+        guard String(decoding: offer, as: UTF8.self).contains("m=audio") else {
+            return text(.internalServerError, "create pc failed\n")
+        }
         let checked = !(fault == .playUnchecked && !push)
         if checked {
             let query = request.uri.queryParameters
             let secret = query["secret"].map(String.init) ?? "", expire = query["expire"].map(String.init) ?? ""
-            guard let deadline = Int64(expire, radix: 16), fault == .expiryUnchecked || Double(deadline) >= Date().timeIntervalSince1970 else {
+            guard let deadline = Int64(expire, radix: 16),
+                fault == .expiryUnchecked || Double(deadline) >= Date().timeIntervalSince1970
+            else {
                 return text(.badRequest, "auth failed expired\n")
             }
             guard secret.count == 32 else {
-                return text(.badRequest, fault == .genericLengthMessage ? "auth failed\n" : "auth failed secret length must be 32\n")
+                return text(
+                    .badRequest,
+                    fault == .genericLengthMessage ? "auth failed\n" : "auth failed secret length must be 32\n")
             }
-            let expected = MonibucaV6Suite.signature(key: push ? Self.publishKey : Self.subscribeKey, streamPath: path, expire: expire)
-            if secret != expected && !(fault == .pushValueUnchecked && push) { return text(.badRequest, "auth failed invalid secret\n") }
+            let expected = MonibucaV6Suite.signature(
+                key: push ? Self.publishKey : Self.subscribeKey, streamPath: path, expire: expire)
+            if secret != expected && !(fault == .pushValueUnchecked && push) {
+                return text(.badRequest, "auth failed invalid secret\n")
+            }
         }
         return text(push ? .created : .ok, "v=0\r\n", type: "application/sdp")
     }

@@ -41,7 +41,10 @@ struct MonibucaV5StandInTests {
     func standInIsClean() async throws {
         let report = try await Self.run(.none)
         let bad = report.cases.filter { $0.verdict != .pass }
-        #expect(bad.isEmpty, "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })")
+        #expect(
+            bad.isEmpty,
+            "\(bad.map { "\($0.id) \($0.verdict.rawValue): \($0.expected ?? "") / \($0.observed ?? $0.reason ?? "")" })"
+        )
         #expect(report.cases.count >= 15)
     }
 
@@ -55,11 +58,13 @@ struct MonibucaV5StandInTests {
             let changed = report.cases.filter { $0.verdict != .pass }
             #expect(
                 Set(changed.map(\.id)) == expected,
-                "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())")
+                "\(fault): changed \(changed.map { "\($0.id)→\($0.verdict.rawValue) \($0.observed ?? $0.reason ?? "")" }.sorted())"
+            )
             #expect(!changed.contains { $0.verdict == .broken }, "\(fault): BROKEN")
             turned.formUnion(changed.map(\.id))
         }
         let judged = try catalogue().filter { $0.profile == "monibuca-v5" && $0.severity != .info }.map(\.id)
-        #expect(Set(judged).subtracting(turned).isEmpty, "never turned red: \(Set(judged).subtracting(turned).sorted())")
+        #expect(
+            Set(judged).subtracting(turned).isEmpty, "never turned red: \(Set(judged).subtracting(turned).sorted())")
     }
 }

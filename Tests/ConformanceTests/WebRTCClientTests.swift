@@ -27,7 +27,9 @@ struct WebRTCClientTests {
         ).encode(integrityKey: STUNIntegrity.shortTermKey(password: password ?? remote.pwd), fingerprint: true)
     }
 
-    @Test("a check carries USERNAME remote:local, PRIORITY, ICE-CONTROLLING, USE-CANDIDATE when nominating, MESSAGE-INTEGRITY under the remote password and FINGERPRINT")
+    @Test(
+        "a check carries USERNAME remote:local, PRIORITY, ICE-CONTROLLING, USE-CANDIDATE when nominating, MESSAGE-INTEGRITY under the remote password and FINGERPRINT"
+    )
     func checkConstruction() throws {
         let request = try STUNMessage.parse(
             agent().checkRequest(transactionID: STUNTransactionID.random(), nominate: true))
@@ -40,11 +42,14 @@ struct WebRTCClientTests {
         #expect(request.verifyMessageIntegrity(key: STUNIntegrity.shortTermKey(password: remote.pwd)))
         #expect(!request.verifyMessageIntegrity(key: STUNIntegrity.shortTermKey(password: local.pwd)))
         #expect(request.hasFingerprint && request.verifyFingerprint())
-        let plain = try STUNMessage.parse(agent().checkRequest(transactionID: STUNTransactionID.random(), nominate: false))
+        let plain = try STUNMessage.parse(
+            agent().checkRequest(transactionID: STUNTransactionID.random(), nominate: false))
         #expect(!plain.hasUseCandidate)
     }
 
-    @Test("regular nomination: a check, then USE-CANDIDATE on the pair that answered; forged or misrouted answers do not count")
+    @Test(
+        "regular nomination: a check, then USE-CANDIDATE on the pair that answered; forged or misrouted answers do not count"
+    )
     func nomination() throws {
         let ice = agent()
         let first = try #require(ice.poll(now: 0))
@@ -89,7 +94,7 @@ struct WebRTCClientTests {
             }
             now += 100_000_000
         }
-        #expect(consentChecks >= 5)  // every 4–6 s
+        #expect(consentChecks >= 5) // every 4–6 s
         guard case .failed(let reason) = ice.state else { Issue.record("still \(ice.state)"); return }
         #expect(reason.contains("consent"))
     }
@@ -125,13 +130,16 @@ struct WebRTCClientTests {
         }
     }
 
-    @Test("DTLS against the server's endpoint: keys agree and SRTP crosses; a certificate that does not match the answer's fingerprint is refused")
+    @Test(
+        "DTLS against the server's endpoint: keys agree and SRTP crosses; a certificate that does not match the answer's fingerprint is refused"
+    )
     func dtls() throws {
         let context = try DTLSClientContext()
         let serverCertificate = try SelfSignedCertificate.generate(commonName: "server", validityDays: 1)
         let serverContext = try DTLSContext(certificate: serverCertificate)
         func peer() throws -> DTLSEndpoint {
-            try DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: [context.fingerprint], now: .zero)
+            try DTLSEndpoint(
+                context: serverContext, role: .server, remoteFingerprints: [context.fingerprint], now: .zero)
         }
 
         let good = try DTLSClientSession(context: context, expected: [serverCertificate.fingerprint])
@@ -152,7 +160,7 @@ struct WebRTCClientTests {
         let serverSRTP = try SRTPClientSession(keys: mirrored)
         let packet = RTPPacket(payloadType: 111, sequenceNumber: 7, timestamp: 960, ssrc: 1234, payload: [1, 2, 3, 4])
         let protected = try srtp.protectRTP(packet.encode())
-        #expect(protected.count == packet.encode().count + 10)  // the 80-bit tag (RFC 3711 §4.2)
+        #expect(protected.count == packet.encode().count + 10) // the 80-bit tag (RFC 3711 §4.2)
         #expect(try serverSRTP.unprotectRTP(protected) == packet.encode())
         var tampered = protected
         tampered[tampered.count - 12] ^= 1
@@ -195,7 +203,9 @@ struct WebRTCClientTests {
             try ClientAnswer(sdp: answer.replacingOccurrences(of: "a=setup:passive", with: "a=setup:active"))
         }
         #expect(throws: ClientAnswer.Unusable.self) {
-            try ClientAnswer(sdp: answer.replacingOccurrences(of: "a=candidate:1 1 udp 2130706431 127.0.0.1 9000 typ host\r\n", with: ""))
+            try ClientAnswer(
+                sdp: answer.replacingOccurrences(
+                    of: "a=candidate:1 1 udp 2130706431 127.0.0.1 9000 typ host\r\n", with: ""))
         }
     }
 
@@ -209,7 +219,7 @@ struct WebRTCClientTests {
         let video = try #require(parsed.media.last)
         #expect(video.kind == "video" && video.effectiveDirection == .recvonly && video.mid == "1")
         #expect(video.codecs.first?.rtpmap?.encodingName == "VP8")
-        #expect(video.ssrcs.isEmpty)  // a player announces no source
+        #expect(video.ssrcs.isEmpty) // a player announces no source
 
         let withVideo = offer.sdp.replacingOccurrences(of: "a=setup:actpass", with: "a=setup:passive")
             .replacingOccurrences(of: "a=recvonly", with: "a=sendonly")
@@ -219,10 +229,13 @@ struct WebRTCClientTests {
         let payloads = VP8PayloadSource(count: 50).payloads
         #expect(Set(payloads).count == 50 && payloads.allSatisfy { $0.count == 1_200 })
         // RFC 7741 §4.2 descriptor S=1, then an RFC 6386 §9.1 key frame: P bit clear, start code 9d 01 2a.
-        #expect(payloads[0][0] == 0x10 && payloads[0][1] & 0x01 == 0 && Array(payloads[0][4..<7]) == [0x9D, 0x01, 0x2A])
+        #expect(
+            payloads[0][0] == 0x10 && payloads[0][1] & 0x01 == 0 && Array(payloads[0][4..<7]) == [0x9D, 0x01, 0x2A])
     }
 
-    @Test("frames are distinct by payload; the tracker counts duplicates, reordering and the window; percentiles are nearest-rank")
+    @Test(
+        "frames are distinct by payload; the tracker counts duplicates, reordering and the window; percentiles are nearest-rank"
+    )
     func measurement() throws {
         let source = try OpusFrameSource(count: 300)
         #expect(source.slots.count == 300)

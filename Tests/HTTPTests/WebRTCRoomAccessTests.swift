@@ -208,10 +208,11 @@ struct WebRTCRoomAccessTests {
             "a=ice-pwd:clientpasswordclientpassword", "a=fingerprint:sha-256 \(WebRTCFixture.fingerprint)",
             "a=setup:actpass",
         ]
-        return ([
-            "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0 1", "a=msid-semantic:WMS *",
-            "m=audio 50000 UDP/TLS/RTP/SAVPF 111", "a=mid:0", "a=rtpmap:111 opus/48000/2",
-        ] + transport + ["m=video 50000 UDP/TLS/RTP/SAVPF 96", "a=mid:1", "a=rtpmap:96 VP8/90000"] + transport)
+        return
+            ([
+                "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0 1", "a=msid-semantic:WMS *",
+                "m=audio 50000 UDP/TLS/RTP/SAVPF 111", "a=mid:0", "a=rtpmap:111 opus/48000/2",
+            ] + transport + ["m=video 50000 UDP/TLS/RTP/SAVPF 96", "a=mid:1", "a=rtpmap:96 VP8/90000"] + transport)
             .joined(separator: "\r\n") + "\r\n"
     }()
 

@@ -15,12 +15,13 @@ struct WebRTCVideoTests {
                 "a=rtpmap:102 H264/90000",
                 "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
             ] : ["a=rtpmap:97 VP8/90000", "a=rtcp-fb:97 nack pli"]
-        return ([
-            "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0", "a=msid-semantic:WMS *",
-            "m=video 50000 UDP/TLS/RTP/SAVPF \(h264 ? 102 : 97)", "c=IN IP4 127.0.0.1", "a=\(direction)", "a=mid:0",
-            "a=rtcp-mux", "a=ice-ufrag:\(ufrag)", "a=ice-pwd:clientpasswordclientpassword",
-            "a=fingerprint:sha-256 \(WebRTCFixture.fingerprint)", "a=setup:actpass",
-        ] + codec).joined(separator: "\r\n") + "\r\n"
+        return
+            ([
+                "v=0", "o=- 3900000000 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0", "a=msid-semantic:WMS *",
+                "m=video 50000 UDP/TLS/RTP/SAVPF \(h264 ? 102 : 97)", "c=IN IP4 127.0.0.1", "a=\(direction)", "a=mid:0",
+                "a=rtcp-mux", "a=ice-ufrag:\(ufrag)", "a=ice-pwd:clientpasswordclientpassword",
+                "a=fingerprint:sha-256 \(WebRTCFixture.fingerprint)", "a=setup:actpass",
+            ] + codec).joined(separator: "\r\n") + "\r\n"
     }
 
     @Test("a VP8 publisher is registered with its codec; an H264 player is 422 naming both sides; a VP8 one plays")

@@ -23,10 +23,11 @@ struct VideoNegotiationTests {
             "a=\(direction)", "a=rtcp-mux", "a=rtcp-rsize",
         ]
         if let opus {
-            lines += ["m=audio 9 UDP/TLS/RTP/SAVPF \(opus) 0"] + transport + [
-                "a=mid:0", "a=rtpmap:\(opus) opus/48000/2", "a=fmtp:\(opus) minptime=10;useinbandfec=1",
-                "a=rtcp-fb:\(opus) transport-cc", "a=rtpmap:0 PCMU/8000",
-            ]
+            lines +=
+                ["m=audio 9 UDP/TLS/RTP/SAVPF \(opus) 0"] + transport + [
+                    "a=mid:0", "a=rtpmap:\(opus) opus/48000/2", "a=fmtp:\(opus) minptime=10;useinbandfec=1",
+                    "a=rtcp-fb:\(opus) transport-cc", "a=rtpmap:0 PCMU/8000",
+                ]
         } else {
             lines += ["m=audio 9 UDP/TLS/RTP/SAVPF 0"] + transport + ["a=mid:0", "a=rtpmap:0 PCMU/8000"]
         }
@@ -169,7 +170,8 @@ struct VideoNegotiationTests {
         // Audio+video player of an audio-only publisher: audio served, video inactive.
         let opus = NegotiatedCodec(family: .opus, payloadType: 111, clockRate: 48_000, channels: 2)
         let both = try Self.offer(direction: "recvonly", video: Self.chromeVideo)
-        let matched = try SDPNegotiation.match(try SDPNegotiation.accept(offer: both, intent: .play), publishing: [opus])
+        let matched = try SDPNegotiation.match(
+            try SDPNegotiation.accept(offer: both, intent: .play), publishing: [opus])
         #expect(matched.tracks.map(\.kind) == [.audio])
         let answer = SDPNegotiation.answer(
             offer: both, accepted: matched, local: local,
@@ -178,16 +180,20 @@ struct VideoNegotiationTests {
         // A baseline-only player of a constrained-baseline publisher.
         let baseline = try Self.offer(
             direction: "recvonly", opus: nil, video: Self.h264Only(Self.chromeVideo, keeping: ["102", "103"]))
-        #expect(throws: NegotiationRefusal("the publisher sends H264 profile 42e01f; the offer has only H264 profile 42001f")) {
+        #expect(
+            throws: NegotiationRefusal(
+                "the publisher sends H264 profile 42e01f; the offer has only H264 profile 42001f")
+        ) {
             try SDPNegotiation.match(try SDPNegotiation.accept(offer: baseline, intent: .play), publishing: [h264])
         }
     }
 
     @Test("a WHIP publisher's declared SSRCs: the FID group names media then RTX, whatever the a=ssrc order")
     func declaredSSRCs() throws {
-        let lines = Self.h264Only(Self.chromeVideo, keeping: ["96", "97"]) + [
-            "a=ssrc-group:FID 1111 2222", "a=ssrc:2222 cname:x", "a=ssrc:1111 cname:x",
-        ]
+        let lines =
+            Self.h264Only(Self.chromeVideo, keeping: ["96", "97"]) + [
+                "a=ssrc-group:FID 1111 2222", "a=ssrc:2222 cname:x", "a=ssrc:1111 cname:x",
+            ]
         let offer = try Self.offer(direction: "sendonly", opus: nil, video: lines)
         let accepted = try SDPNegotiation.accept(offer: offer, intent: .publish)
         #expect(accepted.track(.video)?.declaredSSRCs == [1111, 2222])

@@ -4,7 +4,9 @@ import ParleyWire
 import Testing
 @testable import ParleySFU
 
-@Suite("Loss repair in virtual time: NACKs from the history (RTX or plain), upstream NACKs, translated SRs, REMB", .serialized)
+@Suite(
+    "Loss repair in virtual time: NACKs from the history (RTX or plain), upstream NACKs, translated SRs, REMB",
+    .serialized)
 struct LossRepairTests {
     static let videoSSRC: UInt32 = 0x0BAD_CAFE
     static let publisherRTXSSRC: UInt32 = 0x0BAD_F00D
@@ -114,7 +116,8 @@ struct LossRepairTests {
         #expect(resent.payload == TestClient.videoPayload(publisher.videoSequence - 2))
     }
 
-    @Test("uplink loss: the server asks the publisher at once, in its sequence space; the RTX repair reaches the player")
+    @Test(
+        "uplink loss: the server asks the publisher at once, in its sequence space; the RTX repair reaches the player")
     func upstream() throws {
         let (net, publisher, player) = try session(ports: 43_020, player: .vp8(96))
         let built = try sendVideo(net, publisher, count: 8, lost: [4])

@@ -72,7 +72,8 @@ struct SenderReportTranslationTests {
         }
         #expect(estimator.receiverReport(lastSenderReport: 1, delaySinceLastSenderReport: 0, at: .zero) == nil)
         let now = MediaTime(nanoseconds: 80_000_000)
-        #expect(estimator.receiverReport(lastSenderReport: 10, delaySinceLastSenderReport: 0, at: now) == .milliseconds(80))
+        #expect(
+            estimator.receiverReport(lastSenderReport: 10, delaySinceLastSenderReport: 0, at: now) == .milliseconds(80))
         let later = MediaTime(nanoseconds: 160_000_000)
         estimator.receiverReport(lastSenderReport: 10, delaySinceLastSenderReport: 0, at: later)
         #expect(estimator.smoothed == .milliseconds(90))

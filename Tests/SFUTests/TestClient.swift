@@ -46,18 +46,21 @@ final class TestClient {
         lines.append("a=group:BUNDLE" + (audio ? " 0" : "") + (video != nil ? " 1" : ""))
         lines.append("a=msid-semantic:WMS *")
         if audio {
-            lines += [
-                "m=audio \(address.port) UDP/TLS/RTP/SAVPF \(payloadType) 0", "c=IN IP4 127.0.0.1",
-                "a=\(direction)", "a=mid:0", rtcpMux ? "a=rtcp-mux" : nil,
-                "a=rtpmap:\(payloadType) \(codec)", "a=rtpmap:0 PCMU/8000",
-            ].compactMap { $0 } + transport
+            lines +=
+                [
+                    "m=audio \(address.port) UDP/TLS/RTP/SAVPF \(payloadType) 0", "c=IN IP4 127.0.0.1",
+                    "a=\(direction)", "a=mid:0", rtcpMux ? "a=rtcp-mux" : nil,
+                    "a=rtpmap:\(payloadType) \(codec)", "a=rtpmap:0 PCMU/8000",
+                ].compactMap { $0 } + transport
             lines.append("a=candidate:1 1 udp 2130706431 127.0.0.1 \(address.port) typ host")
         }
         if let video {
-            lines += [
-                "m=video \(address.port) UDP/TLS/RTP/SAVPF " + video.payloadTypes.map(String.init).joined(separator: " "),
-                "c=IN IP4 127.0.0.1", "a=\(direction)", "a=mid:1", "a=rtcp-mux",
-            ] + video.lines + transport
+            lines +=
+                [
+                    "m=video \(address.port) UDP/TLS/RTP/SAVPF "
+                        + video.payloadTypes.map(String.init).joined(separator: " "),
+                    "c=IN IP4 127.0.0.1", "a=\(direction)", "a=mid:1", "a=rtcp-mux",
+                ] + video.lines + transport
         }
         return try SessionDescription.parse(lines.joined(separator: "\r\n") + "\r\n")
     }
@@ -178,7 +181,8 @@ struct VideoOffer {
         VideoOffer(
             payloadTypes: [payloadType, payloadType + 1],
             lines: [
-                "a=rtpmap:\(payloadType) VP8/90000", "a=rtcp-fb:\(payloadType) nack", "a=rtcp-fb:\(payloadType) nack pli",
+                "a=rtpmap:\(payloadType) VP8/90000", "a=rtcp-fb:\(payloadType) nack",
+                "a=rtcp-fb:\(payloadType) nack pli",
                 "a=rtcp-fb:\(payloadType) ccm fir", "a=rtcp-fb:\(payloadType) goog-remb",
                 "a=rtcp-fb:\(payloadType) transport-cc", "a=rtpmap:\(payloadType + 1) rtx/90000",
                 "a=fmtp:\(payloadType + 1) apt=\(payloadType)",

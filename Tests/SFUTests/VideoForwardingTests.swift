@@ -86,7 +86,10 @@ struct VideoForwardingTests {
 
         let h264Only = try TestClient(port: 42_012)
         let offer = try h264Only.offer(direction: "recvonly", audio: false, video: .h264())
-        #expect(throws: MediaPlaneError.unsupported("the publisher sends opus and VP8; the offer has only H264 profile 42e01f")) {
+        #expect(
+            throws: MediaPlaneError.unsupported(
+                "the publisher sends opus and VP8; the offer has only H264 profile 42e01f")
+        ) {
             try net.core.open(kind: .subscriber, path: "live/p", offer: offer, now: net.now)
         }
     }
@@ -166,7 +169,8 @@ struct VideoForwardingTests {
         #expect(plis.count == 2, "the first goes at once, the rest wait for the window")
         // A FIR naming the audio SSRC is not a video keyframe request; one naming the video SSRC is.
         let fir = RTCPPacket.fullIntraRequest(
-            RTCPFullIntraRequest(senderSSRC: 1, entries: [.init(ssrc: try #require(player.declaredSSRC("audio")), sequenceNumber: 0)]))
+            RTCPFullIntraRequest(
+                senderSSRC: 1, entries: [.init(ssrc: try #require(player.declaredSSRC("audio")), sequenceNumber: 0)]))
         net.toServer(try player.protectedRTCP([fir]), from: player)
         net.advance(by: .milliseconds(600))
         plis = pictureLossIndications(publisher)

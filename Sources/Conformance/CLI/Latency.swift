@@ -6,7 +6,8 @@ struct Latency: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish marked Opus over WHIP, play it N times over WHEP, and report one-way latency and loss.",
         discussion:
-            "Exit codes: 0 = every player connected and received media; 1 = a player failed or received nothing; 2 = the runner could not measure (bad arguments, publisher refused, runner set-up).")
+            "Exit codes: 0 = every player connected and received media; 1 = a player failed or received nothing; 2 = the runner could not measure (bad arguments, publisher refused, runner set-up)."
+    )
 
     @Option(name: .long, help: "Base URL of the server under test.") var target: String
     @Option(name: .long, help: "Players (WHEP sessions), 1-1000.") var subscribers: Int = 1

@@ -43,7 +43,11 @@ func fail(_ message: String) -> Never {
 struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the cases: ID  SEVERITY  SPEC-REFERENCE  TITLE.")
 
-    @Option(name: .long, help: "Profiles, comma-separated (mirotalk, meeting, room-ws, monibuca-v6, monibuca-v5, http; parley = every profile of an API Parley serves).") var profile: [String] = []
+    @Option(
+        name: .long,
+        help:
+            "Profiles, comma-separated (mirotalk, meeting, room-ws, monibuca-v6, monibuca-v5, http; parley = every profile of an API Parley serves)."
+    ) var profile: [String] = []
     @OptionGroup var spec: SpecOption
 
     func run() async throws {
@@ -70,7 +74,10 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the selected cases against a target.")
 
     @Option(name: .long, help: "Base URL of the server under test.") var target: String
-    @Option(name: .long, help: "Profiles, comma-separated (default mirotalk; parley = every profile of an API Parley serves).") var profile: [String] = []
+    @Option(
+        name: .long,
+        help: "Profiles, comma-separated (default mirotalk; parley = every profile of an API Parley serves).")
+    var profile: [String] = []
     @Option(name: .customLong("case"), help: "Glob over case ids to include (repeatable).") var cases: [String] = []
     @Option(name: .long, help: "Glob over case ids to exclude (repeatable).") var exclude: [String] = []
     @Flag(name: .long, help: "Count NON-STRICT as FAIL for the exit code.") var strict = false

@@ -90,12 +90,15 @@ extension MediaPlaneCore {
         publisher.bitrateEstimator?.received(bytes: packet.count)
         var packet = packet
         if isRetransmission {
-            if publisher.publishedTracks[index].rtxSSRC == nil { publisher.publishedTracks[index].rtxSSRC = header.ssrc }
+            if publisher.publishedTracks[index].rtxSSRC == nil {
+                publisher.publishedTracks[index].rtxSSRC = header.ssrc
+            }
             // Only a repair of the current source is useful; padding-only RTX (bandwidth probes) has no OSN.
             guard let ssrc = publisher.publishedTracks[index].ssrc, let rtx = try? RTPPacket.parse(packet),
                 let original = RTXPayload.decapsulate(
                     rtx, originalSSRC: ssrc, originalPayloadType: publisher.publishedTracks[index].codec.payloadType),
-                !original.payload.isEmpty, isRepair(original.sequenceNumber, of: publisher.publishedTracks[index], now: now)
+                !original.payload.isEmpty,
+                isRepair(original.sequenceNumber, of: publisher.publishedTracks[index], now: now)
             else { return }
             packet = original.encode()
             guard let unwrapped = try? RTPHeaderView(parsing: packet) else { return }

@@ -36,7 +36,8 @@ extension MediaPlaneCore {
         if track.codec.hasFeedback("ccm", "fir"), !track.codec.hasFeedback("nack", "pli") {
             request = .fullIntraRequest(
                 RTCPFullIntraRequest(
-                    senderSSRC: publisher.reporterSSRC, entries: [.init(ssrc: ssrc, sequenceNumber: track.firSequence)]))
+                    senderSSRC: publisher.reporterSSRC, entries: [.init(ssrc: ssrc, sequenceNumber: track.firSequence)])
+            )
             publisher.publishedTracks[index].firSequence &+= 1
         } else {
             request = .pictureLossIndication(
@@ -50,7 +51,9 @@ extension MediaPlaneCore {
             rtcp: RTCPCompound.serialize([
                 .receiverReport(RTCPReceiverReport(ssrc: publisher.reporterSSRC, reports: [])),
                 .sourceDescription(
-                    RTCPSourceDescription(chunks: [.init(source: publisher.reporterSSRC, items: [.cname(publisher.cname)])])),
+                    RTCPSourceDescription(chunks: [
+                        .init(source: publisher.reporterSSRC, items: [.cname(publisher.cname)])
+                    ])),
                 request,
             ]))
         drain(publisher)

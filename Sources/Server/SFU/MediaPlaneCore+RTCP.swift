@@ -62,8 +62,11 @@ extension MediaPlaneCore {
                     if session.publishedTracks[index].kind == .video { videoLoss = block.fractionLost }
                 }
             }
-            if !blocks.isEmpty { reports.append(.receiverReport(RTCPReceiverReport(ssrc: session.reporterSSRC, reports: blocks))) }
-            if let remb = bitrateFeedback(session, fractionLost: videoLoss ?? blocks.first?.fractionLost ?? 0, now: now) {
+            if !blocks.isEmpty {
+                reports.append(.receiverReport(RTCPReceiverReport(ssrc: session.reporterSSRC, reports: blocks)))
+            }
+            if let remb = bitrateFeedback(session, fractionLost: videoLoss ?? blocks.first?.fractionLost ?? 0, now: now)
+            {
                 feedback.append(remb)
             }
         case .subscriber:

@@ -11,8 +11,10 @@ extension MediaPlaneCore {
         let rewriter = track.rewriter
         guard let last = rewriter.lastSent else { return nil }
         var ntp = ntpTimestamp(now)
-        var rtp = last.timestamp &+ UInt32(
-            truncatingIfNeeded: OutboundRewriter.ticks(last.at.duration(to: now), clockRate: rewriter.clockRate))
+        var rtp =
+            last.timestamp
+            &+ UInt32(
+                truncatingIfNeeded: OutboundRewriter.ticks(last.at.duration(to: now), clockRate: rewriter.clockRate))
         if let published = publisherByPath[player.path].flatMap({ sessions[$0] })?.publishedTracks.first(where: {
             $0.kind == track.kind
         }), published.sourceKey == rewriter.source, let mapping = published.clockMapping {

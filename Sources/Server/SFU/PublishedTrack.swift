@@ -68,7 +68,8 @@ struct PublishedTrack {
         }
         let elapsed = last.at.duration(to: now)
         guard elapsed >= interval else { return }
-        let nanoseconds = max(1, elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        let nanoseconds = max(
+            1, elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         bitrate = UInt64((Double(bytes &- last.bytes) * 8 * 1e9 / Double(nanoseconds)).rounded())
         sampled = (bytes, now)
     }

@@ -52,7 +52,8 @@ final class SFUSession {
 
     init(
         id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,
-        outboundTracks: [OutboundTrack] = [], publishedTracks: [PublishedTrack] = [], reporterSSRC: UInt32, cname: String, source: String?,
+        outboundTracks: [OutboundTrack] = [], publishedTracks: [PublishedTrack] = [], reporterSSRC: UInt32,
+        cname: String, source: String?,
         connectDeadline: MediaTime?
     ) {
         self.source = source

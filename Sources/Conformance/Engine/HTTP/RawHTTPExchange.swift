@@ -129,15 +129,18 @@ extension HTTPResponseParser {
         let head = String(decoding: bytes[0..<headerEnd], as: UTF8.self).lowercased()
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         if (100..<200).contains(status) {
-            guard let rest = messageLength(
-                Array(bytes[bodyStart...]), requestMethod: requestMethod, connectionClosed: connectionClosed)
+            guard
+                let rest = messageLength(
+                    Array(bytes[bodyStart...]), requestMethod: requestMethod, connectionClosed: connectionClosed)
             else { return nil }
             return bodyStart + rest
         }
         if requestMethod == "HEAD" || status == 204 || status == 304 { return bodyStart }
         let lines = head.components(separatedBy: "\r\n")
         func value(_ name: String) -> String? {
-            lines.first { $0.hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
+            lines.first { $0.hasPrefix(name + ":") }.map {
+                String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces)
+            }
         }
         if value("transfer-encoding")?.contains("chunked") == true {
             var index = bodyStart

@@ -30,7 +30,9 @@ public enum HTTPHygieneSuite {
             }
             return nil
         }
-        guard let found else { throw .skip("the target has none of /api/login, /api/auth/login, /api/v1/join for POST") }
+        guard let found else {
+            throw .skip("the target has none of /api/login, /api/auth/login, /api/v1/join for POST")
+        }
         return found
     }
 
@@ -41,19 +43,25 @@ public enum HTTPHygieneSuite {
     }
 
     static func corsSummary(_ response: HTTPResponse) -> String {
-        let names = ["Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods",
-                     "Access-Control-Allow-Headers", "Vary"]
-        return "\(response.status) " + names.compactMap { name in response.header(name).map { "\(name): \($0)" } }
+        let names = [
+            "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods",
+            "Access-Control-Allow-Headers", "Vary",
+        ]
+        return "\(response.status) "
+            + names.compactMap { name in response.header(name).map { "\(name): \($0)" } }
             .joined(separator: "; ")
     }
 
     static func listed(_ header: String?, _ wanted: String) -> Bool {
-        (header ?? "").split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == wanted.lowercased() }
+        (header ?? "").split(separator: ",").contains {
+            $0.trimmingCharacters(in: .whitespaces).lowercased() == wanted.lowercased()
+        }
     }
 
     static func corsCases() -> [ConformanceCase] {
         let cors = SpecReference(fetchCORS, "CORS protocol: Access-Control-Allow-Origin")
-        let credentials = SpecReference("https://fetch.spec.whatwg.org/#cors-protocol-and-credentials", "no * with credentials")
+        let credentials = SpecReference(
+            "https://fetch.spec.whatwg.org/#cors-protocol-and-credentials", "no * with credentials")
         @Sendable func withOrigin(_ context: CaseContext, _ origin: String) async throws -> HTTPResponse {
             try await context.send(
                 HTTPRequest(method: "GET", path: try await getProbe(context), headers: [HeaderField("Origin", origin)]))
@@ -74,34 +82,43 @@ public enum HTTPHygieneSuite {
             ConformanceCase(
                 id: "http/cors/allowed-origin", title: "an allowed Origin gets Access-Control-Allow-Origin",
                 severity: .must, reference: cors,
-                requirement: "A request with Origin: --origin is answered with Access-Control-Allow-Origin equal to it or *."
+                requirement:
+                    "A request with Origin: --origin is answered with Access-Control-Allow-Origin equal to it or *."
             ) { context in
                 let response = try await withOrigin(context, context.options.origin)
                 let value = response.header("Access-Control-Allow-Origin")
                 try check(
-                    value == context.options.origin || value == "*", expected: "Access-Control-Allow-Origin: \(context.options.origin) or *",
+                    value == context.options.origin || value == "*",
+                    expected: "Access-Control-Allow-Origin: \(context.options.origin) or *",
                     observed: corsSummary(response))
                 return .pass(observed: corsSummary(response))
             },
             ConformanceCase(
                 id: "http/cors/no-wildcard-with-credentials", title: "never * together with Allow-Credentials: true",
                 severity: .must, reference: credentials,
-                requirement: "Access-Control-Allow-Origin: * is never sent with Access-Control-Allow-Credentials: true (browsers reject it)."
+                requirement:
+                    "Access-Control-Allow-Origin: * is never sent with Access-Control-Allow-Credentials: true (browsers reject it)."
             ) { context in
                 let response = try await withOrigin(context, context.options.origin)
                 let wildcard = response.header("Access-Control-Allow-Origin") == "*"
                 let withCredentials = response.header("Access-Control-Allow-Credentials")?.lowercased() == "true"
-                try check(!(wildcard && withCredentials), expected: "not * with credentials", observed: corsSummary(response))
+                try check(
+                    !(wildcard && withCredentials), expected: "not * with credentials", observed: corsSummary(response))
                 return .pass(observed: corsSummary(response))
             },
             ConformanceCase(
                 id: "http/cors/vary-origin", title: "an echoed Origin comes with Vary: Origin",
-                severity: .should, reference: SpecReference("https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches", "Vary: Origin"),
-                requirement: "When Access-Control-Allow-Origin echoes the request's Origin, Vary names Origin so caches keep answers apart."
+                severity: .should,
+                reference: SpecReference(
+                    "https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches", "Vary: Origin"),
+                requirement:
+                    "When Access-Control-Allow-Origin echoes the request's Origin, Vary names Origin so caches keep answers apart."
             ) { context in
                 let response = try await withOrigin(context, context.options.origin)
                 if response.header("Access-Control-Allow-Origin") == context.options.origin {
-                    try check(listed(response.header("Vary"), "Origin"), expected: "Vary: Origin", observed: corsSummary(response))
+                    try check(
+                        listed(response.header("Vary"), "Origin"), expected: "Vary: Origin",
+                        observed: corsSummary(response))
                 }
                 return .pass(observed: corsSummary(response))
             },
@@ -114,16 +131,21 @@ public enum HTTPHygieneSuite {
                 let response = try await withOrigin(context, foreignOrigin)
                 let reflected = response.header("Access-Control-Allow-Origin") == foreignOrigin
                 let withCredentials = response.header("Access-Control-Allow-Credentials")?.lowercased() == "true"
-                try check(!(reflected && withCredentials), expected: "\(foreignOrigin) not echoed with credentials", observed: corsSummary(response))
+                try check(
+                    !(reflected && withCredentials), expected: "\(foreignOrigin) not echoed with credentials",
+                    observed: corsSummary(response))
                 return .pass(observed: corsSummary(response))
             },
             ConformanceCase(
                 id: "http/cors/error-answers-readable", title: "error answers carry CORS headers too",
                 severity: .should, reference: cors,
-                requirement: "A 4xx answer to a request with an allowed Origin still has Access-Control-Allow-Origin, so a browser client can read the error."
+                requirement:
+                    "A 4xx answer to a request with an allowed Origin still has Access-Control-Allow-Origin, so a browser client can read the error."
             ) { context in
                 let response = try await context.send(
-                    HTTPRequest(method: "GET", path: "/api/conform-no-such-route", headers: [HeaderField("Origin", context.options.origin)]))
+                    HTTPRequest(
+                        method: "GET", path: "/api/conform-no-such-route",
+                        headers: [HeaderField("Origin", context.options.origin)]))
                 let value = response.header("Access-Control-Allow-Origin")
                 try check(
                     response.status < 400 || value == context.options.origin || value == "*",
@@ -131,24 +153,35 @@ public enum HTTPHygieneSuite {
                 return .pass(observed: corsSummary(response))
             },
             ConformanceCase(
-                id: "http/cors/preflight-get", title: "a preflight for GET with Authorization succeeds without credentials",
-                severity: .must, reference: SpecReference("https://fetch.spec.whatwg.org/#cors-preflight-fetch", "preflight: ok status, no credentials"),
-                requirement: "OPTIONS with Origin, Access-Control-Request-Method: GET and -Headers: authorization is 2xx with Allow-Origin and Allow-Methods covering GET."
+                id: "http/cors/preflight-get",
+                title: "a preflight for GET with Authorization succeeds without credentials",
+                severity: .must,
+                reference: SpecReference(
+                    "https://fetch.spec.whatwg.org/#cors-preflight-fetch", "preflight: ok status, no credentials"),
+                requirement:
+                    "OPTIONS with Origin, Access-Control-Request-Method: GET and -Headers: authorization is 2xx with Allow-Origin and Allow-Methods covering GET."
             ) { context in
-                let response = try await preflight(context, path: try await getProbe(context), method: "GET", headers: "authorization")
+                let response = try await preflight(
+                    context, path: try await getProbe(context), method: "GET", headers: "authorization")
                 let origin = response.header("Access-Control-Allow-Origin")
                 try check(
                     (200..<300).contains(response.status) && (origin == context.options.origin || origin == "*")
-                        && (listed(response.header("Access-Control-Allow-Methods"), "GET") || response.header("Access-Control-Allow-Methods") == "*"),
+                        && (listed(response.header("Access-Control-Allow-Methods"), "GET")
+                            || response.header("Access-Control-Allow-Methods") == "*"),
                     expected: "2xx, Allow-Origin, Allow-Methods ∋ GET", observed: corsSummary(response))
                 return .pass(observed: corsSummary(response))
             },
             ConformanceCase(
-                id: "http/cors/preflight-authorization-named", title: "Allow-Headers names Authorization, never a bare *",
-                severity: .must, reference: SpecReference("https://fetch.spec.whatwg.org/#cors-preflight-fetch", "* does not cover Authorization"),
-                requirement: "The preflight's Access-Control-Allow-Headers lists authorization by name: a bare * never covers Authorization."
+                id: "http/cors/preflight-authorization-named",
+                title: "Allow-Headers names Authorization, never a bare *",
+                severity: .must,
+                reference: SpecReference(
+                    "https://fetch.spec.whatwg.org/#cors-preflight-fetch", "* does not cover Authorization"),
+                requirement:
+                    "The preflight's Access-Control-Allow-Headers lists authorization by name: a bare * never covers Authorization."
             ) { context in
-                let response = try await preflight(context, path: try await getProbe(context), method: "GET", headers: "authorization")
+                let response = try await preflight(
+                    context, path: try await getProbe(context), method: "GET", headers: "authorization")
                 try check(
                     listed(response.header("Access-Control-Allow-Headers"), "authorization"),
                     expected: "Access-Control-Allow-Headers ∋ authorization", observed: corsSummary(response))
@@ -156,16 +189,22 @@ public enum HTTPHygieneSuite {
             },
             ConformanceCase(
                 id: "http/cors/preflight-post-json", title: "a preflight for a JSON POST succeeds",
-                severity: .must, reference: SpecReference("https://fetch.spec.whatwg.org/#cors-preflight-fetch", "preflight for POST with Content-Type: application/json"),
-                requirement: "OPTIONS for a POST route with -Headers: content-type, authorization is 2xx, Allow-Methods ∋ POST, Allow-Headers ∋ content-type."
+                severity: .must,
+                reference: SpecReference(
+                    "https://fetch.spec.whatwg.org/#cors-preflight-fetch",
+                    "preflight for POST with Content-Type: application/json"),
+                requirement:
+                    "OPTIONS for a POST route with -Headers: content-type, authorization is 2xx, Allow-Methods ∋ POST, Allow-Headers ∋ content-type."
             ) { context in
                 let response = try await preflight(
                     context, path: try await postProbe(context), method: "POST", headers: "content-type,authorization")
                 try check(
                     (200..<300).contains(response.status)
-                        && (listed(response.header("Access-Control-Allow-Methods"), "POST") || response.header("Access-Control-Allow-Methods") == "*")
+                        && (listed(response.header("Access-Control-Allow-Methods"), "POST")
+                            || response.header("Access-Control-Allow-Methods") == "*")
                         && (listed(response.header("Access-Control-Allow-Headers"), "content-type")),
-                    expected: "2xx, Allow-Methods ∋ POST, Allow-Headers ∋ content-type", observed: corsSummary(response))
+                    expected: "2xx, Allow-Methods ∋ POST, Allow-Headers ∋ content-type", observed: corsSummary(response)
+                )
                 return .pass(observed: corsSummary(response))
             },
         ]

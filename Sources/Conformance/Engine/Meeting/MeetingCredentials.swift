@@ -50,7 +50,8 @@ enum MeetingCredentials {
         ])
         let response = try await context.send(
             HTTPRequest(
-                method: "POST", path: "/api/v1/token", headers: [HeaderField("authorization", try context.requireAPIKey())],
+                method: "POST", path: "/api/v1/token",
+                headers: [HeaderField("authorization", try context.requireAPIKey())],
                 json: body))
         guard response.status == 200, let token = response.jsonValue?["token"]?.stringValue else {
             throw .broken("POST /api/v1/token answered \(response.status) \(response.bodyText.prefix(200))")

@@ -12,7 +12,8 @@ extension MeetingSuite {
             RoomSocketSuite.socketCase(
                 "lock-observed-on-socket", "REST lock reaches members as `locked` and refuses joins with 4023",
                 reference: operation("lockRoom"),
-                requirement: "Lock: new joiners are refused (room_locked, 4023); present participants stay and get `locked` by api:….",
+                requirement:
+                    "Lock: new joiners are refused (room_locked, 4023); present participants stay and get `locked` by api:….",
                 schema: schema, profile: "meeting", area: "control"
             ) { scope in
                 let context = scope.context
@@ -33,14 +34,16 @@ extension MeetingSuite {
             RoomSocketSuite.socketCase(
                 "mute-observed", "REST mute: the member is told, its chat is refused, the users list shows it",
                 reference: operation("controlMute"),
-                requirement: "Chat-mute a participant: control mute_chat to the room, its chat refused (chat_muted), chat_muted true in users; unmute reverses it.",
+                requirement:
+                    "Chat-mute a participant: control mute_chat to the room, its chat refused (chat_muted), chat_muted true in users; unmute reverses it.",
                 schema: schema, profile: "meeting", area: "control"
             ) { scope in
                 let context = scope.context
                 return try await MeetingREST.withRoom(context) { room in
                     let alice = try await scope.join(room: room, user: "alice")
                     let bob = try await scope.join(room: room, user: "bob")
-                    let answer = try await MeetingREST.data(context, "POST", "/control/mute", json: controlBody(room, "bob"))
+                    let answer = try await MeetingREST.data(
+                        context, "POST", "/control/mute", json: controlBody(room, "bob"))
                     let notice = try await bob.event("control")
                     let refused = try await bob.request("chat", id: "c", [("text", .string("hello?"))])
                     let users = try await MeetingREST.users(context, room)
@@ -62,7 +65,8 @@ extension MeetingSuite {
             RoomSocketSuite.socketCase(
                 "kick-observed", "REST kick: control kick, close 4100, and the member is gone from the users list",
                 reference: operation("controlKick"),
-                requirement: "Remove a participant and end its sessions: it gets control kick and close 4100; it leaves the users list.",
+                requirement:
+                    "Remove a participant and end its sessions: it gets control kick and close 4100; it leaves the users list.",
                 schema: schema, profile: "meeting", area: "control"
             ) { scope in
                 let context = scope.context
@@ -98,12 +102,14 @@ extension MeetingSuite {
                 let ended = try await alice.event("ended")
                 let close = await alice.closeCode()
                 _ = try await MeetingREST.expectError(context, "GET", "/rooms/\(room)", status: 404)
-                try check(close.code == 4101, expected: "close 4101", observed: "close \(close.code.map(String.init) ?? "-")")
+                try check(
+                    close.code == 4101, expected: "close 4101", observed: "close \(close.code.map(String.init) ?? "-")")
                 return .pass(observed: ended.compactText)
             },
             meetingCase(
                 "control/unknown-user-404", "controlling a user who is not in the room is 404 naming it",
-                reference: operation("controlKick", "404"), requirement: "404 names the room or the user that is not there."
+                reference: operation("controlKick", "404"),
+                requirement: "404 names the room or the user that is not there."
             ) { context in
                 try await MeetingREST.withRoom(context) { room in
                     try await MeetingREST.expectError(
@@ -112,7 +118,8 @@ extension MeetingSuite {
             },
             meetingCase(
                 "control/unknown-room-404", "controlling a room that does not exist is 404",
-                reference: operation("controlMute", "404"), requirement: "404 names the room or the user that is not there."
+                reference: operation("controlMute", "404"),
+                requirement: "404 names the room or the user that is not there."
             ) { context in
                 try await MeetingREST.expectError(
                     context, "POST", "/control/mute", json: controlBody(RoomSocketScope.freshRoomID("none"), "bob"),
@@ -129,7 +136,8 @@ extension MeetingSuite {
             RoomSocketSuite.socketCase(
                 "anonymous-joiner-no-rights", "the first anonymous joiner of a REST room gains no moderator rights",
                 reference: RoomSocketSuite.rights("a room created over REST gets presenters only from credentials"),
-                requirement: "In a room created over REST only tokens make presenters: the first anonymous joiner is a participant and its lock, kick and end are refused.",
+                requirement:
+                    "In a room created over REST only tokens make presenters: the first anonymous joiner is a participant and its lock, kick and end are refused.",
                 schema: schema, profile: "meeting", area: "rights"
             ) { scope in
                 let context = scope.context
@@ -146,7 +154,9 @@ extension MeetingSuite {
                             && [lock, kick, end].allSatisfy { $0["data"]?["code"] == .string("not_permitted") }
                             && detail["locked"] == .bool(false),
                         expected: "role participant; lock, kick, end → not_permitted; room unlocked",
-                        observed: "role \(first.role ?? "-"); \(lock.compactText); locked \(detail["locked"]?.compactText ?? "-")")
+                        observed:
+                            "role \(first.role ?? "-"); \(lock.compactText); locked \(detail["locked"]?.compactText ?? "-")"
+                    )
                     return .pass(observed: "participant; refused ×3")
                 }
             },

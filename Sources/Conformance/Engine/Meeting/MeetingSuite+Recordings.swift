@@ -36,13 +36,15 @@ extension MeetingSuite {
                 "recordings/play-unknown-404", "play and download of an unknown recording are 404",
                 reference: operation("playRecording", "404"), requirement: "An id that names no recording is 404."
             ) { context in
-                _ = try await MeetingREST.expectError(context, "GET", "/recordings/conform-no-such-id/play", status: 404)
+                _ = try await MeetingREST.expectError(
+                    context, "GET", "/recordings/conform-no-such-id/play", status: 404)
                 return try await MeetingREST.expectError(
                     context, "GET", "/recordings/conform-no-such-id/download", status: 404)
             },
             meetingCase(
                 "recordings/play-url", "play answers a URL and the content type",
-                reference: operation("playRecording"), requirement: "A URL to play the recording, with its content_type."
+                reference: operation("playRecording"),
+                requirement: "A URL to play the recording, with its content_type."
             ) { context in
                 let recording = try await someRecording(context)
                 let body = try await envelope(context, "GET", "/recordings/\(recording.id)/play")
@@ -55,7 +57,8 @@ extension MeetingSuite {
             meetingCase(
                 "recordings/download-whole", "download without Range: 200, the whole file, Accept-Ranges: bytes",
                 reference: ranges,
-                requirement: "The whole file with Content-Length equal to size_bytes and Accept-Ranges: bytes (RFC 9110 §14.3)."
+                requirement:
+                    "The whole file with Content-Length equal to size_bytes and Accept-Ranges: bytes (RFC 9110 §14.3)."
             ) { context in
                 let recording = try await someRecording(context)
                 let response = try await download(context, recording.id, range: nil)
@@ -65,7 +68,8 @@ extension MeetingSuite {
                         && (response.header("Content-Disposition") ?? "").hasPrefix("attachment"),
                     expected: "200, \(recording.size) bytes, Accept-Ranges: bytes, Content-Disposition: attachment",
                     observed:
-                        "\(response.status), \(response.body.count) bytes, Accept-Ranges: \(response.header("Accept-Ranges") ?? "-")")
+                        "\(response.status), \(response.body.count) bytes, Accept-Ranges: \(response.header("Accept-Ranges") ?? "-")"
+                )
                 return .pass(observed: "\(response.body.count) bytes")
             },
             meetingCase(
@@ -80,7 +84,9 @@ extension MeetingSuite {
                     part.status == 206 && part.header("Content-Range") == "bytes 2-9/\(recording.size)"
                         && part.body == Array(whole.body[2...9]),
                     expected: "206, Content-Range: bytes 2-9/\(recording.size), bytes 2…9 of the file",
-                    observed: "\(part.status), Content-Range: \(part.header("Content-Range") ?? "-"), \(part.body.count) bytes")
+                    observed:
+                        "\(part.status), Content-Range: \(part.header("Content-Range") ?? "-"), \(part.body.count) bytes"
+                )
                 return .pass(observed: "206 bytes 2-9")
             },
             meetingCase(

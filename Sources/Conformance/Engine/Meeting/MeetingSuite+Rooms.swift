@@ -6,7 +6,8 @@ extension MeetingSuite {
             meetingCase(
                 "rooms/round-trip", "create, read, list and delete a room; it is gone afterwards",
                 reference: operation("createRoom"),
-                requirement: "POST /rooms creates a persistent room; GET shows its fields; the list holds it; DELETE removes it (then 404)."
+                requirement:
+                    "POST /rooms creates a persistent room; GET shows its fields; the list holds it; DELETE removes it (then 404)."
             ) { context in
                 let room = RoomSocketScope.freshRoomID("rest")
                 let created = try await envelope(
@@ -22,7 +23,8 @@ extension MeetingSuite {
                         data?["room_id"] == .string(room) && data?["name"] == .string("Conform room")
                             && data?["has_password"] == .bool(true) && data?["max_participants"] == .integer(7)
                             && data?["origin"] == .string("rest") && data?["lobby"] == .bool(true),
-                        expected: "the created room echoes room_id, name, has_password, max_participants 7, origin rest, lobby",
+                        expected:
+                            "the created room echoes room_id, name, has_password, max_participants 7, origin rest, lobby",
                         observed: data?.compactText ?? "")
                     let read = try await envelope(context, "GET", "/rooms/\(room)")
                     try conforms(documents, "getRoom", read)
@@ -67,7 +69,8 @@ extension MeetingSuite {
             },
             meetingCase(
                 "rooms/unknown-404", "reading, locking or deleting an unknown room is 404",
-                reference: operation("getRoom", "404"), requirement: "A room id that names no room is 404 on every room route."
+                reference: operation("getRoom", "404"),
+                requirement: "A room id that names no room is 404 on every room route."
             ) { context in
                 let room = RoomSocketScope.freshRoomID("none")
                 for (method, path) in [
@@ -81,7 +84,8 @@ extension MeetingSuite {
             meetingCase(
                 "rooms/method-not-allowed", "a method the path does not list is 405 with Allow",
                 reference: SpecReference("spec/meeting.yaml", "info.description: 405 with an Allow header"),
-                requirement: "A method a path does not list is 405 with an Allow header naming the ones it does, in the envelope."
+                requirement:
+                    "A method a path does not list is 405 with an Allow header naming the ones it does, in the envelope."
             ) { context in
                 let response = try await MeetingREST.call(context, "PATCH", "/rooms")
                 let allow = response.header("Allow") ?? ""
@@ -95,7 +99,8 @@ extension MeetingSuite {
             meetingCase(
                 "rooms/lock-observed", "REST lock and unlock show in the room's detail",
                 reference: operation("lockRoom"),
-                requirement: "Lock: new joiners are refused; GET /rooms/{id} shows locked true, then false after unlock."
+                requirement:
+                    "Lock: new joiners are refused; GET /rooms/{id} shows locked true, then false after unlock."
             ) { context in
                 try await MeetingREST.withRoom(context) { room in
                     _ = try await MeetingREST.data(context, "POST", "/rooms/\(room)/lock")

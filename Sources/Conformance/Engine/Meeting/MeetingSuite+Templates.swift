@@ -6,7 +6,8 @@ extension MeetingSuite {
             meetingCase(
                 "templates/round-trip", "create, read, replace, list and delete a template",
                 reference: operation("createTemplate"),
-                requirement: "POST creates; GET reads; PUT replaces the settings (updated_at moves on); the list holds it; DELETE removes it (then 404)."
+                requirement:
+                    "POST creates; GET reads; PUT replaces the settings (updated_at moves on); the list holds it; DELETE removes it (then 404)."
             ) { context in
                 let name = RoomSocketScope.freshRoomID("template")
                 let created = try await envelope(
@@ -21,10 +22,13 @@ extension MeetingSuite {
                     try conforms(documents, "getTemplate", read)
                     let replaced = try await envelope(
                         context, "PUT", "/templates/\(id)",
-                        json: .object([("name", .string(name)), ("max_participants", .integer(20)), ("lobby", .bool(true))]))
+                        json: .object([
+                            ("name", .string(name)), ("max_participants", .integer(20)), ("lobby", .bool(true)),
+                        ]))
                     try conforms(documents, "updateTemplate", replaced)
                     try check(
-                        replaced["data"]?["max_participants"] == .integer(20) && replaced["data"]?["lobby"] == .bool(true)
+                        replaced["data"]?["max_participants"] == .integer(20)
+                            && replaced["data"]?["lobby"] == .bool(true)
                             && read["data"]?["max_participants"] == .integer(10),
                         expected: "max_participants 10 → 20, lobby true", observed: replaced.compactText)
                     let list = try await envelope(context, "GET", "/templates")
@@ -90,7 +94,8 @@ extension MeetingSuite {
             meetingCase(
                 "reservations/create-and-list", "a booked slot is listed, filtered by room",
                 reference: operation("createReservation"),
-                requirement: "POST books [start_time, end_time); GET ?room_id= lists the room's reservations by start time."
+                requirement:
+                    "POST books [start_time, end_time); GET ?room_id= lists the room's reservations by start time."
             ) { context in
                 let room = RoomSocketScope.freshRoomID("booking")
                 let created = try await envelope(
@@ -138,7 +143,8 @@ extension MeetingSuite {
             ) { context in
                 try await MeetingREST.expectError(
                     context, "POST", "/reservations",
-                    json: reservation(RoomSocketScope.freshRoomID("booking"), start: "tomorrow at nine", end: future(10)),
+                    json: reservation(
+                        RoomSocketScope.freshRoomID("booking"), start: "tomorrow at nine", end: future(10)),
                     status: 400, mentioning: "start_time")
             },
             meetingCase(

@@ -67,7 +67,9 @@ extension MeetingSuite {
             ) { context in
                 // Each run uses a fresh id, and a stray success is removed again so the run leaves nothing behind.
                 let room = RoomSocketScope.freshRoomID("invalid")
-                let body = refusal.body.map { JSONValue.parse(compact: $0.compactText, replacing: "conform-x", with: room) }
+                let body = refusal.body.map {
+                    JSONValue.parse(compact: $0.compactText, replacing: "conform-x", with: room)
+                }
                 let outcome: CaseOutcome
                 do {
                     outcome = try await MeetingREST.expectError(

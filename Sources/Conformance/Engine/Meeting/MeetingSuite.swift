@@ -33,8 +33,7 @@ public enum MeetingSuite {
     static func conforms(
         _ documents: SpecDocuments, _ operationId: String, _ body: JSONValue
     ) throws(CaseStop) {
-        if let problems = documents.violations(document: "meeting", operationId: operationId, status: 200, body: body)
-        {
+        if let problems = documents.violations(document: "meeting", operationId: operationId, status: 200, body: body) {
             throw .violated(
                 expected: "the 200 body of \(operationId) matches spec/meeting.yaml",
                 observed: problems.prefix(5).joined(separator: "; "))

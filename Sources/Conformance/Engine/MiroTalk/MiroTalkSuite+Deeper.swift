@@ -48,12 +48,14 @@ extension MiroTalkSuite {
             ) { context in
                 let secret = try context.requireJWTSecret()
                 let (_, jwt) = try await lifetime(context, expire: "1h")
-                guard let plain = CryptoJSPassphrase.decrypt(jwt.payload["data"]?.stringValue ?? "", passphrase: secret),
+                guard
+                    let plain = CryptoJSPassphrase.decrypt(jwt.payload["data"]?.stringValue ?? "", passphrase: secret),
                     let payload = try? JSONValue.parse(plain)
                 else {
                     throw CaseStop.violated(expected: "data decrypts with --jwt-secret", observed: "decryption failed")
                 }
-                try check(payload["presenter"] == .string("false"), expected: "\"presenter\":\"false\"", observed: plain)
+                try check(
+                    payload["presenter"] == .string("false"), expected: "\"presenter\":\"false\"", observed: plain)
                 return .pass(observed: plain)
             },
             tokenCase(
@@ -144,7 +146,8 @@ extension MiroTalkSuite {
         let keyedRoutes: [MiroTalkRoute] = [.stats, .meetings, .meeting, .meetingEnd, .join, .token]
         return [
             ConformanceCase(
-                id: "mirotalk/auth/near-miss-keys", title: "every near miss of the API key is refused on every keyed route",
+                id: "mirotalk/auth/near-miss-keys",
+                title: "every near miss of the API key is refused on every keyed route",
                 severity: .must, reference: reference,
                 requirement:
                     "The key must equal api.keySecret exactly: one character short or more, doubled, quoted, with a scheme, inside a list or with a space inside are all 403 Unauthorized!."
@@ -172,7 +175,8 @@ extension MiroTalkSuite {
             },
             ConformanceCase(
                 id: "mirotalk/cors/preflight-every-route", title: "a preflight to every route succeeds without a key",
-                severity: .must, reference: MiroTalkUpstream.server(line: 293, "corsOptions: origin '*', methods GET, POST"),
+                severity: .must,
+                reference: MiroTalkUpstream.server(line: 293, "corsOptions: origin '*', methods GET, POST"),
                 requirement:
                     "OPTIONS with Origin and Access-Control-Request-Method is answered 2xx with Access-Control-Allow-Origin and Allow-Headers covering authorization on every /api/v1 route, without a key (browsers send none)."
             ) { context in
@@ -190,10 +194,15 @@ extension MiroTalkSuite {
                     if !(200..<300).contains(response.status) || response.header("Access-Control-Allow-Origin") == nil
                         || !allowHeaders.contains("authorization")
                     {
-                        bad.append("\(route.path): \(response.status) ACAO \(response.header("Access-Control-Allow-Origin") ?? "-")")
+                        bad.append(
+                            "\(route.path): \(response.status) ACAO \(response.header("Access-Control-Allow-Origin") ?? "-")"
+                        )
                     }
                 }
-                try check(bad.isEmpty, expected: "2xx, Access-Control-Allow-Origin, Allow-Headers with authorization on 7 routes", observed: bad.joined(separator: "; "))
+                try check(
+                    bad.isEmpty,
+                    expected: "2xx, Access-Control-Allow-Origin, Allow-Headers with authorization on 7 routes",
+                    observed: bad.joined(separator: "; "))
                 return .pass(observed: "7 preflights answered")
             },
             ConformanceCase(
@@ -207,7 +216,8 @@ extension MiroTalkSuite {
                 try await MiroTalkRoutes.requireEnabled(.activeRooms, context)
                 var last: HTTPResponse?
                 for _ in 0..<70 {
-                    let (result, exchange) = await context.trySend(HTTPRequest(method: "GET", path: "/api/v1/activeRooms"))
+                    let (result, exchange) = await context.trySend(
+                        HTTPRequest(method: "GET", path: "/api/v1/activeRooms"))
                     guard case .success(let response) = result else {
                         context.record(exchange)
                         throw CaseStop.broken("GET /api/v1/activeRooms failed: \(exchange.error ?? "")")

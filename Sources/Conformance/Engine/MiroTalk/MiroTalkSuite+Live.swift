@@ -52,14 +52,16 @@ extension MiroTalkSuite {
                         document: "mirotalk-v1", operationId: "getMeetings", status: 200,
                         body: .object([("meetings", .array([entry]))]))
                 {
-                    throw CaseStop.violated(expected: "the entry matches Meeting", observed: problems.joined(separator: "; "))
+                    throw CaseStop.violated(
+                        expected: "the entry matches Meeting", observed: problems.joined(separator: "; "))
                 }
                 return .pass(observed: summary.joined(separator: ", "))
             },
             liveCase(
                 "stats-counts-live", "/stats counts a live room and its users",
                 reference: SpecReference("spec/mirotalk-v1.yaml#getStats", "totalRooms totalUsers"),
-                requirement: "totalRooms and totalUsers count the live registry: a new room with two users adds 1 and 2.",
+                requirement:
+                    "totalRooms and totalUsers count the live registry: a new room with two users adds 1 and 2.",
                 schema: schema
             ) { scope in
                 let context = scope.context
@@ -97,9 +99,11 @@ extension MiroTalkSuite {
                 return .pass(observed: entry?.compactText ?? "")
             },
             liveCase(
-                "meeting-end-ends-sockets", "DELETE /meeting/{room} ends a live room: ended, close 4101, gone from /meetings",
+                "meeting-end-ends-sockets",
+                "DELETE /meeting/{room} ends a live room: ended, close 4101, gone from /meetings",
                 reference: SpecReference("spec/mirotalk-v1.yaml#endMeeting", "200"),
-                requirement: "Ending a live room answers 200, every socket gets ended then close 4101, and the room leaves /meetings.",
+                requirement:
+                    "Ending a live room answers 200, every socket gets ended then close 4101, and the room leaves /meetings.",
                 schema: schema
             ) { scope in
                 let context = scope.context
@@ -122,12 +126,14 @@ extension MiroTalkSuite {
             liveCase(
                 "presenter-token-in-meetings", "a presenter token's joiner is presenter true in /meetings",
                 reference: tokenReference,
-                requirement: "The token's presenter (MiroTalk's string \"true\") makes the joiner presenter, and /meetings says so.",
+                requirement:
+                    "The token's presenter (MiroTalk's string \"true\") makes the joiner presenter, and /meetings says so.",
                 schema: schema
             ) { scope in
                 let context = scope.context
                 try await MiroTalkRoutes.requireEnabled(.meetings, context)
-                let token = try await MeetingCredentials.mirotalkToken(context, presenter: .string("true"), username: "Pres")
+                let token = try await MeetingCredentials.mirotalkToken(
+                    context, presenter: .string("true"), username: "Pres")
                 let room = RoomSocketScope.freshRoomID("miro")
                 _ = try await scope.join(room: room, user: "first", name: "First")
                 _ = try await scope.join(room: room, user: "pres", token: token)

@@ -23,11 +23,16 @@ extension MonibucaV6Suite {
         _ slug: String, _ title: String, severity: Severity, reference: SpecReference, requirement: String,
         header: @escaping @Sendable (CaseContext) async throws -> String
     ) -> ConformanceCase {
-        ConformanceCase(id: "monibuca-v6/auth/\(slug)", title: title, severity: severity, reference: reference, requirement: requirement) {
+        ConformanceCase(
+            id: "monibuca-v6/auth/\(slug)", title: title, severity: severity, reference: reference,
+            requirement: requirement
+        ) {
             context in
             let value = try await header(context)
             let response = try await context.send(get(guardedPath, extra: [HeaderField("Authorization", value)]))
-            try check(response.status == 200, expected: "200", observed: "\(response.status) \(response.bodyText.prefix(200))")
+            try check(
+                response.status == 200, expected: "200", observed: "\(response.status) \(response.bodyText.prefix(200))"
+            )
             return .pass(observed: "200")
         }
     }
@@ -46,17 +51,29 @@ extension MonibucaV6Suite {
         let v5Validate = MonibucaReference.v5(.auth, "ValidateJWT: HMAC only, exp and nbf checked")
         return [
             refused("missing-401", "no Authorization header is refused", reference: status401) { _ in nil },
-            refused("empty-bearer-401", "a bare 'Bearer ' is refused", reference: SpecReference.rfc(6750, "2.1", "b64token required")) { _ in "Bearer " },
-            refused("garbage-401", "a token that is not a JWT is refused", reference: SpecReference.rfc(7519, "7.2", "validating a JWT")) { _ in
+            refused(
+                "empty-bearer-401", "a bare 'Bearer ' is refused",
+                reference: SpecReference.rfc(6750, "2.1", "b64token required")
+            ) { _ in "Bearer " },
+            refused(
+                "garbage-401", "a token that is not a JWT is refused",
+                reference: SpecReference.rfc(7519, "7.2", "validating a JWT")
+            ) { _ in
                 "Bearer conform-not-a-jwt"
             },
-            refused("tampered-signature-401", "a token with an altered signature is refused", reference: SpecReference.rfc(7515, "5.2", "signature validation")) {
+            refused(
+                "tampered-signature-401", "a token with an altered signature is refused",
+                reference: SpecReference.rfc(7515, "5.2", "signature validation")
+            ) {
                 context in
                 let parts = try await token(context).split(separator: ".", omittingEmptySubsequences: false)
                 guard parts.count == 3 else { throw CaseStop.skip("the login token is not a JWS") }
                 return "Bearer \(parts[0]).\(parts[1]).\(tamper(parts[2]))"
             },
-            refused("tampered-payload-401", "a token whose claims were edited is refused", reference: SpecReference.rfc(7515, "5.2", "signature validation")) {
+            refused(
+                "tampered-payload-401", "a token whose claims were edited is refused",
+                reference: SpecReference.rfc(7515, "5.2", "signature validation")
+            ) {
                 context in
                 let parts = try await token(context).split(separator: ".", omittingEmptySubsequences: false)
                 guard parts.count == 3 else { throw CaseStop.skip("the login token is not a JWS") }
@@ -67,10 +84,14 @@ extension MonibucaV6Suite {
                 ])
                 return "Bearer \(parts[0]).\(Base64URL.encode(Array(edited.compactText.utf8))).\(parts[2])"
             },
-            refused("wrong-secret-401", "a token signed with another secret is refused", reference: v5Validate) { context in
+            refused("wrong-secret-401", "a token signed with another secret is refused", reference: v5Validate) {
+                context in
                 "Bearer " + mint(secret: "conform-wrong-secret-" + UUID().uuidString, subject: subject(context))
             },
-            refused("alg-none-401", "an unsigned alg=none token is refused", reference: SpecReference.rfc(8725, "3.1", "perform algorithm verification")) {
+            refused(
+                "alg-none-401", "an unsigned alg=none token is refused",
+                reference: SpecReference.rfc(8725, "3.1", "perform algorithm verification")
+            ) {
                 context in
                 let now = Int(Date().timeIntervalSince1970)
                 let header = JSONValue.object([("alg", .string("none")), ("typ", .string("JWT"))])
@@ -78,20 +99,32 @@ extension MonibucaV6Suite {
                     ("sub", .string(subject(context))), ("iat", .integer(now)), ("nbf", .integer(now)),
                     ("exp", .integer(now + 3600)),
                 ])
-                return "Bearer \(Base64URL.encode(Array(header.compactText.utf8))).\(Base64URL.encode(Array(payload.compactText.utf8)))."
+                return
+                    "Bearer \(Base64URL.encode(Array(header.compactText.utf8))).\(Base64URL.encode(Array(payload.compactText.utf8)))."
             },
-            refused("alg-mismatch-401", "a token whose header names another algorithm is refused", reference: SpecReference.rfc(8725, "3.1", "use only the expected algorithm")) {
+            refused(
+                "alg-mismatch-401", "a token whose header names another algorithm is refused",
+                reference: SpecReference.rfc(8725, "3.1", "use only the expected algorithm")
+            ) {
                 context in
                 let secret = try requireAuthSecret(context)
                 return "Bearer " + mint(secret: secret, subject: subject(context), alg: "HS512")
             },
-            refused("expired-401", "an expired token is refused", reference: SpecReference.rfc(7519, "4.1.4", "exp")) { context in
+            refused("expired-401", "an expired token is refused", reference: SpecReference.rfc(7519, "4.1.4", "exp")) {
+                context in
                 let secret = try requireAuthSecret(context)
-                return "Bearer " + mint(secret: secret, subject: subject(context), issuedOffset: -7200, lifetime: 3600, notBeforeOffset: -7200)
+                return "Bearer "
+                    + mint(
+                        secret: secret, subject: subject(context), issuedOffset: -7200, lifetime: 3600,
+                        notBeforeOffset: -7200)
             },
-            refused("not-yet-valid-401", "a token before its nbf is refused", reference: SpecReference.rfc(7519, "4.1.5", "nbf")) { context in
+            refused(
+                "not-yet-valid-401", "a token before its nbf is refused",
+                reference: SpecReference.rfc(7519, "4.1.5", "nbf")
+            ) { context in
                 let secret = try requireAuthSecret(context)
-                return "Bearer " + mint(secret: secret, subject: subject(context), lifetime: 7200, notBeforeOffset: 3600)
+                return "Bearer "
+                    + mint(secret: secret, subject: subject(context), lifetime: 7200, notBeforeOffset: 3600)
             },
             accepted(
                 "minted-accepted", "a token made with auth.secret is accepted", severity: .must, reference: v5Validate,
@@ -122,16 +155,20 @@ extension MonibucaV6Suite {
                 return .pass(observed: value)
             },
             ConformanceCase(
-                id: "monibuca-v6/auth/new-token-near-expiry", title: "a token close to expiry is answered with New-Token",
-                severity: .should, reference: MonibucaReference.v5(.auth, "refresh when less than 30 min left: New-Token header"),
-                requirement: "A request with a token that has 10 minutes left gets a fresh, later-expiring JWT in New-Token."
+                id: "monibuca-v6/auth/new-token-near-expiry",
+                title: "a token close to expiry is answered with New-Token",
+                severity: .should,
+                reference: MonibucaReference.v5(.auth, "refresh when less than 30 min left: New-Token header"),
+                requirement:
+                    "A request with a token that has 10 minutes left gets a fresh, later-expiring JWT in New-Token."
             ) { context in
                 let secret = try requireAuthSecret(context)
                 let old = mint(secret: secret, subject: subject(context), lifetime: 600)
                 let response = try await context.send(get(guardedPath, token: old))
                 guard response.status == 200, let fresh = response.header("New-Token") else {
                     throw CaseStop.violated(
-                        expected: "200 with New-Token", observed: "\(response.status) New-Token: \(response.header("New-Token") ?? "absent")")
+                        expected: "200 with New-Token",
+                        observed: "\(response.status) New-Token: \(response.header("New-Token") ?? "absent")")
                 }
                 let newExp = try inspect(fresh).payload["exp"]?.doubleValue ?? 0
                 let oldExp = try inspect(old).payload["exp"]?.doubleValue ?? 0
@@ -161,11 +198,14 @@ extension MonibucaV6Suite {
     static func excluded(_ slug: String, _ path: String) -> ConformanceCase {
         ConformanceCase(
             id: "monibuca-v6/auth/\(slug)", title: "\(path) is in the default auth.exclude list",
-            severity: .should, reference: MonibucaReference.v6("§Authentication: auth.exclude [/api/login, /flv/, /hls/]"),
+            severity: .should,
+            reference: MonibucaReference.v6("§Authentication: auth.exclude [/api/login, /flv/, /hls/]"),
             requirement: "Without a token, GET \(path) is not refused with 401 (whatever else it answers)."
         ) { context in
             let response = try await context.send(get(path))
-            try check(response.status != 401, expected: "not 401", observed: "\(response.status) \(response.bodyText.prefix(160))")
+            try check(
+                response.status != 401, expected: "not 401",
+                observed: "\(response.status) \(response.bodyText.prefix(160))")
             return .pass(observed: "\(response.status)")
         }
     }

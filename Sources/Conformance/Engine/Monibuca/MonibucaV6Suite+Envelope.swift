@@ -40,7 +40,8 @@ extension MonibucaV6Suite {
             ConformanceCase(
                 id: "monibuca-v6/envelope/not-found-nested", title: "an unknown nested /api path is 404 with code 404",
                 severity: .must, reference: errors,
-                requirement: "GET /api/stream-nothing/a/b with a valid token answers 404 {code: 404, message}, never 500."
+                requirement:
+                    "GET /api/stream-nothing/a/b with a valid token answers 404 {code: 404, message}, never 500."
             ) { context in
                 let token = try await token(context)
                 try await expectEnvelope(
@@ -62,14 +63,18 @@ extension MonibucaV6Suite {
             ConformanceCase(
                 id: "monibuca-v6/envelope/allow-header", title: "the 405 lists the allowed methods in Allow",
                 severity: .must, reference: SpecReference.rfc(9110, "15.5.6", "the origin server MUST generate Allow"),
-                requirement: "A 405 carries Allow naming the methods the path supports (GET for /api/streams, POST for /api/login)."
+                requirement:
+                    "A 405 carries Allow naming the methods the path supports (GET for /api/streams, POST for /api/login)."
             ) { context in
                 let token = try await token(context)
                 var seen: [String] = []
                 for (method, path, wanted) in [("DELETE", guardedPath, "GET"), ("GET", "/api/login", "POST")] {
-                    let response = try await context.send(HTTPRequest(method: method, path: path, headers: bearer(token)))
+                    let response = try await context.send(
+                        HTTPRequest(method: method, path: path, headers: bearer(token)))
                     let allow = response.header("Allow") ?? ""
-                    let methods = allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+                    let methods = allow.split(separator: ",").map {
+                        $0.trimmingCharacters(in: .whitespaces).uppercased()
+                    }
                     try check(
                         response.status == 405 && methods.contains(wanted),
                         expected: "405 with Allow containing \(wanted) for \(method) \(path)",
@@ -92,10 +97,12 @@ extension MonibucaV6Suite {
             ConformanceCase(
                 id: "monibuca-v6/envelope/oversize-413", title: "an oversize body is 413 with code 413",
                 severity: .should, reference: SpecReference.rfc(9110, "15.5.14", "413 Content Too Large"),
-                requirement: "A 4 MiB login body is refused 413 {code: 413, message} (or the connection closed), never 2xx or 500."
+                requirement:
+                    "A 4 MiB login body is refused 413 {code: 413, message} (or the connection closed), never 2xx or 500."
             ) { context in
                 // Built as bytes: escaping a 4 MiB string through JSONValue costs seconds in a debug build.
-                let body = Array(#"{"username":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 4 << 20)
+                let body =
+                    Array(#"{"username":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 4 << 20)
                     + Array(#"","password":"x"}"#.utf8)
                 let request = HTTPRequest(
                     method: "POST", path: "/api/login", headers: [HeaderField("Content-Type", "application/json")],

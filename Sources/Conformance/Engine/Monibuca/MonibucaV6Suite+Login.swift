@@ -93,7 +93,8 @@ extension MonibucaV6Suite {
             ConformanceCase(
                 id: "monibuca-v6/login/jwt-claims", title: "the token names the user and is valid now",
                 severity: .must, reference: claims,
-                requirement: "Claims sub = the user name, iat and nbf not in the future, exp in the future (RFC 7519 §4.1)."
+                requirement:
+                    "Claims sub = the user name, iat and nbf not in the future, exp in the future (RFC 7519 §4.1)."
             ) { context in
                 let (username, _) = try requireCredentials(context)
                 let payload = try inspect(try await token(context)).payload
@@ -143,9 +144,11 @@ extension MonibucaV6Suite {
             ConformanceCase(
                 id: "monibuca-v6/login/missing-fields-400", title: "a login body without fields is 400",
                 severity: .should, reference: MonibucaReference.v6("§Status codes: 400 bad parameters"),
-                requirement: "POST /api/login {} answers 400 {code: 400, message}: a malformed request, not a failed login."
+                requirement:
+                    "POST /api/login {} answers 400 {code: 400, message}: a malformed request, not a failed login."
             ) { context in
-                try await expectEnvelope(context, HTTPRequest(method: "POST", path: "/api/login", json: .object([])), status: 400)
+                try await expectEnvelope(
+                    context, HTTPRequest(method: "POST", path: "/api/login", json: .object([])), status: 400)
                 return .pass(observed: "400 envelope")
             },
         ]

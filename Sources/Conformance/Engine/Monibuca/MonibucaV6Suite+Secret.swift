@@ -4,11 +4,14 @@ extension MonibucaV6Suite {
     static let signedPath = "live/conform-signed"
 
     /// GET /api/secret/{type}/{path}{query} with the login token; demands 200 in the envelope and returns `data`.
-    static func secretData(_ context: CaseContext, type: String = "publish", path: String = signedPath, query: String = "")
+    static func secretData(
+        _ context: CaseContext, type: String = "publish", path: String = signedPath, query: String = ""
+    )
         async throws -> JSONValue
     {
         let token = try await token(context)
-        let body = try await expectEnvelope(context, get("/api/secret/\(type)/\(path)\(query)", token: token), status: 200)
+        let body = try await expectEnvelope(
+            context, get("/api/secret/\(type)/\(path)\(query)", token: token), status: 200)
         guard let data = body["data"], data.objectKeys != nil else {
             throw CaseStop.violated(expected: "a data object", observed: body.compactText)
         }
@@ -23,7 +26,8 @@ extension MonibucaV6Suite {
     }
 
     static func secretCases() -> [ConformanceCase] {
-        let secretPage = MonibucaReference.v6("§Stream auth signature: GET /api/secret/{publish|subscribe}/{streamPath}")
+        let secretPage = MonibucaReference.v6(
+            "§Stream auth signature: GET /api/secret/{publish|subscribe}/{streamPath}")
         let algorithm = MonibucaReference.v5(.plugin, "auth(): secret = md5(key + streamPath + expire)")
         func value(_ type: String) -> ConformanceCase {
             ConformanceCase(
@@ -64,7 +68,8 @@ extension MonibucaV6Suite {
                     data["type"]?.stringValue == "publish" && data["plugin"]?.stringValue == "global"
                         && data["streamPath"]?.stringValue == signedPath && Int64(expire, radix: 16) != nil
                         && isLowerHex32(data["secret"]?.stringValue ?? ""),
-                    expected: "{type: publish, plugin: global, streamPath: \(signedPath), expire: <hex>, secret: <32 hex>}",
+                    expected:
+                        "{type: publish, plugin: global, streamPath: \(signedPath), expire: <hex>, secret: <32 hex>}",
                     observed: data.compactText)
                 return .pass(observed: data.compactText)
             },
@@ -87,26 +92,35 @@ extension MonibucaV6Suite {
             ConformanceCase(
                 id: "monibuca-v6/secret/expire-verbatim", title: "a given expire is used verbatim",
                 severity: .must, reference: algorithm,
-                requirement: "?expire=7fffffff comes back as data.expire \"7fffffff\" and, with --stream-key, signs the hash."
+                requirement:
+                    "?expire=7fffffff comes back as data.expire \"7fffffff\" and, with --stream-key, signs the hash."
             ) { context in
                 let data = try await secretData(context, query: "?expire=7fffffff")
-                try check(data["expire"]?.stringValue == "7fffffff", expected: "expire 7fffffff", observed: data.compactText)
+                try check(
+                    data["expire"]?.stringValue == "7fffffff", expected: "expire 7fffffff", observed: data.compactText)
                 if let key = streamKey(context, plugin: "global", type: "publish") {
                     let expected = signature(key: key, streamPath: signedPath, expire: "7fffffff")
-                    try check(data["secret"]?.stringValue == expected, expected: "secret \(expected)", observed: data.compactText)
+                    try check(
+                        data["secret"]?.stringValue == expected, expected: "secret \(expected)",
+                        observed: data.compactText)
                 }
                 return .pass(observed: data.compactText)
             },
             ConformanceCase(
                 id: "monibuca-v6/secret/plugin-parameter", title: "?plugin= selects the plugin whose key signs",
                 severity: .should, reference: secretPage,
-                requirement: "?plugin=webrtc is echoed as data.plugin and, with a webrtc (or global) key, signs with it."
+                requirement:
+                    "?plugin=webrtc is echoed as data.plugin and, with a webrtc (or global) key, signs with it."
             ) { context in
                 let data = try await secretData(context, query: "?plugin=webrtc")
-                try check(data["plugin"]?.stringValue == "webrtc", expected: "plugin webrtc", observed: data.compactText)
+                try check(
+                    data["plugin"]?.stringValue == "webrtc", expected: "plugin webrtc", observed: data.compactText)
                 if let key = streamKey(context, plugin: "webrtc", type: "publish") {
-                    let expected = signature(key: key, streamPath: signedPath, expire: data["expire"]?.stringValue ?? "")
-                    try check(data["secret"]?.stringValue == expected, expected: "secret \(expected)", observed: data.compactText)
+                    let expected = signature(
+                        key: key, streamPath: signedPath, expire: data["expire"]?.stringValue ?? "")
+                    try check(
+                        data["secret"]?.stringValue == expected, expected: "secret \(expected)",
+                        observed: data.compactText)
                 }
                 return .pass(observed: data.compactText)
             },
@@ -117,12 +131,16 @@ extension MonibucaV6Suite {
             ) { context in
                 let data = try await secretData(context, path: "live%2Fconform-encoded")
                 try check(
-                    data["streamPath"]?.stringValue == "live/conform-encoded", expected: "streamPath live/conform-encoded",
+                    data["streamPath"]?.stringValue == "live/conform-encoded",
+                    expected: "streamPath live/conform-encoded",
                     observed: data.compactText)
                 return .pass(observed: data.compactText)
             },
-            badRequest("bad-type-400", "a type other than publish or subscribe is refused", "/api/secret/delete/\(signedPath)"),
-            badRequest("bad-expire-400", "an expire that is not hex is refused", "/api/secret/publish/\(signedPath)?expire=not-hex"),
+            badRequest(
+                "bad-type-400", "a type other than publish or subscribe is refused", "/api/secret/delete/\(signedPath)"),
+            badRequest(
+                "bad-expire-400", "an expire that is not hex is refused",
+                "/api/secret/publish/\(signedPath)?expire=not-hex"),
         ]
     }
 }

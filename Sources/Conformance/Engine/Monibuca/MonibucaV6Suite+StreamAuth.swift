@@ -25,7 +25,9 @@ extension MonibucaV6Suite {
                     : context.options.whepPath ?? MediaSignaling.defaultWHEP
                 return template.replacingOccurrences(of: "{path}", with: streamPath)
             }
-            func refusedCase(_ slug: String, _ title: String, query: @escaping @Sendable (String) -> String) -> ConformanceCase {
+            func refusedCase(_ slug: String, _ title: String, query: @escaping @Sendable (String) -> String)
+                -> ConformanceCase
+            {
                 ConformanceCase(
                     id: "monibuca-v6/stream-auth/\(endpoint)-\(slug)", title: "\(endpoint.uppercased()): \(title)",
                     severity: .must, reference: check5,
@@ -48,11 +50,13 @@ extension MonibucaV6Suite {
                 },
                 refusedCase("wrong-length", "with a 31-character secret") { key in
                     let expire = hexExpire(secondsFromNow: 1800)
-                    return "?secret=\(signature(key: key, streamPath: streamPath, expire: expire).dropLast())&expire=\(expire)"
+                    return
+                        "?secret=\(signature(key: key, streamPath: streamPath, expire: expire).dropLast())&expire=\(expire)"
                 },
                 refusedCase("wrong-value", "with a wrong 32-character secret") { key in
                     let expire = hexExpire(secondsFromNow: 1800)
-                    return "?secret=\(signature(key: key + "x", streamPath: streamPath, expire: expire))&expire=\(expire)"
+                    return
+                        "?secret=\(signature(key: key + "x", streamPath: streamPath, expire: expire))&expire=\(expire)"
                 },
                 ConformanceCase(
                     id: "monibuca-v6/stream-auth/\(endpoint)-valid-passes",
@@ -64,9 +68,11 @@ extension MonibucaV6Suite {
                     let key = try requireStreamKey(context, plugin: "webrtc", type: type)
                     let expire = hexExpire(secondsFromNow: 1800)
                     let secret = signature(key: key, streamPath: streamPath, expire: expire)
-                    let response = try await context.send(offer("\(endpointPath(context))?secret=\(secret)&expire=\(expire)"))
+                    let response = try await context.send(
+                        offer("\(endpointPath(context))?secret=\(secret)&expire=\(expire)"))
                     try check(
-                        ![401, 403].contains(response.status) && response.status < 500, expected: "neither 401/403 nor 5xx",
+                        ![401, 403].contains(response.status) && response.status < 500,
+                        expected: "neither 401/403 nor 5xx",
                         observed: "\(response.status) \(response.bodyText.prefix(160))")
                     return .pass(observed: "\(response.status) \(response.bodyText.prefix(80))")
                 },
@@ -75,8 +81,10 @@ extension MonibucaV6Suite {
         cases.append(
             ConformanceCase(
                 id: "monibuca-v6/stream-auth/push-alias-missing", title: "v5's /webrtc/push checks the signature too",
-                severity: .should, reference: MonibucaReference.v5(.webrtcAPI, "servePush: the query becomes the stream's auth args"),
-                requirement: "POST /webrtc/push/{path} without secret and expire is refused 401 or 403 when stream auth is on."
+                severity: .should,
+                reference: MonibucaReference.v5(.webrtcAPI, "servePush: the query becomes the stream's auth args"),
+                requirement:
+                    "POST /webrtc/push/{path} without secret and expire is refused 401 or 403 when stream auth is on."
             ) { context in
                 _ = try requireStreamKey(context, plugin: "webrtc", type: "publish")
                 let response = try await context.send(offer("/webrtc/push/live/conform-push-signed"))
@@ -99,7 +107,8 @@ extension MonibucaV6Suite {
             let slug = prefix.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "_", with: "-")
             return ConformanceCase(
                 id: "monibuca-v6/modules/\(slug)-served-or-501", title: "/\(prefix)/ is served or answers 501",
-                severity: .should, reference: MonibucaReference.v6("§Status codes: 501 Not implemented; plugin routes /\(prefix)/"),
+                severity: .should,
+                reference: MonibucaReference.v6("§Status codes: 501 Not implemented; plugin routes /\(prefix)/"),
                 requirement:
                     "A plugin prefix the target does not build answers 501 {code: 501, message}; a 404 hides that the module is missing."
             ) { context in
@@ -120,14 +129,16 @@ extension MonibucaV6Suite {
     }
 
     static func streamCases() -> [ConformanceCase] {
-        let streams = SpecReference("https://monibuca.com/en/api/stream/", "GET /api/streams → {total, streams[]} (Monibuca V6)")
+        let streams = SpecReference(
+            "https://monibuca.com/en/api/stream/", "GET /api/streams → {total, streams[]} (Monibuca V6)")
         return [
             ConformanceCase(
                 id: "monibuca-v6/streams/list-shape", title: "/api/streams answers {total, streams[]}",
                 severity: .must, reference: streams,
                 requirement: "data.total is an integer and data.streams an array of at most total entries."
             ) { context in
-                let body = try await expectEnvelope(context, get(guardedPath, token: try await token(context)), status: 200)
+                let body = try await expectEnvelope(
+                    context, get(guardedPath, token: try await token(context)), status: 200)
                 let total = body["data"]?["total"], list = body["data"]?["streams"]?.arrayValue
                 try check(
                     total?.isInteger == true && list != nil && Double(list?.count ?? 0) <= (total?.doubleValue ?? -1),
@@ -139,7 +150,8 @@ extension MonibucaV6Suite {
                 severity: .must, reference: streams,
                 requirement: "Every entry of data.streams has a string path and a state."
             ) { context in
-                let body = try await expectEnvelope(context, get(guardedPath, token: try await token(context)), status: 200)
+                let body = try await expectEnvelope(
+                    context, get(guardedPath, token: try await token(context)), status: 200)
                 let list = body["data"]?["streams"]?.arrayValue ?? []
                 for item in list where item["path"]?.stringValue == nil || item["state"] == nil {
                     throw CaseStop.violated(expected: "{path: <string>, state, …}", observed: item.compactText)
@@ -152,7 +164,8 @@ extension MonibucaV6Suite {
                 requirement: "GET /api/stream/{path} for a path nobody publishes answers 404 {code: 404, message}."
             ) { context in
                 try await expectEnvelope(
-                    context, get("/api/stream/live/conform-nobody-publishes", token: try await token(context)), status: 404)
+                    context, get("/api/stream/live/conform-nobody-publishes", token: try await token(context)),
+                    status: 404)
                 return .pass(observed: "404 envelope")
             },
         ]

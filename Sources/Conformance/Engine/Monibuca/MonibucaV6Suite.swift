@@ -84,7 +84,8 @@ public enum MonibucaV6Suite {
     {
         let response = try await context.send(request)
         if let problem = envelopeProblem(response, status: status) {
-            throw .violated(expected: "\(status) {\"code\": \(status == 200 ? 0 : status), \"message\": …}", observed: problem)
+            throw .violated(
+                expected: "\(status) {\"code\": \(status == 200 ? 0 : status), \"message\": …}", observed: problem)
         }
         return response.jsonValue ?? .null
     }

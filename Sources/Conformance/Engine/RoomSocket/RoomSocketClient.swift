@@ -251,7 +251,8 @@ final class SocketHandler: ChannelDuplexHandler, @unchecked Sendable {
         if !upgraded {
             handshake.fail(SocketOpenError.transport("connection closed during the handshake (\(head.count) bytes)"))
         } else if !closedSeen {
-            inbox.push(.closed(code: nil, reason: "", dropped: true), line: "< (connection closed without a close frame)")
+            inbox.push(
+                .closed(code: nil, reason: "", dropped: true), line: "< (connection closed without a close frame)")
         }
         context.fireChannelInactive()
     }
@@ -291,7 +292,9 @@ final class FrameReceiver: ChannelDuplexHandler, @unchecked Sendable {
             let code = payload.readInteger(as: UInt16.self).map(Int.init)
             let reason = payload.readString(length: payload.readableBytes) ?? ""
             onClose()
-            inbox.push(.closed(code: code, reason: reason, dropped: false), line: "< close \(code.map(String.init) ?? "-") \(reason)")
+            inbox.push(
+                .closed(code: code, reason: reason, dropped: false),
+                line: "< close \(code.map(String.init) ?? "-") \(reason)")
             context.close(promise: nil)
         case .text, .binary, .continuation:
             if frame.opcode != .continuation { fragmentOpcode = frame.opcode; fragments = nil }

@@ -31,7 +31,9 @@ public struct RoomSocketSchema: Sendable {
     /// Nil when the frame is a valid server message, else why not.
     public func violations(ofServerText text: String) -> [String]? {
         if text == "pong" { return nil }
-        guard let frame = try? JSONValue.parse(text) else { return ["not JSON and not the text pong: \(text.prefix(80))"] }
+        guard let frame = try? JSONValue.parse(text) else {
+            return ["not JSON and not the text pong: \(text.prefix(80))"]
+        }
         guard let event = frame["event"]?.stringValue else { return ["no string `event` in \(text.prefix(120))"] }
         guard serverEvents.contains(event), let payload = root["components"]?["messages"]?[event]?["payload"] else {
             return ["event \"\(event)\" is not a server message of the AsyncAPI document"]

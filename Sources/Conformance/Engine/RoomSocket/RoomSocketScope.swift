@@ -25,9 +25,10 @@ public final class RoomSocketScope: @unchecked Sendable {
     }
 
     /// The query of a join URL, values percent-encoded (RFC 3986 §3.4).
-    static func joinPath(room: String, user: String, name: String?, password: String?, token: String?,
-        type: String? = "meeting", alias: Bool = false) -> String
-    {
+    static func joinPath(
+        room: String, user: String, name: String?, password: String?, token: String?,
+        type: String? = "meeting", alias: Bool = false
+    ) -> String {
         var query: [(String, String)] = []
         if let type { query.append(("type", type)) }
         if !alias { query.append(("user_id", user)) }
@@ -113,7 +114,8 @@ public final class RoomSocketScope: @unchecked Sendable {
         for peer in all { await peer.client.close() }
         for peer in all {
             let request = WireExchange.Request(
-                method: "GET", url: context.target.absoluteURL(peer.client.path).replacingOccurrences(
+                method: "GET",
+                url: context.target.absoluteURL(peer.client.path).replacingOccurrences(
                     of: "http", with: "ws", options: .anchored),
                 headers: [HeaderField("Upgrade", "websocket")], body: nil)
             let response = WireExchange.Response(

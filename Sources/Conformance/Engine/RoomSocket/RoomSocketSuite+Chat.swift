@@ -6,7 +6,8 @@ extension RoomSocketSuite {
             socketCase(
                 "presence/leave-action-1000", "`leave` is acknowledged, closed with 1000, and seen as reason left",
                 reference: contracts("1000 after the client's leave"),
-                requirement: "After `leave` the server closes with 1000; the others get userleave {reason left, by null}.",
+                requirement:
+                    "After `leave` the server closes with 1000; the others get userleave {reason left, by null}.",
                 schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
@@ -15,9 +16,10 @@ extension RoomSocketSuite {
                 let left = try await alice.event("userleave")
                 try check(
                     answer["event"] == .string("ack") && close.code == 1000
-                        && left["data"] == .object([
-                            ("user_id", .string("bob")), ("reason", .string("left")), ("by", .null),
-                        ]),
+                        && left["data"]
+                            == .object([
+                                ("user_id", .string("bob")), ("reason", .string("left")), ("by", .null),
+                            ]),
                     expected: "ack, close 1000; userleave {user_id bob, reason left, by null}",
                     observed: "\(answer.compactText), close \(close.code.map(String.init) ?? "-"); \(left.compactText)")
                 return .pass(observed: left.compactText)
@@ -57,7 +59,8 @@ extension RoomSocketSuite {
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
                 _ = try await alice.event("userjoin")
-                let answer = try await bob.request("media", id: "m1", [("audio", .bool(true)), ("video", .bool(false))])
+                let answer = try await bob.request(
+                    "media", id: "m1", [("audio", .bool(true)), ("video", .bool(false))])
                 let seen = try await alice.event("participant")
                 try check(
                     answer["event"] == .string("ack") && seen["data"]?["user_id"] == .string("bob")
@@ -111,7 +114,8 @@ extension RoomSocketSuite {
                     for _ in 1...8 {
                         let msg = try await peer.event("msg")
                         let seq = msg["data"]?["seq"]?.doubleValue ?? 0
-                        try check(seq > last, expected: "seq increasing", observed: "\(seq) after \(last) at \(peer.userID)")
+                        try check(
+                            seq > last, expected: "seq increasing", observed: "\(seq) after \(last) at \(peer.userID)")
                         last = seq
                         texts.append(msg["data"]?["text"]?.stringValue ?? "")
                     }
@@ -121,7 +125,8 @@ extension RoomSocketSuite {
                     orders.allSatisfy { $0 == orders[0] }, expected: "one order everywhere", observed: "\(orders)")
                 // One sender's own messages keep the order it sent them in.
                 let fromBob = orders[0].filter { ["m1", "m3", "m5", "m7"].contains($0) }
-                try check(fromBob == ["m1", "m3", "m5", "m7"], expected: "bob's m1 m3 m5 m7 in order", observed: "\(fromBob)")
+                try check(
+                    fromBob == ["m1", "m3", "m5", "m7"], expected: "bob's m1 m3 m5 m7 in order", observed: "\(fromBob)")
                 return .pass(observed: orders[0].joined(separator: " "))
             },
             socketCase(
@@ -155,7 +160,8 @@ extension RoomSocketSuite {
                 let ack = try await alice.event("ack|error", reply: "c-1")
                 let msg = try await bob.event("msg")
                 try check(
-                    ack["event"] == .string("ack") && ack["data"]?["action"] == .string("chat") && msg["reply_to"] == nil,
+                    ack["event"] == .string("ack") && ack["data"]?["action"] == .string("chat")
+                        && msg["reply_to"] == nil,
                     expected: "ack {action chat} reply_to c-1; msg without reply_to",
                     observed: "\(ack.compactText); \(msg.compactText)")
                 return .pass(observed: ack.compactText)
@@ -177,12 +183,14 @@ extension RoomSocketSuite {
             socketCase(
                 "chat/empty-text-refused", "an empty chat text is refused and the connection kept",
                 reference: asyncapi("chat"),
-                requirement: "chat.text has minLength 1; an invalid field gets `error`, connection kept.", schema: schema
+                requirement: "chat.text has minLength 1; an invalid field gets `error`, connection kept.",
+                schema: schema
             ) { scope in
                 let alice = try await scope.join(room: RoomSocketScope.freshRoomID(), user: "alice")
                 let answer = try await alice.request("chat", id: "e", [("text", .string(""))])
                 try check(
-                    answer["event"] == .string("error"), expected: "error with reply_to e", observed: answer.compactText)
+                    answer["event"] == .string("error"), expected: "error with reply_to e", observed: answer.compactText
+                )
                 let pong = try await textPing(alice)
                 try check(pong, expected: "connection kept", observed: "closed")
                 return .pass(observed: answer.compactText)

@@ -61,7 +61,8 @@ extension RoomSocketSuite {
                 let c0 = started["data"]?["current"]?.doubleValue ?? -9
                 try check(
                     started["data"]?["running"] == .bool(true) && c0 >= 0
-                        && next["data"]?["current"]?.doubleValue == c0 + 1 && paused["data"]?["running"] == .bool(false),
+                        && next["data"]?["current"]?.doubleValue == c0 + 1
+                        && paused["data"]?["running"] == .bool(false),
                     expected: "start → running, current ≥ 0; next → current + 1; pause → running false",
                     observed: "\(started.compactText); \(next.compactText); \(paused.compactText)")
                 return .pass(observed: paused.compactText)
@@ -69,7 +70,8 @@ extension RoomSocketSuite {
             socketCase(
                 "agenda/participant-refused", "a participant's agenda.set is refused (not_permitted)",
                 reference: rights("Roles"),
-                requirement: "Only presenters and hosts moderate; a participant's agenda change gets error not_permitted.",
+                requirement:
+                    "Only presenters and hosts moderate; a participant's agenda change gets error not_permitted.",
                 schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
@@ -86,7 +88,8 @@ extension RoomSocketSuite {
             socketCase(
                 "transcript/ordered", "transcript segments reach everyone in arrival order with increasing seq",
                 reference: asyncapi("transcript"),
-                requirement: "A transcript segment, numbered in arrival order (seq) and delivered to everyone in that order.",
+                requirement:
+                    "A transcript segment, numbered in arrival order (seq) and delivered to everyone in that order.",
                 schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
@@ -114,7 +117,8 @@ extension RoomSocketSuite {
             socketCase(
                 "transcript/too-large", "a transcript text over the byte limit: transcript_too_large, connection kept",
                 reference: contracts("transcript_too_large"),
-                requirement: "Transcript text over rooms.transcript_max_bytes (default 4096 UTF-8 bytes) → error transcript_too_large; the connection stays.",
+                requirement:
+                    "Transcript text over rooms.transcript_max_bytes (default 4096 UTF-8 bytes) → error transcript_too_large; the connection stays.",
                 schema: schema
             ) { scope in
                 let alice = try await scope.join(room: RoomSocketScope.freshRoomID(), user: "alice")

@@ -16,7 +16,8 @@ extension RoomSocketSuite {
             socketCase(
                 "credentials/wrong-password-4003", "a wrong password: wrong_password, close 4003",
                 reference: contracts("4003 wrong password"),
-                requirement: "A wrong room password is refused with error wrong_password and close 4003.", schema: schema
+                requirement: "A wrong room password is refused with error wrong_password and close 4003.",
+                schema: schema
             ) { scope in
                 try await MeetingREST.withRoom(scope.context, [("password", .string("open-sesame"))]) { room in
                     .pass(
@@ -38,9 +39,11 @@ extension RoomSocketSuite {
                 }
             },
             socketCase(
-                "credentials/mirotalk-presenter-string", "a MiroTalk token with \"presenter\":\"true\" joins as presenter",
+                "credentials/mirotalk-presenter-string",
+                "a MiroTalk token with \"presenter\":\"true\" joins as presenter",
                 reference: rights("MiroTalk token"),
-                requirement: "token= with a MiroTalk token joins any room; as presenter when its payload says so (MiroTalk's string \"true\").",
+                requirement:
+                    "token= with a MiroTalk token joins any room; as presenter when its payload says so (MiroTalk's string \"true\").",
                 schema: schema
             ) { scope in
                 let token = try await MeetingCredentials.mirotalkToken(scope.context, presenter: .string("true"))
@@ -51,7 +54,8 @@ extension RoomSocketSuite {
                 return .pass(observed: "role presenter")
             },
             socketCase(
-                "credentials/mirotalk-participant-string", "a MiroTalk token with \"presenter\":\"false\" is a participant",
+                "credentials/mirotalk-participant-string",
+                "a MiroTalk token with \"presenter\":\"false\" is a participant",
                 reference: rights("MiroTalk token"),
                 requirement: "MiroTalk's string \"false\" is false: the token's holder joins as participant.",
                 schema: schema
@@ -60,13 +64,15 @@ extension RoomSocketSuite {
                 let room = RoomSocketScope.freshRoomID()
                 _ = try await scope.join(room: room, user: "first")
                 let guest = try await scope.join(room: room, user: "guest", token: token)
-                try check(guest.role == "participant", expected: "role participant", observed: "role \(guest.role ?? "-")")
+                try check(
+                    guest.role == "participant", expected: "role participant", observed: "role \(guest.role ?? "-")")
                 return .pass(observed: "role participant")
             },
             socketCase(
                 "credentials/monibuca-jwt-host", "a Monibuca JWT joins as host past the lock and the password",
                 reference: rights("Monibuca JWT"),
-                requirement: "token= with a Monibuca JWT joins any room as host, past its lock and password.", schema: schema
+                requirement: "token= with a Monibuca JWT joins any room as host, past its lock and password.",
+                schema: schema
             ) { scope in
                 let context = scope.context
                 return try await MeetingREST.withRoom(context, [("password", .string("s3cret"))]) { room in
@@ -96,7 +102,7 @@ extension RoomSocketSuite {
                 requirement: "A well-formed HS256 JWT under a foreign secret is not a credential (RFC 7515 §5.2).",
                 schema: schema
             ) { scope in
-                _ = try await MeetingCredentials.adminJWT(scope.context)  // SKIP unless admin credentials were given
+                _ = try await MeetingCredentials.adminJWT(scope.context) // SKIP unless admin credentials were given
                 let forged = MeetingCredentials.mint(
                     secret: "conform-not-the-secret-0123456789abcdef", subject: "admin", lifetime: 3600)
                 return .pass(
@@ -122,7 +128,8 @@ extension RoomSocketSuite {
             socketCase(
                 "credentials/session-token-resumes", "the session token rejoins after a dropped connection, same role",
                 reference: rights("room session token"),
-                requirement: "The session_token from joined rejoins the same room under the same user id after its connection dropped, with the role it had.",
+                requirement:
+                    "The session_token from joined rejoins the same room under the same user id after its connection dropped, with the role it had.",
                 schema: schema
             ) { scope in
                 let (room, alice, bob) = try await scope.pair()

@@ -23,7 +23,8 @@ extension RoomSocketSuite {
             socketCase(
                 "join/first-is-presenter", "the first joiner of an ad-hoc room presents",
                 severity: .should, reference: rights("first participant of an ad-hoc room"),
-                requirement: "With rooms.first_is_presenter (the default) the first joiner of an ad-hoc room is presenter.",
+                requirement:
+                    "With rooms.first_is_presenter (the default) the first joiner of an ad-hoc room is presenter.",
                 schema: schema
             ) { scope in
                 let alice = try await scope.join(room: RoomSocketScope.freshRoomID(), user: "alice")
@@ -33,7 +34,8 @@ extension RoomSocketSuite {
             socketCase(
                 "join/second-is-participant", "later joiners are participants and see everyone in join order",
                 reference: rights("Roles"),
-                requirement: "Only the first joiner of an ad-hoc room presents; `participants` lists the room in join order.",
+                requirement:
+                    "Only the first joiner of an ad-hoc room presents; `participants` lists the room in join order.",
                 schema: schema
             ) { scope in
                 let room = RoomSocketScope.freshRoomID()
@@ -48,7 +50,8 @@ extension RoomSocketSuite {
             socketCase(
                 "join/userjoin-to-others", "members already present get `userjoin` without reply_to",
                 reference: asyncapi("userjoin"),
-                requirement: "Another participant joined: the others get `userjoin` with its Participant; broadcasts never carry reply_to.",
+                requirement:
+                    "Another participant joined: the others get `userjoin` with its Participant; broadcasts never carry reply_to.",
                 schema: schema
             ) { scope in
                 let room = RoomSocketScope.freshRoomID()
@@ -88,7 +91,8 @@ extension RoomSocketSuite {
             socketCase(
                 "join/invalid-user-id-4000", "a user id outside the identifier grammar: invalid_identifier, close 4000",
                 reference: SpecReference("docs/contracts.md", "§Identifiers"),
-                requirement: "Identifiers match [A-Za-z0-9._~-]{1,64}; otherwise error invalid_identifier and close 4000.",
+                requirement:
+                    "Identifiers match [A-Za-z0-9._~-]{1,64}; otherwise error invalid_identifier and close 4000.",
                 schema: schema
             ) { scope in
                 .pass(
@@ -99,7 +103,8 @@ extension RoomSocketSuite {
             socketCase(
                 "join/invalid-room-id-4000", "a room id over 64 characters: invalid_identifier, close 4000",
                 reference: SpecReference("docs/contracts.md", "§Identifiers"),
-                requirement: "room_id matches [A-Za-z0-9._~-]{1,64}; otherwise error invalid_identifier and close 4000.",
+                requirement:
+                    "room_id matches [A-Za-z0-9._~-]{1,64}; otherwise error invalid_identifier and close 4000.",
                 schema: schema
             ) { scope in
                 .pass(
@@ -110,7 +115,8 @@ extension RoomSocketSuite {
             socketCase(
                 "join/invalid-type-4000", "a type other than meeting: invalid_request, close 4000",
                 reference: contracts("4000 invalid request (type)"),
-                requirement: "`type` is `meeting` (or omitted); anything else is refused with invalid_request and 4000.",
+                requirement:
+                    "`type` is `meeting` (or omitted); anything else is refused with invalid_request and 4000.",
                 schema: schema
             ) { scope in
                 .pass(
@@ -121,7 +127,8 @@ extension RoomSocketSuite {
             socketCase(
                 "join/duplicate-user-4009", "a user id already in the room: duplicate_user, close 4009",
                 reference: contracts("4009 the user id is already in the room"),
-                requirement: "A second socket with a present user_id is refused (duplicate_user, 4009); the first stays.",
+                requirement:
+                    "A second socket with a present user_id is refused (duplicate_user, 4009); the first stays.",
                 schema: schema
             ) { scope in
                 let room = RoomSocketScope.freshRoomID()
@@ -165,6 +172,7 @@ extension RoomSocketSuite {
         }
         throw .violated(
             expected: "the text frame pong",
-            observed: seen.isEmpty ? "nothing" : "\(seen.count) other messages, last: \(seen.suffix(3).joined(separator: " | "))")
+            observed: seen.isEmpty
+                ? "nothing" : "\(seen.count) other messages, last: \(seen.suffix(3).joined(separator: " | "))")
     }
 }

@@ -6,7 +6,8 @@ extension RoomSocketSuite {
             socketCase(
                 "moderation/kick", "a presenter's kick: control kick then close 4100; the others see reason kicked",
                 reference: asyncapi("kick"),
-                requirement: "Moderator removes a participant: it gets control kick, then close 4100; others get userleave reason kicked.",
+                requirement:
+                    "Moderator removes a participant: it gets control kick, then close 4100; others get userleave reason kicked.",
                 schema: schema
             ) { scope in
                 let (room, alice, bob) = try await scope.pair()
@@ -19,7 +20,8 @@ extension RoomSocketSuite {
                     answer["event"] == .string("ack") && notice["data"]?["action"] == .string("kick")
                         && notice["data"]?["user_id"] == .string("bob") && close.code == 4100
                         && left["data"]?["reason"] == .string("kicked") && left["data"]?["by"] != .null,
-                    expected: "ack; bob: control {action kick} then close 4100; carol: userleave {reason kicked, by set}",
+                    expected:
+                        "ack; bob: control {action kick} then close 4100; carol: userleave {reason kicked, by set}",
                     observed:
                         "\(answer.compactText); \(notice.compactText); close \(close.code.map(String.init) ?? "-"); \(left.compactText)"
                 )
@@ -49,7 +51,8 @@ extension RoomSocketSuite {
             socketCase(
                 "moderation/participant-cannot-kick", "a participant's kick is refused and nobody leaves",
                 reference: rights("Roles"),
-                requirement: "Only presenters and hosts kick; a participant gets error not_permitted and the target stays.",
+                requirement:
+                    "Only presenters and hosts kick; a participant gets error not_permitted and the target stays.",
                 schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
@@ -66,10 +69,12 @@ extension RoomSocketSuite {
                 requirement: "A chat-muted participant's chat is refused with chat_muted until unmuted.", schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
-                _ = try await alice.request("mute_chat", id: "m", [("user_id", .string("bob")), ("muted", .bool(true))])
+                _ = try await alice.request(
+                    "mute_chat", id: "m", [("user_id", .string("bob")), ("muted", .bool(true))])
                 let notice = try await bob.event("control")
                 let refused = try await bob.request("chat", id: "c", [("text", .string("let me talk"))])
-                _ = try await alice.request("mute_chat", id: "u", [("user_id", .string("bob")), ("muted", .bool(false))])
+                _ = try await alice.request(
+                    "mute_chat", id: "u", [("user_id", .string("bob")), ("muted", .bool(false))])
                 let again = try await bob.request("chat", id: "c2", [("text", .string("thanks"))])
                 try check(
                     notice["data"]?["action"] == .string("mute_chat") && notice["data"]?["muted"] == .bool(true)
@@ -81,7 +86,8 @@ extension RoomSocketSuite {
             socketCase(
                 "moderation/mute-media", "mute_media reaches the target as control mute_media",
                 reference: asyncapi("mute_media"),
-                requirement: "A moderator asks a participant's page to mute its media: control {action mute_media, kind}.",
+                requirement:
+                    "A moderator asks a participant's page to mute its media: control {action mute_media, kind}.",
                 schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
@@ -96,13 +102,15 @@ extension RoomSocketSuite {
             socketCase(
                 "moderation/lock-unlock", "lock refuses new joins with 4023 and unlock admits again",
                 reference: contracts("4023 room locked"),
-                requirement: "lock → `locked` to all and new joiners refused (room_locked, 4023); unlock → `unlocked`, joins work.",
+                requirement:
+                    "lock → `locked` to all and new joiners refused (room_locked, 4023); unlock → `unlocked`, joins work.",
                 schema: schema
             ) { scope in
                 let (room, alice, bob) = try await scope.pair()
                 _ = try await alice.request("lock", id: "l")
                 let locked = try await bob.event("locked")
-                let refused = try await scope.expectRefusal(room: room, user: "late", code: "room_locked", closeCode: 4023)
+                let refused = try await scope.expectRefusal(
+                    room: room, user: "late", code: "room_locked", closeCode: 4023)
                 _ = try await alice.request("unlock", id: "u")
                 _ = try await bob.event("unlocked")
                 let late = try await scope.join(room: room, user: "late")

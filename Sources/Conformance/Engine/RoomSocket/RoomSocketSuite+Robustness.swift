@@ -32,7 +32,8 @@ extension RoomSocketSuite {
             socketCase(
                 "robustness/oversize-1009", "a message over 64 KiB: message_too_large, close 1009; the room goes on",
                 reference: contracts("1009 a message over the size limit"),
-                requirement: "Messages over 64 KiB → error message_too_large and close 1009; the other members are unaffected.",
+                requirement:
+                    "Messages over 64 KiB → error message_too_large and close 1009; the other members are unaffected.",
                 schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
@@ -49,13 +50,17 @@ extension RoomSocketSuite {
                 return .pass(observed: "1009; the room still chats")
             },
             socketCase(
-                "robustness/chat-flood-rate-limited", "a chat flood is answered rate_limited; the socket and the room keep working",
+                "robustness/chat-flood-rate-limited",
+                "a chat flood is answered rate_limited; the socket and the room keep working",
                 reference: contracts("rate_limited"),
-                requirement: "Chat is rate limited per connection (error rate_limited, connection kept); afterwards chat works again.",
+                requirement:
+                    "Chat is rate limited per connection (error rate_limited, connection kept); afterwards chat works again.",
                 schema: schema
             ) { scope in
                 let (_, alice, bob) = try await scope.pair()
-                for i in 0..<60 { await bob.send(.object([("action", .string("chat")), ("text", .string("flood \(i)"))])) }
+                for i in 0..<60 {
+                    await bob.send(.object([("action", .string("chat")), ("text", .string("flood \(i)"))]))
+                }
                 let limited = try await bob.event("error") { $0["data"]?["code"] == .string("rate_limited") }
                 let received = await alice.drain(for: 1.5).filter { $0["event"] == .string("msg") }.count
                 try await Task.sleep(for: .seconds(1.5))
@@ -70,11 +75,14 @@ extension RoomSocketSuite {
             socketCase(
                 "robustness/action-flood-rate-limited", "a hand flood is answered rate_limited and the socket stays",
                 reference: SpecReference("docs/configuration.md", "§Keys: rooms.actions_per_second"),
-                requirement: "Every other action that reaches the room is rate limited per connection (rooms.actions_burst).",
+                requirement:
+                    "Every other action that reaches the room is rate limited per connection (rooms.actions_burst).",
                 schema: schema
             ) { scope in
                 let alice = try await scope.join(room: RoomSocketScope.freshRoomID(), user: "alice")
-                for i in 0..<60 { await alice.send(.object([("action", .string("hand")), ("raised", .bool(i % 2 == 0))])) }
+                for i in 0..<60 {
+                    await alice.send(.object([("action", .string("hand")), ("raised", .bool(i % 2 == 0))]))
+                }
                 let limited = try await alice.event("error") { $0["data"]?["code"] == .string("rate_limited") }
                 _ = try await textPing(alice)
                 return .pass(observed: limited.compactText)
@@ -88,7 +96,8 @@ extension RoomSocketSuite {
     {
         socketCase(
             slug, title, reference: contracts("A bad frame gets an error event and the connection stays"),
-            requirement: "Malformed JSON, unknown actions and invalid fields → error\(code.map { " \($0)" } ?? ""), connection kept.",
+            requirement:
+                "Malformed JSON, unknown actions and invalid fields → error\(code.map { " \($0)" } ?? ""), connection kept.",
             schema: schema
         ) { scope in
             let alice = try await scope.join(room: RoomSocketScope.freshRoomID(), user: "alice")

@@ -28,7 +28,8 @@ public enum RoomSocketSuite {
         body: @escaping @Sendable (RoomSocketScope) async throws -> CaseOutcome
     ) -> ConformanceCase {
         ConformanceCase(
-            id: area.map { "\(profile)/\($0)/\(slug)" } ?? "\(profile)/\(slug)", title: title, severity: severity, reference: reference, requirement: requirement
+            id: area.map { "\(profile)/\($0)/\(slug)" } ?? "\(profile)/\(slug)", title: title, severity: severity,
+            reference: reference, requirement: requirement
         ) { context in
             let scope = RoomSocketScope(context: context, schema: schema)
             let outcome: CaseOutcome

@@ -38,7 +38,8 @@ public struct ClientOffer: Sendable {
             "a=mid:0", "a=ice-ufrag:\(ice.ufrag)", "a=ice-pwd:\(ice.pwd)",
             "a=fingerprint:\(fingerprint.sdpValue)", "a=setup:actpass",
             sending ? "a=sendonly" : "a=recvonly", "a=rtcp-mux", "a=rtcp-rsize",
-            "a=rtpmap:\(Self.opusPayloadType) opus/48000/2", "a=fmtp:\(Self.opusPayloadType) minptime=10;useinbandfec=1",
+            "a=rtpmap:\(Self.opusPayloadType) opus/48000/2",
+            "a=fmtp:\(Self.opusPayloadType) minptime=10;useinbandfec=1",
         ]
         if sending {
             lines += ["a=msid:conform audio0", "a=ssrc:\(ssrc) cname:parley-conform"]
@@ -81,7 +82,9 @@ public struct ClientAnswer: Sendable {
     /// (`a=setup:passive`, RFC 8842 §5.3) since this client only speaks DTLS as client.
     public init(sdp: String) throws(Unusable) {
         let description: SessionDescription
-        do { description = try SessionDescription.parse(sdp) } catch { throw Unusable(reason: "the answer does not parse: \(error)") }
+        do { description = try SessionDescription.parse(sdp) } catch {
+            throw Unusable(reason: "the answer does not parse: \(error)")
+        }
         guard let audio = description.media.first(where: { $0.kind == "audio" && $0.port != 0 }) else {
             throw Unusable(reason: "the answer accepts no audio section")
         }

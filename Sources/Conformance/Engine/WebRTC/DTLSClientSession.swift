@@ -46,7 +46,7 @@ public final class DTLSClientSession {
             SSL_free(ssl)
             throw OpenSSLError("BIO_new")
         }
-        _ = parley_bio_set_mem_eof_return(input, -1)  // empty means "no datagram yet", not end of stream
+        _ = parley_bio_set_mem_eof_return(input, -1) // empty means "no datagram yet", not end of stream
         SSL_set_bio(ssl, input, sink)
         self.context = context
         self.expected = expected
@@ -78,7 +78,7 @@ public final class DTLSClientSession {
         let written = datagram.withUnsafeBytes { BIO_write(input, $0.baseAddress, Int32(clamping: $0.count)) }
         guard written == Int32(clamping: datagram.count) else { return }
         advance()
-        _ = BIO_ctrl(input, BIO_CTRL_RESET, 0, nil)  // a rejected record must not stay for the next call
+        _ = BIO_ctrl(input, BIO_CTRL_RESET, 0, nil) // a rejected record must not stay for the next call
     }
 
     /// Retransmits the last flight when OpenSSL's timer ran out (RFC 6347 §4.2.4).
@@ -148,7 +148,8 @@ public final class DTLSClientSession {
                 return false
             }
             guard ConstantTime.equals(actual.bytes, fingerprint.bytes) else {
-                mismatch = "certificate fingerprint mismatch: the answer says \(fingerprint.sdpValue), "
+                mismatch =
+                    "certificate fingerprint mismatch: the answer says \(fingerprint.sdpValue), "
                     + "the server presented \(actual.sdpValue)"
                 return false
             }

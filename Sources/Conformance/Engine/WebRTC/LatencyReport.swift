@@ -82,7 +82,8 @@ public struct LatencyReport: Sendable, Codable {
             String(format: "%.3f", lossPercent), "\(duplicates)", "\(reordered)", "", "",
         ])
         // Every player when few; else the five with the worst p99, so a table stays readable at 500.
-        let shown = players.count <= 10 ? players : Array(players.sorted { $0.latency.p99Ms > $1.latency.p99Ms }.prefix(5))
+        let shown =
+            players.count <= 10 ? players : Array(players.sorted { $0.latency.p99Ms > $1.latency.p99Ms }.prefix(5))
         for p in shown {
             rows.append([
                 "player \(p.player)", "\(p.latency.samples)", f(p.latency.p50Ms), f(p.latency.p95Ms),

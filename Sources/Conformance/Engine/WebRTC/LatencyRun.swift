@@ -136,7 +136,10 @@ public final class LatencyRun: @unchecked Sendable {
         }
         let connectDeadline = clock() + UInt64(Double(20 + options.subscribers / 10) * options.timeoutScale * 1e9)
         while clock() < connectDeadline {
-            let pending = (try? await loop.submit { self.players.filter { $0.error == nil && $0.client?.phase.isSettled == false }.count }.get()) ?? 0
+            let pending =
+                (try? await loop.submit {
+                    self.players.filter { $0.error == nil && $0.client?.phase.isSettled == false }.count
+                }.get()) ?? 0
             if pending == 0 { break }
             try? await Task.sleep(nanoseconds: 50_000_000)
         }
@@ -165,7 +168,8 @@ public final class LatencyRun: @unchecked Sendable {
         let drainDeadline = clock() + UInt64(3 * options.timeoutScale * 1e9)
         var lastCount = -1
         while clock() < drainDeadline {
-            let count = (try? await loop.submit { self.players.reduce(0) { $0 + $1.tracker.receivedInWindow } }.get()) ?? 0
+            let count =
+                (try? await loop.submit { self.players.reduce(0) { $0 + $1.tracker.receivedInWindow } }.get()) ?? 0
             if count == lastCount { break }
             lastCount = count
             try? await Task.sleep(nanoseconds: 300_000_000)
@@ -195,7 +199,8 @@ public final class LatencyRun: @unchecked Sendable {
             ice: ice, fingerprint: context.fingerprint, sending: sending, ssrc: ssrc,
             candidate: STUNAddress(ip: ip, port: UInt16(port)), videoSSRC: videoSSRC)
         let requestedAt = clock()
-        let session = try await options.signaling.open(publishing: sending, streamPath: options.streamPath, offer: offer.sdp)
+        let session = try await options.signaling.open(
+            publishing: sending, streamPath: options.streamPath, offer: offer.sdp)
         try await loop.submit { self.sessions.append(session) }.get()
         let answer = try ClientAnswer(sdp: session.answer)
         var video: (ssrc: UInt32, payloadType: UInt8)?
@@ -218,7 +223,8 @@ public final class LatencyRun: @unchecked Sendable {
             if let player {
                 self.players[player].client = client
                 self.players[player].requestedAt = requestedAt
-                client.onMedia = { [unowned self] payload, arrival in self.arrived(payload, at: arrival, player: player) }
+                client.onMedia = { [unowned self] payload, arrival in self.arrived(payload, at: arrival, player: player)
+                }
             }
         }.get()
         return client

@@ -43,7 +43,7 @@ public struct OpusFrameSource: Sendable {
             guard length > 0 else { throw EncoderFailure(code: length) }
             let payload = Array(packet[0..<Int(length)])
             let key = Self.fingerprint(payload[...])
-            if slots[key] != nil { continue }  // same bytes as an earlier frame: encode the next noise instead
+            if slots[key] != nil { continue } // same bytes as an earlier frame: encode the next noise instead
             slots[key] = frames.count
             frames.append(payload)
         }

@@ -53,7 +53,8 @@ public struct ReceptionStatistics: Sendable {
         receivedPrior = received
         let lostInterval = Int64(expectedInterval) - Int64(receivedInterval)
         let fraction: UInt8 =
-            expectedInterval == 0 || lostInterval <= 0 ? 0 : UInt8(clamping: (lostInterval << 8) / Int64(expectedInterval))
+            expectedInterval == 0 || lostInterval <= 0
+            ? 0 : UInt8(clamping: (lostInterval << 8) / Int64(expectedInterval))
         let cumulative = Int32(clamping: max(-0x80_0000, min(0x7F_FFFF, Int64(expected) - Int64(received))))
         return RTCPReportBlock(
             ssrc: ssrc, fractionLost: fraction, cumulativeLost: cumulative,

@@ -84,7 +84,9 @@ public final class WebRTCClient: @unchecked Sendable {
         guard let first = bytes.first else { return }
         switch first {
         case 0...3:
-            guard let address = source.stunAddress, let reply = ice.handle(bytes, from: address, now: now) else { return }
+            guard let address = source.stunAddress, let reply = ice.handle(bytes, from: address, now: now) else {
+                return
+            }
             send(reply, to: address)
         case 20...63:
             guard phase == .dtls else { return }
@@ -176,7 +178,7 @@ public final class WebRTCClient: @unchecked Sendable {
                     packetCount: sentPackets, octetCount: sentOctets))
         } else {
             var blocks: [RTCPReportBlock] = []
-            for source in reception.keys.sorted().prefix(31) {  // RC is 5 bits (RFC 3550 §6.4.2)
+            for source in reception.keys.sorted().prefix(31) { // RC is 5 bits (RFC 3550 §6.4.2)
                 if let block = reception[source]?.reportBlock(for: source) { blocks.append(block) }
             }
             packet = .receiverReport(RTCPReceiverReport(ssrc: ssrc, reports: blocks))

@@ -138,7 +138,9 @@ extension SDPNegotiation {
             case .rtcpFeedback(let feedback):
                 guard isKept(feedback) else { continue }
                 if let pt = feedback.payloadType {
-                    if specific[pt, default: []].count < keptVideoFeedback.count { specific[pt, default: []].append(feedback) }
+                    if specific[pt, default: []].count < keptVideoFeedback.count {
+                        specific[pt, default: []].append(feedback)
+                    }
                 } else if wildcard.count < keptVideoFeedback.count, !wildcard.contains(feedback) {
                     wildcard.append(feedback)
                 }
@@ -187,7 +189,8 @@ extension SDPNegotiation {
                 family: .opus, payloadType: map.payloadType, clockRate: 48_000, channels: map.channels ?? 2,
                 parameters: parameters)
         case ("video", "vp8") where map.clockRate == 90_000:
-            return NegotiatedCodec(family: .vp8, payloadType: map.payloadType, clockRate: 90_000, parameters: parameters)
+            return NegotiatedCodec(
+                family: .vp8, payloadType: map.payloadType, clockRate: 90_000, parameters: parameters)
         case ("video", "h264") where map.clockRate == 90_000:
             // RFC 6184 §8.1: packetization-mode absent means 0 (single NAL unit); only mode 1 is forwarded.
             let text = parameters ?? ""

@@ -173,7 +173,8 @@ public enum SDPNegotiation {
         // RFC 5576 §4.2 / RFC 4588 §8.7: with `a=ssrc-group:FID <media> <rtx>` the media SSRC is the first one,
         // whatever order the a=ssrc lines come in.
         var declared: [UInt32] = []
-        for case .ssrcGroup(let semantics, let ssrcs) in section.attributes where semantics == "FID" && ssrcs.count == 2 {
+        for case .ssrcGroup(let semantics, let ssrcs) in section.attributes where semantics == "FID" && ssrcs.count == 2
+        {
             declared = ssrcs
             break
         }
