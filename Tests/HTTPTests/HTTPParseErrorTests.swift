@@ -27,8 +27,9 @@ struct HTTPParseErrorTests {
 
     @Test("a malformed chunked body under a MiroTalk path: 400 in MiroTalk's shape, connection closed")
     func malformedChunkedMiroTalk() async throws {
-        let reply = try await RawHTTPServer.exchange(Self.malformedChunked(
-            "/api/v1/meeting", extraHeaders: "Authorization: test-api-key\r\n"))
+        let reply = try await RawHTTPServer.exchange(
+            Self.malformedChunked(
+                "/api/v1/meeting", extraHeaders: "Authorization: test-api-key\r\n"))
         #expect(reply.statusLine == "HTTP/1.1 400 Bad Request", "\(reply.text)")
         #expect(reply.body.contains(#""status":400"#), "\(reply.text)")
         #expect(reply.closedByServer)
@@ -83,7 +84,9 @@ enum RawHTTPServer {
             let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
             for line in head.components(separatedBy: "\r\n").dropFirst() {
                 let parts = line.split(separator: ":", maxSplits: 1)
-                if parts.count == 2, parts[0].lowercased() == name { return parts[1].trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2, parts[0].lowercased() == name {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
             }
             return nil
         }

@@ -21,7 +21,7 @@ struct MeetingBody: Sendable {
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch let error as HTTPParserError {
-            throw error  // unparsable framing: 400 and close (HTTPParserError+Response), not 413
+            throw error // unparsable framing: 400 and close (HTTPParserError+Response), not 413
         } catch {
             throw MonibucaError(.contentTooLarge, "request body larger than \(context.maxUploadSize) bytes")
         }
