@@ -4,6 +4,19 @@ import Testing
 
 @Suite("engine building blocks")
 struct EngineUnitTests {
+    @Test("a placeholder string is replaced in the tree, so a value that needs escaping stays one string")
+    func placeholderReplacement() throws {
+        let body = JSONValue.object([
+            ("room_id", .string("conform-x")), ("nested", .array([.string("conform-x"), .string("keep")])),
+            ("conform-x", .number(1, text: "1")),
+        ])
+        let replaced = body.replacingString("conform-x", with: #"a"b\c"#)
+        #expect(replaced["room_id"]?.stringValue == #"a"b\c"#)
+        #expect(replaced["nested"] == .array([.string(#"a"b\c"#), .string("keep")]))
+        #expect(replaced["conform-x"] == .number(1, text: "1"))
+        #expect(try JSONValue.parse(replaced.compactText) == replaced)
+    }
+
     @Test("the parley profile selects Parley's APIs, not v5 and not the switched-off MiroTalk cases")
     func parleyProfileSelection() {
         let ids = [
