@@ -48,6 +48,9 @@ stream_auth:
       subscribe: {SUBSCRIBE_KEY}
 http:
   cors_origins: ["{ORIGIN}"]
+webrtc:
+  ice_servers:
+    - urls: stun:127.0.0.1:3478
 """)
     return start_server(data_dir=d, args=["--config", config])
 
@@ -72,5 +75,5 @@ def test_the_parley_profile_passes_whole_against_parley():
     assert bad == [], "\n".join(bad)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
     profiles = {c["id"].split("/")[0] for c in cases}
-    assert profiles == {"mirotalk", "monibuca-v6", "http", "meeting", "room-ws"}, profiles
+    assert profiles == {"mirotalk", "monibuca-v6", "http", "meeting", "room-ws", "whip", "whep"}, profiles
     assert len(cases) > 250, len(cases)

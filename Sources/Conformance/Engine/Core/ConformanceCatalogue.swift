@@ -17,6 +17,7 @@ public enum ConformanceCatalogue {
         cases += MeetingSuite.cases(documents: documents, schema: roomSocketSchema)
         cases += MiroTalkSuite.liveCases(schema: roomSocketSchema, documents: documents)
         cases += MonibucaV6Suite.cases() + MonibucaV5Suite.cases() + HTTPHygieneSuite.cases()
+        cases += WHIPWHEPSuite.cases()
         cases += try ScenarioLoader.loadAll(
             directory: specDirectory.appendingPathComponent("scenarios"), documents: documents)
         var seen = Set<String>()

@@ -33,7 +33,9 @@ public enum Selection {
     /// `--profile parley`: every profile of an API Parley serves, as one run against a Parley given every
     /// credential. Left out: `monibuca-v5` (another server's API) and the MiroTalk cases that need a route switched
     /// off (`*/disabled-body`; run `--profile mirotalk` against a target whose `api.allowed.*` are off for those).
-    public static let parleyProfiles: Set<String> = ["mirotalk", "monibuca-v6", "http", "meeting", "room-ws"]
+    public static let parleyProfiles: Set<String> = [
+        "mirotalk", "monibuca-v6", "http", "meeting", "room-ws", "whip", "whep",
+    ]
 
     static func inParleyProfile(_ candidate: ConformanceCase) -> Bool {
         parleyProfiles.contains(candidate.profile) && !candidate.id.hasSuffix("/disabled-body")
