@@ -11,10 +11,13 @@
 #     `parley-conform latency` (a real ICE/DTLS/SRTP client); packets out per second per core of server CPU, loss,
 #     RSS per player, CPU µs per forwarded packet, latency, and the Parley/Pion ratio; then Opus + 1 Mbit/s of
 #     VP8-shaped video to BENCH_FORWARD_VIDEO_PLAYERS (50). About 4 minutes.
+#  4b. Replay timing (bench/replay_bench.py): `parley-conform replay` drift p50/p99 for one 10 s Opus capture, and
+#     how many copies replay at once before p99 drift passes 1 ms (doubling, BENCH_REPLAY_MAX 64, BENCH_REPLAY_BUDGET
+#     100 s). Under 2 minutes.
 #  5. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward soak":
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward replay soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
 # BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), SOAK_* (bench/soak.py).
 set -euo pipefail
@@ -24,7 +27,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 ROOMS=${BENCH_ROOMS:-1000}
 COST_DURATION=${BENCH_COST_DURATION:-4s}
 WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
-SECTIONS=" ${BENCH_SECTIONS:-rest cost ws forward soak} "
+SECTIONS=" ${BENCH_SECTIONS:-rest cost ws forward replay soak} "
 KEY=bench-key
 AUTH_SECRET=bench-auth-secret-0123456789abcdef
 SWIFT=${SWIFT:-swift}
@@ -162,6 +165,13 @@ if [[ $SECTIONS == *" forward "* ]]; then
   python3 bench/forward_bench.py .build/release/parley-server .build/release/parley-conform "$work/pion-sfu" \
     --sizes "${BENCH_FORWARD_SIZES:-10,100,500}" --duration "${BENCH_FORWARD_SECONDS:-8}" \
     --video-players "${BENCH_FORWARD_VIDEO_PLAYERS:-50}"
+fi
+
+if [[ $SECTIONS == *" replay "* ]]; then
+  echo
+  echo "== Replay timing: parley-conform replay (release) into Parley, drift = actual send - scheduled send =="
+  $SWIFT build -c release --product parley-conform 2>&1 | tail -1
+  python3 bench/replay_bench.py .build/release/parley-server .build/release/parley-conform
 fi
 
 if [[ $SECTIONS == *" soak "* && ${SOAK_SECONDS:-600} != 0 ]]; then

@@ -10,7 +10,7 @@ struct ParleyConform: AsyncParsableCommand {
         discussion:
             "Exit codes: 0 = no FAIL and no BROKEN; 1 = at least one FAIL (or NON-STRICT with --strict); 2 = the runner could not do its job (bad arguments, a pattern matching no case, unreachable target, any BROKEN).",
         version: ConformanceCatalogue.runnerVersion,
-        subcommands: [Run.self, List.self, Latency.self])
+        subcommands: [Run.self, List.self, Latency.self, Replay.self])
 }
 
 struct SpecOption: ParsableArguments {
