@@ -85,7 +85,7 @@ extension WHIPWHEPSuite {
                     }
                     let response = try await deleted.endpoint.delete(session)
                     try check((200..<300).contains(response.status), expected: "2xx to DELETE", observed: describe(response))
-                    try? await Task.sleep(nanoseconds: UInt64(500_000_000 * context.options.timeoutScale))
+                    try? await Task.sleep(nanoseconds: UInt64(max(0.3, 0.5 * context.options.timeoutScale) * 1e9))
                     let before = await player.snapshot()
                     try? await Task.sleep(nanoseconds: 1_000_000_000)
                     let after = await player.snapshot()
