@@ -9,9 +9,10 @@ APT_PACKAGES=(
   openssl curl                                                              # tests: openssl enc, curl -k
 )
 # Extra apt packages for the test suite only (`scripts/install-deps.sh --test`).
-APT_TEST_PACKAGES=(php-cli php-curl nodejs chromium wrk iproute2)
+# Go and Pion build bench/pion-sfu, the third-party WHIP/WHEP target of Tests/Interop/test_conform_whipwhep.py.
+APT_TEST_PACKAGES=(php-cli php-curl nodejs chromium wrk iproute2 golang-go golang-github-pion-webrtc.v3-dev)
 # And for `make bench` (`scripts/install-deps.sh --bench`, which includes --test): the baselines and perf.
-APT_BENCH_PACKAGES=(node-express golang-go golang-github-pion-webrtc.v3-dev linux-perf)
+APT_BENCH_PACKAGES=(node-express linux-perf)
 
 want=("${APT_PACKAGES[@]}")
 with_test=0

@@ -534,7 +534,8 @@ class FaultProxy:
     def __init__(self, upstream_port, fault, source="127.0.0.1"):
         self.upstream_port = upstream_port
         self.source = source
-        self.fault = FAULTS[fault]
+        # A fault's name in FAULTS, or the fault itself (other profiles keep their faults in files of their own).
+        self.fault = fault if isinstance(fault, dict) else FAULTS[fault]
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server = None
