@@ -93,6 +93,8 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "Origin sent in CORS checks.") var origin: String = "https://conform.example"
     @Option(name: .long, help: "WHIP path template with {path} (default /webrtc/whip/{path}).") var whipPath: String?
     @Option(name: .long, help: "WHEP path template with {path} (default /webrtc/whep/{path}).") var whepPath: String?
+    @Option(name: .long, help: "Bearer token for WHIP/WHEP offers (else one is minted from --auth-secret).")
+    var bearer: String?
     @Flag(
         name: .customLong("room-ws"),
         help: "The target speaks Parley's room WebSocket: MiroTalk cases populate live rooms through it.")
@@ -109,12 +111,13 @@ struct Run: AsyncParsableCommand {
         let all: [ConformanceCase]
         do { all = try spec.loadCatalogue() } catch { fail("\(error)") }
         let profiles = splitProfiles(profile.isEmpty ? ["mirotalk"] : profile)
-        let options = RunOptions(
+        var options = RunOptions(
             target: target, profiles: profiles, casePatterns: cases, excludePatterns: exclude,
             strict: strict, timeoutScale: timeoutScale, retries: retries, insecure: insecure,
             apiKey: apiKey, jwtSecret: jwtSecret, authSecret: authSecret, username: username,
             password: password, streamKeys: streamKey, origin: origin, whipPath: whipPath, whepPath: whepPath,
             roomWebSocket: roomWebSocket)
+        options.bearer = bearer
         var runReport: RunReport
         do {
             let selected = try Selection.select(all, profiles: profiles, include: cases, exclude: exclude)

@@ -19,6 +19,8 @@ public struct RunOptions: Sendable {
     public var whepPath: String?
     /// `--room-ws`: the target speaks Parley's room WebSocket, so MiroTalk cases may populate live rooms through it.
     public var roomWebSocket: Bool
+    /// `--bearer`: a token the target issued, sent as `Authorization: Bearer` on WHIP/WHEP requests.
+    public var bearer: String?
 
     public init(
         target: String, profiles: [String] = ["mirotalk"], casePatterns: [String] = [],

@@ -41,8 +41,10 @@ struct WHIPWHEPEndpoint: Sendable {
         return path
     }
 
-    /// A Monibuca JWT the target accepts: minted with `--auth-secret`, else from logging in; nil without either.
+    /// A token the target accepts: `--bearer`, else a Monibuca JWT minted with `--auth-secret` or from logging in;
+    /// nil without any of them.
     func bearerToken() async -> String? {
+        if let token = context.options.bearer, !token.isEmpty { return token }
         if let secret = context.options.authSecret, !secret.isEmpty {
             return MonibucaV6Suite.mint(secret: secret, subject: MonibucaV6Suite.subject(context))
         }

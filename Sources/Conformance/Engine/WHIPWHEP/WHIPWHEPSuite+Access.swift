@@ -51,11 +51,11 @@ extension WHIPWHEPSuite {
                 id: side.id("4.7", "bearer-accepted"), title: "a valid Bearer token is enough to get 201",
                 severity: .must, reference: auth,
                 requirement:
-                    "An offer with Authorization: Bearer and a token the target issued (a Monibuca JWT from --auth-secret or a login) and no other credential answers 201."
+                    "An offer with Authorization: Bearer and a token the target issued (--bearer, or a Monibuca JWT from --auth-secret or a login) and no other credential answers 201."
             ) { context in
                 let endpoint = WHIPWHEPEndpoint(context: context, side: side)
                 guard let token = await endpoint.bearerToken() else {
-                    throw CaseStop.skip("needs --auth-secret or --username/--password to hold a valid token")
+                    throw CaseStop.skip("needs --bearer, --auth-secret or --username/--password to hold a valid token")
                 }
                 return try await withLiveStream(context, side, "bearer") { streamPath in
                     let response = try await probeOffer(
