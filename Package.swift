@@ -120,7 +120,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            path: "Sources/Server/HTTP", swiftSettings: strict),
+            path: "Sources/Server/HTTP",
+            // The join page (plain HTML, CSS and JavaScript modules), served by JoinPageFace.
+            resources: [.copy("JoinPage/Web")], swiftSettings: strict),
 
         // MARK: executables (thin)
         .executableTarget(
