@@ -41,3 +41,18 @@ if ((with_test)); then
     rm -f .venv/.requirements-*; touch "$stamp"
   fi
 fi
+
+if ((with_test)); then
+  # axe-core (MPL-2.0) for the join page's accessibility audit (Tests/Interop/test_join_page.py). PyPI carries it
+  # inside the axe-playwright-python wheel: only that one file is taken, Playwright itself is not installed.
+  axe=.venv/axe/axe.min.js
+  if [[ ! -f "$axe" ]]; then
+    tmp=$(mktemp -d)
+    .venv/bin/pip download -q --disable-pip-version-check --no-deps -d "$tmp" axe-playwright-python==0.1.8
+    mkdir -p .venv/axe
+    .venv/bin/python -c 'import sys, zipfile; open(sys.argv[2], "wb").write(
+        zipfile.ZipFile(sys.argv[1]).read("axe_playwright_python/axe.min.js"))' "$tmp"/*.whl "$axe.part"
+    mv "$axe.part" "$axe"
+    rm -rf "$tmp"
+  fi
+fi
