@@ -1,7 +1,8 @@
 """Issue 19 "Done when": in a loopback-only network namespace, two headless Chromium instances with fake media open
 join links from POST /api/v1/join (https on the server's own port) and meet on Parley's meeting page: each decodes
 the other's video and audio (getStats over the DevTools protocol), /api/v1/meetings lists both with video; chat,
-a raised hand, the presenter's mute request and kick are each seen on the other page; axe-core finds nothing
+a raised hand, the presenter's mute request and kick are each seen on the other page, a late joiner of
+the locked room is told so, and ending the meeting says so; axe-core finds nothing
 serious or critical in the lobby or the meeting; the lobby and meeting screenshots are not blank."""
 import os
 import sys
@@ -25,6 +26,7 @@ def test_two_browsers_meet_on_the_join_page(tmp_path):
         pytest.skip(str(error))
     assert os.path.isfile(AXE), f"{AXE} missing: run scripts/install-deps.sh --test"
     shots = os.environ.get("JOIN_PAGE_SHOTS") or str(tmp_path)
+    os.makedirs(shots, exist_ok=True)
     result, log, stderr = run_scenario_in_netns(SCENARIO, "--shots", shots, "--axe", AXE, timeout=150)
     assert "error" not in result, f"{result}\n{log}\n{stderr}"
 
@@ -57,6 +59,8 @@ def test_two_browsers_meet_on_the_join_page(tmp_path):
     assert kicked["title"] == "You were removed from the meeting" and "removed you" in kicked["text"], kicked
     assert kicked["publishing"] is False, kicked
     assert result["ids"]["bob"] not in result["alice_tiles_after_kick"]
+    assert result["late_joiner"]["title"] == "This room is locked", result["late_joiner"]
+    assert result["alice_after_end"]["title"] == "The meeting has ended", result["alice_after_end"]
 
     for page, violations in result["axe"].items():
         assert violations == [], (page, violations)

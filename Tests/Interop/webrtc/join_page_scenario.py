@@ -284,6 +284,20 @@ async def meet(base, alice, bob, shots, axe_source, result):
         lambda users: ids["bob"] not in users, timeout=10, what="bob's tile gone")
     result["ids"] = ids
 
+    # Alice locks the room: a late joiner's page says so. Then she ends the meeting (two presses): her page says so.
+    notice = """({visible: document.getElementById('notice')?.hidden === false,
+        title: document.getElementById('notice-title')?.textContent})"""
+    await alice.evaluate("document.getElementById('lock-button').click(); true")
+    await alice.poll("document.getElementById('lock-button').textContent", lambda t: t == "Unlock room",
+                     timeout=10, what="lock button after locking")
+    async with Page(bob.browser, result["links"]["bob"]) as late:
+        result["late_joiner"] = await late.poll(notice, lambda s: s.get("visible"), timeout=20,
+                                                what="locked notice for a late joiner")
+    await alice.evaluate("document.getElementById('end-button').click(); "
+                         "document.getElementById('end-button').click(); true")
+    result["alice_after_end"] = await alice.poll(notice, lambda s: s.get("visible"), timeout=10,
+                                                 what="ended notice on alice's page")
+
 
 def main():
     parser = argparse.ArgumentParser()
