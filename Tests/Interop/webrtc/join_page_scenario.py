@@ -189,6 +189,13 @@ async def scenario(base, shots, axe_source):
                 nameFocused: document.activeElement?.id === 'name-input',
                 cameras: document.getElementById('camera-select').options.length,
                 microphones: document.getElementById('mic-select').options.length})""")
+            # MiroTalk's link parameters as the page reads them.
+            result["params"] = await lobby.evaluate("""import('/assets/join-params.js').then(m => [
+                'https://h/join?room=r1&roomPassword=secret&name=Ann%20B&audio=1&video=false&screen=true&chat=true'
+                  + '&hide=0&notify=true&duration=00:01:30&avatar=false&token=T',
+                'https://h/join/r2',
+                'https://h/join?room=random&roomPassword=true&name=random&duration=unlimited',
+              ].map(link => m.readJoinParams(new URL(link))))""")
             result["shots"]["lobby"] = await lobby.screenshot(os.path.join(shots, "join-page-lobby.png"))
             result["axe"]["lobby"] = await lobby.axe(axe_source)
 
@@ -262,6 +269,16 @@ async def meet(base, alice, bob, shots, axe_source, result):
     result["alice_sees_bob_mic"] = await alice.poll(
         f"{bob_tile}.querySelector('.tile-mic').textContent",
         lambda label: label == "Mic off", timeout=10, what="bob's mic indicator")
+    # A dropped connection: Bob's page joins again by itself (resuming with its session token), and his media
+    # reaches Alice again.
+    await bob.evaluate("window.parley.dropConnection(); true")
+    result["bob_rejoined"] = await bob.poll(
+        """({joins: window.parley.state.joins, phase: window.parley.state.phase,
+            publishing: !!window.parley.state.publisher, userId: window.parley.state.userId})""",
+        lambda s: s.get("joins") == 2 and s.get("phase") == "joined" and s.get("publishing"), timeout=30,
+        what="bob rejoined after a drop")
+    result["alice_receives_after_drop"] = await alice.poll("window.parley.remoteStats()", remote_ok, timeout=30,
+                                                           what="alice decodes bob after his reconnect")
     result["presenter_controls"] = {
         name: await page.evaluate("!document.getElementById('end-button').hidden && "
                                   "document.querySelectorAll('.tile button[data-action=kick]').length")

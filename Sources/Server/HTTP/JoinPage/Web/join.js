@@ -461,6 +461,8 @@ watchActiveSpeaker(() => {
 window.parley = {
   state,
   toasts: view.toasts,
+  // Cuts the room connection as a network drop would (a close the page did not ask for): the reconnect path.
+  dropConnection() { socket?.ws?.close(3000, "simulated drop"); },
   async remoteStats() {
     const out = {};
     for (const [path, entry] of state.players) {

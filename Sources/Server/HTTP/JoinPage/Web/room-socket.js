@@ -1,9 +1,10 @@
 // The room WebSocket (docs/contracts.md §Room WebSocket): joins, delivers events, and after a drop joins again by
 // itself — first with the session token (it resumes the same participant), then with the link's own credentials.
 
-// Close codes after which a new attempt cannot succeed; each maps to what the person is told.
+// Close codes after which a new attempt cannot succeed; each maps to what the person is told. 1000 is not among
+// them: the server sends it only after this page's own `leave`, which stops the socket first, so a 1000 seen here
+// ended a connection nobody meant to end (an echo of a close the network or the browser made).
 export const FINAL_CLOSES = {
-  1000: "left",
   4000: "invalid",
   4001: "token",
   4003: "password",
