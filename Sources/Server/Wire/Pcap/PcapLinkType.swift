@@ -1,6 +1,6 @@
 import CPcap
 
-/// A libpcap data link type (DLT_*, https://www.tcpdump.org/linktypes.html). The four Parley reads and writes
+/// A libpcap data link type (DLT_*, https://www.tcpdump.org/linktypes.html). The five Parley reads and writes
 /// have names; captures with any other value still open and report it.
 public struct PcapLinkType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: Int32
@@ -12,6 +12,8 @@ public struct PcapLinkType: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let ethernet = PcapLinkType(rawValue: DLT_EN10MB)
     /// Linux "cooked" SLL v1 (tcpdump -i any).
     public static let linuxCooked = PcapLinkType(rawValue: DLT_LINUX_SLL)
+    /// Linux "cooked" SLL v2 (tcpdump/tshark -i any since libpcap 1.10): the interface index is added.
+    public static let linuxCookedV2 = PcapLinkType(rawValue: DLT_LINUX_SLL2)
     /// BSD loopback: a 4-byte host-order address family, then IP (macOS lo0).
     public static let null = PcapLinkType(rawValue: DLT_NULL)
 
@@ -20,6 +22,7 @@ public struct PcapLinkType: RawRepresentable, Hashable, Sendable, CustomStringCo
         case .raw: "RAW"
         case .ethernet: "EN10MB"
         case .linuxCooked: "LINUX_SLL"
+        case .linuxCookedV2: "LINUX_SLL2"
         case .null: "NULL"
         default: "DLT(\(rawValue))"
         }
@@ -70,6 +73,9 @@ public struct PcapRecord: Hashable, Sendable {
 
     /// The UDP datagram inside, if this record holds a complete one.
     public var udpDatagram: CapturedUDPDatagram? { CapturedUDPDatagram(frame: bytes, linkType: linkType) }
+
+    /// The TCP segment inside, if this record holds a complete one.
+    public var tcpSegment: CapturedTCPSegment? { CapturedTCPSegment(frame: bytes, linkType: linkType) }
 }
 
 public struct PcapError: Error, Sendable, CustomStringConvertible {
