@@ -4,7 +4,8 @@ import ParleyConformance
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replay the RTP streams of a pcap/pcapng capture into a WHIP session and check what WHEP plays back.",
+        abstract:
+            "Replay a pcap/pcapng capture into a target: RTP streams via WHIP/WHEP, HTTP/1.1 and WebSocket exchanges re-sent and diffed.",
         discussion:
             "Streams come from the manifest beside the capture (CAPTURE with .json) or from heuristics on plain RTP/UDP; without --target only the discovery report is printed. Exit codes as `run`: 0 = every stream forwarded whole and in order; 1 = a FAIL; 2 = the runner could not do its job (unreadable capture, nothing to replay, a session refused)."
     )
@@ -51,16 +52,27 @@ struct Replay: AsyncParsableCommand {
         do { input = try ReplayCapture.load(path: capture) } catch { fail("\(error)") }
         for note in input.discovery.notes { print("discovery: \(note)") }
 
+        // HTTP/WS path: the capture's TCP holds HTTP/1.1 exchanges to replay (docs/replay.md "HTTP and WebSocket").
+        let hasTCP = HTTPReplay.capturesTCP(input.records)
+        let httpExchanges = hasTCP ? HTTPReplay.discover(records: input.records) : []
+        for note in httpExchanges { print("discovery: \(note)") }
         guard let target else {
             print("no --target: discovery only")
-            throw ExitCode(input.discovery.streams.isEmpty ? 2 : 0)
+            throw ExitCode(input.discovery.streams.isEmpty && httpExchanges.isEmpty ? 2 : 0)
         }
         let parsedTarget: Target
         do { parsedTarget = try Target(url: target) } catch { fail("\(error)") }
         var cases: [CaseResult] = []
         var runError: String?
+        if hasTCP {
+            cases += await HTTPReplay.run(
+                records: input.records,
+                options: HTTPReplayOptions(
+                    target: target, insecure: insecure, timeoutScale: timeoutScale, maskPath: mask,
+                    captureName: URL(fileURLWithPath: capture).lastPathComponent))
+        }
         if input.discovery.streams.isEmpty {
-            runError = "no RTP stream to replay in \(capture)"
+            if !hasTCP { runError = "no RTP stream and no TCP connection to replay in \(capture)" }
         } else {
             let signaling = MediaSignaling(
                 client: HTTPClient(target: parsedTarget, insecure: insecure, timeoutScale: timeoutScale),

@@ -43,6 +43,20 @@ public enum HTTPReplay {
         records.contains { $0.tcpSegment != nil }
     }
 
+    /// What a replay would send, one line each (the command's discovery report): exchanges per connection and
+    /// every problem reading them.
+    public static func discover(records: [PcapRecord]) -> [String] {
+        let connections = TCPReassembler.connections(in: records)
+        let extraction = HTTPCaptureExtractor.extract(connections)
+        guard !extraction.exchanges.isEmpty || !extraction.problems.isEmpty else {
+            return ["\(connections.count) TCP connections, no HTTP/1.1 request in them"]
+        }
+        let sockets = extraction.exchanges.filter { $0.webSocketMessages != nil }.count
+        return [
+            "\(connections.count) TCP connections: \(extraction.exchanges.count) HTTP exchanges (\(sockets) WebSocket sessions)"
+        ] + extraction.problems.map(\.description)
+    }
+
     public static func run(records: [PcapRecord], options: HTTPReplayOptions) async -> [CaseResult] {
         let mask: ReplayMask
         do { mask = try options.loadMask() } catch {

@@ -7,7 +7,8 @@ import Foundation
 public struct ReplayMask: @unchecked Sendable {
     // @unchecked: NSRegularExpression is immutable after creation and documented thread-safe.
 
-    /// JSON pointer (RFC 6901) patterns split into segments; `*` matches one segment, `**` any number.
+    /// JSON pointer (RFC 6901) patterns split into segments; `*` matches one segment, `**` any number, and a `*`
+    /// inside a segment any run of characters.
     public var jsonPaths: [[String]]
     /// Lower-cased header names compared between recorded and replayed responses.
     public var comparedHeaders: [String]
@@ -135,7 +136,22 @@ public struct ReplayMask: @unchecked Sendable {
                 rest = rest.dropFirst()
             }
         }
-        guard let segment = path.first, head == "*" || head == segment else { return false }
+        guard let segment = path.first, segmentMatches(head, segment) else { return false }
         return match(pattern.dropFirst(), path.dropFirst())
+    }
+
+    /// `*` inside a segment matches any run of characters (`*_at` matches `created_at`); otherwise equality.
+    static func segmentMatches(_ pattern: String, _ name: String) -> Bool {
+        guard pattern.contains("*") else { return pattern == name }
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)
+        var rest = Substring(name)
+        guard let first = parts.first, rest.hasPrefix(first) else { return false }
+        rest = rest.dropFirst(first.count)
+        for (index, part) in parts.enumerated().dropFirst() {
+            if index == parts.count - 1 { return rest.hasSuffix(part) }
+            guard let range = rest.range(of: part) else { return false }
+            rest = rest[range.upperBound...]
+        }
+        return true
     }
 }
