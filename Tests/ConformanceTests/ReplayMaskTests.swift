@@ -78,3 +78,33 @@ struct ReplayMaskTests {
         #expect(HTTPReplay.slug("/Rooms/%20A__b/") == "rooms-20a-b")
     }
 }
+
+@Suite("replay session substitutions")
+struct ReplaySessionTests {
+    func session() throws -> ReplaySession {
+        let target = try Target(url: "http://127.0.0.1:9")
+        return ReplaySession(
+            options: HTTPReplayOptions(target: target.url), mask: try ReplayMask(), target: target,
+            client: HTTPClient(target: target, insecure: false))
+    }
+
+    @Test("ids the target chose differently are carried into later requests; words and short values are not")
+    func learnsIdentifiers() throws {
+        var session = try session()
+        session.learn(
+            recorded: try JSONValue.parse("{\"room\":{\"id\":\"r-1b4e28ba\",\"state\":\"running\"},\"n\":\"12\"}"),
+            replayed: try JSONValue.parse("{\"room\":{\"id\":\"r-6fa459ea\",\"state\":\"stopped\"},\"n\":\"13\"}"))
+        let recorded = CapturedHTTPRequest(
+            method: "POST", target: "/rooms/r-1b4e28ba/state?x=running",
+            headers: [
+                HeaderField("Host", "old:1"), HeaderField("Content-Length", "30"),
+                HeaderField("X-Room", "r-1b4e28ba"),
+            ],
+            body: Array("{\"id\":\"r-1b4e28ba\",\"n\":\"12\"}".utf8), microseconds: 0)
+        let request = session.request(for: recorded)
+        #expect(request.path == "/rooms/r-6fa459ea/state?x=running")
+        #expect(request.headers.map(\.name) == ["X-Room"], "framing and Host are the client's own")
+        #expect(request.headers.first?.value == "r-6fa459ea")
+        #expect(request.body == Array("{\"id\":\"r-6fa459ea\",\"n\":\"12\"}".utf8))
+    }
+}

@@ -39,14 +39,16 @@ struct ReplaySession {
         return HTTPRequest(method: recorded.method, path: substitute(recorded.target), headers: headers, body: body)
     }
 
-    /// Strings at the same JSON path that differ become substitutions (only long enough to be identifiers).
+    /// Strings at the same JSON path that differ become substitutions, when they look like generated identifiers
+    /// (8+ characters, a digit, no space): a differing word such as a state name must not rewrite later requests.
     mutating func learn(recorded: JSONValue, replayed: JSONValue) {
         switch (recorded, replayed) {
         case (.object(let a), .object(let b)):
             for (key, value) in a { if let other = b.first(where: { $0.0 == key }) { learn(recorded: value, replayed: other.1) } }
         case (.array(let a), .array(let b)):
             for (x, y) in zip(a, b) { learn(recorded: x, replayed: y) }
-        case (.string(let a), .string(let b)) where a != b && a.count >= 6 && !a.contains(" "):
+        case (.string(let a), .string(let b))
+        where a != b && a.count >= 8 && a.contains(where: \.isNumber) && !a.contains(" "):
             guard !substitutions.contains(where: { $0.recorded == a }) else { return }
             substitutions.append((a, b))
             substitutions.sort { $0.recorded.count > $1.recorded.count }
