@@ -24,9 +24,10 @@ pytestmark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark n
 
 
 def record_session(port, path):
-    """Captures loopback TCP to `port` with tshark while a client session runs against it; returns the capture."""
+    """Captures loopback TCP to `port` with tshark while a client session runs against it; returns the capture.
+    `-i any -y LINUX_SLL2` records Linux cooked v2 frames, so a real SLL2 capture is read end to end."""
     tshark = subprocess.Popen(
-        ["tshark", "-i", "lo", "-f", f"tcp port {port}", "-w", path, "-q"],
+        ["tshark", "-i", "any", "-y", "LINUX_SLL2", "-f", f"tcp port {port}", "-w", path, "-q"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         # tshark says "Capturing on" once the filter is installed; packets before that would be lost.
@@ -113,6 +114,7 @@ def test_replay_against_a_differently_configured_parley_shows_exactly_that_excha
     assert [k.split("-", 1)[1] for k in failing] == ["get-api-v1-stats"], json.dumps(
         [cases[k] for k in failing], indent=1)[:4000]
     assert "status: recorded 200" in cases[failing[0]]["observed"]
+    assert "link type LINUX_SLL2" in run.stdout
     assert run.returncode == 1
 
 
