@@ -94,15 +94,31 @@ public enum HTTPReplay {
             options: options, mask: mask, target: target,
             client: HTTPClient(target: target, insecure: options.insecure, timeoutScale: options.timeoutScale))
         let width = max(3, String(extraction.exchanges.count).count)
-        for (index, exchange) in extraction.exchanges.enumerated() {
-            let number = String(repeating: "0", count: max(0, width - String(index + 1).count)) + String(index + 1)
-            if exchange.webSocketMessages != nil {
-                results.append(await session.replayWebSocket(exchange, number: number))
-            } else {
-                results.append(await session.replayHTTP(exchange, number: number))
+        let numbers = extraction.exchanges.indices.map {
+            String(repeating: "0", count: max(0, width - String($0 + 1).count)) + String($0 + 1)
+        }
+        // One timeline over every exchange and every WebSocket message, so sessions that overlapped in the capture
+        // (two room members, a REST call during a socket session) overlap in the replay too.
+        var ordered: [CaseResult?] = Array(repeating: nil, count: extraction.exchanges.count)
+        var sockets: [Int: WebSocketReplayState] = [:]
+        for event in ReplayTimeline.events(extraction.exchanges) {
+            for state in sockets.values { await session.drain(state, before: event.microseconds) }
+            let exchange = extraction.exchanges[event.exchange]
+            switch event.kind {
+            case .http:
+                ordered[event.exchange] = await session.replayHTTP(exchange, number: numbers[event.exchange])
+            case .open:
+                switch await session.openWebSocket(exchange, number: numbers[event.exchange]) {
+                case .success(let state): sockets[event.exchange] = state
+                case .failure(let result): ordered[event.exchange] = result.result
+                }
+            case .send(let message):
+                if let state = sockets[event.exchange] { await session.send(message, on: state) }
             }
         }
-        return results
+        for state in sockets.values { await session.drain(state, before: .max) }
+        for (index, state) in sockets { ordered[index] = await session.finish(state) }
+        return results + ordered.compactMap { $0 }
     }
 
     /// `GET /api/v1/rooms/abc?x=1` → `api-v1-rooms-abc` (lower case, one dash between words, at most 48 chars).

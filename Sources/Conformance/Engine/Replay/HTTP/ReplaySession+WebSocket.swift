@@ -1,83 +1,148 @@
 import Foundation
 
+/// One WebSocket session being replayed: the socket, the server messages the recording expects in order, and
+/// what differed so far. A class because the timeline drives several at once.
+final class WebSocketReplayState {
+    let id: String
+    let title: String
+    let started: Date
+    let exchange: CapturedHTTPExchange
+    let headers: [HeaderField]
+    let socket: RoomSocketClient
+    let expected: [CapturedWebSocketMessage]
+    var cursor = 0
+    var lines: [String] = []
+    var sent = 0
+    var skippedBinary = 0
+    /// Set when an expected message did not come: later ones are not waited for (each would time out too).
+    var stalled = false
+
+    init(
+        id: String, title: String, started: Date, exchange: CapturedHTTPExchange, headers: [HeaderField],
+        socket: RoomSocketClient
+    ) {
+        self.id = id
+        self.title = title
+        self.started = started
+        self.exchange = exchange
+        self.headers = headers
+        self.socket = socket
+        expected = (exchange.webSocketMessages ?? []).filter { !$0.fromClient && $0.kind != .ping && $0.kind != .pong }
+    }
+}
+
+/// A socket that could not be opened: its case is already decided.
+struct WebSocketOpenFailure: Error {
+    var result: CaseResult
+}
+
 extension ReplaySession {
-    /// Replays a recorded WebSocket session (RFC 6455): opens the same path, then walks the recorded timeline —
-    /// before each message the client sent, the target must have sent as many messages as the recording shows
-    /// the server sent by then; each is diffed with its recorded counterpart under the mask.
-    mutating func replayWebSocket(_ exchange: CapturedHTTPExchange, number: String) async -> CaseResult {
+    /// Opens the recorded path (RFC 6455 §4.1); a refused upgrade is FAIL, a network failure BROKEN.
+    func openWebSocket(_ exchange: CapturedHTTPExchange, number: String) async
+        -> Result<WebSocketReplayState, WebSocketOpenFailure>
+    {
         let started = Date()
         let recorded = exchange.request
         let id = "replay/ws/\(number)-\(HTTPReplay.slug(recorded.target))"
         let title = "WebSocket \(recorded.target.prefix(100))"
-        let messages = (exchange.webSocketMessages ?? []).filter { $0.kind != .ping && $0.kind != .pong }
         let headers = request(for: recorded).headers
         let opened = await RoomSocketClient.open(
             target: target, path: substitute(recorded.target), insecure: options.insecure,
             timeoutScale: options.timeoutScale, headers: headers)
-        let socket: RoomSocketClient
         switch opened {
-        case .success(let value): socket = value
+        case .success(let socket):
+            return .success(
+                WebSocketReplayState(
+                    id: id, title: title, started: started, exchange: exchange, headers: headers, socket: socket))
         case .failure(.notUpgraded(let status, _)):
-            return HTTPReplay.result(
-                id: id, title: title, options: options, verdict: .fail, started: started,
-                expected: "101 Switching Protocols", observed: "upgrade answered \(status)", reason: nil, wire: [])
+            return .failure(
+                WebSocketOpenFailure(
+                    result: HTTPReplay.result(
+                        id: id, title: title, options: options, verdict: .fail, started: started,
+                        expected: "101 Switching Protocols", observed: "upgrade answered \(status)", reason: nil,
+                        wire: [])))
         case .failure(let error):
-            return HTTPReplay.result(
-                id: id, title: title, options: options, verdict: .broken, started: started,
-                expected: "101 Switching Protocols", observed: nil, reason: error.description, wire: [])
+            return .failure(
+                WebSocketOpenFailure(
+                    result: HTTPReplay.result(
+                        id: id, title: title, options: options, verdict: .broken, started: started,
+                        expected: "101 Switching Protocols", observed: nil, reason: error.description, wire: [])))
         }
-        let diff = ReplayDiff(mask: mask, recordedHost: recorded.header("host"), replayedHost: target.hostHeader)
-        var lines: [String] = []
-        var sent = 0
-        var compared = 0
-        var skippedBinary = 0
-        for (index, message) in messages.enumerated() where lines.count < ReplayDiff.maxLines {
-            if message.fromClient {
-                switch message.kind {
-                case .text:
-                    await socket.send(text: substitute(String(decoding: message.payload, as: UTF8.self)))
-                    sent += 1
-                case .close:
-                    await socket.sendClose(code: closeCode(message.payload) ?? 1000)
-                default:
-                    skippedBinary += 1 // the runner's socket client speaks text (the room protocol is JSON)
-                }
-                continue
+    }
+
+    /// Sends one recorded client message (text and close; the runner's socket client speaks text, as the room
+    /// protocol does, so binary messages are counted, not sent).
+    mutating func send(_ message: CapturedWebSocketMessage, on state: WebSocketReplayState) async {
+        switch message.kind {
+        case .text:
+            await state.socket.send(text: substitute(String(decoding: message.payload, as: UTF8.self)))
+            state.sent += 1
+        case .close:
+            await state.socket.sendClose(code: closeCode(message.payload) ?? 1000)
+        default:
+            state.skippedBinary += 1
+        }
+    }
+
+    /// Receives and compares every server message the recording shows before `microseconds` (5 s each, scaled).
+    mutating func drain(_ state: WebSocketReplayState, before microseconds: Int64) async {
+        let diff = ReplayDiff(
+            mask: mask, recordedHost: state.exchange.request.header("host"), replayedHost: target.hostHeader)
+        while !state.stalled, state.cursor < state.expected.count,
+            state.expected[state.cursor].microseconds < microseconds, state.lines.count < ReplayDiff.maxLines
+        {
+            let message = state.expected[state.cursor]
+            state.cursor += 1
+            guard let received = await state.socket.next(timeout: 5) else {
+                state.lines.append(
+                    "server message \(state.cursor) (\(message.kind.rawValue)): nothing received within 5 s")
+                state.stalled = true
+                return
             }
-            guard let received = await socket.next(timeout: 5) else {
-                lines.append("message \(index + 1) (server \(message.kind.rawValue)): nothing received within 5 s")
-                break
-            }
-            compared += 1
             switch (message.kind, received) {
             case (.text, .text(let text)):
-                let before = message.payload
                 let after = Array(text.utf8)
-                lines += diff.body(recorded: before, replayed: after).map { "message \(index + 1): \($0)" }
-                if let a = try? JSONValue.parse(before), let b = try? JSONValue.parse(after) { learn(recorded: a, replayed: b) }
+                state.lines += diff.body(recorded: message.payload, replayed: after).map {
+                    "server message \(state.cursor): \($0)"
+                }
+                if let a = try? JSONValue.parse(message.payload), let b = try? JSONValue.parse(after) {
+                    learn(recorded: a, replayed: b)
+                }
             case (.close, .closed(let code, _, _)):
                 let expectedCode = closeCode(message.payload).map(Int.init)
                 if expectedCode != code {
-                    lines.append("message \(index + 1): close code recorded \(expectedCode.map(String.init) ?? "none"), replayed \(code.map(String.init) ?? "none")")
+                    state.lines.append(
+                        "server message \(state.cursor): close code recorded \(expectedCode.map(String.init) ?? "none"), replayed \(code.map(String.init) ?? "none")"
+                    )
                 }
             case (.binary, .binary):
                 continue
             default:
-                lines.append("message \(index + 1): recorded a \(message.kind.rawValue) message, replayed \(describe(received))")
+                state.lines.append(
+                    "server message \(state.cursor): recorded a \(message.kind.rawValue) message, replayed \(describe(received))"
+                )
             }
         }
-        let transcript = socket.transcript
-        await socket.close()
+    }
+
+    /// Closes the socket and turns what was seen into the session's case.
+    func finish(_ state: WebSocketReplayState) async -> CaseResult {
+        let transcript = state.socket.transcript
+        await state.socket.close()
+        let recorded = state.exchange.request
         let wire = WireExchange(
             request: .init(
-                method: "GET", url: target.absoluteURL(recorded.target), headers: headers,
+                method: "GET", url: target.absoluteURL(recorded.target), headers: state.headers,
                 body: transcript.joined(separator: "\n")),
-            response: nil, error: nil, startedAt: started, durationMs: Date().timeIntervalSince(started) * 1000)
-        let counts = "\(sent) client messages sent, \(compared) server messages compared"
-            + (skippedBinary > 0 ? ", \(skippedBinary) binary client messages not replayed" : "")
+            response: nil, error: nil, startedAt: state.started,
+            durationMs: Date().timeIntervalSince(state.started) * 1000)
+        let counts =
+            "\(state.sent) client messages sent, \(state.cursor) of \(state.expected.count) server messages compared"
+            + (state.skippedBinary > 0 ? ", \(state.skippedBinary) binary client messages not replayed" : "")
         return HTTPReplay.result(
-            id: id, title: title, options: options, verdict: lines.isEmpty ? .pass : .fail, started: started,
-            expected: "the recorded \(messages.count) messages", observed: lines.isEmpty ? counts : (lines + [counts]).joined(separator: "\n"),
+            id: state.id, title: state.title, options: options, verdict: state.lines.isEmpty ? .pass : .fail,
+            started: state.started, expected: "the recorded \(state.expected.count) server messages",
+            observed: state.lines.isEmpty ? counts : (state.lines + [counts]).joined(separator: "\n"),
             reason: nil, wire: [wire])
     }
 
