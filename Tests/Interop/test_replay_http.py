@@ -1,7 +1,9 @@
 """`parley-conform replay` of HTTP and room-WebSocket traffic (docs/replay.md): a real loopback capture made with
 tshark while a Parley serves a short API session and a room WebSocket session, replayed against a second Parley
 that differs in one config value (`api.allowed.stats` off). Exactly the stats exchange must come out as a diff;
-everything else, the WebSocket session included, must replay as recorded under the default mask."""
+everything else, the WebSocket session included, must replay as recorded under the default mask. The committed
+captures/http-api-session.pcap and captures/room-ws-session.pcap (two overlapping room members) must replay against a
+Parley configured as captures/make/serve.sh configures the one that recorded them."""
 import asyncio
 import json
 import os
@@ -126,4 +128,36 @@ def test_replay_against_the_same_configuration_passes_every_exchange(capture, tm
         same.stop()
     verdicts = {c["id"]: c["verdict"] for c in report["cases"] if c["id"].startswith(("replay/http/", "replay/ws/"))}
     assert verdicts and set(verdicts.values()) == {"PASS"}, json.dumps(report["cases"], indent=1)[:4000]
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+# The configuration captures/make/serve.sh records the committed HTTP and room WebSocket captures with.
+CAPTURES_CONFIG = """api:
+  key_secret: capture-api-key
+  allowed: {stats: true, meetings: true, meeting: true, meeting_end: true, join: true, token: true, active_rooms: true}
+jwt:
+  secret: capture-jwt-secret
+auth:
+  secret: capture-auth-secret
+  users:
+    - username: admin
+      password: capture-admin-pw
+"""
+
+
+@pytest.mark.parametrize("name", ["http-api-session.pcap", "room-ws-session.pcap"])
+def test_committed_capture_replays_as_recorded(name, tmp_path):
+    path = os.path.join(ROOT, "captures", name)
+    if not os.path.exists(path):
+        pytest.skip(f"captures/{name} is not in this tree")
+    config = tmp_path / "parley.yaml"
+    config.write_text(CAPTURES_CONFIG)
+    server = start_server(args=["--config", str(config)])
+    try:
+        run, report = replay(path, server.url, tmp_path)
+    finally:
+        server.stop()
+    cases = [c for c in report["cases"] if c["id"].startswith(("replay/http/", "replay/ws/"))]
+    assert len(cases) >= 2, run.stdout + run.stderr
+    assert [c["id"] for c in cases if c["verdict"] != "PASS"] == [], json.dumps(cases, indent=1)[:4000]
     assert run.returncode == 0, run.stdout + run.stderr
