@@ -158,4 +158,34 @@ struct RTPReplayTests {
         let copies = RTPReplayRun.sessions(for: [streams[0]], copies: 3, basePath: "p")
         #expect(copies.map(\.streamPath) == ["p-1", "p-2", "p-3"] && copies.map(\.copy) == [0, 1, 2])
     }
+
+    @Test("SRTP captures: an SDES-style key decrypts them (RFC 3711), a wrong key leaves them unreplayable")
+    func decryptsWithKeys() throws {
+        let keyBytes = (0..<30).map { UInt8($0 &* 7 &+ 3) }
+        let key = try SRTPCaptureKey(argument: "inline:" + Data(keyBytes).base64EncodedString() + "|2^31")
+        #expect(key.profileID == 1 && key.keyAndSalt == keyBytes)
+        #expect(throws: SRTPCaptureKey.Invalid.self) { try SRTPCaptureKey(argument: "AEAD_AES_128_GCM:" + Data(keyBytes).base64EncodedString()) }
+        #expect(throws: SRTPCaptureKey.Invalid.self) { try SRTPCaptureKey(argument: "not base64 at all!") }
+
+        let sender = try key.session()
+        var capture = RTPCaptureBuilder()
+        var plain: [[UInt8]] = []
+        for index in 0..<20 {
+            let packet = RTPPacket(
+                payloadType: 111, sequenceNumber: 500 &+ UInt16(index), timestamp: 960 * UInt32(index), ssrc: 0x0BAD_CAFE,
+                payload: (0..<50).map { UInt8(truncatingIfNeeded: $0 &+ index) })
+            plain.append(packet.encode())
+            capture.add(try sender.protectRTP(packet.encode()), at: 1_700_000_000_000_000 + Int64(index) * 20_000)
+        }
+        capture.add([22, 0xfe, 0xfd] + [UInt8](repeating: 0, count: 20), at: 1_699_999_999_000_000)
+        var found = RTPStreamDiscovery().discover(capture.sorted)
+        #expect(found.streams.first?.unreplayableReason?.hasPrefix("cannot: encrypted, no keys") == true)
+        var wrong = found
+        wrong.decrypt(with: [try SRTPCaptureKey(argument: Data([UInt8](repeating: 1, count: 30)).base64EncodedString())])
+        #expect(wrong.streams[0].unreplayableReason?.contains("none of the 1 keys") == true)
+        found.decrypt(with: [try SRTPCaptureKey(argument: Data([UInt8](repeating: 1, count: 30)).base64EncodedString()), key])
+        #expect(found.streams[0].unreplayableReason == nil)
+        #expect(found.streams[0].packets.map(\.bytes) == plain)
+        #expect(found.notes.contains { $0.contains("decrypted with --srtp-key #2, 20 packets") })
+    }
 }

@@ -34,18 +34,25 @@ def write_pcap(path, packets):
             f.write(frame)
 
 
-def build_capture(path, seconds=3.0, video=False, dtls=False, seed=18):
+def build_capture(path, seconds=3.0, video=False, dtls=False, seed=18, srtp_key=None):
     """Opus-shaped audio (PT 109, 20 ms, distinct payloads, sequence crossing 65535) with an RTCP SR a second, and
     optionally a VP8 stream (PT 100, 25 frames/s, key frame first, RFC 7741 descriptor) on another flow, or a DTLS
-    record on the audio flow (which makes its RTP SRTP). Returns the number of RTP packets per stream."""
+    record on the audio flow (which makes its RTP SRTP). With `srtp_key` (30 bytes) the RTP is SRTP-protected
+    (AES_CM_128_HMAC_SHA1_80, RFC 3711) as a DTLS-SRTP capture would hold it. Returns the RTP packets per stream."""
+    protect = None
+    if srtp_key is not None:
+        from pylibsrtp import Policy, Session
+        policy = Policy(key=srtp_key, ssrc_type=Policy.SSRC_ANY_OUTBOUND,
+                        srtp_profile=Policy.SRTP_PROFILE_AES128_CM_SHA1_80)
+        protect = Session(policy=policy).protect
     rng = random.Random(seed)
     start = 1_750_000_000_000_000
     packets = []
     audio = int(seconds * 50)
     for i in range(audio):
         payload = bytes([0x78]) + rng.randbytes(60 + i % 20)
-        packets.append((start + i * 20_000, ethernet_udp(rtp(109, 65_500 + i, 123_456 + 960 * i, 0xA1A1A1A1, payload),
-                                                         40_000, 5_004)))
+        packet = rtp(109, 65_500 + i, 123_456 + 960 * i, 0xA1A1A1A1, payload)
+        packets.append((start + i * 20_000, ethernet_udp(protect(packet) if protect else packet, 40_000, 5_004)))
         if i % 50 == 25:
             sr = struct.pack("!BBHI", 0x80, 200, 6, 0xA1A1A1A1) + b"\x00" * 20
             packets.append((start + i * 20_000 + 5, ethernet_udp(sr, 40_000, 5_004)))

@@ -1,6 +1,7 @@
 """parley-conform replay (RTP half) against the real parley-server: captures built here (Ethernet pcap, no
 manifest, so the streams are found by heuristics) and every RTP capture under captures/ are replayed into a WHIP
 session and played back over WHEP; on loopback every packet comes back once, in order (docs/replay.md)."""
+import base64
 import glob
 import json
 import os
@@ -77,6 +78,16 @@ def test_an_encrypted_capture_without_keys_says_why(server, tmp_path):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     case = next(c for c in run["cases"] if c["id"].startswith("replay/rtp/1-"))
     assert case["verdict"] == "SKIP" and "cannot: encrypted, no keys" in case["reason"], case
+
+
+def test_an_srtp_capture_replays_with_its_key(server, tmp_path):
+    key = bytes(range(3, 33))
+    path = str(tmp_path / "srtp-keyed.pcap")
+    build_capture(path, seconds=1.0, dtls=True, srtp_key=key)
+    proc, run, report = replay(path, "--srtp-key", "inline:" + base64.b64encode(key).decode(), target=server.url)
+    assert_forwarded_whole(proc, run, report, streams=1)
+    assert "decrypted with --srtp-key #1, 50 packets" in proc.stdout, proc.stdout
+    assert base64.b64encode(key).decode() not in proc.stdout + proc.stderr  # keys are never printed
 
 
 def test_a_damaged_or_foreign_file_is_a_clear_error(tmp_path):

@@ -19,6 +19,10 @@ struct Replay: AsyncParsableCommand {
     @Option(name: .long, help: "Mask rules for the HTTP/WebSocket replay (docs/replay.md).") var mask: String?
     @Option(name: .long, help: "Copies of the capture replayed at once, each on its own stream path.")
     var parallel: Int = 1
+    @Option(
+        name: .long,
+        help: "[AES_CM_128_HMAC_SHA1_80:|AEAD_AES_128_GCM:]BASE64 master key+salt (SDES inline) for SRTP captures (repeatable).")
+    var srtpKey: [String] = []
     @Option(name: .long, help: "Token sent as Authorization: Bearer (e.g. a Monibuca JWT).") var bearer: String?
     @Option(name: .long, help: "webrtc:publish:KEY / webrtc:subscribe:KEY signs the URLs (repeatable).")
     var streamKey: [String] = []
@@ -49,7 +53,9 @@ struct Replay: AsyncParsableCommand {
         }
         let startedAt = Date()
         let input: ReplayCapture
-        do { input = try ReplayCapture.load(path: capture) } catch { fail("\(error)") }
+        let keys: [SRTPCaptureKey]
+        do { keys = try srtpKey.map { try SRTPCaptureKey(argument: $0) } } catch { fail("\(error)") }
+        do { input = try ReplayCapture.load(path: capture, srtpKeys: keys) } catch { fail("\(error)") }
         for note in input.discovery.notes { print("discovery: \(note)") }
 
         // HTTP/WS path: the capture's TCP holds HTTP/1.1 exchanges to replay (docs/replay.md "HTTP and WebSocket").

@@ -172,7 +172,8 @@ public struct RTPStreamDiscovery: Sendable {
             }
             let reverse = CapturedFlow(source: key.flow.destination, destination: key.flow.source)
             if dtlsFlows.contains(key.flow) || dtlsFlows.contains(reverse) {
-                stream.unreplayableReason = "cannot: encrypted, no keys (DTLS on the same flow: the RTP is SRTP-protected)"
+                stream.unreplayableReason =
+                    "cannot: encrypted, no keys (DTLS on the same flow: the RTP is SRTP-protected; --srtp-key opens it)"
             }
             notes.append(
                 "stream \(stream.index): \(label), PT \(payloadType), \(kept.count) packets, \(stream.kind.rawValue) "

@@ -7,8 +7,8 @@ public struct ReplayCapture: Sendable {
     public var discovery: RTPStreamDiscovery.Result
 
     /// Reads every record (a file damaged part-way keeps what came before, with a note saying where it stopped)
-    /// and finds the streams. Throws when nothing at all can be read.
-    public static func load(path: String) throws -> ReplayCapture {
+    /// and finds the streams, decrypting SRTP ones with `srtpKeys`. Throws when nothing at all can be read.
+    public static func load(path: String, srtpKeys: [SRTPCaptureKey] = []) throws -> ReplayCapture {
         let reader: PcapReader
         do { reader = try PcapReader(path: path) } catch {
             throw PcapError("\(path): unreadable capture: \(error)")
@@ -32,6 +32,7 @@ public struct ReplayCapture: Sendable {
         if let error = reader.error {
             discovery.notes.insert("the capture is damaged after record \(records.count): \(error)", at: 1)
         }
+        discovery.decrypt(with: srtpKeys)
         return ReplayCapture(records: records, discovery: discovery)
     }
 }
