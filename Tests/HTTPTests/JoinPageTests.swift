@@ -105,6 +105,15 @@ struct JoinPageTests {
                     #expect(response.text.contains(words), "\(response.text)")
                 }
             }
+            // The refusal names the token's own `alg`: escaped, so a token cannot write markup into the page.
+            let header = Data(#"{"alg":"<b>x","typ":"JWT"}"#.utf8).base64EncodedString()
+                .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_")
+            try await client.execute(uri: "/join?room=r1&token=\(header).e30.c2ln", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.text.contains("algorithm &lt;b&gt;x is not accepted"), "\(response.text)")
+                #expect(!response.text.contains("<b>x"))
+            }
             clock.advance(seconds: 3601)
             try await client.execute(uri: "/join?room=r1&name=Ann&token=\(valid)", method: .get) { response in
                 #expect(response.status == .unauthorized)

@@ -109,8 +109,8 @@ struct JoinPages: Sendable {
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-            <title>\(escape(title)) · Parley</title>\(style)</head>
-            <body class="notice-page"><main><h1>\(escape(title))</h1><p role="alert">\(escape(text))</p>
+            <title>\(HTMLEscape.text(title)) · Parley</title>\(style)</head>
+            <body class="notice-page"><main><h1>\(HTMLEscape.text(title))</h1><p role="alert">\(HTMLEscape.text(text))</p>
             <p><a href="/">Parley home</a></p></main></body></html>
 
             """
@@ -118,20 +118,5 @@ struct JoinPages: Sendable {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -197,21 +197,7 @@ struct OpenAPIPageRenderer {
 
     // MARK: text
 
-    func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    func escape(_ text: String) -> String { HTMLEscape.text(text) }
 
     /// Escapes, then turns `code` and **bold** spans into markup.
     func inline(_ text: String) -> String {
