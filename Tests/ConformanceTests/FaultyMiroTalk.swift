@@ -18,9 +18,12 @@ enum Fault: String, CaseIterable, Sendable {
 }
 
 /// Which `api.allowed` switches are on.
-struct Switches: Sendable {
+struct Switches: Sendable, Hashable {
     var stats = true, meetings = true, meeting = true, meetingEnd = true, join = true, token = true, activeRooms = true
     static let allOn = Switches()
+    static let allOff = Switches(
+        stats: false, meetings: false, meeting: false, meetingEnd: false, join: false, token: false,
+        activeRooms: false)
     static let mirotalkDefaults = Switches(
         stats: true, meetings: false, meeting: true, meetingEnd: false, join: true,
         token: false, activeRooms: false)
