@@ -32,6 +32,8 @@ public final class DTLSContext: @unchecked Sendable {
         else { throw OpenSSLError("DTLS version range") }
         parley_ssl_ctx_set_dtls_options(context)
         _ = parley_ssl_ctx_set_read_ahead(context, 1)
+        // A connected session's DTLS is idle (media is SRTP): without this each keeps ~34 KB of record buffers.
+        _ = parley_ssl_ctx_set_release_buffers(context)
         guard SSL_CTX_set_cipher_list(context, Self.cipherList) == 1 else { throw OpenSSLError("cipher list") }
 
         let x509 = try X509Handle(pem: certificate.certificatePEM)

@@ -15,6 +15,8 @@ long parley_bio_get_mem_data(BIO *bio, char **data);
 int parley_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int version);
 int parley_ssl_ctx_set_max_proto_version(SSL_CTX *ctx, int version);
 long parley_ssl_ctx_set_read_ahead(SSL_CTX *ctx, int yes);
+// SSL_MODE_RELEASE_BUFFERS: free an idle connection's read and write buffers (about 34 KB each session).
+long parley_ssl_ctx_set_release_buffers(SSL_CTX *ctx);
 long parley_dtls_set_link_mtu(SSL *ssl, long mtu);
 long parley_ssl_set_mtu(SSL *ssl, long mtu);
 long parley_ssl_set_options_no_query_mtu(SSL *ssl);
