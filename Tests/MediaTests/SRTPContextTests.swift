@@ -38,6 +38,30 @@ struct SRTPContextTests {
         #expect(throws: SRTPError.replayed) { try receiver.unprotectRTP(protected) }
     }
 
+    @Test("protecting in place gives the same bytes as the copying API and refuses a buffer without trailer room")
+    func protectInPlace() throws {
+        let copying = try context(.outbound)
+        let inPlace = try context(.outbound)
+        let receiver = try context(.inbound)
+        for sequence in UInt16(500)..<520 {
+            let plain = rtpPacket(sequence: sequence, payload: Array(repeating: UInt8(sequence & 0xFF), count: 90))
+            let expected = try copying.protectRTP(plain)
+            var buffer = plain + [UInt8](repeating: 0, count: 10)
+            let length = try buffer.withUnsafeMutableBytes { try inPlace.protectRTP(inPlace: $0, length: plain.count) }
+            #expect(length == expected.count)
+            #expect(Array(buffer.prefix(length)) == expected)
+            #expect(try receiver.unprotectRTP(Array(buffer.prefix(length))) == plain)
+        }
+        var tight = rtpPacket(sequence: 600) + [UInt8](repeating: 0, count: 9)
+        #expect(throws: SRTPError.badLength) {
+            try tight.withUnsafeMutableBytes { try inPlace.protectRTP(inPlace: $0, length: $0.count - 9) }
+        }
+        var short = [UInt8](repeating: 0x80, count: 30)
+        #expect(throws: SRTPError.badLength) {
+            try short.withUnsafeMutableBytes { try inPlace.protectRTP(inPlace: $0, length: 11) }
+        }
+    }
+
     @Test("a receiver keyed differently rejects the packet as unauthenticated")
     func wrongKeyFailsAuthentication() throws {
         let sender = try context(.outbound)

@@ -27,6 +27,8 @@ public final class SRTPContext {
     public let profile: SRTPProfile
     public let direction: SRTPDirection
     let session: srtp_t
+    /// Outbound AES-CM/HMAC-SHA1 contexts protect RTP with OpenSSL instead of libsrtp (``SRTPRTPProtector``).
+    let rtpProtector: SRTPRTPProtector?
 
     /// Room libsrtp may append after a packet: the largest tag plus MKI (SRTP_MAX_TRAILER_LEN), plus the
     /// 4-byte SRTCP index.
@@ -46,9 +48,10 @@ public final class SRTPContext {
     ///   - replayWindow: packets remembered for replay checks; aiortc uses 1024, libsrtp allows 64...32767.
     ///   - allowRetransmission: lets an outbound context protect the same RTP sequence number twice, which a
     ///     NACK resend of a cached packet needs (the payload must be identical).
-    public init(
+    ///   - useOpenSSLForRTP: false keeps libsrtp for outbound RTP too (tests compare the two).
+    init(
         profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: SRTPDirection,
-        replayWindow: Int = 1024, allowRetransmission: Bool = true
+        replayWindow: Int = 1024, allowRetransmission: Bool = true, useOpenSSLForRTP: Bool
     ) throws(SRTPError) {
         guard Self.libraryReady else { throw .libsrtp(-1) }
         guard masterKey.count == profile.keyLength, masterSalt.count == profile.saltLength else { throw .badKey }
@@ -72,9 +75,29 @@ public final class SRTPContext {
         }
         for index in keyAndSalt.indices { keyAndSalt[index] = 0 }
         guard status == srtp_err_status_ok, let created else { throw Self.error(status) }
+        if direction == .outbound, profile == .aes128CmHmacSha1_80, allowRetransmission, useOpenSSLForRTP {
+            do {
+                rtpProtector = try SRTPRTPProtector(
+                    masterKey: masterKey, masterSalt: masterSalt, replayWindow: replayWindow)
+            } catch {
+                srtp_dealloc(created)
+                throw error
+            }
+        } else {
+            rtpProtector = nil
+        }
         self.session = created
         self.profile = profile
         self.direction = direction
+    }
+
+    public convenience init(
+        profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: SRTPDirection,
+        replayWindow: Int = 1024, allowRetransmission: Bool = true
+    ) throws(SRTPError) {
+        try self.init(
+            profile: profile, masterKey: masterKey, masterSalt: masterSalt, direction: direction,
+            replayWindow: replayWindow, allowRetransmission: allowRetransmission, useOpenSSLForRTP: true)
     }
 
     deinit { srtp_dealloc(session) }
@@ -82,7 +105,35 @@ public final class SRTPContext {
     /// RTP → SRTP (RFC 3711 §3.3). Needs an outbound context.
     public func protectRTP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         guard packet.count >= 12 else { throw .badLength }
-        return try run(packet) { srtp_protect($0, $1, $2) }
+        guard let rtpProtector else { return try run(packet) { srtp_protect($0, $1, $2) } }
+        guard packet.count <= Self.maximumPacketLength else { throw .badLength }
+        var buffer = packet
+        buffer.append(contentsOf: repeatElement(0, count: SRTPRTPProtector.tagLength))
+        let protected = buffer.withUnsafeMutableBytes { raw -> Result<Int, SRTPError> in
+            do throws(SRTPError) {
+                return .success(try rtpProtector.protect(raw, length: packet.count))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let length = try protected.get()
+        buffer.removeLast(buffer.count - length)
+        return buffer
+    }
+
+    /// RTP → SRTP in the caller's buffer (RFC 3711 §3.3): the first `length` bytes are the packet, and the tag is
+    /// appended after them, so `buffer` needs `profile.rtpTagLength` bytes of room past `length`. Returns the
+    /// protected length. The forwarding path encrypts each subscriber's copy where it was built, without a copy.
+    public func protectRTP(inPlace buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard length >= 12, length <= Self.maximumPacketLength, let base = buffer.baseAddress,
+            buffer.count >= length + profile.rtpTagLength
+        else { throw .badLength }
+        if let rtpProtector { return try rtpProtector.protect(buffer, length: length) }
+        var protectedLength = Int32(length)
+        let status = srtp_protect(session, base, &protectedLength)
+        guard status == srtp_err_status_ok else { throw Self.error(status) }
+        guard protectedLength >= 0, Int(protectedLength) <= buffer.count else { throw .badLength }
+        return Int(protectedLength)
     }
 
     /// SRTP → RTP (RFC 3711 §3.4). Needs an inbound context.

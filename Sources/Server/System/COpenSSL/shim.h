@@ -11,3 +11,4 @@
 #include <openssl/md5.h>
 #include <openssl/sha.h>
 #include <openssl/crypto.h>
+#include <openssl/params.h>
