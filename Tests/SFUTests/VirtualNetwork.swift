@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import ParleyMedia
 import ParleyWire
 @testable import ParleySFU
@@ -66,7 +67,12 @@ final class VirtualNetwork {
                     toServer(datagram, from: client)
                 }
             }
-            for transmit in core.takeOutbox() {
+            var sent: [ICETransmit] = []
+            core.sendOutbox { datagram in
+                guard let destination = STUNAddress(datagram.remoteAddress) else { return }
+                sent.append(ICETransmit(bytes: Array(buffer: datagram.data), destination: destination))
+            }
+            for transmit in sent {
                 moved = true
                 datagramIndex += 1
                 switch filter(datagramIndex, transmit.bytes, false) {

@@ -191,16 +191,11 @@ public final class MediaPlane: Sendable {
         flush()
     }
 
-    /// Writes everything the core queued, then one flush (NIO batches the datagrams).
+    /// Writes everything the core queued, then one flush (NIO sends the pending datagrams with sendmmsg).
     func flush() {
-        let transmits = core.value.takeOutbox()
-        guard !transmits.isEmpty else { return }
-        for transmit in transmits {
-            guard let address = transmit.destination.socketAddress else { continue }
-            var buffer = channel.allocator.buffer(capacity: transmit.bytes.count)
-            buffer.writeBytes(transmit.bytes)
-            channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
-        }
+        let core = core.value
+        guard !core.outbox.isEmpty else { return }
+        core.sendOutbox { channel.write($0, promise: nil) }
         channel.flush()
     }
 

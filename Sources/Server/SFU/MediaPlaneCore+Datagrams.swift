@@ -1,3 +1,4 @@
+import NIOCore
 import ParleyMedia
 import ParleyWire
 
@@ -114,39 +115,7 @@ extension MediaPlaneCore {
             detectUplinkLoss(header.sequenceNumber, publisher: publisher, track: index, now: now)
             publisher.publishedTracks[index].history?.insert(packet, sequence: header.sequenceNumber, arrival: now)
         }
-        forward(packet, track: publisher.publishedTracks[index], from: publisher, now: now)
-    }
-
-    /// Fan-out of one publisher packet to every connected subscriber of its path that receives this track's
-    /// kind in a codec it can decode.
-    func forward(_ packet: [UInt8], track: PublishedTrack, from publisher: SFUSession, now: MediaTime) {
-        guard let subscribers = subscribersByPath[publisher.path], !subscribers.isEmpty,
-            let parsed = try? RTPPacket.parse(packet)
-        else { return }
-        // Counted once per fan-out, not per player: three atomic adds per packet whatever the audience.
-        var sent: Int64 = 0
-        var bytes: Int64 = 0
-        // Whether the packet starts a keyframe: read at most once, and only while some player waits for one.
-        var keyframe: Bool?
-        for id in subscribers {
-            guard let subscriber = sessions[id], subscriber.peer.isConnected,
-                let index = subscriber.outboundTracks.firstIndex(where: { $0.kind == track.kind }),
-                subscriber.outboundTracks[index].receives(track),
-                subscriber.outboundTracks[index].startsOrContinues(
-                    parsed.payload, codec: track.codec.family, keyframe: &keyframe, now: now)
-            else { continue }
-            let rewritten = subscriber.outboundTracks[index].rewriter.rewrite(
-                parsed, source: track.sourceKey, now: now)
-            if subscriber.peer.send(rtp: rewritten) {
-                sent += 1
-                bytes += Int64(rewritten.count)
-            }
-            drain(subscriber)
-        }
-        guard sent > 0 else { return }
-        metrics.forwardedPackets.increment(by: sent)
-        publisher.pathMetrics?.packetsOut.increment(by: sent)
-        publisher.pathMetrics?.bytesOut.increment(by: bytes)
+        forward(packet, header: header, track: publisher.publishedTracks[index], from: publisher, now: now)
     }
 
     /// Runs every due timer (connect deadline, DTLS retransmission, consent expiry) and RTCP report, visiting
@@ -177,8 +146,10 @@ extension MediaPlaneCore {
         }
     }
 
-    func takeOutbox() -> [ICETransmit] {
-        defer { outbox.removeAll(keepingCapacity: true) }
-        return outbox
+    /// Hands every queued datagram to `write`, in order, and empties the queue keeping its storage (no
+    /// reallocation per flush).
+    func sendOutbox(_ write: (AddressedEnvelope<ByteBuffer>) -> Void) {
+        for datagram in outbox { write(datagram) }
+        outbox.removeAll(keepingCapacity: true)
     }
 }

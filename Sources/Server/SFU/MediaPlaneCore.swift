@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import ParleyMedia
 import ParleyWire
 
@@ -24,7 +25,10 @@ final class MediaPlaneCore {
     /// Sessions that have not finished ICE and DTLS, in all and by the HTTP client address that opened them.
     var unconnected: Set<String> = []
     var unconnectedBySource: [String: Set<String>] = [:]
-    var outbox: [ICETransmit] = []
+    /// Datagrams to write at the next flush, in order: the peers' STUN, DTLS and RTCP, and forwarded media
+    /// (built in its own buffer by the forwarding path).
+    var outbox: [AddressedEnvelope<ByteBuffer>] = []
+    let allocator = ByteBufferAllocator()
     /// SRTP/SRTCP packets refused by libsrtp since start (also exported as a metric).
     var droppedSRTPPackets = 0
     let metrics = MediaPlaneMetrics()
@@ -237,6 +241,9 @@ final class MediaPlaneCore {
     }
 
     func drain(_ session: SFUSession) {
-        while let transmit = session.peer.pollOutput() { outbox.append(transmit) }
+        while let transmit = session.peer.pollOutput() {
+            guard let address = session.socketAddress(for: transmit.destination) else { continue }
+            outbox.append(AddressedEnvelope(remoteAddress: address, data: allocator.buffer(bytes: transmit.bytes)))
+        }
     }
 }

@@ -42,19 +42,24 @@ struct OutboundRewriter {
         initialTimestamp = UInt32.random(in: 0...UInt32.max, using: &generator)
     }
 
-    /// The rewritten packet: header extensions are dropped (none are negotiated in the answer), CSRCs kept.
-    mutating func rewrite(_ packet: RTPPacket, source key: UInt64, now: MediaTime) -> [UInt8] {
-        if source != key { rebase(on: packet, source: key, now: now) }
-        let out = translated(packet)
+    /// Counts one packet of `source` as sent and gives its sequence number and timestamp in this player's space
+    /// (re-basing first when the source changed). The forwarding path writes the packet itself
+    /// (`RTPHeaderView.writeTranslated`); header extensions are dropped (none are negotiated in the answer).
+    mutating func advance(
+        sequence: UInt16, timestamp: UInt32, payloadLength: Int, source key: UInt64, now: MediaTime
+    ) -> (sequence: UInt16, timestamp: UInt32) {
+        if source != key { rebase(sequence: sequence, timestamp: timestamp, source: key, now: now) }
+        let outSequence = sequence &+ sequenceOffset
+        let outTimestamp = timestamp &+ timestampOffset
         packetsSent &+= 1
-        octetsSent &+= UInt32(truncatingIfNeeded: out.payload.count)
+        octetsSent &+= UInt32(truncatingIfNeeded: payloadLength)
         if let last = lastSent {
-            let step = out.sequenceNumber &- last.sequence
-            if step != 0, step < 0x8000 { lastSent = (out.sequenceNumber, out.timestamp, now) }
+            let step = outSequence &- last.sequence
+            if step != 0, step < 0x8000 { lastSent = (outSequence, outTimestamp, now) }
         } else {
-            lastSent = (out.sequenceNumber, out.timestamp, now)
+            lastSent = (outSequence, outTimestamp, now)
         }
-        return out.encode()
+        return (outSequence, outTimestamp)
     }
 
     /// `packet` in this player's SSRC, payload type, sequence and timestamp space, with the current offsets and
@@ -73,17 +78,17 @@ struct OutboundRewriter {
     func outgoingSequence(_ sourceSequence: UInt16) -> UInt16 { sourceSequence &+ sequenceOffset }
     func sourceSequence(_ outgoingSequence: UInt16) -> UInt16 { outgoingSequence &- sequenceOffset }
 
-    private mutating func rebase(on packet: RTPPacket, source key: UInt64, now: MediaTime) {
+    private mutating func rebase(sequence: UInt16, timestamp: UInt32, source key: UInt64, now: MediaTime) {
         source = key
         guard let last = lastSent else {
-            sequenceOffset = initialSequence &- packet.sequenceNumber
-            timestampOffset = initialTimestamp &- packet.timestamp
+            sequenceOffset = initialSequence &- sequence
+            timestampOffset = initialTimestamp &- timestamp
             return
         }
-        sequenceOffset = (last.sequence &+ 1) &- packet.sequenceNumber
+        sequenceOffset = (last.sequence &+ 1) &- sequence
         // At least one tick forward, so the new source's first frame is never read as a repeat of the last.
         let ticks = max(1, Self.ticks(last.at.duration(to: now), clockRate: clockRate))
-        timestampOffset = (last.timestamp &+ UInt32(truncatingIfNeeded: ticks)) &- packet.timestamp
+        timestampOffset = (last.timestamp &+ UInt32(truncatingIfNeeded: ticks)) &- timestamp
     }
 
     /// `duration` in RTP ticks at `clockRate` (negative durations count as zero).

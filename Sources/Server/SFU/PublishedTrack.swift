@@ -103,14 +103,14 @@ struct OutboundTrack {
     static let keyframeWait = Duration.seconds(2)
 
     /// Whether to forward a packet of `codec` with `payload` now. The keyframe check runs only while waiting and
-    /// at most once per packet: `keyframe` caches it across the players of one fan-out.
+    /// at most once per packet: `keyframe` caches `startsKeyframe()` across the players of one fan-out.
     mutating func startsOrContinues(
-        _ payload: [UInt8], codec: CodecFamily, keyframe: inout Bool?, now: MediaTime
+        keyframe: inout Bool?, now: MediaTime, startsKeyframe: () -> Bool
     ) -> Bool {
         guard awaitingKeyframe else { return true }
         let since = awaitingSince ?? now
         awaitingSince = since
-        if keyframe == nil { keyframe = KeyframeDetector.startsKeyframe(payload, codec: codec) }
+        if keyframe == nil { keyframe = startsKeyframe() }
         guard keyframe == true || since + Self.keyframeWait <= now else { return false }
         awaitingKeyframe = false
         return true

@@ -1,3 +1,4 @@
+import NIOCore
 import ParleyMedia
 import ParleyWire
 
@@ -49,6 +50,8 @@ final class SFUSession {
     let source: String?
     /// Until ICE and DTLS finish: when the session is dropped for not connecting. Nil once connected.
     var connectDeadline: MediaTime?
+    /// The last destination and its socket address, so a packet to the usual address costs no conversion.
+    private var route: (address: STUNAddress, socket: SocketAddress)?
 
     init(
         id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,
@@ -68,6 +71,14 @@ final class SFUSession {
         self.remoteUfrag = remoteUfrag
         self.outboundTracks = outboundTracks
         self.publishedTracks = publishedTracks
+    }
+
+    /// `destination` as NIO's address, converted once per change of destination (ICE selection).
+    func socketAddress(for destination: STUNAddress) -> SocketAddress? {
+        if let route, route.address == destination { return route.socket }
+        guard let socket = destination.socketAddress else { return nil }
+        route = (destination, socket)
+        return socket
     }
 
     /// The published track a packet belongs to: by SSRC, else by payload type (binding the SSRC). `isRetransmission`

@@ -26,16 +26,3 @@ final class UDPInboundHandler: ChannelInboundHandler {
         // ICMP port unreachable and similar surface here on Linux; a UDP server keeps going.
     }
 }
-
-extension STUNAddress {
-    init?(_ address: SocketAddress) {
-        guard let text = address.ipAddress, let ip = IPAddress(text), let port = address.port,
-            let port16 = UInt16(exactly: port)
-        else { return nil }
-        self.init(ip: ip, port: port16)
-    }
-
-    var socketAddress: SocketAddress? {
-        try? SocketAddress(ipAddress: "\(ip)", port: Int(port))
-    }
-}

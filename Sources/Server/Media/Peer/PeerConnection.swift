@@ -127,6 +127,21 @@ public final class PeerConnection {
         return true
     }
 
+    /// Where media goes now: the selected address once DTLS-SRTP is keyed, else nil (nothing may be sent).
+    public var mediaDestination: STUNAddress? { state == .connected && outbound != nil ? ice.selectedAddress : nil }
+
+    /// Room the SRTP trailer needs after an RTP packet given to ``protect(rtpInPlace:length:)``: 16 bytes covers
+    /// every profile offered (HMAC-SHA1-80 appends 10, AES-GCM 16).
+    public static let rtpTrailerRoom = 16
+
+    /// Protects the RTP packet in the first `length` bytes of `buffer` where it lies (the forwarding path's
+    /// version of ``send(rtp:)``: the caller queues the datagram to ``mediaDestination``). Nil when not
+    /// connected or libsrtp refused it.
+    public func protect(rtpInPlace buffer: UnsafeMutableRawBufferPointer, length: Int) -> Int? {
+        guard state == .connected, let outbound else { return nil }
+        return try? outbound.protectRTP(inPlace: buffer, length: length)
+    }
+
     @discardableResult
     public func send(rtcp packet: [UInt8]) -> Bool {
         guard state == .connected, let outbound, let destination = ice.selectedAddress,
@@ -143,7 +158,13 @@ public final class PeerConnection {
     public func pollTimeout() -> MediaTime? {
         switch state {
         case .closed: return nil
-        default: return [ice.pollTimeout(), dtls.pollTimeout()].compactMap { $0 }.min()
+        default:
+            // Visited for every session on every tick: no array built.
+            switch (ice.pollTimeout(), dtls.pollTimeout()) {
+            case (let consent?, let retransmit?): return min(consent, retransmit)
+            case (let consent?, nil): return consent
+            case (nil, let retransmit): return retransmit
+            }
         }
     }
 
