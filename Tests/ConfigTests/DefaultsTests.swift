@@ -71,7 +71,9 @@ struct DefaultsTests {
         #expect(config.webrtc.announce == [])
         #expect(config.webrtc.iceServers == [])
         #expect(config.recording.isEmpty)
-        #expect(config.capture.isEmpty)
+        #expect(config.capture == .init(enabled: false, paths: [], dir: "", maxBytes: "200MiB"))
+        #expect(config.capture.maxByteCount == 200 * 1024 * 1024)
+        #expect(config.capture.directory(dataDir: "./data") == "./data/captures")
     }
 
     @Test("an empty or comment-only file keeps every default")

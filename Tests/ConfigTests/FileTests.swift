@@ -44,7 +44,7 @@ struct FileTests {
                       username: u
                       credential: c
                 recording: {enabled: true, formats: [mp4, webm], max_bytes: 1.5e9, dir: null}
-                capture: {}
+                capture: {enabled: true, paths: [live/*], max_bytes: 10MB}
                 """)
         #expect(
             config.http
@@ -100,7 +100,8 @@ struct FileTests {
                     "enabled": .bool(true), "formats": .list([.string("mp4"), .string("webm")]),
                     "max_bytes": .double(1.5e9), "dir": .null,
                 ]))
-        #expect(config.capture == .map([:]))
+        #expect(config.capture == .init(enabled: true, paths: ["live/*"], dir: "", maxBytes: "10MB"))
+        #expect(config.capture.maxByteCount == 10_000_000)
     }
 
     @Test("a quoted digits-only jwt.expire is milliseconds, a plain number is seconds")

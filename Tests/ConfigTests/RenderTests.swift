@@ -39,7 +39,7 @@ let busyConfig = ParleyConfig(
             .list([]), .string("yes"),
         ]),
     ]),
-    capture: .map(["dir": .string("/tmp/cap")])
+    capture: .init(enabled: true, paths: ["live/*", "room/**"], dir: "/tmp/cap", maxBytes: "1GiB")
 )
 
 @Suite("Rendering the effective configuration")
@@ -57,7 +57,8 @@ struct RenderTests {
             "  enabled: true", "  expire: 86400", "  exclude:", "    - \"/api/login\"", "  users: []",
             "stream_auth:", "  keys: {}", "rooms:", "  require_token: false", "  first_is_presenter: true",
             "  max_participants: 1000", "webrtc:", "  udp_port: 9000", "  announce: []", "  ice_servers: []",
-            "recording: {}", "capture: {}",
+            "recording: {}", "capture:", "  enabled: false", "  paths: []", "  dir: \"\"",
+            "  max_bytes: \"200MiB\"",
         ] {
             #expect(text.contains(key + "\n"), "missing line \(key)")
         }

@@ -57,6 +57,10 @@ enum ConfigSchema {
             Setting("webrtc.max_unconnected", .integer(\.webrtc.maxUnconnected, range: 1...1_000_000)),
             Setting("webrtc.max_sessions_per_path", .integer(\.webrtc.maxSessionsPerPath, range: 1...1_000_000)),
             Setting("webrtc.connect_timeout", .integer(\.webrtc.connectTimeout, range: 1...3_600)),
+            Setting("capture.enabled", env: "PARLEY_CAPTURE_ENABLED", .bool(\.capture.enabled)),
+            Setting("capture.paths", env: "PARLEY_CAPTURE_PATHS", .textList(\.capture.paths, check: nonEmpty)),
+            Setting("capture.dir", env: "PARLEY_CAPTURE_DIR", .text(\.capture.dir, check: { _ in nil })),
+            Setting("capture.max_bytes", .text(\.capture.maxBytes, check: ByteSize.problem)),
         ]
     }
 
@@ -67,7 +71,7 @@ enum ConfigSchema {
     /// Keys whose value is a list of mappings or a free-form mapping.
     static let structuredKeys: Set<String> = [
         "auth.users", "stream_auth.keys", "webrtc.ice_servers",
-        "recording", "capture",
+        "recording",
     ]
 
     /// Canonical keys reachable only through an alias (Monibuca v5's global stream keys).

@@ -1,4 +1,4 @@
-// A small generic value tree for sections whose keys later issues define (`recording:`, `capture:`).
+// A small generic value tree for sections whose keys later issues define (`recording:`).
 
 /// Any YAML value: scalars keep their resolved YAML type, mappings are keyed by their key's text.
 public enum ConfigValue: Sendable, Equatable, Hashable {

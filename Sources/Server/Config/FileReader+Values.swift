@@ -56,7 +56,7 @@ extension FileReader {
         return text
     }
 
-    /// `recording:` / `capture:` — any mapping, kept as a value tree; null = empty (off).
+    /// `recording:` — any mapping, kept as a value tree; null = empty (off).
     func freeFormSection(_ value: Node, written: String, line: Int?) throws(ConfigError) -> ConfigValue {
         if isNull(value) { return .map([:]) }
         guard case .mapping = value else {

@@ -109,7 +109,11 @@ extension ParleyConfig {
         }
 
         out.value("recording", recording, indent: 0)
-        out.value("capture", capture, indent: 0)
+        out.open("capture", indent: 0)
+        out.scalar("enabled", bool(capture.enabled), indent: 2)
+        out.stringList("paths", capture.paths, indent: 2)
+        out.scalar("dir", YAMLWriter.quoted(capture.dir), indent: 2)
+        out.scalar("max_bytes", YAMLWriter.quoted(capture.maxBytes), indent: 2)
         return out.lines.joined(separator: "\n") + "\n"
     }
 }

@@ -16,14 +16,14 @@ public struct ParleyConfig: Sendable, Equatable {
     public var webrtc: WebRTC
     /// `recording:` — free-form until the recording issue defines its keys; an empty mapping means off.
     public var recording: ConfigValue
-    /// `capture:` — free-form until the capture issue defines its keys; an empty mapping means off.
-    public var capture: ConfigValue
+    /// `capture.*`: debug captures of decrypted media (ParleyConfig+Capture).
+    public var capture: Capture
 
     public init(
         http: HTTP = HTTP(), tls: TLS = TLS(), dataDir: String = "./data", log: Log = Log(),
         api: API = API(), jwt: JWT = JWT(), auth: Auth = Auth(), streamAuth: StreamAuth = StreamAuth(),
         rooms: Rooms = Rooms(), webrtc: WebRTC = WebRTC(),
-        recording: ConfigValue = .map([:]), capture: ConfigValue = .map([:])
+        recording: ConfigValue = .map([:]), capture: Capture = Capture()
     ) {
         self.http = http
         self.tls = tls

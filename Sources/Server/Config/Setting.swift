@@ -1,7 +1,7 @@
 import Foundation
 
 // The table of single-valued settings: every key that a file, an environment variable or a flag can set with one
-// scalar (or one list of strings). Structured keys (users, stream keys, ICE servers, recording, capture) are read
+// scalar (or one list of strings). Structured keys (users, stream keys, ICE servers, recording) are read
 // by `FileReader+Structured.swift`.
 
 /// A problem with one value, without its key or location; the caller adds both.

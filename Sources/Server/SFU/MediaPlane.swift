@@ -71,6 +71,7 @@ public final class MediaPlane: Sendable {
                 consentTimeout: configuration.consentTimeout,
                 limits: configuration.limits, logger: logger,
                 unixTimeAtZero: Date().timeIntervalSince1970)
+            core.captures.settings = configuration.capture
             return MediaPlane(
                 eventLoop: loop, group: group, channel: channel, localAddress: local,
                 candidates: candidates, core: NIOLoopBound(core, eventLoop: loop),
@@ -172,6 +173,8 @@ public final class MediaPlane: Sendable {
     /// Closes every session (close_notify to each peer), the socket and the loop.
     public func shutdown() async {
         stopFollowingRooms()
+        // Before the sessions close: a capture the last session's close would end is then finished here, awaited.
+        await stopAllCaptures(reason: "server shutting down")
         try? await eventLoop.submit { [self] in
             ticker.value?.cancel()
             ticker.value = nil

@@ -12,11 +12,15 @@ public struct MediaPlaneConfiguration: Sendable, Hashable {
     public var consentTimeout: Duration
     /// Caps on sessions (`webrtc.max_*`).
     public var limits: MediaPlaneLimits
+    /// `capture.*`: debug captures (docs/capture-format.md).
+    public var capture: CaptureSettings
 
     public init(
         bindHost: String = "0.0.0.0", udpPort: Int = 9000, announce: [String] = [],
-        consentTimeout: Duration = .seconds(30), limits: MediaPlaneLimits = MediaPlaneLimits()
+        consentTimeout: Duration = .seconds(30), limits: MediaPlaneLimits = MediaPlaneLimits(),
+        capture: CaptureSettings = CaptureSettings()
     ) {
+        self.capture = capture
         self.bindHost = bindHost
         self.udpPort = udpPort
         self.announce = announce

@@ -37,6 +37,8 @@ final class MediaPlaneCore {
     var metricsByPath: [String: MediaPathMetrics] = [:]
     /// Source keys of published tracks (``PublishedTrack/sourceKey``): never reused within the plane.
     var nextSourceKey: UInt64 = 0
+    /// Open debug captures by stream path (MediaPlaneCore+Capture).
+    var captures = CaptureRegistry()
 
     /// Unix time (seconds) at `MediaTime.zero`, for the NTP timestamps of Sender Reports.
     let unixTimeAtZero: Double
@@ -157,6 +159,7 @@ final class MediaPlaneCore {
             session.bitrateEstimator = PublisherBitrateEstimator(startingAt: now)
         }
         pathSessionsChanged(path)
+        captureSessionOpened(session, offer: offer, accepted: accepted)
         metrics.sessionsStarted.increment()
         logger.info(
             "webrtc session opened",
@@ -209,6 +212,7 @@ final class MediaPlaneCore {
             publisherByPath[session.path].flatMap { sessions[$0] }?.bitrateEstimator?.playerLeft(id)
         }
         pathSessionsChanged(session.path)
+        captureSessionClosed(session)
         logger.info("webrtc session closed", metadata: ["session": "\(id)", "reason": "\(reason)"])
         let described = descriptor(session, answer: "")
         if notify { onSessionEnded(described) }

@@ -52,6 +52,8 @@ final class SFUSession {
     var connectDeadline: MediaTime?
     /// The last destination and its socket address, so a packet to the usual address costs no conversion.
     private var route: (address: STUNAddress, socket: SocketAddress)?
+    /// The offer's sections as a debug capture's manifest describes them (MediaPlaneCore+Capture).
+    var captureSections: [CaptureTrackSection] = []
 
     init(
         id: String, kind: SessionKind, path: String, peer: PeerConnection, etag: String, remoteUfrag: String,

@@ -46,6 +46,7 @@ public struct MonibucaCoreFace: APIFace {
             rooms: services.rooms, clock: clock,
             publications: { [media = services.media] in await media?.publications() ?? [] }
         ).register(on: router)
+        MonibucaCapture(media: services.media).register(on: router)
         MonibucaModules(config: services.config).register(on: router)
         MonibucaOpenAPI().register(on: router)
     }

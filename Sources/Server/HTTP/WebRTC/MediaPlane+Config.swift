@@ -17,8 +17,16 @@ extension MediaPlane {
             configuration: MediaPlaneConfiguration(
                 bindHost: bindHost, udpPort: config.webrtc.udpPort,
                 announce: config.webrtc.announce,
-                limits: limits(config.webrtc)),
+                limits: limits(config.webrtc),
+                capture: captureSettings(config)),
             rooms: rooms, logger: logger)
+    }
+
+    /// `capture.*`, with `capture.dir` defaulting under `data_dir`.
+    static func captureSettings(_ config: ParleyConfig) -> CaptureSettings {
+        CaptureSettings(
+            enabled: config.capture.enabled, paths: config.capture.paths,
+            directory: config.capture.directory(dataDir: config.dataDir), maxBytes: config.capture.maxByteCount)
     }
 
     /// The `webrtc.max_*` caps and `webrtc.connect_timeout`.

@@ -38,6 +38,8 @@ public final class PeerConnection {
     /// Where DTLS replies go: the validated address the last handshake datagram came from.
     var dtlsAddress: STUNAddress?
     var outbox: [PeerTransmit] = []
+    /// Debug capture: sees every RTP/RTCP packet in the clear. Nil (one check per packet) unless a capture runs.
+    public var plaintextTap: ((PlaintextPacket) -> Void)?
 
     public init(
         localCredentials: ICECredentials, remoteUfrag: String?, dtlsContext: DTLSContext,
@@ -77,7 +79,9 @@ public final class PeerConnection {
             return events.flatMap(dtlsEvent)
         case .rtpOrRTCP:
             guard ice.isValidated(source) else { return [] }
-            return unprotect(datagram)
+            let events = unprotect(datagram)
+            if let plaintextTap { tap(events, from: source, into: plaintextTap) }
+            return events
         case .unknown:
             return []
         }
@@ -117,6 +121,16 @@ public final class PeerConnection {
         }
     }
 
+    func tap(_ events: [PeerEvent], from source: STUNAddress, into tap: (PlaintextPacket) -> Void) {
+        for event in events {
+            switch event {
+            case .rtp(let packet): tap(PlaintextPacket(direction: .received, isRTCP: false, bytes: packet, remote: source))
+            case .rtcp(let packet): tap(PlaintextPacket(direction: .received, isRTCP: true, bytes: packet, remote: source))
+            default: break
+            }
+        }
+    }
+
     /// Protects and queues an RTP packet to the selected address; false when not connected or refused.
     @discardableResult
     public func send(rtp packet: [UInt8]) -> Bool {
@@ -124,6 +138,7 @@ public final class PeerConnection {
             let protected = try? outbound.protectRTP(packet)
         else { return false }
         outbox.append(PeerTransmit(bytes: protected, destination: destination))
+        plaintextTap?(PlaintextPacket(direction: .sent, isRTCP: false, bytes: packet, remote: destination))
         return true
     }
 
@@ -139,6 +154,11 @@ public final class PeerConnection {
     /// connected or libsrtp refused it.
     public func protect(rtpInPlace buffer: UnsafeMutableRawBufferPointer, length: Int) -> Int? {
         guard state == .connected, let outbound else { return nil }
+        if let plaintextTap, let destination = ice.selectedAddress {
+            plaintextTap(
+                PlaintextPacket(
+                    direction: .sent, isRTCP: false, bytes: Array(buffer.prefix(length)), remote: destination))
+        }
         return try? outbound.protectRTP(inPlace: buffer, length: length)
     }
 
@@ -148,6 +168,7 @@ public final class PeerConnection {
             let protected = try? outbound.protectRTCP(packet)
         else { return false }
         outbox.append(PeerTransmit(bytes: protected, destination: destination))
+        plaintextTap?(PlaintextPacket(direction: .sent, isRTCP: true, bytes: packet, remote: destination))
         return true
     }
 

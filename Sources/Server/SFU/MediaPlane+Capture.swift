@@ -1,0 +1,51 @@
+import Dispatch
+import ParleyWire
+
+/// Debug captures from the HTTP side (`POST`/`DELETE /api/capture/{path}`, docs/capture-format.md).
+extension MediaPlane {
+    /// Starts capturing `path`: its sessions now and any that open until ``stopCapture(path:)``.
+    public func startCapture(path: String) async throws(CaptureError) -> CaptureInfo {
+        let result: Result<CaptureInfo, CaptureError>
+        do {
+            result = try await eventLoop.submit { [self] in
+                do throws(CaptureError) {
+                    return .success(try core.value.startCapture(path: path, trigger: "api"))
+                } catch {
+                    return .failure(error)
+                }
+            }.get()
+        } catch {
+            throw .storage("the media plane is shut down")
+        }
+        return try result.get()
+    }
+
+    /// Stops the capture of `path` and returns its final manifest (written and closed before this returns).
+    public func stopCapture(path: String) async throws(CaptureError) -> CaptureManifest {
+        let writer = try? await eventLoop.submit { [self] in core.value.stopCapture(path: path) }.get()
+        guard let writer = writer ?? nil else { throw .notCapturing(path) }
+        return await finishOffLoop(writer, reason: "stopped by the API")
+    }
+
+    /// The running captures.
+    public func captures() async -> [CaptureInfo] {
+        (try? await eventLoop.submit { [self] in
+            core.value.captures.active.values.map(\.info).sorted { $0.streamPath < $1.streamPath }
+        }.get()) ?? []
+    }
+
+    func stopAllCaptures(reason: String) async {
+        let writers =
+            (try? await eventLoop.submit { [self] in
+                Array(core.value.captures.active.keys).compactMap { core.value.stopCapture(path: $0) }
+            }.get()) ?? []
+        for writer in writers { _ = await finishOffLoop(writer, reason: reason) }
+    }
+
+    /// `finish` blocks on the disk: run it on a global queue, not on a cooperative task thread.
+    func finishOffLoop(_ writer: DebugCaptureWriter, reason: String) async -> CaptureManifest {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: writer.finish(reason: reason)) }
+        }
+    }
+}
