@@ -158,7 +158,8 @@ let package = Package(
 
         // MARK: deterministic generators for tests and the runner
         .target(
-            name: "Fixtures", dependencies: ["ParleyMedia", "ParleyCrypto", "ParleyTime", "ParleyWire"], path: "Sources/Fixtures"),
+            name: "Fixtures", dependencies: ["ParleyMedia", "ParleyCrypto", "ParleyTime", "ParleyWire"],
+            path: "Sources/Fixtures"),
 
         // MARK: tests
         .testTarget(name: "CryptoTests", dependencies: ["ParleyCrypto", "Fixtures"], path: "Tests/CryptoTests"),

@@ -50,20 +50,22 @@ public enum SignallingSamples {
             }
             return out
         }
-        lines += ["m=audio 9 UDP/TLS/RTP/SAVPF 111"] + transport(mid: "0") + [
-            "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
-            "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
-            "a=rtpmap:111 opus/48000/2", "a=rtcp-fb:111 transport-cc", "a=fmtp:111 minptime=10;useinbandfec=1",
-        ]
+        lines +=
+            ["m=audio 9 UDP/TLS/RTP/SAVPF 111"] + transport(mid: "0") + [
+                "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+                "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+                "a=rtpmap:111 opus/48000/2", "a=rtcp-fb:111 transport-cc", "a=fmtp:111 minptime=10;useinbandfec=1",
+            ]
         if direction == "sendonly" { lines += ["a=ssrc:\(1000 + seed) cname:fixture"] }
         if video {
-            lines += ["m=video 9 UDP/TLS/RTP/SAVPF 96 97"] + transport(mid: "1") + [
-                "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
-                "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
-                "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 goog-remb", "a=rtcp-fb:96 transport-cc",
-                "a=rtcp-fb:96 ccm fir", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli",
-                "a=rtpmap:97 rtx/90000", "a=fmtp:97 apt=96",
-            ]
+            lines +=
+                ["m=video 9 UDP/TLS/RTP/SAVPF 96 97"] + transport(mid: "1") + [
+                    "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+                    "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+                    "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 goog-remb", "a=rtcp-fb:96 transport-cc",
+                    "a=rtcp-fb:96 ccm fir", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli",
+                    "a=rtpmap:97 rtx/90000", "a=fmtp:97 apt=96",
+                ]
             if direction == "sendonly" {
                 lines += [
                     "a=ssrc-group:FID \(2000 + seed) \(3000 + seed)", "a=ssrc:\(2000 + seed) cname:fixture",

@@ -8,7 +8,8 @@ struct CaptureConfigTests {
         #expect(ByteSize.parse("200MiB") == 200 << 20 && ByteSize.parse("1GB") == 1_000_000_000)
         #expect(ByteSize.parse("4096") == 4096 && ByteSize.parse("2 KiB") == 2048)
         #expect(ByteSize.parse("lots") == nil && ByteSize.parse("-1") == nil && ByteSize.parse("99999999999GiB") == nil)
-        let config = try ConfigLoader.load(yaml: "capture: {enabled: true, paths: [live/**], dir: /tmp/c, max_bytes: 1MB}")
+        let config = try ConfigLoader.load(
+            yaml: "capture: {enabled: true, paths: [live/**], dir: /tmp/c, max_bytes: 1MB}")
         #expect(config.capture.maxByteCount == 1_000_000 && config.capture.directory(dataDir: "x") == "/tmp/c")
         #expect(config.capture.paths == ["live/**"])
         do {

@@ -56,7 +56,8 @@ struct HTTPCaptureExtractionTests {
             "GET /ws/room?name=a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         let clientFrames =
-            clientFrame("{\"type\":", fin: false) + clientFrame("\"join\"}", opcode: 0) + clientFrame("\u{3}\u{e8}", opcode: 8)
+            clientFrame("{\"type\":", fin: false) + clientFrame("\"join\"}", opcode: 0)
+            + clientFrame("\u{3}\u{e8}", opcode: 8)
         let server =
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
@@ -78,7 +79,8 @@ struct HTTPCaptureExtractionTests {
     @Test("a capture whose server stream is the first one seen still finds the client (midstream)")
     func swappedRoles() throws {
         let segments = conversation(
-            client: Array("GET / HTTP/1.1\r\n\r\n".utf8), server: Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".utf8))
+            client: Array("GET / HTTP/1.1\r\n\r\n".utf8),
+            server: Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".utf8))
         // Drop the handshake and swap the ports so the port heuristic guesses wrong.
         let swapped = segments.dropFirst(3).map { item -> TCPConversationBuilder.Segment in
             var copy = item

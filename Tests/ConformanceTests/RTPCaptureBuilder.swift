@@ -20,7 +20,8 @@ struct RTPCaptureBuilder {
     ) {
         for index in 0..<count where !missing.contains(index) {
             let packet = RTPPacket(
-                marker: index == 0, payloadType: payloadType, sequenceNumber: firstSequence &+ UInt16(truncatingIfNeeded: index),
+                marker: index == 0, payloadType: payloadType,
+                sequenceNumber: firstSequence &+ UInt16(truncatingIfNeeded: index),
                 timestamp: firstTimestamp &+ step &* UInt32(index), ssrc: ssrc,
                 headerExtension: extensions.isEmpty ? nil : RTPHeaderExtension(elements: extensions),
                 payload: random.bytes(40 + index % 7))
@@ -38,7 +39,10 @@ struct RTPCaptureBuilder {
     }
 
     /// The records in capture-time order (as a recorder writes them).
-    var sorted: [PcapRecord] { records.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element) }
+    var sorted: [PcapRecord] {
+        records.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(
+            \.element)
+    }
 
     func write(to path: String) throws {
         let writer = try PcapWriter(path: path, linkType: .raw)

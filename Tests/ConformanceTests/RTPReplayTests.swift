@@ -13,14 +13,19 @@ struct RTPReplayTests {
     func discoversStreams() throws {
         var capture = RTPCaptureBuilder()
         capture.addStream(ssrc: 0x1111_1111, payloadType: 111, count: 100)
-        capture.addStream(ssrc: 0x2222_2222, payloadType: 96, count: 60, interval: 33_000, step: 2_970, sourcePort: 40_002)
+        capture.addStream(
+            ssrc: 0x2222_2222, payloadType: 96, count: 60, interval: 33_000, step: 2_970, sourcePort: 40_002)
         capture.addStream(ssrc: 0x3333_3333, payloadType: 0, count: 50, step: 160, sourcePort: 40_004)
         // RTCP SR (PT 200, RFC 3550 §6.4.1) on the audio flow, and five stray RTP-looking datagrams.
         for index in 0..<10 {
-            capture.add([0x80, 200, 0, 6] + [UInt8](repeating: 1, count: 24), at: 1_700_000_000_000_000 + Int64(index) * 500_000)
+            capture.add(
+                [0x80, 200, 0, 6] + [UInt8](repeating: 1, count: 24), at: 1_700_000_000_000_000 + Int64(index) * 500_000
+            )
         }
         for index in 0..<5 {
-            capture.add(RTPPacket(payloadType: 111, sequenceNumber: 1, timestamp: 1, ssrc: 0x4444_4444).encode(), at: 1_700_000_000_000_000 + Int64(index), sourcePort: 40_006)
+            capture.add(
+                RTPPacket(payloadType: 111, sequenceNumber: 1, timestamp: 1, ssrc: 0x4444_4444).encode(),
+                at: 1_700_000_000_000_000 + Int64(index), sourcePort: 40_006)
         }
         let result = RTPStreamDiscovery().discover(capture.sorted)
         #expect(result.streams.map(\.ssrc) == [0x1111_1111, 0x2222_2222, 0x3333_3333])
@@ -40,7 +45,8 @@ struct RTPReplayTests {
         var random = SeededGenerator(seed: 7)
         for index in 0..<40 {
             let packet = RTPPacket(
-                payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: random.next()), timestamp: UInt32(index) * 960,
+                payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: random.next()),
+                timestamp: UInt32(index) * 960,
                 ssrc: 0x5555_5555, payload: [1, 2, 3])
             capture.add(packet.encode(), at: 1_700_000_000_000_000 + Int64(index) * 20_000, sourcePort: 41_000)
         }
@@ -95,7 +101,8 @@ struct RTPReplayTests {
     @Test("the schedule is cumulative from the first capture time, scaled by speed, never stepping back")
     func schedule() {
         let base: Int64 = 1_700_000_000_000_000
-        let schedule = ReplaySchedule(capturedAt: [base, base + 20_000, base + 40_000, base + 30_000, base + 1_000_000], speed: 2)
+        let schedule = ReplaySchedule(
+            capturedAt: [base, base + 20_000, base + 40_000, base + 30_000, base + 1_000_000], speed: 2)
         #expect(schedule.dueOffsets == [0, 10_000_000, 20_000_000, 20_000_000, 500_000_000])
         #expect(ReplaySchedule(capturedAt: [], speed: 1).count == 0)
         let drift = DriftStatistics(driftNanoseconds: (1...100).map { UInt64($0) * 10_000 })
@@ -146,10 +153,14 @@ struct RTPReplayTests {
         func stream(_ index: Int, _ kind: ReplayMediaKind, key: String, encrypted: Bool = false) -> ReplayStream {
             ReplayStream(
                 index: index, ssrc: UInt32(index), payloadType: 111, clockRate: 48_000, clockRateSource: .timing,
-                kind: kind, codec: "opus", flow: CapturedFlow(source: RTPCaptureBuilder.publisher, destination: RTPCaptureBuilder.server),
+                kind: kind, codec: "opus",
+                flow: CapturedFlow(source: RTPCaptureBuilder.publisher, destination: RTPCaptureBuilder.server),
                 packets: [], unreplayableReason: encrypted ? "DTLS" : nil, sessionKey: key)
         }
-        let streams = [stream(1, .audio, key: "a"), stream(2, .video, key: "a"), stream(3, .audio, key: "a"), stream(4, .audio, key: "b", encrypted: true)]
+        let streams = [
+            stream(1, .audio, key: "a"), stream(2, .video, key: "a"), stream(3, .audio, key: "a"),
+            stream(4, .audio, key: "b", encrypted: true),
+        ]
         let one = RTPReplayRun.sessions(for: streams, copies: 1, basePath: "p")
         #expect(one.map(\.streamPath) == ["p-1", "p-2"])
         #expect(one[0].audio == 0 && one[0].video == 1 && one[1].audio == 2 && one[1].video == nil)
@@ -164,7 +175,9 @@ struct RTPReplayTests {
         let keyBytes = (0..<30).map { UInt8($0 &* 7 &+ 3) }
         let key = try SRTPCaptureKey(argument: "inline:" + Data(keyBytes).base64EncodedString() + "|2^31")
         #expect(key.profileID == 1 && key.keyAndSalt == keyBytes)
-        #expect(throws: SRTPCaptureKey.Invalid.self) { try SRTPCaptureKey(argument: "AEAD_AES_128_GCM:" + Data(keyBytes).base64EncodedString()) }
+        #expect(throws: SRTPCaptureKey.Invalid.self) {
+            try SRTPCaptureKey(argument: "AEAD_AES_128_GCM:" + Data(keyBytes).base64EncodedString())
+        }
         #expect(throws: SRTPCaptureKey.Invalid.self) { try SRTPCaptureKey(argument: "not base64 at all!") }
 
         let sender = try key.session()
@@ -172,7 +185,8 @@ struct RTPReplayTests {
         var plain: [[UInt8]] = []
         for index in 0..<20 {
             let packet = RTPPacket(
-                payloadType: 111, sequenceNumber: 500 &+ UInt16(index), timestamp: 960 * UInt32(index), ssrc: 0x0BAD_CAFE,
+                payloadType: 111, sequenceNumber: 500 &+ UInt16(index), timestamp: 960 * UInt32(index),
+                ssrc: 0x0BAD_CAFE,
                 payload: (0..<50).map { UInt8(truncatingIfNeeded: $0 &+ index) })
             plain.append(packet.encode())
             capture.add(try sender.protectRTP(packet.encode()), at: 1_700_000_000_000_000 + Int64(index) * 20_000)
@@ -181,9 +195,12 @@ struct RTPReplayTests {
         var found = RTPStreamDiscovery().discover(capture.sorted)
         #expect(found.streams.first?.unreplayableReason?.hasPrefix("cannot: encrypted, no keys") == true)
         var wrong = found
-        wrong.decrypt(with: [try SRTPCaptureKey(argument: Data([UInt8](repeating: 1, count: 30)).base64EncodedString())])
+        wrong.decrypt(with: [try SRTPCaptureKey(argument: Data([UInt8](repeating: 1, count: 30)).base64EncodedString())]
+        )
         #expect(wrong.streams[0].unreplayableReason?.contains("none of the 1 keys") == true)
-        found.decrypt(with: [try SRTPCaptureKey(argument: Data([UInt8](repeating: 1, count: 30)).base64EncodedString()), key])
+        found.decrypt(with: [
+            try SRTPCaptureKey(argument: Data([UInt8](repeating: 1, count: 30)).base64EncodedString()), key,
+        ])
         #expect(found.streams[0].unreplayableReason == nil)
         #expect(found.streams[0].packets.map(\.bytes) == plain)
         #expect(found.notes.contains { $0.contains("decrypted with --srtp-key #2, 20 packets") })

@@ -16,7 +16,8 @@ struct ReplayMaskTests {
         #expect(yaml.jsonPaths.count == 2 && !yaml.comparedHeaders.contains("etag"))
         #expect(yaml.comparedHeaders.contains("content-type"))
         let json = try ReplayMask.parse(
-            JSONValue.parse("{\"headers\":{\"compare\":[\"X-Custom\"]},\"patterns\":{\"n\":\"[0-9]+\"}}"), source: "t.json")
+            JSONValue.parse("{\"headers\":{\"compare\":[\"X-Custom\"]},\"patterns\":{\"n\":\"[0-9]+\"}}"),
+            source: "t.json")
         #expect(json.comparedHeaders == ["x-custom"])
         #expect(throws: ReplayMask.Failure.self) {
             try ReplayMask.parse(JSONValue.parseYAML("jsn: [/a]"), source: "typo.yaml")
@@ -38,7 +39,8 @@ struct ReplayMaskTests {
         #expect(mask.masks(["x/y"]))
         let partial = try ReplayMask(jsonPaths: ["/**/*_at_ms", "/a*b*c"])
         #expect(partial.masks(["data", "agenda", "updated_at_ms"]) && !partial.masks(["updated_at"]))
-        #expect(partial.masks(["abc"]) && partial.masks(["a-b-c"]) && !partial.masks(["acb"]) && !partial.masks(["abcd"]))
+        #expect(
+            partial.masks(["abc"]) && partial.masks(["a-b-c"]) && !partial.masks(["acb"]) && !partial.masks(["abcd"]))
     }
 
     @Test("the diff reports exactly the unmasked differences")
@@ -47,9 +49,11 @@ struct ReplayMaskTests {
             jsonPaths: ["/createdAt"], comparedHeaders: ["content-type", "allow"], patterns: [("uuid", uuid)])
         let diff = ReplayDiff(mask: mask)
         let before = Array(
-            "{\"id\":\"1b4e28ba-2fa1-11d2-883f-0016d3cca427\",\"createdAt\":1,\"n\":1,\"list\":[1,2],\"gone\":true}".utf8)
+            "{\"id\":\"1b4e28ba-2fa1-11d2-883f-0016d3cca427\",\"createdAt\":1,\"n\":1,\"list\":[1,2],\"gone\":true}"
+                .utf8)
         let after = Array(
-            "{\"id\":\"6fa459ea-ee8a-3ca4-894e-db77e160355e\",\"createdAt\":99,\"n\":2,\"list\":[1,2],\"new\":null}".utf8)
+            "{\"id\":\"6fa459ea-ee8a-3ca4-894e-db77e160355e\",\"createdAt\":99,\"n\":2,\"list\":[1,2],\"new\":null}"
+                .utf8)
         let lines = diff.body(recorded: before, replayed: after)
         #expect(lines.count == 3, "\(lines)")
         #expect(lines.contains("body /n: recorded 1, replayed 2"))
@@ -59,7 +63,8 @@ struct ReplayMaskTests {
         #expect(
             diff.headers(
                 recorded: [HeaderField("Content-Type", "application/json"), HeaderField("Date", "a")],
-                replayed: [HeaderField("content-type", "application/json"), HeaderField("Date", "b")]).isEmpty)
+                replayed: [HeaderField("content-type", "application/json"), HeaderField("Date", "b")]
+            ).isEmpty)
         #expect(
             diff.headers(recorded: [HeaderField("Allow", "GET,POST")], replayed: [HeaderField("Allow", "GET")])
                 == ["header allow: recorded \"GET, POST\", replayed \"GET\""])
@@ -67,7 +72,8 @@ struct ReplayMaskTests {
         #expect(
             diff.body(
                 recorded: Array("see /r/1b4e28ba-2fa1-11d2-883f-0016d3cca427".utf8),
-                replayed: Array("see /r/6fa459ea-ee8a-3ca4-894e-db77e160355e".utf8)).isEmpty)
+                replayed: Array("see /r/6fa459ea-ee8a-3ca4-894e-db77e160355e".utf8)
+            ).isEmpty)
         #expect(diff.body(recorded: Array("abc".utf8), replayed: Array("abd".utf8)).count == 1)
     }
 

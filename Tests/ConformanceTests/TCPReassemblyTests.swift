@@ -91,7 +91,8 @@ struct TCPReassemblyTests {
         var segments = conversation(client: request, server: response, size: 10)
         let lost = segments.remove(at: 4) // the client's second data segment: bytes 10..<20
         let connection = try #require(reassemble(segments).first)
-        #expect(connection.clientToServer.gaps == [TCPDirectionStream.Gap(offset: 10, length: lost.segment.payload.count)])
+        #expect(
+            connection.clientToServer.gaps == [TCPDirectionStream.Gap(offset: 10, length: lost.segment.payload.count)])
         #expect(connection.clientToServer.bytes == Array(request[..<10] + request[20...]))
         #expect(!connection.clientToServer.isComplete)
     }

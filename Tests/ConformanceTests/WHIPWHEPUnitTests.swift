@@ -5,11 +5,12 @@ import Testing
 /// The pure pieces of the whip/whep profiles: reading answers, Retry-After, Location, ids, offers and signatures.
 @Suite("whip/whep building blocks")
 struct WHIPWHEPUnitTests {
-    static let answer = [
-        "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
-        "m=audio 9 UDP/TLS/RTP/SAVPF 111", "a=mid:0", "a=recvonly", "a=rtcp-mux", "a=ice-ufrag:abcd",
-        "m=video 0 UDP/TLS/RTP/SAVPF 96", "a=mid:1", "a=inactive",
-    ].joined(separator: "\r\n") + "\r\n"
+    static let answer =
+        [
+            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111", "a=mid:0", "a=recvonly", "a=rtcp-mux", "a=ice-ufrag:abcd",
+            "m=video 0 UDP/TLS/RTP/SAVPF 96", "a=mid:1", "a=inactive",
+        ].joined(separator: "\r\n") + "\r\n"
 
     @Test("an answer is read per section, whatever its line endings")
     func answerLines() {
@@ -29,7 +30,8 @@ struct WHIPWHEPUnitTests {
     @Test("Retry-After is read as delta-seconds or an HTTP-date, anything else is absent")
     func retryAfter() {
         func response(_ value: String?) -> HTTPResponse {
-            HTTPResponse(status: 503, reason: "", headers: value.map { [HeaderField("Retry-After", $0)] } ?? [], body: [])
+            HTTPResponse(
+                status: 503, reason: "", headers: value.map { [HeaderField("Retry-After", $0)] } ?? [], body: [])
         }
         #expect(WHIPWHEPEndpoint.retryAfterSeconds(response("20")) == 20)
         #expect(WHIPWHEPEndpoint.retryAfterSeconds(response(nil)) == nil)
@@ -43,7 +45,8 @@ struct WHIPWHEPUnitTests {
         let context = CaseContext(options: RunOptions(target: target.url), target: target, memo: RunMemo())
         let endpoint = WHIPWHEPEndpoint(context: context, side: .whip)
         #expect(endpoint.relative("/webrtc/session/1", from: "/webrtc/whip/a") == "/webrtc/session/1")
-        #expect(endpoint.relative("http://127.0.0.1:8080/base/webrtc/session/2?x=1", from: "/w") == "/webrtc/session/2?x=1")
+        #expect(
+            endpoint.relative("http://127.0.0.1:8080/base/webrtc/session/2?x=1", from: "/w") == "/webrtc/session/2?x=1")
         #expect(endpoint.relative("session/3", from: "/webrtc/whip/live?secret=s") == "/webrtc/whip/session/3")
     }
 

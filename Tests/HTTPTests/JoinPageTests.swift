@@ -72,7 +72,9 @@ struct JoinPageTests {
                     #expect(response.text.contains("/assets/join.js"), "\(uri)")
                 }
             }
-            for uri in ["/join/bad%20room", "/join?room=a%2Fb&name=x", "/join?room=\(String(repeating: "r", count: 65))"] {
+            for uri in [
+                "/join/bad%20room", "/join?room=a%2Fb&name=x", "/join?room=\(String(repeating: "r", count: 65))",
+            ] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .badRequest, "\(uri)")
                     #expect(response.headers[.contentType] == "text/html; charset=utf-8")

@@ -61,7 +61,9 @@ struct FixtureGeneratorTests {
             RTPTrain(ssrc: 1, payloadType: 111, loss: .everyNth(3)).packets(count: 9), from: source, to: destination)
         #expect(packets.count == 6)
         for link in CaptureLinkFraming.supported {
-            for (format, bytes) in [("pcap", PcapFixture.pcap(packets, link: link)), ("pcapng", PcapFixture.pcapng(packets, link: link))] {
+            for (format, bytes) in [
+                ("pcap", PcapFixture.pcap(packets, link: link)), ("pcapng", PcapFixture.pcapng(packets, link: link)),
+            ] {
                 let path = try PcapFixture.writeTemporary(bytes, name: "f.\(format)")
                 defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
                 let records = try PcapReader(path: path).readAll()
@@ -79,7 +81,11 @@ struct FixtureGeneratorTests {
         let (pcap, manifestPath) = try fixture.write(to: directory)
         let manifest = try JSONDecoder().decode(
             CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
-        #expect(manifest == { var m = fixture.manifest; m.pcapFile = "fixture.pcap"; return m }())
+        #expect(
+            manifest
+                == {
+                    var m = fixture.manifest; m.pcapFile = "fixture.pcap"; return m
+                }())
         let records = try PcapReader(path: pcap).readAll()
         #expect(UInt64(records.count) == manifest.counters.records)
         #expect(manifest.sessions[0].streams.map(\.packets).reduce(0, +) == manifest.counters.records)

@@ -33,7 +33,8 @@ struct SRTPRTPProtectorTests {
         return bytes + (0..<(20 + Int(sequence % 150))).map { UInt8(truncatingIfNeeded: Int($0) &* 7 &+ Int(sequence)) }
     }
 
-    @Test("the same bytes as libsrtp across a sequence wrap, for two SSRCs, with retransmissions; libsrtp decrypts them")
+    @Test(
+        "the same bytes as libsrtp across a sequence wrap, for two SSRCs, with retransmissions; libsrtp decrypts them")
     func sameBytesAcrossWrap() throws {
         let (openSSL, libsrtp, receiver) = try contexts()
         var sent: [UInt32: [UInt16]] = [:]

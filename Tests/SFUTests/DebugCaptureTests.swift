@@ -72,7 +72,9 @@ struct DebugCaptureTests {
         let played = try #require(manifest.sessions.first { $0.kind == "subscriber" })
         let audioOut = try #require(played.streams.first { $0.media == "audio" })
         #expect(audioOut.direction == "sent" && audioOut.payloadType == 96)
-        #expect(audioOut.ssrc == player.declaredSSRC("audio") && audioOut.packets == UInt64(player.receivedRTP.filter { $0.payloadType == 96 }.count))
+        #expect(
+            audioOut.ssrc == player.declaredSSRC("audio")
+                && audioOut.packets == UInt64(player.receivedRTP.filter { $0.payloadType == 96 }.count))
         #expect(published.rtcpSent > 0)
 
         // The pcap: every record a UDP datagram with the real 5-tuple, payloads in the clear.
@@ -138,13 +140,15 @@ struct DebugCaptureTests {
             maxBytes: 1 << 20, maxBufferedBytes: 250, flushInterval: .seconds(60))
         for _ in 0..<4 {
             writer.record(
-                PlaintextPacket(direction: .sent, isRTCP: true, bytes: [UInt8](repeating: 0x80, count: 100), remote: remote),
+                PlaintextPacket(
+                    direction: .sent, isRTCP: true, bytes: [UInt8](repeating: 0x80, count: 100), remote: remote),
                 session: "unknown")
         }
         let final = writer.finish(reason: "test")
         #expect(final.counters.records == 2 && final.counters.droppedOverload == 2)
         let datagrams = try PcapReader(path: writer.pcapPath).readAll().compactMap(\.udpDatagram)
-        #expect(datagrams.count == 2 && datagrams.allSatisfy { $0.sourceAddress == local.ip && $0.destinationPort == 5004 })
+        #expect(
+            datagrams.count == 2 && datagrams.allSatisfy { $0.sourceAddress == local.ip && $0.destinationPort == 5004 })
     }
 
     @Test("captures beyond the open limit are refused; the directory must be writable")
@@ -186,11 +190,13 @@ struct DebugCaptureTests {
         #expect(complete)
     }
 
-    @Test("stream path globs", arguments: [
-        ("live/*", "live/a", true), ("live/*", "live/a/b", false), ("live/**", "live/a/b", true),
-        ("room/?/cam", "room/1/cam", true), ("room/?/cam", "room/12/cam", false), ("*", "", true),
-        ("exact", "exact", true), ("exact", "exacter", false), ("**", "any/thing", true),
-    ])
+    @Test(
+        "stream path globs",
+        arguments: [
+            ("live/*", "live/a", true), ("live/*", "live/a/b", false), ("live/**", "live/a/b", true),
+            ("room/?/cam", "room/1/cam", true), ("room/?/cam", "room/12/cam", false), ("*", "", true),
+            ("exact", "exact", true), ("exact", "exacter", false), ("**", "any/thing", true),
+        ])
     func globs(pattern: String, path: String, matches: Bool) {
         #expect(StreamPathGlob.matches(pattern, path) == matches)
     }

@@ -22,7 +22,9 @@ struct RTPTranslationTests {
         ).encode()
     }
 
-    @Test("the bytes written equal the owned packet's encoding with SSRC, PT, sequence and timestamp changed and no extension")
+    @Test(
+        "the bytes written equal the owned packet's encoding with SSRC, PT, sequence and timestamp changed and no extension"
+    )
     func matchesOwnedEncoding() throws {
         var generator = SeededGenerator(seed: 0x5F0)
         for round in 0..<200 {
@@ -63,14 +65,18 @@ struct RTPTranslationTests {
         let view = try RTPHeaderView(parsing: bytes)
         var small = [UInt8](repeating: 0, count: view.translatedLength - 1)
         let written = small.withUnsafeMutableBytes { out in
-            bytes.withUnsafeBytes { view.writeTranslated(of: $0, ssrc: 1, payloadType: 1, sequenceNumber: 1, timestamp: 1, into: out) }
+            bytes.withUnsafeBytes {
+                view.writeTranslated(of: $0, ssrc: 1, payloadType: 1, sequenceNumber: 1, timestamp: 1, into: out)
+            }
         }
         #expect(written == nil)
         #expect(small.allSatisfy { $0 == 0 })
         var output = [UInt8](repeating: 0, count: 64)
         let truncated = Array(bytes.dropLast(2))
         let mismatched = output.withUnsafeMutableBytes { out in
-            truncated.withUnsafeBytes { view.writeTranslated(of: $0, ssrc: 1, payloadType: 1, sequenceNumber: 1, timestamp: 1, into: out) }
+            truncated.withUnsafeBytes {
+                view.writeTranslated(of: $0, ssrc: 1, payloadType: 1, sequenceNumber: 1, timestamp: 1, into: out)
+            }
         }
         #expect(mismatched == nil)
     }

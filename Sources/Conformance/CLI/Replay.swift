@@ -21,7 +21,9 @@ struct Replay: AsyncParsableCommand {
     var parallel: Int = 1
     @Option(
         name: .long,
-        help: "[AES_CM_128_HMAC_SHA1_80:|AEAD_AES_128_GCM:]BASE64 master key+salt (SDES inline) for SRTP captures (repeatable).")
+        help:
+            "[AES_CM_128_HMAC_SHA1_80:|AEAD_AES_128_GCM:]BASE64 master key+salt (SDES inline) for SRTP captures (repeatable)."
+    )
     var srtpKey: [String] = []
     @Option(name: .long, help: "Token sent as Authorization: Bearer (e.g. a Monibuca JWT).") var bearer: String?
     @Option(name: .long, help: "webrtc:publish:KEY / webrtc:subscribe:KEY signs the URLs (repeatable).")

@@ -8,7 +8,8 @@ public enum CaptureFileBytes {
     public static func pcap(
         linkType: PcapLinkType, records: [(microseconds: Int64, frame: [UInt8])], snapLength: UInt32 = 262_144
     ) -> [UInt8] {
-        var out = le32(0xa1b2_c3d4) + le16(2) + le16(4) + le32(0) + le32(0) + le32(snapLength)
+        var out =
+            le32(0xa1b2_c3d4) + le16(2) + le16(4) + le32(0) + le32(0) + le32(snapLength)
             + le32(UInt32(bitPattern: linkType.rawValue))
         for record in records {
             out += le32(UInt32(truncatingIfNeeded: record.microseconds / 1_000_000))

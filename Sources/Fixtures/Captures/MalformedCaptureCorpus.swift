@@ -17,7 +17,8 @@ public enum MalformedCaptureCorpus {
         let udp = CapturedUDPDatagram(
             sourceAddress: loopback, sourcePort: 5004, destinationAddress: loopback, destinationPort: 5006,
             payload: [0x80, 111, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1])
-        return [(1_700_000_000_000_000, udp.rawIPPacket()!)] + TCPConversationBuilder.records(conversation.segments, linkType: .raw)
+        return [(1_700_000_000_000_000, udp.rawIPPacket()!)]
+            + TCPConversationBuilder.records(conversation.segments, linkType: .raw)
     }
 
     /// pcap and pcapng files damaged in the ways real captures break: cut short anywhere, wrong magic, record and
@@ -53,8 +54,10 @@ public enum MalformedCaptureCorpus {
         tiny.replaceSubrange((shbLength + 4)..<(shbLength + 8), with: CaptureFileBytes.le32(4))
         files.append(File(name: "pcapng-block-length-too-small", bytes: tiny))
         // A packet block before any interface description.
-        let noInterface = Array(pcapng.prefix(shbLength)) + CaptureFileBytes.enhancedPacket(
-            microseconds: 1, frame: records[0].frame)
+        let noInterface =
+            Array(pcapng.prefix(shbLength))
+            + CaptureFileBytes.enhancedPacket(
+                microseconds: 1, frame: records[0].frame)
         files.append(File(name: "pcapng-packet-without-interface", bytes: noInterface))
         // Seeded byte flips over the record area of both formats.
         var generator = SeededGenerator(seed: 18)

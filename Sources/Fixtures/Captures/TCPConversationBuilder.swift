@@ -69,7 +69,8 @@ public struct TCPConversationBuilder {
     }
 
     /// The segments as capture records of `linkType`.
-    public static func records(_ segments: [Segment], linkType: PcapLinkType) -> [(microseconds: Int64, frame: [UInt8])] {
+    public static func records(_ segments: [Segment], linkType: PcapLinkType) -> [(microseconds: Int64, frame: [UInt8])]
+    {
         segments.compactMap { item in
             item.segment.rawIPPacket().map { (item.microseconds, CaptureLinkFraming.frame($0, linkType: linkType)) }
         }

@@ -8,7 +8,8 @@ extension MediaPlaneCore {
     /// At open: remembers what the manifest needs of the offer, and joins a running (or configured) capture.
     func captureSessionOpened(_ session: SFUSession, offer: SessionDescription, accepted: AcceptedOffer) {
         session.captureSections = accepted.tracks.map { track in
-            let extmaps = offer.media.indices.contains(track.sectionIndex) ? offer.media[track.sectionIndex].extmaps : []
+            let extmaps =
+                offer.media.indices.contains(track.sectionIndex) ? offer.media[track.sectionIndex].extmaps : []
             return CaptureTrackSection(
                 kind: track.kind, mid: track.mid,
                 offeredExtensions: extmaps.map { CaptureManifest.HeaderExtension(id: $0.id, uri: $0.uri) })
@@ -91,7 +92,9 @@ extension MediaPlaneCore {
     static func captureStem(path: String, serial: UInt64) -> String {
         let safe = String(
             path.unicodeScalars.prefix(80).map { scalar -> Character in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || "._-".unicodeScalars.contains(scalar))
                     ? Character(scalar) : "_"
             })
         let formatter = DateFormatter()

@@ -33,7 +33,11 @@ struct WHIPWHEPAnswerLines: Sendable {
                 sections.append(Section(mediaLine: line))
             } else if line.hasPrefix("a=") {
                 let attribute = String(line.dropFirst(2))
-                if sections.isEmpty { session.append(attribute) } else { sections[sections.count - 1].attributes.append(attribute) }
+                if sections.isEmpty {
+                    session.append(attribute)
+                } else {
+                    sections[sections.count - 1].attributes.append(attribute)
+                }
             }
         }
     }

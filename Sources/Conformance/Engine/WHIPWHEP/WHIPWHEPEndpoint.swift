@@ -20,7 +20,8 @@ struct WHIPWHEPEndpoint: Sendable {
 
     var template: String {
         side.publishing
-            ? context.options.whipPath ?? MediaSignaling.defaultWHIP : context.options.whepPath ?? MediaSignaling.defaultWHEP
+            ? context.options.whipPath ?? MediaSignaling.defaultWHIP
+            : context.options.whepPath ?? MediaSignaling.defaultWHEP
     }
 
     /// A stream path of this case alone, so cases never meet on the target.
@@ -66,7 +67,8 @@ struct WHIPWHEPEndpoint: Sendable {
     /// times, and retrying once after a short `Retry-After` on 503 (§4.5: the client waits as told). Returns the
     /// final response and whether a redirect was followed.
     func post(
-        streamPath: String, body: String, contentType: String? = "application/sdp", credentials: Credentials = .configured,
+        streamPath: String, body: String, contentType: String? = "application/sdp",
+        credentials: Credentials = .configured,
         retryOverload: Bool = true
     ) async throws(CaseStop) -> (response: HTTPResponse, redirected: [Int]) {
         var headers = await authorization(credentials)

@@ -27,7 +27,8 @@ extension WHIPWHEPSuite {
                 try await withLiveStream(context, side, "no-credentials") { streamPath in
                     let response = try await probeOffer(context, side, streamPath: streamPath, credentials: .none)
                     if response.status == 201 { return .observed("the target accepts offers without any credential") }
-                    try check([401, 403].contains(response.status), expected: "401 or 403", observed: describe(response))
+                    try check(
+                        [401, 403].contains(response.status), expected: "401 or 403", observed: describe(response))
                     return .pass(observed: "\(response.status) \(response.header("WWW-Authenticate") ?? "")")
                 }
             },
@@ -39,10 +40,13 @@ extension WHIPWHEPSuite {
             ) { context in
                 try await withLiveStream(context, side, "bad-bearer") { streamPath in
                     let open = try await probeOffer(context, side, streamPath: streamPath, credentials: .none)
-                    if open.status == 201 { return .observed("the target needs no credentials; the token is not checked") }
+                    if open.status == 201 {
+                        return .observed("the target needs no credentials; the token is not checked")
+                    }
                     let response = try await probeOffer(
                         context, side, streamPath: streamPath,
-                        credentials: .authorization("Bearer conform.invalid.token-\(UInt32.random(in: 0...UInt32.max))"))
+                        credentials: .authorization("Bearer conform.invalid.token-\(UInt32.random(in: 0...UInt32.max))")
+                    )
                     try check(response.status == 401, expected: "401", observed: describe(response))
                     return .pass(observed: "401 \(response.header("WWW-Authenticate") ?? "")")
                 }
@@ -73,7 +77,9 @@ extension WHIPWHEPSuite {
                 try await withSession(context, side, "link") { created in
                     let links = created.response.headers.filter { $0.name.lowercased() == "link" }
                         .flatMap { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                        .filter { $0.lowercased().contains("rel=\"ice-server\"") || $0.lowercased().contains("rel=ice-server") }
+                        .filter {
+                            $0.lowercased().contains("rel=\"ice-server\"") || $0.lowercased().contains("rel=ice-server")
+                        }
                     if links.isEmpty { return .observed("no ice-server Link headers (the target configures none)") }
                     let bad = links.filter { link in
                         guard link.hasPrefix("<"), let close = link.firstIndex(of: ">") else { return true }
@@ -84,13 +90,15 @@ extension WHIPWHEPSuite {
                         return uri.hasPrefix("turn") && !(link.contains("username=") && link.contains("credential="))
                     }
                     try check(
-                        bad.isEmpty, expected: "<stun:|turn: URI>; rel=\"ice-server\" (TURN with username and credential)",
+                        bad.isEmpty,
+                        expected: "<stun:|turn: URI>; rel=\"ice-server\" (TURN with username and credential)",
                         observed: bad.joined(separator: " | "))
                     return .pass(observed: links.joined(separator: " | "))
                 }
             },
             ConformanceCase(
-                id: side.id("4.5", "redirect-307-followed"), title: "a redirect is a 307 the client can follow to a 201",
+                id: side.id("4.5", "redirect-307-followed"),
+                title: "a redirect is a 307 the client can follow to a 201",
                 severity: .must, reference: side.reference("4.5", "redirects: 307, never 301/302"),
                 requirement:
                     "If the target redirects an offer it uses 307 (or 308), never 301/302, and the POST repeated at the Location is answered 201; INFO when it does not redirect."
@@ -110,12 +118,14 @@ extension WHIPWHEPSuite {
                         return .observed("no redirect: 201 at the endpoint itself")
                     }
                     try check(
-                        response.status == 201, expected: "201 after following \(redirects)", observed: describe(response))
+                        response.status == 201, expected: "201 after following \(redirects)",
+                        observed: describe(response))
                     return .pass(observed: "followed \(redirects.map(String.init).joined(separator: ", ")) to 201")
                 }
             },
             ConformanceCase(
-                id: side.id("4.5", "overload-503-retry-after"), title: "an overloaded endpoint answers 503 with Retry-After",
+                id: side.id("4.5", "overload-503-retry-after"),
+                title: "an overloaded endpoint answers 503 with Retry-After",
                 severity: .should, reference: side.reference("4.5", "overload → 503, optionally with Retry-After"),
                 requirement:
                     "Offers left unconnected pile up until the target says it is overloaded with 503 and a Retry-After (RFC 9110 §10.2.3), not another 5xx; once they are deleted a new offer gets 201. INFO when 30 offers do not overload it."
@@ -147,9 +157,12 @@ extension WHIPWHEPSuite {
                         context, side, streamPath: side.publishing ? streamPath + "-after" : streamPath,
                         credentials: .configured)
                     try check(
-                        again.status == 201, expected: "201 once the pending sessions are deleted", observed: describe(again))
+                        again.status == 201, expected: "201 once the pending sessions are deleted",
+                        observed: describe(again))
                     return .pass(
-                        observed: "503 Retry-After: \(refusal.header("Retry-After") ?? "") after \(sessions.count) offers; 201 after deleting them")
+                        observed:
+                            "503 Retry-After: \(refusal.header("Retry-After") ?? "") after \(sessions.count) offers; 201 after deleting them"
+                    )
                 }
             },
         ]

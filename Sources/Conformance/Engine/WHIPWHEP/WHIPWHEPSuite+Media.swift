@@ -32,7 +32,8 @@ extension WHIPWHEPSuite {
         let media = side.reference("4.2", "the session carries media (RFC 7587 Opus) until it is deleted")
         return [
             ConformanceCase(
-                id: side.id("4.2", "opus-arrives-decodable"), title: "Opus published over WHIP plays over WHEP, decodable",
+                id: side.id("4.2", "opus-arrives-decodable"),
+                title: "Opus published over WHIP plays over WHEP, decodable",
                 severity: .must, reference: media,
                 requirement:
                     "Opus frames a WHIP publisher sends reach a WHEP player of the same path within 5 s, and every audio payload that arrives decodes with libopus (RFC 6716)."
@@ -44,18 +45,24 @@ extension WHIPWHEPSuite {
                         expected: "≥ 25 Opus payloads (0.5 s) that all decode",
                         observed: "\(seen.audio) audio payloads, \(seen.decodeFailures) undecodable")
                     return .pass(
-                        observed: "\(seen.audio) Opus payloads decoded, \(seen.audioMatched) byte-identical to what was sent")
+                        observed:
+                            "\(seen.audio) Opus payloads decoded, \(seen.audioMatched) byte-identical to what was sent")
                 }
             },
             ConformanceCase(
                 id: side.id("4.2", "vp8-arrives"), title: "VP8 published over WHIP reaches the WHEP player",
-                severity: .must, reference: side.reference("4.2", "the session carries every negotiated track (RFC 7741 VP8)"),
+                severity: .must,
+                reference: side.reference("4.2", "the session carries every negotiated track (RFC 7741 VP8)"),
                 requirement:
                     "When the target accepts a VP8 section from the publisher and offers one to the player, the VP8 payloads sent reach the player unchanged; INFO when the target does not take or offer video."
             ) { context in
                 try await withPublisherAndPlayer(context, "vp8-\(side.rawValue)", video: true) { publisher, player in
-                    guard publisher.sendsVideo else { return .observed("the target did not accept the VP8 section of the publisher") }
-                    guard player.client.video != nil else { return .observed("the target offered the player no VP8 section") }
+                    guard publisher.sendsVideo else {
+                        return .observed("the target did not accept the VP8 section of the publisher")
+                    }
+                    guard player.client.video != nil else {
+                        return .observed("the target offered the player no VP8 section")
+                    }
                     let seen = await player.waitFor(seconds: 5) { $0.video >= 5 }
                     try check(
                         seen.video >= 5, expected: "≥ 5 VP8 payloads (sent every 100 ms) within 5 s",
@@ -69,22 +76,26 @@ extension WHIPWHEPSuite {
                     ? "after the publisher's DELETE its media no longer reaches players"
                     : "after the player's DELETE no more media is sent to it",
                 severity: .must,
-                reference: side.reference("4.2", "DELETE terminates the session; the server revokes consent (RFC 7675 §5.2)"),
+                reference: side.reference(
+                    "4.2", "DELETE terminates the session; the server revokes consent (RFC 7675 §5.2)"),
                 requirement: side.publishing
                     ? "Once DELETE on the publisher's session URL is answered, the packets the publisher keeps sending are no longer forwarded: the player receives nothing after a 0.5 s grace."
                     : "Once DELETE on the player's session URL is answered, the target stops sending to it: nothing arrives after a 0.5 s grace while the publisher goes on."
             ) { context in
-                try await withPublisherAndPlayer(context, "delete-\(side.rawValue)", video: false) { publisher, player in
+                try await withPublisherAndPlayer(context, "delete-\(side.rawValue)", video: false) {
+                    publisher, player in
                     let flowing = await player.waitFor(seconds: 5) { $0.audio >= 10 }
                     guard flowing.audio >= 10 else {
-                        throw CaseStop.violated(expected: "media flowing before the DELETE", observed: "\(flowing.audio) payloads")
+                        throw CaseStop.violated(
+                            expected: "media flowing before the DELETE", observed: "\(flowing.audio) payloads")
                     }
                     let deleted = side.publishing ? publisher : player
                     guard let session = deleted.session else {
                         throw CaseStop.violated(expected: "a Location to DELETE", observed: "none")
                     }
                     let response = try await deleted.endpoint.delete(session)
-                    try check((200..<300).contains(response.status), expected: "2xx to DELETE", observed: describe(response))
+                    try check(
+                        (200..<300).contains(response.status), expected: "2xx to DELETE", observed: describe(response))
                     try? await Task.sleep(nanoseconds: UInt64(max(0.3, 0.5 * context.options.timeoutScale) * 1e9))
                     let before = await player.snapshot()
                     try? await Task.sleep(nanoseconds: 1_000_000_000)

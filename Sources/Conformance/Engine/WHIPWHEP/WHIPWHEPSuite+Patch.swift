@@ -26,7 +26,8 @@ extension WHIPWHEPSuite {
                 try await withSession(context, side, "trickle") { created in
                     let session = try requireSession(created)
                     guard let etag = created.response.header("ETag") else {
-                        return .observed("the 201 carried no ETag, so no If-Match can be sent (allowed without ICE restart)")
+                        return .observed(
+                            "the 201 carried no ETag, so no If-Match can be sent (allowed without ICE restart)")
                     }
                     let ice = created.offerICE
                     let response = try await created.endpoint.patch(
@@ -60,7 +61,8 @@ extension WHIPWHEPSuite {
             ConformanceCase(
                 id: side.id("4.3.1", "patch-wrong-etag-412"), title: "a PATCH naming another ETag is 412",
                 severity: .must, reference: side.reference("4.3.1", "If-Match mismatch → 412 Precondition Failed"),
-                requirement: "A PATCH whose If-Match names an entity tag the session does not have is refused 412 (RFC 9110 §13.1.1)."
+                requirement:
+                    "A PATCH whose If-Match names an entity tag the session does not have is refused 412 (RFC 9110 §13.1.1)."
             ) { context in
                 try await withSession(context, side, "wrong-etag") { created in
                     let session = try requireSession(created)
@@ -87,12 +89,14 @@ extension WHIPWHEPSuite {
                         session, ifMatch: created.response.header("ETag") ?? "*", contentType: "application/json",
                         body: #"{"candidate":"candidate:2 1 udp 2113929471 127.0.0.1 9 typ host"}"#)
                     try check(
-                        (400..<500).contains(response.status), expected: "4xx (415 or 422)", observed: describe(response))
+                        (400..<500).contains(response.status), expected: "4xx (415 or 422)",
+                        observed: describe(response))
                     return .pass(observed: "\(response.status)")
                 }
             },
             ConformanceCase(
-                id: side.id("4.3.3", "ice-restart-200-new-etag"), title: "an ICE restart answers 200, new credentials and a new ETag",
+                id: side.id("4.3.3", "ice-restart-200-new-etag"),
+                title: "an ICE restart answers 200, new credentials and a new ETag",
                 severity: .must, reference: side.reference("4.3.3", "ICE restart: 200 OK, sdpfrag answer, new ETag"),
                 requirement:
                     "A PATCH with If-Match: * and new a=ice-ufrag/a=ice-pwd answers 200 OK with an application/trickle-ice-sdpfrag body holding the server's new ufrag and pwd, and an ETag other than the 201's (405/501/422 when restart is not supported)."
@@ -103,25 +107,31 @@ extension WHIPWHEPSuite {
                     let response = try await created.endpoint.patch(
                         session, ifMatch: "*", contentType: trickleType,
                         body: fragment(ufrag: fresh.ufrag, pwd: fresh.pwd, candidate: false))
-                    if patchUnsupported(response) { return .observed("ICE restart not supported: \(describe(response))") }
+                    if patchUnsupported(response) {
+                        return .observed("ICE restart not supported: \(describe(response))")
+                    }
                     let lines = WHIPWHEPAnswerLines(response.bodyText)
                     let all = lines.session + lines.sections.flatMap(\.attributes)
                     let newETag = response.header("ETag")
                     let oldUfrag = WHIPWHEPAnswerLines(created.response.bodyText).sections.first?.value("ice-ufrag")
                     let ufrag = all.first { $0.hasPrefix("ice-ufrag:") }.map { String($0.dropFirst(10)) }
                     try check(
-                        response.status == 200 && response.header("Content-Type")?.lowercased().hasPrefix(trickleType) == true
+                        response.status == 200
+                            && response.header("Content-Type")?.lowercased().hasPrefix(trickleType) == true
                             && ufrag != nil && all.contains { $0.hasPrefix("ice-pwd:") } && newETag != nil
                             && newETag != created.response.header("ETag") && ufrag != oldUfrag,
                         expected: "200, \(trickleType) with a new a=ice-ufrag and a=ice-pwd, a new ETag",
                         observed: describe(response) + " (201 ETag \(created.response.header("ETag") ?? "none"))")
-                    return .pass(observed: "200, ETag \(newETag ?? "") (was \(created.response.header("ETag") ?? "none"))")
+                    return .pass(
+                        observed: "200, ETag \(newETag ?? "") (was \(created.response.header("ETag") ?? "none"))")
                 }
             },
             ConformanceCase(
-                id: side.id("4.2", "delete-200-then-404"), title: "DELETE ends the session with 200; a second DELETE is 404",
+                id: side.id("4.2", "delete-200-then-404"),
+                title: "DELETE ends the session with 200; a second DELETE is 404",
                 severity: .must, reference: side.reference("4.2", "DELETE on the session URL terminates the session"),
-                requirement: "DELETE on the session URL answers 200 OK; the session is gone, so a second DELETE answers 404."
+                requirement:
+                    "DELETE on the session URL answers 200 OK; the session is gone, so a second DELETE answers 404."
             ) { context in
                 try await withSession(context, side, "delete") { created in
                     let session = try requireSession(created)

@@ -12,9 +12,11 @@ extension WHIPWHEPSuite {
                 try await withSession(context, side, "created") { created in
                     let response = created.response
                     try check(
-                        isSDPType(response.header("Content-Type")) && WHIPWHEPAnswerLines(response.bodyText).looksLikeSDP
+                        isSDPType(response.header("Content-Type"))
+                            && WHIPWHEPAnswerLines(response.bodyText).looksLikeSDP
                             && created.session != nil,
-                        expected: "201, Content-Type: application/sdp, an SDP body, Location", observed: describe(response))
+                        expected: "201, Content-Type: application/sdp, an SDP body, Location",
+                        observed: describe(response))
                     return .pass(observed: "201, Location \(created.session ?? "")")
                 }
             },
@@ -38,7 +40,8 @@ extension WHIPWHEPSuite {
                 }
             },
             ConformanceCase(
-                id: side.id("4.2", "options-accept-post"), title: "OPTIONS on the endpoint names Accept-Post: application/sdp",
+                id: side.id("4.2", "options-accept-post"),
+                title: "OPTIONS on the endpoint names Accept-Post: application/sdp",
                 severity: .should, reference: side.reference("4.2", "OPTIONS; Accept-Post: application/sdp"),
                 requirement: "OPTIONS on the endpoint answers 2xx and SHOULD carry Accept-Post listing application/sdp."
             ) { context in
@@ -53,9 +56,11 @@ extension WHIPWHEPSuite {
                 return .pass(observed: "\(response.status) Accept-Post: \(acceptPost)")
             },
             ConformanceCase(
-                id: side.id("4.2", "cors-preflight-without-auth"), title: "the CORS preflight succeeds without credentials",
+                id: side.id("4.2", "cors-preflight-without-auth"),
+                title: "the CORS preflight succeeds without credentials",
                 severity: .must,
-                reference: side.reference("4.2", "the endpoint supports OPTIONS for CORS; no Authorization on a preflight (§4.7)"),
+                reference: side.reference(
+                    "4.2", "the endpoint supports OPTIONS for CORS; no Authorization on a preflight (§4.7)"),
                 requirement:
                     "A CORS preflight (OPTIONS with Origin, Access-Control-Request-Method: POST and Access-Control-Request-Headers: authorization, content-type) and no credentials answers 2xx: browsers never send Authorization on it."
             ) { context in
@@ -74,7 +79,8 @@ extension WHIPWHEPSuite {
                 return .pass(observed: "\(response.status), Access-Control-Allow-Origin: \(allowOrigin)")
             },
             ConformanceCase(
-                id: side.id("4.2", "wrong-content-type-4xx"), title: "an offer not sent as application/sdp is refused 4xx",
+                id: side.id("4.2", "wrong-content-type-4xx"),
+                title: "an offer not sent as application/sdp is refused 4xx",
                 severity: .must, reference: side.reference("4.2", "wrong content type → 4xx"),
                 requirement: "A POST whose Content-Type is not application/sdp is rejected with a 4xx (415 fits)."
             ) { context in
@@ -94,7 +100,8 @@ extension WHIPWHEPSuite {
             ConformanceCase(
                 id: side.id("4.2", "malformed-sdp-4xx"), title: "a body that is not SDP is refused 4xx",
                 severity: .must, reference: side.reference("4.2", "malformed SDP → 4xx"),
-                requirement: "An application/sdp body that is not a session description is rejected with a 4xx (400 fits), never 201 or 5xx."
+                requirement:
+                    "An application/sdp body that is not a session description is rejected with a 4xx (400 fits), never 201 or 5xx."
             ) { context in
                 try await withLiveStream(context, side, "malformed") { streamPath in
                     let endpoint = WHIPWHEPEndpoint(context: context, side: side)
@@ -131,7 +138,8 @@ extension WHIPWHEPSuite {
                 }
             },
             ConformanceCase(
-                id: side.id("4.4", "bundle-rtcp-mux-only"), title: "an rtcp-mux-only, bundled offer gets a bundled, muxed answer",
+                id: side.id("4.4", "bundle-rtcp-mux-only"),
+                title: "an rtcp-mux-only, bundled offer gets a bundled, muxed answer",
                 severity: .must, reference: side.reference("4.4", "BUNDLE, rtcp-mux and rtcp-mux-only"),
                 requirement:
                     "For an offer with a=group:BUNDLE and a=rtcp-mux plus a=rtcp-mux-only (RFC 8858) on every section, the answer bundles every accepted section (RFC 9143) and carries a=rtcp-mux on each."
@@ -149,21 +157,26 @@ extension WHIPWHEPSuite {
                         observed:
                             "BUNDLE \(answer.bundleMids.map { $0.joined(separator: " ") } ?? "(none)"), mids \(mids), without rtcp-mux: \(unmuxed)"
                     )
-                    return .pass(observed: "BUNDLE \(bundle.joined(separator: " ")), rtcp-mux on \(accepted.count) section(s)")
+                    return .pass(
+                        observed: "BUNDLE \(bundle.joined(separator: " ")), rtcp-mux on \(accepted.count) section(s)")
                 }
             },
             ConformanceCase(
-                id: side.id("4.4", "unsupported-offer-4xx-reason"), title: "an offer with no usable codec is refused 4xx with a reason",
-                severity: .must, reference: side.reference("4.4", "an offer that cannot be served is rejected as a whole, 422 or 400"),
+                id: side.id("4.4", "unsupported-offer-4xx-reason"),
+                title: "an offer with no usable codec is refused 4xx with a reason",
+                severity: .must,
+                reference: side.reference("4.4", "an offer that cannot be served is rejected as a whole, 422 or 400"),
                 requirement:
                     "An offer whose only media section uses a codec nobody implements is rejected as a whole with a 4xx (422 or 400) and a body saying why — not answered 201 with nothing usable."
             ) { context in
                 try await withLiveStream(context, side, "unsupported") { streamPath in
                     let endpoint = WHIPWHEPEndpoint(context: context, side: side)
                     let usable = offer(side, try await dtls(context))
-                    let unusable = usable.replacingOccurrences(of: "UDP/TLS/RTP/SAVPF 111", with: "UDP/TLS/RTP/SAVPF 97")
-                        .replacingOccurrences(of: "a=rtpmap:111 opus/48000/2", with: "a=rtpmap:97 x-conform-none/8000")
-                        .replacingOccurrences(of: "a=fmtp:111 minptime=10;useinbandfec=1\r\n", with: "")
+                    let unusable = usable.replacingOccurrences(
+                        of: "UDP/TLS/RTP/SAVPF 111", with: "UDP/TLS/RTP/SAVPF 97"
+                    )
+                    .replacingOccurrences(of: "a=rtpmap:111 opus/48000/2", with: "a=rtpmap:97 x-conform-none/8000")
+                    .replacingOccurrences(of: "a=fmtp:111 minptime=10;useinbandfec=1\r\n", with: "")
                     let (response, _) = try await endpoint.post(streamPath: streamPath, body: unusable)
                     if response.status == 201, let session = endpoint.sessionPath(response) {
                         _ = try? await endpoint.delete(session)

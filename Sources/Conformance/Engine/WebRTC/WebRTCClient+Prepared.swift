@@ -7,7 +7,9 @@ extension WebRTCClient {
         guard phase == .connected, let srtp, let remoteAddress,
             let protected = try? srtp.protectRTP(packet)
         else { return false }
-        if packet.count >= 12, UInt32(packet[8]) << 24 | UInt32(packet[9]) << 16 | UInt32(packet[10]) << 8 | UInt32(packet[11]) == ssrc {
+        if packet.count >= 12,
+            UInt32(packet[8]) << 24 | UInt32(packet[9]) << 16 | UInt32(packet[10]) << 8 | UInt32(packet[11]) == ssrc
+        {
             timestamp = UInt32(packet[4]) << 24 | UInt32(packet[5]) << 16 | UInt32(packet[6]) << 8 | UInt32(packet[7])
         }
         sentPackets &+= 1

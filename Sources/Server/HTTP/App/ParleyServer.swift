@@ -16,7 +16,10 @@ public enum ParleyServer {
     /// The faces served, in registration order.
     public static var defaultFaces: [any APIFace] {
         // Monibuca core first: its CORS and JWT middleware must wrap every other face.
-        [MonibucaCoreFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(), WebRTCFace(), JoinPageFace()]
+        [
+            MonibucaCoreFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(), WebRTCFace(),
+            JoinPageFace(),
+        ]
     }
 
     /// Opens storage, resolves secrets, creates the registry and starts the media plane: everything the faces

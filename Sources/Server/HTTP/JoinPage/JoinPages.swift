@@ -25,7 +25,8 @@ struct JoinPages: Sendable {
                     .unauthorized, title: "This link cannot be used",
                     text: error == .expired
                         ? "The invitation in this link has expired. Ask the organiser for a new link."
-                        : "The invitation in this link is not valid (\(Self.describe(error))). Ask the organiser for a new link.")
+                        : "The invitation in this link is not valid (\(Self.describe(error))). Ask the organiser for a new link."
+                )
             }
         }
         return file("join.html", request)

@@ -124,8 +124,10 @@ public final class PeerConnection {
     func tap(_ events: [PeerEvent], from source: STUNAddress, into tap: (PlaintextPacket) -> Void) {
         for event in events {
             switch event {
-            case .rtp(let packet): tap(PlaintextPacket(direction: .received, isRTCP: false, bytes: packet, remote: source))
-            case .rtcp(let packet): tap(PlaintextPacket(direction: .received, isRTCP: true, bytes: packet, remote: source))
+            case .rtp(let packet):
+                tap(PlaintextPacket(direction: .received, isRTCP: false, bytes: packet, remote: source))
+            case .rtcp(let packet):
+                tap(PlaintextPacket(direction: .received, isRTCP: true, bytes: packet, remote: source))
             default: break
             }
         }

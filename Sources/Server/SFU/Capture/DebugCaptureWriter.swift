@@ -92,9 +92,11 @@ public final class DebugCaptureWriter: @unchecked Sendable {
             pcap.close()
             throw error
         }
-        let nanoseconds = Int(flushInterval.components.seconds) * 1_000_000_000
+        let nanoseconds =
+            Int(flushInterval.components.seconds) * 1_000_000_000
             + Int(flushInterval.components.attoseconds / 1_000_000_000)
-        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(max(1_000_000, nanoseconds)))
+        timer.schedule(
+            deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(max(1_000_000, nanoseconds)))
         timer.setEventHandler { [self] in drain() }
         timer.resume()
     }

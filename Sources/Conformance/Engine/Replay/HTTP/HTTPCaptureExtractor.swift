@@ -78,10 +78,13 @@ public enum HTTPCaptureExtractor {
                 }
                 guard methods.contains(head.parts[0]), head.parts.count == 3, head.parts[2].hasPrefix("HTTP/1.") else {
                     throw HTTPCaptureFraming.Failure(
-                        offset: requestAt, message: "not an HTTP/1.x request line \"\(head.parts.joined(separator: " ").prefix(80))\"")
+                        offset: requestAt,
+                        message: "not an HTTP/1.x request line \"\(head.parts.joined(separator: " ").prefix(80))\"")
                 }
                 let length = try HTTPCaptureFraming.bodyLength(head.headers, isRequest: true, at: requestAt)
-                guard let (body, next) = try HTTPCaptureFraming.body(length, in: client, at: head.bodyStart, streamEnded: true)
+                guard
+                    let (body, next) = try HTTPCaptureFraming.body(
+                        length, in: client, at: head.bodyStart, streamEnded: true)
                 else {
                     problems.append(
                         gapAfter(requestAt, in: upstream)
@@ -99,8 +102,9 @@ public enum HTTPCaptureExtractor {
                 requestAt = next
                 var exchange = CapturedHTTPExchange(
                     connection: index, request: request, response: nil, webSocketMessages: nil)
-                guard let (response, afterResponse) = try response(
-                    in: server, at: &responseAt, to: request, stream: downstream)
+                guard
+                    let (response, afterResponse) = try response(
+                        in: server, at: &responseAt, to: request, stream: downstream)
                 else {
                     exchanges.append(exchange)
                     break
@@ -156,7 +160,8 @@ public enum HTTPCaptureExtractor {
                 (100...999).contains(status)
             else {
                 throw HTTPCaptureFraming.Failure(
-                    offset: start, message: "not an HTTP/1.x status line \"\(head.parts.joined(separator: " ").prefix(80))\"")
+                    offset: start,
+                    message: "not an HTTP/1.x status line \"\(head.parts.joined(separator: " ").prefix(80))\"")
             }
             if (100..<200).contains(status) && status != 101 {
                 offset = head.bodyStart
@@ -165,7 +170,9 @@ public enum HTTPCaptureExtractor {
             let length: HTTPCaptureFraming.BodyLength =
                 request.method == "HEAD" || status == 101 || status == 204 || status == 304
                 ? .none : try HTTPCaptureFraming.bodyLength(head.headers, isRequest: false, at: start)
-            guard let (body, next) = try HTTPCaptureFraming.body(length, in: server, at: head.bodyStart, streamEnded: true)
+            guard
+                let (body, next) = try HTTPCaptureFraming.body(
+                    length, in: server, at: head.bodyStart, streamEnded: true)
             else { return nil }
             if let gap = stream.gaps.first(where: { $0.offset > start && $0.offset < next }) {
                 throw HTTPCaptureFraming.Failure(

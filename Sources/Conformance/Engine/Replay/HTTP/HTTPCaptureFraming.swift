@@ -77,7 +77,9 @@ enum HTTPCaptureFraming {
         if let coding = headers.value(of: "transfer-encoding") {
             guard coding.lowercased().split(separator: ",").last?.trimmingCharacters(in: .whitespaces) == "chunked"
             else {
-                if isRequest { throw Failure(offset: offset, message: "request Transfer-Encoding \(coding) not chunked") }
+                if isRequest {
+                    throw Failure(offset: offset, message: "request Transfer-Encoding \(coding) not chunked")
+                }
                 return .untilClose
             }
             return .chunked
@@ -122,7 +124,8 @@ enum HTTPCaptureFraming {
         while true {
             guard let lineEnd = findLineEnd(bytes, from: index) else { return nil }
             let line = String(decoding: bytes[index..<lineEnd], as: UTF8.self)
-            let sizeText = line.split(separator: ";", omittingEmptySubsequences: false).first?
+            let sizeText =
+                line.split(separator: ";", omittingEmptySubsequences: false).first?
                 .trimmingCharacters(in: [" ", "\t"]) ?? ""
             guard !sizeText.isEmpty, sizeText.count <= 8, let size = Int(sizeText, radix: 16) else {
                 throw Failure(offset: index, message: "bad chunk size line \"\(line.prefix(40))\"")

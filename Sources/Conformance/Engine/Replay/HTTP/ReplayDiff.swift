@@ -98,7 +98,9 @@ struct ReplayDiff {
             if before.typeName != after.typeName {
                 lines.append("body \(pointer): recorded a \(before.typeName), replayed a \(after.typeName)")
             } else if before != after {
-                lines.append("body \(pointer): recorded \(before.compactText.prefix(120)), replayed \(after.compactText.prefix(120))")
+                lines.append(
+                    "body \(pointer): recorded \(before.compactText.prefix(120)), replayed \(after.compactText.prefix(120))"
+                )
             }
         }
     }

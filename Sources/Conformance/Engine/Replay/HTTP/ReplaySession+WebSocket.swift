@@ -155,7 +155,8 @@ extension ReplaySession {
         switch message {
         case .text(let text): "text \"\(text.prefix(80))\""
         case .binary(let count): "binary (\(count) bytes)"
-        case .closed(let code, _, let dropped): dropped ? "the connection dropped" : "close \(code.map(String.init) ?? "")"
+        case .closed(let code, _, let dropped):
+            dropped ? "the connection dropped" : "close \(code.map(String.init) ?? "")"
         }
     }
 }

@@ -44,7 +44,9 @@ struct ReplaySession {
     mutating func learn(recorded: JSONValue, replayed: JSONValue) {
         switch (recorded, replayed) {
         case (.object(let a), .object(let b)):
-            for (key, value) in a { if let other = b.first(where: { $0.0 == key }) { learn(recorded: value, replayed: other.1) } }
+            for (key, value) in a {
+                if let other = b.first(where: { $0.0 == key }) { learn(recorded: value, replayed: other.1) }
+            }
         case (.array(let a), .array(let b)):
             for (x, y) in zip(a, b) { learn(recorded: x, replayed: y) }
         case (.string(let a), .string(let b))

@@ -76,7 +76,8 @@ enum WebSocketCaptureFraming {
         let second = bytes[start + 1]
         guard first & 0x40 == 0 else {
             // RSV1 is permessage-deflate's "compressed" bit (RFC 7692 §6): inflating it is not implemented.
-            throw .init(offset: start, message: "WebSocket frame compressed with permessage-deflate (RFC 7692), not read")
+            throw .init(
+                offset: start, message: "WebSocket frame compressed with permessage-deflate (RFC 7692), not read")
         }
         var index = start + 2
         var length = Int(second & 0x7f)

@@ -103,7 +103,7 @@ struct RTPCaptureManifest: Decodable {
                     stream.unreplayableReason =
                         "cannot: \(described.codec) is not offered by the runner's client (Opus and VP8 only)"
                 } else {
-                    stream.unreplayableReason = nil  // the manifest's packets are decrypted (docs/capture-format.md)
+                    stream.unreplayableReason = nil // the manifest's packets are decrypted (docs/capture-format.md)
                 }
                 notes.append(
                     "stream \(stream.index): SSRC \(ReplayStream.hex(ssrc)) from the manifest (session \(session.sessionID)), "
@@ -112,7 +112,9 @@ struct RTPCaptureManifest: Decodable {
                 result.append(stream)
             }
         }
-        if sent > 0 { notes.append("manifest: \(sent) sent streams (server → player) are the server's output: not replayed") }
+        if sent > 0 {
+            notes.append("manifest: \(sent) sent streams (server → player) are the server's output: not replayed")
+        }
         return result
     }
 

@@ -114,7 +114,8 @@ public struct RTPReplayReport: Sendable, Codable {
             cases.append(
                 CaseResult(
                     id: stream.caseID, title: title, profile: "replay", severity: .must, reference: Self.reference,
-                    requirement: "A forwarding server delivers every replayed packet once, in order (loopback: no loss)",
+                    requirement:
+                        "A forwarding server delivers every replayed packet once, in order (loopback: no loss)",
                     verdict: verdict, durationMs: durationS * 1000, attempts: 1, expected: expected,
                     observed: observed, reason: reason, wire: []))
         }
@@ -134,7 +135,8 @@ public struct RTPReplayReport: Sendable, Codable {
 
     /// The console table: one line per stream.
     public var table: String {
-        var text = "stream  kind   codec    PT  clock   captured  sent  forwarded  gaps  dup  reord  drift p50/p99/max ms\n"
+        var text =
+            "stream  kind   codec    PT  clock   captured  sent  forwarded  gaps  dup  reord  drift p50/p99/max ms\n"
         for stream in streams {
             let name = "\(stream.stream)" + (stream.copy > 0 ? "@\(stream.copy + 1)" : "")
             if let skipped = stream.skipped ?? stream.error {

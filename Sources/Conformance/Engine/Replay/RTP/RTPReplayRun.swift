@@ -146,7 +146,8 @@ public final class RTPReplayRun: @unchecked Sendable {
             }
             if let line = try? await loop.submit({ self.progressLine() }).get() { progress(line) }
         }
-        let report = (try? await loop.submit { self.summarise(error: nil, began: began) }.get())
+        let report =
+            (try? await loop.submit { self.summarise(error: nil, began: began) }.get())
             ?? summarise(error: "the media loop stopped", began: began)
         await closeAll()
         return report
@@ -236,7 +237,7 @@ public final class RTPReplayRun: @unchecked Sendable {
                     firstSequence: UInt16.random(in: 0...UInt16.max), firstCapturedTimestamp: first.timestamp,
                     firstTimestamp: UInt32.random(in: 0...UInt32.max), capturedClockRate: stream.clockRate,
                     negotiatedClockRate: video ? 90_000 : 48_000,
-                    extensionIDs: [:])  // the runner's offer negotiates no header extension: every element goes
+                    extensionIDs: [:]) // the runner's offer negotiates no header extension: every element goes
                 var fingerprints: [UInt64] = []
                 let trackIndex = tracks.count
                 for packet in stream.packets {

@@ -22,7 +22,9 @@ public struct ReplayCapture: Sendable {
         let manifestPath = RTPCaptureManifest.path(besides: path)
         if manifestPath != path, FileManager.default.fileExists(atPath: manifestPath) {
             let manifest = try RTPCaptureManifest.load(path: manifestPath)
-            var notes = ["manifest \(manifestPath) describes the streams (heuristics: \(discovery.streams.count) found)"]
+            var notes = [
+                "manifest \(manifestPath) describes the streams (heuristics: \(discovery.streams.count) found)"
+            ]
             let candidates = RTPStreamDiscovery.permissive.discover(records).streams
             discovery.streams = manifest.streams(from: candidates, notes: &notes)
             discovery.notes = notes

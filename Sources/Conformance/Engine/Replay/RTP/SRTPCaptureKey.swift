@@ -30,7 +30,8 @@ public struct SRTPCaptureKey: Sendable, Hashable {
             throw Invalid(description: "--srtp-key: not [PROFILE:]BASE64 (the key itself is not shown)")
         }
         guard bytes.count == known.length else {
-            throw Invalid(description: "--srtp-key: \(profile) needs \(known.length) bytes of key and salt, got \(bytes.count)")
+            throw Invalid(
+                description: "--srtp-key: \(profile) needs \(known.length) bytes of key and salt, got \(bytes.count)")
         }
         profileID = known.id
         keyAndSalt = bytes
@@ -63,7 +64,8 @@ extension RTPStreamDiscovery.Result {
             let label = "stream \(streams[index].index) (SSRC \(ReplayStream.hex(streams[index].ssrc)))"
             guard let (session, number) = opened else {
                 if streams[index].unreplayableReason?.hasPrefix("cannot: encrypted") == true {
-                    streams[index].unreplayableReason = "cannot: encrypted, and none of the \(keys.count) keys authenticates it"
+                    streams[index].unreplayableReason =
+                        "cannot: encrypted, and none of the \(keys.count) keys authenticates it"
                     notes.append("\(label): no --srtp-key authenticates its first packet")
                 }
                 continue
