@@ -75,5 +75,5 @@ def test_the_parley_profile_passes_whole_against_parley():
     assert bad == [], "\n".join(bad)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
     profiles = {c["id"].split("/")[0] for c in cases}
-    assert profiles == {"mirotalk", "monibuca-v6", "http", "meeting", "room-ws", "whip", "whep"}, profiles
+    assert profiles == {"mirotalk", "monibuca-v6", "http", "meeting", "room-ws", "whip", "whep", "handshake"}, profiles
     assert len(cases) > 250, len(cases)

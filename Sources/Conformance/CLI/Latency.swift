@@ -24,7 +24,8 @@ struct Latency: AsyncParsableCommand {
     var videoBitrate: String?
     @Option(name: .long, help: "Multiply every timeout by this factor.") var timeoutScale: Double = 1
     @Flag(name: .long, help: "Accept any TLS certificate.") var insecure = false
-    @Option(name: .long, help: "json:PATH (repeatable).") var report: [String] = []
+    @Option(name: .long, help: "json:PATH or html:PATH (histogram and timeline as inline SVG); repeatable.")
+    var report: [String] = []
 
     func run() async throws {
         guard (1...1000).contains(subscribers) else { fail("--subscribers must be 1-1000") }
@@ -34,11 +35,11 @@ struct Latency: AsyncParsableCommand {
         guard timeoutScale > 0, concurrency >= 1, warmup >= 0 else {
             fail("--timeout-scale must be > 0, --concurrency >= 1, --warmup >= 0")
         }
-        let jsonPaths = try report.map { entry -> String in
-            guard entry.hasPrefix("json:"), entry.count > 5 else {
-                throw ValidationError("bad --report \(entry) (latency writes json:PATH)")
+        let destinations = try report.map { entry -> (html: Bool, path: String) in
+            guard entry.hasPrefix("json:") || entry.hasPrefix("html:"), entry.count > 5 else {
+                throw ValidationError("bad --report \(entry) (latency writes json:PATH or html:PATH)")
             }
-            return String(entry.dropFirst(5))
+            return (entry.hasPrefix("html:"), String(entry.dropFirst(5)))
         }
         for template in [whipPath, whepPath].compactMap({ $0 }) where !template.contains("{path}") {
             fail("path template \(template) has no {path}")
@@ -66,8 +67,11 @@ struct Latency: AsyncParsableCommand {
         print(result.table, terminator: "")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        for path in jsonPaths {
-            do { try encoder.encode(result).write(to: URL(fileURLWithPath: path)) } catch {
+        for (html, path) in destinations {
+            do {
+                let data = html ? Data(LatencyHTMLReport.render(result).utf8) : try encoder.encode(result)
+                try data.write(to: URL(fileURLWithPath: path))
+            } catch {
                 fail("cannot write \(path): \(error)")
             }
         }

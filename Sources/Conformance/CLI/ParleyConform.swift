@@ -46,7 +46,7 @@ struct List: AsyncParsableCommand {
     @Option(
         name: .long,
         help:
-            "Profiles, comma-separated (mirotalk, meeting, room-ws, monibuca-v6, monibuca-v5, http; parley = every profile of an API Parley serves)."
+            "Profiles, comma-separated (mirotalk, meeting, room-ws, monibuca-v6, monibuca-v5, http, handshake; parley = every profile of an API Parley serves)."
     ) var profile: [String] = []
     @OptionGroup var spec: SpecOption
 
@@ -73,7 +73,13 @@ struct List: AsyncParsableCommand {
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the selected cases against a target.")
 
-    @Option(name: .long, help: "Base URL of the server under test.") var target: String
+    @Option(name: .long, help: "Base URL of the server under test (not with --offline).") var target: String?
+    @Flag(
+        name: .long,
+        help:
+            "No target: run only the selected cases that check the runner itself against published vectors (the handshake profile's RFC 5769/3711/7714 tier)."
+    )
+    var offline = false
     @Option(
         name: .long,
         help: "Profiles, comma-separated (default mirotalk; parley = every profile of an API Parley serves).")
@@ -108,6 +114,10 @@ struct Run: AsyncParsableCommand {
             fail("bad --report \(bad.0) (use json:PATH, junit:PATH or html:PATH)")
         }
         guard timeoutScale > 0, retries >= 0 else { fail("--timeout-scale must be > 0 and --retries >= 0") }
+        if offline && target != nil { fail("--offline runs without a target; drop --target") }
+        guard let target = target ?? (offline ? "http://offline.invalid" : nil) else {
+            fail("--target is required (or --offline for the cases that need none)")
+        }
         let all: [ConformanceCase]
         do { all = try spec.loadCatalogue() } catch { fail("\(error)") }
         let profiles = splitProfiles(profile.isEmpty ? ["mirotalk"] : profile)
@@ -118,9 +128,11 @@ struct Run: AsyncParsableCommand {
             password: password, streamKeys: streamKey, origin: origin, whipPath: whipPath, whepPath: whepPath,
             roomWebSocket: roomWebSocket)
         options.bearer = bearer
+        options.offline = offline
         var runReport: RunReport
         do {
-            let selected = try Selection.select(all, profiles: profiles, include: cases, exclude: exclude)
+            var selected = try Selection.select(all, profiles: profiles, include: cases, exclude: exclude)
+            if offline { selected = selected.filter { !$0.needsTarget } }
             if selected.isEmpty { throw Selection.NoMatch(patterns: profiles) }
             runReport = await Runner(options: options).run(selected, progress: ConsoleReporter())
         } catch {

@@ -10,11 +10,14 @@ public struct ConformanceCase: Sendable {
     /// The requirement, quoted or paraphrased.
     public let requirement: String
     public let profile: String
+    /// False for cases that check the runner's own checkers against published vectors: they run under
+    /// `run --offline` with no target (docs/conformance.md "Offline tier").
+    public let needsTarget: Bool
     public let run: Body
 
     public init(
         id: String, title: String, severity: Severity, reference: SpecReference, requirement: String,
-        run: @escaping Body
+        needsTarget: Bool = true, run: @escaping Body
     ) {
         self.id = id
         self.title = title
@@ -22,6 +25,7 @@ public struct ConformanceCase: Sendable {
         self.reference = reference
         self.requirement = requirement
         self.profile = String(id.split(separator: "/").first ?? "")
+        self.needsTarget = needsTarget
         self.run = run
     }
 }

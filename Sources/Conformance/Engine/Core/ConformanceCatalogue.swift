@@ -18,6 +18,7 @@ public enum ConformanceCatalogue {
         cases += MiroTalkSuite.liveCases(schema: roomSocketSchema, documents: documents)
         cases += MonibucaV6Suite.cases() + MonibucaV5Suite.cases() + HTTPHygieneSuite.cases()
         cases += WHIPWHEPSuite.cases()
+        cases += HandshakeSuite.cases()
         cases += try ScenarioLoader.loadAll(
             directory: specDirectory.appendingPathComponent("scenarios"), documents: documents)
         var seen = Set<String>()

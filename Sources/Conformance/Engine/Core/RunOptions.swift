@@ -21,6 +21,8 @@ public struct RunOptions: Sendable {
     public var roomWebSocket: Bool
     /// `--bearer`: a token the target issued, sent as `Authorization: Bearer` on WHIP/WHEP requests.
     public var bearer: String?
+    /// `--offline`: no target; only cases with `needsTarget == false` run and nothing is probed.
+    public var offline: Bool = false
 
     public init(
         target: String, profiles: [String] = ["mirotalk"], casePatterns: [String] = [],

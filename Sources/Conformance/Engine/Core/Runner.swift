@@ -22,7 +22,7 @@ public struct Runner: Sendable {
         }
         progress?.started(total: cases.count, target: options.target)
         // One reachability probe first: an unreachable target makes every case BROKEN at once, quickly.
-        if let unreachable = await probeReachability(target) {
+        if !options.offline, let unreachable = await probeReachability(target) {
             let reason = "target unreachable: \(unreachable)"
             var results: [CaseResult] = []
             for (i, c) in cases.enumerated() {

@@ -34,7 +34,7 @@ public enum Selection {
     /// credential. Left out: `monibuca-v5` (another server's API) and the MiroTalk cases that need a route switched
     /// off (`*/disabled-body`; run `--profile mirotalk` against a target whose `api.allowed.*` are off for those).
     public static let parleyProfiles: Set<String> = [
-        "mirotalk", "monibuca-v6", "http", "meeting", "room-ws", "whip", "whep",
+        "mirotalk", "monibuca-v6", "http", "meeting", "room-ws", "whip", "whep", "handshake",
     ]
 
     static func inParleyProfile(_ candidate: ConformanceCase) -> Bool {

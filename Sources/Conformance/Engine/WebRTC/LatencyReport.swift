@@ -61,6 +61,9 @@ public struct LatencyReport: Sendable, Codable {
     public var runnerCPUPercent: Double
     public var error: String?
     public var players: [PlayerResult]
+    /// All measured samples binned, and latency over the window (LatencyReport+Charts.swift); nil when absent.
+    public var histogram: LatencyHistogram?
+    public var timeline: [LatencyTimelinePoint]?
 
     /// 0 all good; 1 a player failed or lost everything; 2 the runner could not measure (publisher refused...).
     public var exitCode: Int32 {

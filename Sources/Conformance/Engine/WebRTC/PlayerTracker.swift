@@ -10,6 +10,8 @@ public struct PlayerTracker: Sendable {
     public private(set) var discarded = 0
     /// One-way latencies of measured frames, microseconds.
     public private(set) var samples: [UInt32] = []
+    /// The frame index of each sample (same order), so a report can place it on the send timeline.
+    public private(set) var sampleFrames: [Int32] = []
     var lastTransit: Int64?
     /// RFC 3550 A.8 interarrival jitter over send/arrival times, nanoseconds (not scaled).
     public private(set) var jitter: Double = 0
@@ -37,6 +39,7 @@ public struct PlayerTracker: Sendable {
         }
         receivedInWindow += 1
         samples.append(UInt32(clamping: max(0, transit) / 1_000))
+        sampleFrames.append(Int32(clamping: index))
     }
 }
 
