@@ -14,12 +14,16 @@
 #  4b. Replay timing (bench/replay_bench.py): `parley-conform replay` drift p50/p99 for one 10 s Opus capture, and
 #     how many copies replay at once before p99 drift passes 1 ms (doubling, BENCH_REPLAY_MAX 64, BENCH_REPLAY_BUDGET
 #     100 s). Under 2 minutes.
-#  5. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
+#  5. Latency (bench/latency_bench.py): `parley-conform latency --subscribers 200` against Parley (release) and
+#     against Pion in one run: both tables, p50/p95/p99 and the runner's CPU share, written to
+#     bench/results/latest.md with the runner's HTML reports (histogram, timeline). About 1 minute.
+#  6. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward replay soak":
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward replay latency soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
-# BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), SOAK_* (bench/soak.py).
+# BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), BENCH_LATENCY_PLAYERS (200),
+# BENCH_LATENCY_SECONDS (10), SOAK_* (bench/soak.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-8s}
@@ -27,7 +31,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 ROOMS=${BENCH_ROOMS:-1000}
 COST_DURATION=${BENCH_COST_DURATION:-4s}
 WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
-SECTIONS=" ${BENCH_SECTIONS:-rest cost ws forward replay soak} "
+SECTIONS=" ${BENCH_SECTIONS:-rest cost ws forward replay latency soak} "
 KEY=bench-key
 AUTH_SECRET=bench-auth-secret-0123456789abcdef
 SWIFT=${SWIFT:-swift}
@@ -172,6 +176,19 @@ if [[ $SECTIONS == *" replay "* ]]; then
   echo "== Replay timing: parley-conform replay (release) into Parley, drift = actual send - scheduled send =="
   $SWIFT build -c release --product parley-conform 2>&1 | tail -1
   python3 bench/replay_bench.py .build/release/parley-server .build/release/parley-conform
+fi
+
+if [[ $SECTIONS == *" latency "* ]]; then
+  echo
+  echo "== Latency: parley-conform latency --subscribers ${BENCH_LATENCY_PLAYERS:-200}, Parley (release) vs Pion =="
+  $SWIFT build -c release --product parley-conform 2>&1 | tail -1
+  if [[ ! -x "$work/pion-sfu" ]]; then
+    mkdir -p "$work/gopath/src" && ln -sfn "$PWD/bench/pion-sfu" "$work/gopath/src/pionsfu"
+    (cd "$work/gopath/src/pionsfu" && GO111MODULE=off GOPATH="$work/gopath:/usr/share/gocode" \
+      GOCACHE="$PWD/.build/bench-go-cache" go build -o "$work/pion-sfu" .)
+  fi
+  python3 bench/latency_bench.py .build/release/parley-server .build/release/parley-conform "$work/pion-sfu" \
+    --subscribers "${BENCH_LATENCY_PLAYERS:-200}" --duration "${BENCH_LATENCY_SECONDS:-10}"
 fi
 
 if [[ $SECTIONS == *" soak "* && ${SOAK_SECONDS:-600} != 0 ]]; then

@@ -46,7 +46,7 @@ extension HandshakeSuite {
                 return try await MediaHarness.with(context, slug: "retransmit") { harness in
                     let client = try await harness.connect(
                         sending: true, certificate: certificate, filter: { bytes, now in loss.pass(bytes, now: now) })
-                    let phase = await harness.settle(client, within: 20)
+                    let phase = await harness.settle(client, within: 10)
                     let dropped = await harness.onLoop { loss.dropped } ?? 0
                     switch phase {
                     case .connected where dropped > 0:

@@ -1,17 +1,18 @@
 import Foundation
 import ParleyWire
 
-/// How the handshake cases reach a target's WHIP/WHEP endpoints: the run's `--whip-path`/`--whep-path` and
-/// `--stream-key`s. Monibuca's `global` stream keys sign every plugin's URLs, so they stand in for `webrtc` keys
-/// when no `webrtc:` key was given (docs/contracts.md "Stream signatures").
+/// How the handshake cases reach a target's WHIP/WHEP endpoints: the run's `--whip-path`/`--whep-path`, the
+/// `--stream-key`s (`webrtc`, else `global`, as the whip/whep profiles pick them) and the Bearer token those
+/// profiles show (minted with `--auth-secret` or from `--username`/`--password`).
 enum HandshakeTarget {
-    static func signaling(_ context: CaseContext) -> MediaSignaling {
-        let keys = context.options.streamKeys
-        let webrtc = keys.filter { $0.hasPrefix("webrtc:") }
-        let usable = webrtc.isEmpty ? keys.filter { $0.hasPrefix("global:") }.map { "webrtc:" + $0.dropFirst(7) } : webrtc
+    static func signaling(_ context: CaseContext) async -> MediaSignaling {
+        let keys = ["publish", "subscribe"].compactMap { type in
+            MonibucaV6Suite.streamKey(context, plugin: "webrtc", type: type).map { "webrtc:\(type):\($0)" }
+        }
+        let bearer = await WHIPWHEPEndpoint(context: context, side: .whip).bearerToken()
         return MediaSignaling(
             client: context.client, whipTemplate: context.options.whipPath, whepTemplate: context.options.whepPath,
-            streamKeys: usable)
+            bearer: bearer, streamKeys: keys)
     }
 
     /// A fresh stream path per case, so cases never share a publisher.
@@ -57,7 +58,7 @@ final class STUNSession: @unchecked Sendable {
         let (certificate, _) = try await HandshakeTarget.certificates(context)
         let probe: UDPProbe
         do { probe = try await UDPProbe.bind() } catch { throw .broken("cannot bind a UDP socket: \(error)") }
-        let signaling = HandshakeTarget.signaling(context)
+        let signaling = await HandshakeTarget.signaling(context)
         let local = ICEParameters.random()
         let offer = ClientOffer(
             ice: local, fingerprint: certificate.fingerprint, sending: true, ssrc: UInt32.random(in: 1...UInt32.max),

@@ -17,8 +17,8 @@ final class MediaHarness: @unchecked Sendable {
     var sessions: [MediaSignaling.Session] = []
     var timer: RepeatedTask?
 
-    init(_ context: CaseContext, slug: String) {
-        signaling = HandshakeTarget.signaling(context)
+    init(_ context: CaseContext, signaling: MediaSignaling, slug: String) {
+        self.signaling = signaling
         streamPath = HandshakeTarget.streamPath(slug)
         timeoutScale = context.options.timeoutScale
     }
@@ -109,7 +109,7 @@ final class MediaHarness: @unchecked Sendable {
     static func with(
         _ context: CaseContext, slug: String, _ body: (MediaHarness) async throws -> CaseOutcome
     ) async throws -> CaseOutcome {
-        let harness = MediaHarness(context, slug: slug)
+        let harness = MediaHarness(context, signaling: await HandshakeTarget.signaling(context), slug: slug)
         do {
             let outcome = try await body(harness)
             await harness.close()
