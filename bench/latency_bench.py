@@ -65,6 +65,13 @@ def note(results, players):
             f"p99 {o['p99Ms']:.3f} ms, max {o['maxMs']:.3f} ms, loss {rep['lossPercent']:.3f}%, "
             f"runner CPU {rep['runnerCPUPercent']:.1f}% of one core, server CPU {r['server_cpu']:.1f}%"
             + (f", error: {rep['error']}" if rep.get("error") else ""))
+    for r in results:
+        rep = r["report"]
+        expected = 50 * rep["durationS"]
+        if rep["sentInWindow"] < 0.9 * expected:
+            lines.append(f"WARNING ({r['name']}): the runner sent {rep['sentInWindow']} of {expected:.0f} frames in the "
+                         "window, so it did not get the CPU to keep its schedule; these numbers measure an overloaded "
+                         "machine, not the server")
     by = {r["name"]: r["report"]["overall"] for r in results}
     if "parley" in by:
         p = by["parley"]
