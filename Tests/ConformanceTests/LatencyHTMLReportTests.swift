@@ -31,7 +31,10 @@ struct LatencyHTMLReportTests {
         #expect(histogram.counts.reduce(0, +) == 1_000)
         #expect(histogram.counts.count == LatencyHistogram.binCount)
         #expect(histogram.overflow == 1)
-        #expect([1.0, 2.0, 5.0].contains { abs(histogram.binWidthMs / pow(10, floor(log10(histogram.binWidthMs))) - $0) < 1e-9 })
+        #expect(
+            [1.0, 2.0, 5.0].contains {
+                abs(histogram.binWidthMs / pow(10, floor(log10(histogram.binWidthMs))) - $0) < 1e-9
+            })
         #expect(histogram.binWidthMs * Double(histogram.counts.count) >= 2.4)
         #expect(LatencyHistogram(microseconds: []) == nil)
     }
@@ -67,7 +70,8 @@ struct LatencyHTMLReportTests {
             for pair in pairs {
                 let xy = pair.split(separator: ",").compactMap { Double($0) }
                 #expect(xy.count == 2)
-                #expect(xy[0] >= 0 && xy[0] <= LatencyHTMLReport.width && xy[1] >= 0 && xy[1] <= LatencyHTMLReport.height)
+                #expect(
+                    xy[0] >= 0 && xy[0] <= LatencyHTMLReport.width && xy[1] >= 0 && xy[1] <= LatencyHTMLReport.height)
             }
         }
         // Bars stay inside the plot and the tallest reaches its top.

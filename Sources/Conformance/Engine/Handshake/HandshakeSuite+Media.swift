@@ -150,7 +150,8 @@ extension HandshakeSuite {
             if failures > 0 { wrong.append("\(failures) packet(s) at the player failed SRTP checks") }
             guard wrong.isEmpty else {
                 return .violated(
-                    expected: "the original once; no replay, no tampered packet", observed: wrong.joined(separator: "; "))
+                    expected: "the original once; no replay, no tampered packet",
+                    observed: wrong.joined(separator: "; "))
             }
             return .pass(observed: "the original arrived once; the replay and the tampered packet did not")
         }
@@ -159,7 +160,9 @@ extension HandshakeSuite {
     static func noRedirect(_ context: CaseContext) async throws -> CaseOutcome {
         try await withFlow(context, slug: "consent") { harness, _, player, log in
             let probe: UDPProbe
-            do { probe = try await UDPProbe.bind() } catch { throw CaseStop.broken("cannot bind a UDP socket: \(error)") }
+            do { probe = try await UDPProbe.bind() } catch {
+                throw CaseStop.broken("cannot bind a UDP socket: \(error)")
+            }
             defer { Task { await probe.close() } }
             let setup = await harness.onLoop { () -> ([UInt8], [UInt8], STUNAddress?) in
                 let nomination = player.ice.checkRequest(transactionID: .random(), nominate: true)

@@ -53,7 +53,8 @@ extension HandshakeSuite {
             },
             offline(
                 "rfc3711-b.3/aes-cm-vector", reference: .rfc(3711, "appendix-B.3", "key derivation test vectors"),
-                title: "The runner's SRTP (AES_CM_128_HMAC_SHA1_80) matches RFC 3711 B.3 keys and refuses tampering and replay",
+                title:
+                    "The runner's SRTP (AES_CM_128_HMAC_SHA1_80) matches RFC 3711 B.3 keys and refuses tampering and replay",
                 requirement:
                     "With the B.3 master key and salt, the derived session keys equal the RFC's; the runner's SRTP context protects a packet exactly as §4.1.1/§4.2 compute it; its receiver refuses a changed octet (§3.3 step 5) and a second copy (§3.3.2)."
             ) {
@@ -87,7 +88,9 @@ extension HandshakeSuite {
     static func responseVector(_ vector: [UInt8], mapped ip: String, offset: Int) throws -> String? {
         let expected = STUNAddress(ip: IPAddress(ip)!, port: 32853)
         let verdict = STUNReply.judge(vector, password: STUNVectors.password)
-        guard verdict == .success(mapped: expected) else { return "judged \(verdict), not a success mapping \(expected)" }
+        guard verdict == .success(mapped: expected) else {
+            return "judged \(verdict), not a success mapping \(expected)"
+        }
         var altered = vector
         altered[offset] ^= 0x01
         if case .success = STUNReply.judge(altered, password: STUNVectors.password) {
@@ -129,8 +132,9 @@ extension HandshakeSuite {
         let expected = STUNVectors.hex(
             "8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf"
                 + "8833899d7f27beb16a9152cf765ee4390cce")
-        guard SRTPReference.gcmIV(salt: salt, ssrc: 0x5501_A0B2, sequence: 0xF17B)
-            == STUNVectors.hex("51753c6580c2726f20718414")
+        guard
+            SRTPReference.gcmIV(salt: salt, ssrc: 0x5501_A0B2, sequence: 0xF17B)
+                == STUNVectors.hex("51753c6580c2726f20718414")
         else { return "the §8.1 IV of the §16 packet is wrong" }
         guard SRTPReference.protectGCM(plain, sessionKey: key, sessionSalt: salt) == expected else {
             return "encrypting the §16 packet does not give §16.1.1"

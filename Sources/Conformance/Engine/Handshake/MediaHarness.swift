@@ -86,8 +86,7 @@ final class MediaHarness: @unchecked Sendable {
     }
 
     /// Connected within `seconds`, or the case stops as BROKEN naming the phase it reached.
-    func requireConnected(_ client: WebRTCClient, _ role: String, within seconds: Double = 15) async throws(CaseStop)
-    {
+    func requireConnected(_ client: WebRTCClient, _ role: String, within seconds: Double = 15) async throws(CaseStop) {
         let phase = await settle(client, within: seconds)
         guard phase == .connected else { throw .broken("the \(role) did not connect: \(phase)") }
     }

@@ -31,11 +31,13 @@ public enum LatencyHTMLReport {
         html += "<h2>Latency over the window</h2>\n"
         html += report.timeline.flatMap { $0.isEmpty ? nil : timelineSVG($0) } ?? "<p>No samples.</p>\n"
         html += "<h2>Players</h2>\n<table><tr><th>player</th><th>samples</th><th>p50</th><th>p95</th><th>p99</th>"
-        html += "<th>max</th><th>loss %</th><th>dup</th><th>reord</th><th>jitter</th><th>first</th><th>error</th></tr>\n"
+        html +=
+            "<th>max</th><th>loss %</th><th>dup</th><th>reord</th><th>jitter</th><th>first</th><th>error</th></tr>\n"
         for p in report.players {
             html += "<tr><td>\(p.player)</td><td>\(p.latency.samples)</td><td>\(f(p.latency.p50Ms))</td>"
             html += "<td>\(f(p.latency.p95Ms))</td><td>\(f(p.latency.p99Ms))</td><td>\(f(p.latency.maxMs))</td>"
-            html += "<td>\(f(p.lossPercent))</td><td>\(p.duplicates)</td><td>\(p.reordered)</td><td>\(f(p.jitterMs))</td>"
+            html +=
+                "<td>\(f(p.lossPercent))</td><td>\(p.duplicates)</td><td>\(p.reordered)</td><td>\(f(p.jitterMs))</td>"
             html += "<td>\(p.firstPacketMs.map(f) ?? "-")</td><td class=\"bad\">\(esc(p.error ?? ""))</td></tr>\n"
         }
         return html + "</table>\n</body></html>\n"

@@ -349,7 +349,8 @@ public final class LatencyRun: @unchecked Sendable {
         report.timeline = LatencyTimelinePoint.series(
             players.map { ($0.tracker.samples, $0.tracker.sampleFrames) },
             sentOffsetMs: { frame in
-                frame >= 0 && Int(frame) < self.sentAt.count ? Double(self.sentAt[Int(frame)] &- windowStart) / 1e6 : nil
+                frame >= 0 && Int(frame) < self.sentAt.count
+                    ? Double(self.sentAt[Int(frame)] &- windowStart) / 1e6 : nil
             })
         let expected = sent * players.count
         report.lossPercent = expected > 0 ? 100 * Double(report.lost) / Double(expected) : 0
