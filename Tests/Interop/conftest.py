@@ -19,6 +19,9 @@ urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PARLEY_BIN = os.path.join(ROOT, os.environ.get("PARLEY_BIN", ".build/debug/parley-server"))
 CONFORM_BIN = os.path.join(ROOT, os.environ.get("CONFORM_BIN", ".build/debug/parley-conform"))
+# The committed captures of HTTP and room-WebSocket sessions (TCP): test_replay_http replays them; every other
+# capture under captures/ holds RTP and test_replay_rtp replays it.
+TCP_CAPTURES = ("http-api-session.pcap", "room-ws-session.pcap")
 
 
 def wait_for(condition, what, timeout=10.0, interval=0.02):

@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from conftest import CONFORM_BIN, ROOT, start_server, wait_for
+from conftest import CONFORM_BIN, ROOT, TCP_CAPTURES, start_server, wait_for
 from roomws.client import RoomClient
 
 API_KEY = "replay-http-api-key"
@@ -145,7 +145,7 @@ auth:
 """
 
 
-@pytest.mark.parametrize("name", ["http-api-session.pcap", "room-ws-session.pcap"])
+@pytest.mark.parametrize("name", TCP_CAPTURES)
 def test_committed_capture_replays_as_recorded(name, tmp_path):
     path = os.path.join(ROOT, "captures", name)
     if not os.path.exists(path):
