@@ -14,6 +14,24 @@ extension WHIPWHEPSuite {
     /// supporting either one, or none).
     static func patchUnsupported(_ response: HTTPResponse) -> Bool { [405, 501, 422].contains(response.status) }
 
+    /// A trickle PATCH on a fresh session with `ifMatch` (nil: no header) must be refused with `status`; 405 or 501
+    /// means the target has no PATCH at all, which RFC 9725 §4.3.1 allows (422 is not excused here: a precondition
+    /// failure must be named as one).
+    static func trickleRefused(
+        _ context: CaseContext, _ side: WHIPWHEPSide, _ slug: String, ifMatch: String?, status: Int
+    ) async throws -> CaseOutcome {
+        try await withSession(context, side, slug) { created in
+            let session = try requireSession(created)
+            let ice = created.offerICE
+            let response = try await created.endpoint.patch(
+                session, ifMatch: ifMatch, contentType: trickleType,
+                body: fragment(ufrag: ice.ufrag, pwd: ice.pwd, candidate: true))
+            if [405, 501].contains(response.status) { return .observed("PATCH not supported: \(describe(response))") }
+            try check(response.status == status, expected: "\(status)", observed: describe(response))
+            return .pass(observed: "\(status)")
+        }
+    }
+
     /// PATCH, ETags and DELETE on the session URL (RFC 9725 §4.2, §4.3; the WHEP draft's same sections).
     static func patchCases(_ side: WHIPWHEPSide) -> [ConformanceCase] {
         [
@@ -45,18 +63,7 @@ extension WHIPWHEPSuite {
                 severity: .must, reference: side.reference("4.3.1", "missing If-Match → 428 Precondition Required"),
                 requirement: "A PATCH without If-Match is refused 428 Precondition Required (RFC 6585 §3)."
             ) { context in
-                try await withSession(context, side, "no-if-match") { created in
-                    let session = try requireSession(created)
-                    let ice = created.offerICE
-                    let response = try await created.endpoint.patch(
-                        session, ifMatch: nil, contentType: trickleType,
-                        body: fragment(ufrag: ice.ufrag, pwd: ice.pwd, candidate: true))
-                    if [405, 501].contains(response.status) {
-                        return .observed("PATCH not supported: \(describe(response))")
-                    }
-                    try check(response.status == 428, expected: "428", observed: describe(response))
-                    return .pass(observed: "428")
-                }
+                try await trickleRefused(context, side, "no-if-match", ifMatch: nil, status: 428)
             },
             ConformanceCase(
                 id: side.id("4.3.1", "patch-wrong-etag-412"), title: "a PATCH naming another ETag is 412",
@@ -64,18 +71,8 @@ extension WHIPWHEPSuite {
                 requirement:
                     "A PATCH whose If-Match names an entity tag the session does not have is refused 412 (RFC 9110 §13.1.1)."
             ) { context in
-                try await withSession(context, side, "wrong-etag") { created in
-                    let session = try requireSession(created)
-                    let ice = created.offerICE
-                    let response = try await created.endpoint.patch(
-                        session, ifMatch: "\"conform-not-this-session\"", contentType: trickleType,
-                        body: fragment(ufrag: ice.ufrag, pwd: ice.pwd, candidate: true))
-                    if [405, 501].contains(response.status) {
-                        return .observed("PATCH not supported: \(describe(response))")
-                    }
-                    try check(response.status == 412, expected: "412", observed: describe(response))
-                    return .pass(observed: "412")
-                }
+                try await trickleRefused(
+                    context, side, "wrong-etag", ifMatch: "\"conform-not-this-session\"", status: 412)
             },
             ConformanceCase(
                 id: side.id("4.3.1", "patch-wrong-type-4xx"), title: "a PATCH of another media type is refused 4xx",

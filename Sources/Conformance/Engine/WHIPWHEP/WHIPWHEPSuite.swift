@@ -33,7 +33,8 @@ public enum WHIPWHEPSuite {
         return shared
     }
 
-    /// The runner's offer for `side` with a placeholder candidate: cases that only look at HTTP never start ICE.
+    /// The runner's offer for `side` with one host candidate on the discard port (127.0.0.1:9): cases that only look at
+    /// HTTP never start ICE, so no socket stands behind it.
     /// `video` adds a VP8 section; `extra` lines go into every media section.
     static func offer(_ side: WHIPWHEPSide, _ dtls: DTLSClientContext, video: Bool = false, extra: [String] = [])
         -> String
