@@ -13,6 +13,8 @@ Each fault is a media-port bug real servers have (RFC 8445/8489/7675/7983/6347/3
   replay-forwarded   delivers every SRTP/SRTCP datagram from Parley twice
   stale-pin          trusts the first certificate fingerprint it ever saw from the runner instead of each offer's
                      (the proxy swaps it into later offers, so Parley checks the wrong pin)
+  wrong-mapped       answers correct checks with a success whose XOR-MAPPED-ADDRESS is not the check's source (the
+                     port one above it), as a server that reports the address of the wrong socket would
 
 Only ever listens on and connects to 127.0.0.1."""
 import asyncio
@@ -24,7 +26,7 @@ import threading
 import zlib
 
 FAULTS = ("ok-integrity", "ok-username", "ok-no-fingerprint", "no-role-conflict", "garbage-breaks", "redirect",
-          "no-retransmit", "replay-forwarded", "stale-pin")
+          "no-retransmit", "replay-forwarded", "stale-pin", "wrong-mapped")
 COOKIE = 0x2112A442
 
 
@@ -232,7 +234,8 @@ class HandshakeFaultProxy:
         first = data[0] if data else 0
         if data[0:2] == b"\x01\x01" and data[8:20] in self.transactions:
             # Like a NAT, the proxy is what Parley saw: map the runner's own address, signed again.
-            data = success(data, client, self.transactions.pop(data[8:20]))
+            mapped = (client[0], client[1] % 65535 + 1) if "wrong-mapped" in self.faults else client
+            data = success(data, mapped, self.transactions.pop(data[8:20]))
         if first == 22 and "no-retransmit" in self.faults and len(data) >= 25 and data[3:5] == b"\x00\x00":
             # A retransmitted flight has new record numbers but the same handshake message_seq (RFC 6347 §4.2.2).
             key = (client, data[13], data[17:19], data[19:22])
