@@ -23,13 +23,11 @@ final class MediaHarness: @unchecked Sendable {
         timeoutScale = context.options.timeoutScale
     }
 
-    /// What a client does with incoming datagrams before the WebRTC client sees them.
-    typealias Filter = @Sendable ([UInt8], UInt64) -> Bool
-
     /// Negotiates one session and starts ICE. `announce` is the certificate whose fingerprint the offer carries
     /// (default: the one DTLS presents); `filter` returning false drops an incoming datagram.
     func connect(
-        sending: Bool, certificate: DTLSClientContext, announce: DTLSClientContext? = nil, filter: Filter? = nil
+        sending: Bool, certificate: DTLSClientContext, announce: DTLSClientContext? = nil,
+        filter: ClientDatagramHandler.Filter? = nil
     ) async throws(CaseStop) -> WebRTCClient {
         if timer == nil {
             timer = loop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
@@ -38,36 +36,16 @@ final class MediaHarness: @unchecked Sendable {
             }
         }
         do {
-            let handler = FilteringDatagramHandler(clock: clock, filter: filter)
-            let channel = try await DatagramBootstrap(group: loop)
-                .channelInitializer { $0.pipeline.addHandler(handler) }
-                .bind(host: "127.0.0.1", port: 0).get()
-            try await loop.submit { self.channels.append(channel) }.get()
-            guard let port = channel.localAddress?.port, let ip = IPAddress("127.0.0.1") else {
-                throw CaseStop.broken("the UDP socket has no local port")
-            }
-            let ice = ICEParameters.random()
-            let ssrc = UInt32.random(in: 1...UInt32.max)
-            let offer = ClientOffer(
-                ice: ice, fingerprint: (announce ?? certificate).fingerprint, sending: sending, ssrc: ssrc,
-                candidate: STUNAddress(ip: ip, port: UInt16(port)))
-            let session = try await signaling.open(publishing: sending, streamPath: streamPath, offer: offer.sdp)
-            try await loop.submit { self.sessions.append(session) }.get()
-            let answer = try ClientAnswer(sdp: session.answer)
-            let agent = ICEControllingAgent(
-                local: ice, remote: answer.ice, remoteCandidates: answer.candidates.filter { $0.ip.isIPv4 },
-                checkTimeout: UInt64(10 * timeoutScale * 1e9))
-            let dtls = try DTLSClientSession(context: certificate, expected: answer.fingerprints)
-            let client = WebRTCClient(
-                channel: channel, sending: sending, ssrc: ssrc, payloadType: answer.opusPayloadType, ice: agent,
-                dtls: dtls)
+            let negotiated = try await WebRTCClient.negotiate(
+                on: loop, context: certificate, announce: announce, filter: filter, signaling: signaling,
+                streamPath: streamPath, sending: sending, ssrc: UInt32.random(in: 1...UInt32.max), videoSSRC: nil,
+                timeoutScale: timeoutScale, clock: clock)
             try await loop.submit {
-                handler.client = client
-                self.clients.append(client)
+                self.channels.append(negotiated.channel)
+                self.sessions.append(negotiated.session)
+                self.clients.append(negotiated.client)
             }.get()
-            return client
-        } catch let stop as CaseStop {
-            throw stop
+            return negotiated.client
         } catch {
             throw .broken("\(sending ? "WHIP publish" : "WHEP play") the case needs: \(error)")
         }
@@ -118,30 +96,6 @@ final class MediaHarness: @unchecked Sendable {
             throw error
         }
     }
-}
-
-/// Hands each datagram to the client unless the case's filter drops it (simulated loss).
-final class FilteringDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    var client: WebRTCClient?
-    let clock: @Sendable () -> UInt64
-    let filter: MediaHarness.Filter?
-
-    init(clock: @escaping @Sendable () -> UInt64, filter: MediaHarness.Filter?) {
-        self.clock = clock
-        self.filter = filter
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        guard let client else { return }
-        let bytes = envelope.data.getBytes(at: envelope.data.readerIndex, length: envelope.data.readableBytes) ?? []
-        let now = clock()
-        if let filter, !filter(bytes, now) { return }
-        client.receive(bytes, from: envelope.remoteAddress, now: now)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {}
 }
 
 extension WebRTCClient {

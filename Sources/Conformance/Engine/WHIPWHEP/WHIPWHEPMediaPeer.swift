@@ -76,25 +76,17 @@ final class WHIPWHEPMediaPeer: @unchecked Sendable {
     ) async throws(CaseStop) -> WHIPWHEPMediaPeer {
         let media = try await Media.shared(endpoint.context)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let handler = ClientDatagramHandler(clock: { NIODeadline.now().uptimeNanoseconds })
-        let channel: any Channel
+        let socket: ClientSocket
         do {
-            channel = try await DatagramBootstrap(group: loop)
-                .channelInitializer { $0.pipeline.addHandler(handler) }
-                .bind(host: "127.0.0.1", port: 0).get()
+            socket = try await ClientSocket.bind(on: loop, clock: { NIODeadline.now().uptimeNanoseconds })
         } catch {
             throw .broken("runner set-up: no UDP socket: \(error)")
         }
-        guard let port = channel.localAddress?.port, let ip = IPAddress("127.0.0.1") else {
-            try? await channel.close().get()
-            throw .broken("runner set-up: the UDP socket has no port")
-        }
+        let channel = socket.channel
         let publishing = endpoint.side.publishing
-        let ice = ICEParameters.random()
         let ssrc = UInt32.random(in: 1...UInt32.max)
-        let offer = ClientOffer(
-            ice: ice, fingerprint: dtls.fingerprint, sending: publishing, ssrc: ssrc,
-            candidate: STUNAddress(ip: ip, port: UInt16(port)), videoSSRC: video ? ssrc ^ 0x5A5A_5A5A : nil)
+        let offer = socket.offer(
+            fingerprint: dtls.fingerprint, sending: publishing, ssrc: ssrc, videoSSRC: video ? ssrc ^ 0x5A5A_5A5A : nil)
         let peer: WHIPWHEPMediaPeer
         do {
             let (response, _) = try await endpoint.post(streamPath: streamPath, body: offer.sdp)
@@ -110,16 +102,14 @@ final class WHIPWHEPMediaPeer: @unchecked Sendable {
             }
             var videoTrack: (ssrc: UInt32, payloadType: UInt8)?
             if video, let pt = answer.vp8PayloadType { videoTrack = (ssrc ^ 0x5A5A_5A5A, pt) }
-            let agent = ICEControllingAgent(
-                local: ice, remote: answer.ice, remoteCandidates: answer.candidates.filter { $0.ip.isIPv4 },
-                checkTimeout: UInt64(10 * endpoint.context.options.timeoutScale * 1e9))
-            let session: DTLSClientSession
-            do { session = try DTLSClientSession(context: dtls, expected: answer.fingerprints) } catch {
+            let client: WebRTCClient
+            do {
+                client = try await socket.start(
+                    answer: answer, context: dtls, sending: publishing, ssrc: ssrc, video: videoTrack,
+                    timeoutScale: endpoint.context.options.timeoutScale)
+            } catch {
                 throw CaseStop.broken("runner set-up: DTLS session: \(error)")
             }
-            let client = WebRTCClient(
-                channel: channel, sending: publishing, ssrc: ssrc, payloadType: answer.opusPayloadType, ice: agent,
-                dtls: session, video: videoTrack)
             peer = WHIPWHEPMediaPeer(
                 endpoint: endpoint, loop: loop, channel: channel, client: client, media: media,
                 sendsVideo: publishing && videoTrack != nil, session: endpoint.sessionPath(response),
@@ -133,7 +123,6 @@ final class WHIPWHEPMediaPeer: @unchecked Sendable {
         }
         do {
             try await loop.submit {
-                handler.client = peer.client
                 peer.client.onMedia = { payload, arrival in peer.arrived(payload, at: arrival) }
                 peer.timer = loop.scheduleRepeatedTask(initialDelay: .milliseconds(5), delay: .milliseconds(5)) {
                     _ in peer.tick()

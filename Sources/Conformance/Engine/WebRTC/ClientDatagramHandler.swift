@@ -3,17 +3,26 @@ import NIOCore
 /// Hands each datagram of one client's socket to that client, on the socket's (the media) loop.
 final class ClientDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    /// What a case does with an incoming datagram before the client sees it: false drops it (simulated loss).
+    typealias Filter = @Sendable ([UInt8], UInt64) -> Bool
+
     /// Set once the session is negotiated; datagrams before that are dropped (nothing can be sent to us yet).
     var client: WebRTCClient?
     let clock: @Sendable () -> UInt64
+    let filter: Filter?
 
-    init(clock: @escaping @Sendable () -> UInt64) { self.clock = clock }
+    init(clock: @escaping @Sendable () -> UInt64, filter: Filter? = nil) {
+        self.clock = clock
+        self.filter = filter
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         guard let client else { return }
         let bytes = envelope.data.getBytes(at: envelope.data.readerIndex, length: envelope.data.readableBytes) ?? []
-        client.receive(bytes, from: envelope.remoteAddress, now: clock())
+        let now = clock()
+        if let filter, !filter(bytes, now) { return }
+        client.receive(bytes, from: envelope.remoteAddress, now: now)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

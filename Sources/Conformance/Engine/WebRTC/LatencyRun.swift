@@ -184,45 +184,19 @@ public final class LatencyRun: @unchecked Sendable {
 
     /// Binds a socket, negotiates over WHIP/WHEP and starts ICE; the client is live on the loop when this returns.
     func connect(context: DTLSClientContext, sending: Bool, player: Int?) async throws -> WebRTCClient {
-        let handler = ClientDatagramHandler(clock: clock)
-        let channel = try await DatagramBootstrap(group: loop)
-            .channelInitializer { $0.pipeline.addHandler(handler) }
-            .bind(host: "127.0.0.1", port: 0).get()
-        try await loop.submit { self.channels.append(channel) }.get()
-        guard let port = channel.localAddress?.port, let ip = IPAddress("127.0.0.1") else {
-            throw MediaSignaling.Refused(description: "the UDP socket has no local port")
-        }
-        let ice = ICEParameters.random()
         let ssrc = UInt32.random(in: 1...UInt32.max)
-        let videoSSRC = options.videoBitrate > 0 ? ssrc ^ 0x5A5A_5A5A : nil
-        let offer = ClientOffer(
-            ice: ice, fingerprint: context.fingerprint, sending: sending, ssrc: ssrc,
-            candidate: STUNAddress(ip: ip, port: UInt16(port)), videoSSRC: videoSSRC)
-        let requestedAt = clock()
-        let session = try await options.signaling.open(
-            publishing: sending, streamPath: options.streamPath, offer: offer.sdp)
-        try await loop.submit { self.sessions.append(session) }.get()
-        let answer = try ClientAnswer(sdp: session.answer)
-        var video: (ssrc: UInt32, payloadType: UInt8)?
-        if let videoSSRC {
-            guard let pt = answer.vp8PayloadType else {
-                throw MediaSignaling.Refused(description: "the answer did not accept the VP8 section")
-            }
-            video = (videoSSRC, pt)
-        }
-        let agent = ICEControllingAgent(
-            local: ice, remote: answer.ice, remoteCandidates: answer.candidates.filter { $0.ip.isIPv4 },
-            checkTimeout: UInt64(10 * options.timeoutScale * 1e9))
-        let dtls = try DTLSClientSession(context: context, expected: answer.fingerprints)
-        let client = WebRTCClient(
-            channel: channel, sending: sending, ssrc: ssrc, payloadType: answer.opusPayloadType, ice: agent, dtls: dtls,
-            video: video)
+        let negotiated = try await WebRTCClient.negotiate(
+            on: loop, context: context, signaling: options.signaling, streamPath: options.streamPath,
+            sending: sending, ssrc: ssrc, videoSSRC: options.videoBitrate > 0 ? ssrc ^ 0x5A5A_5A5A : nil,
+            timeoutScale: options.timeoutScale, clock: clock)
+        let client = negotiated.client
         try await loop.submit {
-            handler.client = client
+            self.channels.append(negotiated.channel)
+            self.sessions.append(negotiated.session)
             self.clients.append(client)
             if let player {
                 self.players[player].client = client
-                self.players[player].requestedAt = requestedAt
+                self.players[player].requestedAt = negotiated.requestedAt
                 client.onMedia = { [unowned self] payload, arrival in self.arrived(payload, at: arrival, player: player)
                 }
             }
