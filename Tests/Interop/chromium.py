@@ -9,9 +9,20 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 from conftest import free_port
+
+# Flags of a Chromium that captures and plays media with no one at the keyboard (fake camera and microphone).
+MEDIA_FLAGS = (
+    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+    # Loopback is the only interface in a test namespace; Chromium skips it for ICE without this.
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+)
 
 
 def chromium_binary():
@@ -100,3 +111,61 @@ class Chromium:
             if "exceptionDetails" in result:
                 raise RuntimeError(result["exceptionDetails"])
             return result["result"].get("value")
+
+
+class DevToolsPage:
+    """A new page target of `browser` opened on `url`, kept open over the DevTools protocol for several calls
+    (`async with DevToolsPage(browser, url) as page`); closed with its target on exit."""
+
+    def __init__(self, browser, url):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{browser.port}/json/new?{urllib.parse.quote(url, safe='')}", method="PUT")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            self.target = json.load(response)
+        self.browser = browser
+        self.ws = None
+        self.ids = iter(range(1, 1_000_000))
+
+    async def __aenter__(self):
+        import websockets
+        self.ws = await websockets.connect(self.target["webSocketDebuggerUrl"], max_size=50_000_000)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{self.browser.port}/json/close/{self.target['id']}", timeout=5)
+        except OSError:
+            pass  # the browser is already gone
+
+    async def call(self, method, timeout=20, **params):
+        i = next(self.ids)
+        await self.ws.send(json.dumps({"id": i, "method": method, "params": params}))
+        while True:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if message.get("id") == i:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message["result"]
+
+    async def evaluate(self, expression, timeout=20):
+        """The JSON value of `expression`, promises awaited; a thrown exception raises RuntimeError."""
+        result = await self.call("Runtime.evaluate", timeout=timeout, expression=expression, awaitPromise=True,
+                                 returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression[:80]}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    async def poll(self, expression, condition=bool, timeout=30, what=None, strict=True):
+        """Evaluates `expression` every 250 ms until `condition(value)` holds and returns the value. When it never
+        does: raises TimeoutError naming `what` and the last value (`strict`), or returns the last value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = await self.evaluate(expression)
+            if condition(value):
+                return value
+            if time.monotonic() > deadline:
+                if not strict:
+                    return value
+                raise TimeoutError(f"{what or expression}: last value {value!r}")
+            await asyncio.sleep(0.25)

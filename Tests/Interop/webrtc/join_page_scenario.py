@@ -6,14 +6,11 @@ lobby and the meeting, takes screenshots. Prints one JSON line with everything s
 import argparse
 import asyncio
 import base64
-import json
 import os
 import struct
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 import zlib
 
 import requests
@@ -22,69 +19,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 import peers  # noqa: E402
-from chromium import Chromium  # noqa: E402
+from chromium import MEDIA_FLAGS, Chromium, DevToolsPage  # noqa: E402
 
 API_KEY = "join-page-key"
-CHROMIUM_FLAGS = (
-    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-    # Loopback is the only interface in the namespace; Chromium skips it for ICE without this.
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
+CHROMIUM_FLAGS = MEDIA_FLAGS + (
     # The links are https:// on the server's generated self-signed certificate.
     "--ignore-certificate-errors",
     "--window-size=960,540", "--hide-scrollbars",
 )
 
 
-class Page:
-    """One page target over the DevTools protocol."""
-
-    def __init__(self, browser, url):
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{browser.port}/json/new?{urllib.parse.quote(url, safe='')}", method="PUT")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            self.target = json.load(response)
-        self.browser = browser
-        self.ids = iter(range(1, 1_000_000))
-
-    async def __aenter__(self):
-        import websockets
-        self.ws = await websockets.connect(self.target["webSocketDebuggerUrl"], max_size=50_000_000)
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.ws.close()
-        urllib.request.urlopen(f"http://127.0.0.1:{self.browser.port}/json/close/{self.target['id']}", timeout=5)
-
-    async def call(self, method, timeout=20, **params):
-        i = next(self.ids)
-        await self.ws.send(json.dumps({"id": i, "method": method, "params": params}))
-        while True:
-            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-            if message.get("id") == i:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message["result"]
-
-    async def evaluate(self, expression, timeout=20):
-        result = await self.call("Runtime.evaluate", timeout=timeout, expression=expression, awaitPromise=True,
-                                 returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression[:80]}: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    async def poll(self, expression, condition=bool, timeout=30, what=None):
-        """Evaluates `expression` until `condition(value)` holds; raises with the last value when it never does."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = await self.evaluate(expression)
-            if condition(value):
-                return value
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{what or expression}: last value {value!r}")
-            await asyncio.sleep(0.25)
+class Page(DevToolsPage):
+    """A DevTools page with the join page's checks: screenshots and axe-core."""
 
     async def screenshot(self, path):
         shot = await self.call("Page.captureScreenshot", format="png")

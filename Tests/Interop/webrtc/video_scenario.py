@@ -12,9 +12,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-import urllib.parse
-import urllib.request
 
 import requests
 
@@ -22,65 +19,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 import peers  # noqa: E402
-from chromium import Chromium  # noqa: E402
+from chromium import MEDIA_FLAGS, Chromium, DevToolsPage  # noqa: E402
 from tone_scenario import start_server, until  # noqa: E402
 
 from aiortc import RTCConfiguration, RTCPeerConnection  # noqa: E402
-
-CHROMIUM_MEDIA_FLAGS = (
-    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-    # Loopback is the only interface in the namespace; Chromium skips it for ICE without this.
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-)
-
-
-class DevToolsPage:
-    """One page target over the DevTools protocol, kept open for several evaluations."""
-
-    def __init__(self, browser, url):
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{browser.port}/json/new?{urllib.parse.quote(url, safe='')}", method="PUT")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            self.target = json.load(response)
-        self.ws = None
-        self.ids = iter(range(1, 1_000_000))
-
-    async def __aenter__(self):
-        import websockets
-        self.ws = await websockets.connect(self.target["webSocketDebuggerUrl"], max_size=50_000_000)
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.ws.close()
-
-    async def evaluate(self, expression, timeout=10):
-        i = next(self.ids)
-        await self.ws.send(json.dumps({"id": i, "method": "Runtime.evaluate", "params": {
-            "expression": expression, "awaitPromise": True, "returnByValue": True}}))
-        while True:
-            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-            if message.get("id") != i:
-                continue
-            if "error" in message:
-                raise RuntimeError(message["error"])
-            result = message["result"]
-            if "exceptionDetails" in result:
-                raise RuntimeError(result["exceptionDetails"])
-            return result["result"].get("value")
-
-    async def poll(self, expression, condition, timeout):
-        """Evaluates `expression` until `condition(value)` holds; returns the last value either way."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            value = await self.evaluate(expression)
-            if condition(value) or loop.time() > deadline:
-                return value
-            await asyncio.sleep(0.25)
-
 
 def serve_pages(port):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=os.path.join(HERE, "pages"))
@@ -118,27 +60,27 @@ async def aiortc_player(base, path, counts):
 async def scenario(base, page_base, seconds, codec):
     result = {}
     path = "live/camera"
-    browser = Chromium(extra_args=CHROMIUM_MEDIA_FLAGS)
+    browser = Chromium(extra_args=MEDIA_FLAGS)
     try:
         publish_url = f"{page_base}/whip_publish.html?codec={codec}&whip={base}/webrtc/whip/{path}"
         async with DevToolsPage(browser, publish_url) as publisher:
-            state = await publisher.poll("window.state", lambda s: s and s["phase"] != "starting", 30)
+            state = await publisher.poll("window.state", lambda s: s and s["phase"] != "starting", 30, strict=False)
             result["publisher_phase"] = state.get("phase")
             if state.get("phase") != "negotiated":
                 result["error"] = f"publisher: {state}"
                 return result
-            sent = await publisher.poll("sent()", lambda s: s["video"] > 0 and s["audio"] > 0, 30)
+            sent = await publisher.poll("sent()", lambda s: s["video"] > 0 and s["audio"] > 0, 30, strict=False)
             result["publisher_sent"] = sent
 
             play_url = f"{page_base}/whep_play.html?whep={base}/webrtc/whep/{path}"
             async with DevToolsPage(browser, play_url) as player:
-                state = await player.poll("window.state", lambda s: s and s["phase"] != "starting", 30)
+                state = await player.poll("window.state", lambda s: s and s["phase"] != "starting", 30, strict=False)
                 result["player_phase"] = state.get("phase")
                 if state.get("phase") != "negotiated":
                     result["error"] = f"player: {state}"
                     return result
                 got = await player.poll(
-                    "received()", lambda s: s["framesDecoded"] > 10 and s["audioPackets"] > 10, seconds)
+                    "received()", lambda s: s["framesDecoded"] > 10 and s["audioPackets"] > 10, seconds, strict=False)
                 result["chromium_player"] = got
 
                 counts = {}
