@@ -99,8 +99,15 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(data_dir=None, args=(), env=None, port=None, wait=True):
+def start_server(data_dir=None, args=(), env=None, port=None, wait=True, config=None):
+    """A parley-server on 127.0.0.1 (a free port unless `port`), its data under `data_dir` (a new temporary one by
+    default); `config`, YAML text, is written to `<data_dir>/parley.yaml` and passed with --config."""
     data_dir = data_dir or tempfile.mkdtemp(prefix="parley-test-")
+    if config is not None:
+        config_path = os.path.join(data_dir, "parley.yaml")
+        with open(config_path, "w", encoding="utf-8") as f:
+            f.write(config)
+        args = ["--config", config_path, *args]
     port = port or free_port()
     log_path = os.path.join(data_dir, f"server-{port}.log")
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PARLEY_", "API_", "JWT_"))}
@@ -125,6 +132,17 @@ def start_server(data_dir=None, args=(), env=None, port=None, wait=True):
         server.stop(signal.SIGKILL)
         raise RuntimeError("server did not become healthy:\n" + server.log())
     return server
+
+
+def run_conform(*args, timeout=300):
+    """`parley-conform run ARGS --spec-dir spec --report=json:...`; returns the process and the JSON report."""
+    report = os.path.join(tempfile.mkdtemp(prefix="parley-conform-report-"), "report.json")
+    proc = subprocess.run([CONFORM_BIN, "run", *args, "--spec-dir", os.path.join(ROOT, "spec"),
+                           f"--report=json:{report}"], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    if not os.path.exists(report):
+        raise AssertionError(f"parley-conform wrote no report (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    with open(report, encoding="utf-8") as f:
+        return proc, json.load(f)
 
 
 @pytest.fixture

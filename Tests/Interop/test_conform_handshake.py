@@ -1,18 +1,13 @@
 """parley-conform's handshake profile through handshake_faults.py in front of the real parley-server, with every
 fault on at once (one run keeps the sweep short): each fault turns its case red and every other case still passes,
-so every online handshake case is shown to catch its bug. That the profile passes whole against Parley itself is test_conform_parley_profile.py's job (it is part of --profile parley);
-the offline tier is checked in Tests/ConformanceTests/HandshakeOfflineTests.swift."""
-import json
-import os
-import subprocess
-import tempfile
-
+so every online handshake case is shown to catch its bug. That the profile passes whole against Parley itself is
+test_conform_parley_profile.py's job (it is part of --profile parley); the offline tier is checked in
+Tests/ConformanceTests/HandshakeOfflineTests.swift."""
 import pytest
 
-from conftest import CONFORM_BIN, ROOT, start_server
+from conftest import run_conform, start_server
 from handshake_faults import FAULTS, HandshakeFaultProxy
 
-SPEC_DIR = os.path.join(ROOT, "spec")
 
 # Fault -> the case it must turn red (FAIL, or NON-STRICT for the SHOULD case).
 RED = {
@@ -30,12 +25,8 @@ RED = {
 
 
 def conform(*args, timeout=300):
-    report = os.path.join(tempfile.mkdtemp(prefix="parley-conform-handshake-"), "report.json")
-    proc = subprocess.run([CONFORM_BIN, "run", "--profile", "handshake", "--spec-dir", SPEC_DIR,
-                           f"--report=json:{report}", *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT)
-    with open(report, encoding="utf-8") as f:
-        return proc, {c["id"]: c for c in json.load(f)["cases"]}
+    proc, report = run_conform("--profile", "handshake", *args, timeout=timeout)
+    return proc, {c["id"]: c for c in report["cases"]}
 
 
 @pytest.fixture(scope="module")

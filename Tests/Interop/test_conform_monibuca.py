@@ -2,13 +2,7 @@
 run: an admin user, a known auth.secret, stream signatures on with known keys, and one allowed CORS origin.
 The run ends with 0 FAIL, 0 SKIP and 0 BROKEN. Without credentials the same profiles skip (with the option named)
 instead of failing."""
-import json
-import os
-import subprocess
-import tempfile
-
-
-from conftest import CONFORM_BIN, ROOT, start_server
+from conftest import run_conform, start_server
 
 USERNAME = "conform-admin"
 PASSWORD = "conform-pass-7f3a"
@@ -20,10 +14,7 @@ PROFILES = "monibuca-v6,http"
 
 
 def start_configured():
-    d = tempfile.mkdtemp(prefix="parley-conform-monibuca-")
-    config = os.path.join(d, "parley.yaml")
-    with open(config, "w") as f:
-        f.write(f"""auth:
+    return start_server(config=f"""auth:
   secret: {AUTH_SECRET}
   users:
     - username: {USERNAME}
@@ -37,16 +28,10 @@ stream_auth:
 http:
   cors_origins: ["{ORIGIN}"]
 """)
-    return start_server(data_dir=d, args=["--config", config])
 
 
 def run(url, *extra):
-    report = os.path.join(tempfile.mkdtemp(prefix="parley-conform-monibuca-report-"), "report.json")
-    proc = subprocess.run([CONFORM_BIN, "run", "--target", url, "--profile", PROFILES, f"--report=json:{report}",
-                           "--spec-dir", os.path.join(ROOT, "spec"), *extra],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
-    with open(report, encoding="utf-8") as f:
-        return proc, json.load(f)
+    return run_conform("--target", url, "--profile", PROFILES, *extra)
 
 
 CREDENTIALS = ("--username", USERNAME, "--password", PASSWORD, "--auth-secret", AUTH_SECRET,

@@ -3,7 +3,6 @@ given: 0 FAIL, 0 BROKEN and 0 SKIP (the MiroTalk disabled-switch cases run in te
 and nothing the run created is left behind (reservations excepted: the API has no route to delete one).
 Then the same profiles through a fault-injecting proxy (conform_faults.py): each fault, a bug real servers have,
 turns the cases that check its rule FAIL and no others, and together the faults turn every new case red."""
-import json
 import os
 import subprocess
 import tempfile
@@ -14,7 +13,7 @@ import jwt
 import pytest
 import requests
 
-from conftest import CONFORM_BIN, ROOT, start_server
+from conftest import CONFORM_BIN, ROOT, run_conform, start_server
 from conform_faults import FAULTS, FaultProxy
 
 API_KEY = "conform-parley-key"
@@ -41,14 +40,11 @@ def start_parley():
     return start_server(data_dir=d, args=["--config", config])
 
 
-def conform(url, report, *extra, timeout=600, scale="2"):
-    proc = subprocess.run(
-        [CONFORM_BIN, "run", "--target", url, "--profile", PROFILES, "--api-key", API_KEY, "--jwt-secret",
-         JWT_SECRET, "--auth-secret", AUTH_SECRET, "--room-ws", "--timeout-scale", scale, "--spec-dir", SPEC_DIR,
-         f"--report=json:{report}", *(f"--exclude={p}" for p in EXCLUDE), *extra],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    with open(report, encoding="utf-8") as f:
-        return proc, json.load(f)
+def conform(url, *extra, timeout=600, scale="2"):
+    return run_conform(
+        "--target", url, "--profile", PROFILES, "--api-key", API_KEY, "--jwt-secret", JWT_SECRET, "--auth-secret",
+        AUTH_SECRET, "--room-ws", "--timeout-scale", scale, *(f"--exclude={p}" for p in EXCLUDE), *extra,
+        timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +55,7 @@ def parley():
 
 
 def test_every_case_passes_against_parley(parley):
-    out = tempfile.mkdtemp(prefix="parley-conform-all-report-")
-    proc, report = conform(parley.url, os.path.join(out, "all.json"))
+    proc, report = conform(parley.url)
     bad = [f"{c['id']}: {c['verdict']} expected {c.get('expected')} / observed {c.get('observed')} "
            f"/ reason {c.get('reason')}" for c in report["cases"] if c["verdict"] not in ("PASS", "INFO")]
     assert bad == [], "\n".join(bad)
@@ -96,10 +91,8 @@ def fault_runs(parley):
         proxy = FaultProxy(parley.port, fault, source=f"127.0.0.{index + 2}")
         proxy.start()
         try:
-            out = tempfile.mkdtemp(prefix=f"parley-conform-fault-{fault}-")
             # Shorter waits: a red case mostly waits for something the fault withholds.
-            return fault, conform(proxy.url, os.path.join(out, "fault.json"),
-                                  *(f"--case={p}" for p in spec["cases"]), scale="0.8")
+            return fault, conform(proxy.url, *(f"--case={p}" for p in spec["cases"]), scale="0.8")
         finally:
             proxy.stop()
 

@@ -3,12 +3,10 @@ MiroTalk switch on, the API key and JWT secret, an admin user, a known auth.secr
 one allowed CORS origin, a recording on disk) and given every credential: 0 FAIL, 0 SKIP, 0 BROKEN, exit 0.
 The per-profile files (test_conform_mirotalk.py, test_conform_monibuca.py, test_conform_parley.py) hold the
 faulty-target runs; this one checks that the profiles also hold together, in one run, on one server."""
-import json
 import os
-import subprocess
 import tempfile
 
-from conftest import CONFORM_BIN, ROOT, start_server
+from conftest import run_conform, start_server
 
 API_KEY = "conform-profile-key"
 JWT_SECRET = "conform-profile-jwt-0123456789abcdef"
@@ -57,19 +55,15 @@ webrtc:
 
 def test_the_parley_profile_passes_whole_against_parley():
     server = start_parley()
-    report = os.path.join(tempfile.mkdtemp(prefix="parley-conform-profile-report-"), "report.json")
     try:
-        proc = subprocess.run(
-            [CONFORM_BIN, "run", "--target", server.url, "--profile", "parley", "--api-key", API_KEY,
-             "--jwt-secret", JWT_SECRET, "--auth-secret", AUTH_SECRET, "--username", USERNAME, "--password",
-             PASSWORD, "--stream-key", f"global:publish:{PUBLISH_KEY}", "--stream-key",
-             f"global:subscribe:{SUBSCRIBE_KEY}", "--origin", ORIGIN, "--room-ws", "--timeout-scale", "2",
-             "--spec-dir", os.path.join(ROOT, "spec"), f"--report=json:{report}"],
-            capture_output=True, text=True, timeout=600, cwd=ROOT)
+        proc, report = run_conform(
+            "--target", server.url, "--profile", "parley", "--api-key", API_KEY, "--jwt-secret", JWT_SECRET,
+            "--auth-secret", AUTH_SECRET, "--username", USERNAME, "--password", PASSWORD, "--stream-key",
+            f"global:publish:{PUBLISH_KEY}", "--stream-key", f"global:subscribe:{SUBSCRIBE_KEY}", "--origin", ORIGIN,
+            "--room-ws", "--timeout-scale", "2", timeout=600)
     finally:
         server.stop()
-    with open(report, encoding="utf-8") as f:
-        cases = json.load(f)["cases"]
+    cases = report["cases"]
     bad = [f"{c['id']} {c['verdict']}: expected {c.get('expected')} / observed {c.get('observed')} "
            f"/ reason {c.get('reason')}" for c in cases if c["verdict"] not in ("PASS", "INFO")]
     assert bad == [], "\n".join(bad)

@@ -6,7 +6,6 @@
 2. Against a third-party server on an independent stack, bench/pion-sfu (Pion from Debian's Go packages, built
    once into .build/pion-sfu/): its real conformance is printed as a verdict table; the runner causes no BROKEN."""
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conftest import CONFORM_BIN, ROOT, free_port, start_server, wait_for
+from conftest import CONFORM_BIN, ROOT, free_port, run_conform, start_server, wait_for
 from conform_faults import AUTH_SECRET, FaultProxy
 from whipwhep_faults import FAULTS
 
@@ -28,10 +27,7 @@ ORIGIN = "https://conform.example"
 
 
 def start_parley():
-    d = tempfile.mkdtemp(prefix="parley-conform-whipwhep-")
-    config = os.path.join(d, "parley.yaml")
-    with open(config, "w") as f:
-        f.write(f"""auth:
+    return start_server(config=f"""auth:
   secret: {AUTH_SECRET}
 stream_auth:
   enabled: true
@@ -45,16 +41,10 @@ webrtc:
   ice_servers:
     - urls: stun:127.0.0.1:3478
 """)
-    return start_server(data_dir=d, args=["--config", config])
 
 
-def conform(url, report, *extra, scale="1", timeout=300):
-    proc = subprocess.run(
-        [CONFORM_BIN, "run", "--target", url, "--profile", "whip,whep", "--timeout-scale", scale,
-         "--spec-dir", SPEC_DIR, f"--report=json:{report}", *extra],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    with open(report, encoding="utf-8") as f:
-        return proc, json.load(f)
+def conform(url, *extra, scale="1", timeout=300):
+    return run_conform("--target", url, "--profile", "whip,whep", "--timeout-scale", scale, *extra, timeout=timeout)
 
 
 CREDENTIALS = ("--auth-secret", AUTH_SECRET, "--stream-key", f"global:publish:{PUBLISH_KEY}", "--stream-key",
@@ -77,11 +67,9 @@ def fault_runs(parley):
         proxy = FaultProxy(parley.port, spec, source=f"127.0.1.{index + 2}")
         proxy.start()
         try:
-            out = tempfile.mkdtemp(prefix=f"parley-conform-whipwhep-{fault}-")
             # Short waits: a red case mostly waits for what the fault withholds (media, an ICE answer).
             started = time.monotonic()
-            result = conform(proxy.url, os.path.join(out, "fault.json"), *CREDENTIALS,
-                             *(f"--case={p}" for p in spec["cases"]), scale="0.4")
+            result = conform(proxy.url, *CREDENTIALS, *(f"--case={p}" for p in spec["cases"]), scale="0.4")
             print(f"{fault}: {time.monotonic() - started:.1f} s")
             return fault, result
         finally:
@@ -157,8 +145,7 @@ def test_the_profiles_against_pion_give_verdicts_without_runner_breakage():
 
     try:
         wait_for(up, "pion-sfu listening", timeout=15)
-        out = tempfile.mkdtemp(prefix="parley-conform-pion-")
-        run, report = conform(f"http://127.0.0.1:{port}", os.path.join(out, "pion.json"), scale="1.5")
+        run, report = conform(f"http://127.0.0.1:{port}", scale="1.5")
     finally:
         proc.terminate()
         proc.wait(10)
