@@ -100,12 +100,22 @@ let package = Package(
             ],
             path: "Sources/Server/Store", swiftSettings: strict),
 
+        // MARK: the cluster: node registry, room directory with epoch-fenced leases (docs/architecture.md §Cluster)
+        .target(
+            name: "ParleyCluster",
+            dependencies: [
+                "ParleyRooms", "ParleyTime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Server/Cluster", swiftSettings: strict),
+
         // MARK: HTTP/WS edges
         .target(
             name: "ParleyHTTP",
             dependencies: [
                 "ParleyTime", "ParleyJSON", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire",
-                "ParleyMedia",
+                "ParleyMedia", "ParleyCluster",
                 "ParleySFU",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -179,6 +189,12 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["ParleyJSON"], path: "Tests/JSONTests"),
         .testTarget(name: "TimeTests", dependencies: ["ParleyTime", "Fixtures"], path: "Tests/TimeTests"),
         .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "Fixtures"], path: "Tests/RoomsTests"),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "ParleyCluster", "ParleyRooms", "Fixtures", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ClusterTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
         .testTarget(
             name: "StoreTests",
@@ -190,7 +206,7 @@ let package = Package(
             name: "HTTPTests",
             dependencies: [
                 "ParleyHTTP", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleySFU",
-                "ParleyWire", "ParleyCrypto", "ParleyTime", "ParleyJSON", "Fixtures",
+                "ParleyWire", "ParleyCrypto", "ParleyTime", "ParleyJSON", "ParleyCluster", "Fixtures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -28,11 +28,23 @@ public struct MediaSignaling: Sendable {
         self.streamKeys = streamKeys
     }
 
-    /// A created session: the answer and the resource to DELETE (RFC 9725 §4.2: `Location`).
+    /// A created session: the answer and the resource to DELETE (RFC 9725 §4.2: `Location`), on the origin that
+    /// created it (another node's when the offer was redirected).
     public struct Session: Sendable {
         public var answer: String
         public var location: String?
+        /// The client for that origin; nil = the signalling's own.
+        public var client: HTTPClient?
+
+        public init(answer: String, location: String?, client: HTTPClient? = nil) {
+            self.answer = answer
+            self.location = location
+            self.client = client
+        }
     }
+
+    /// Redirects followed per offer (RFC 9725 §4.5: a client follows 307/308 to the URL in `Location`).
+    static let maxRedirects = 3
 
     public struct Refused: Error, Sendable, CustomStringConvertible {
         public let description: String
@@ -55,24 +67,39 @@ public struct MediaSignaling: Sendable {
         return path
     }
 
-    /// POSTs the offer; anything but 201 with an SDP body is a refusal with the status and the reason.
+    /// POSTs the offer, following up to ``maxRedirects`` 307/308 redirects, to another node too (RFC 9725 §4.5);
+    /// anything but 201 with an SDP body is a refusal with the status and the reason.
     public func open(publishing: Bool, streamPath: String, offer: String) async throws(Refused) -> Session {
+        let what = publishing ? "WHIP" : "WHEP"
         var headers = [HeaderField("Content-Type", "application/sdp"), HeaderField("Accept", "application/sdp")]
         if let bearer { headers.append(HeaderField("Authorization", "Bearer \(bearer)")) }
-        let request = HTTPRequest(
-            method: "POST", path: path(publishing: publishing, streamPath: streamPath), headers: headers,
-            body: Array(offer.utf8))
-        let (result, _) = await client.send(request)
-        let response: HTTPResponse
-        switch result {
-        case .failure(let error): throw Refused(description: "\(publishing ? "WHIP" : "WHEP") POST: \(error)")
-        case .success(let value): response = value
+        var client = self.client
+        var path = path(publishing: publishing, streamPath: streamPath)
+        var redirects = 0
+        while true {
+            let request = HTTPRequest(method: "POST", path: path, headers: headers, body: Array(offer.utf8))
+            let (result, _) = await client.send(request)
+            let response: HTTPResponse
+            switch result {
+            case .failure(let error): throw Refused(description: "\(what) POST \(client.target.url): \(error)")
+            case .success(let value): response = value
+            }
+            if [307, 308].contains(response.status), redirects < Self.maxRedirects,
+                let location = response.header("Location"), let next = client.following(location, from: path)
+            {
+                redirects += 1
+                (client, path) = next
+                continue
+            }
+            guard response.status == 201 else {
+                let reason = response.bodyText.prefix(200)
+                throw Refused(description: "\(what) POST answered \(response.status): \(reason)")
+            }
+            let location = response.header("Location").flatMap { client.following($0, from: path)?.path }
+            return Session(
+                answer: response.bodyText, location: location,
+                client: client.target == self.client.target ? nil : client)
         }
-        guard response.status == 201 else {
-            let reason = response.bodyText.prefix(200)
-            throw Refused(description: "\(publishing ? "WHIP" : "WHEP") POST answered \(response.status): \(reason)")
-        }
-        return Session(answer: response.bodyText, location: response.header("Location").map(relativePath))
     }
 
     /// Ends a session (RFC 9725 §4.3); failures are ignored, the server times the session out anyway.
@@ -80,16 +107,6 @@ public struct MediaSignaling: Sendable {
         guard let location = session.location else { return }
         var headers: [HeaderField] = []
         if let bearer { headers.append(HeaderField("Authorization", "Bearer \(bearer)")) }
-        _ = await client.send(HTTPRequest(method: "DELETE", path: location, headers: headers))
-    }
-
-    /// `Location` may be absolute or relative (RFC 9110 §10.2.2); the client sends paths relative to the target.
-    func relativePath(_ location: String) -> String {
-        guard let components = URLComponents(string: location), components.host != nil else { return location }
-        let path = components.percentEncodedPath
-        let query = components.percentEncodedQuery.map { "?\($0)" } ?? ""
-        let base = client.target.basePath
-        let relative = base.isEmpty || !path.hasPrefix(base) ? path : String(path.dropFirst(base.count))
-        return relative + query
+        _ = await (session.client ?? client).send(HTTPRequest(method: "DELETE", path: location, headers: headers))
     }
 }

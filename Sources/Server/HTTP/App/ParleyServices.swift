@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ParleyCluster
 import ParleyConfig
 import ParleyRooms
 import ParleySFU
@@ -19,13 +20,16 @@ public struct ParleyServices: Sendable {
     /// The one media plane (WHIP/WHEP), started with the other services; nil in a server built without media
     /// (tests of other faces), where WHIP/WHEP answer 503.
     public let media: MediaPlane?
+    /// This node's membership of the cluster (node registry, room leases); nil when `cluster.database_url` is
+    /// empty: one node, and no cluster code runs.
+    public let cluster: ClusterMember?
     public let version: String
     public let logger: Logger
 
     public init(
         config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
         metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(), media: MediaPlane? = nil,
-        version: String = ParleyVersion.current,
+        cluster: ClusterMember? = nil, version: String = ParleyVersion.current,
         logger: Logger
     ) {
         self.config = config
@@ -35,6 +39,7 @@ public struct ParleyServices: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.media = media
+        self.cluster = cluster
         self.version = version
         self.logger = logger
     }

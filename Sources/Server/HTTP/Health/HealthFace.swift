@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import ParleyCluster
 import Prometheus
 
-/// `GET /healthz` (liveness: status, version, uptime) and `GET /metrics` (Prometheus text exposition 0.0.4).
+/// `GET /healthz` (liveness: status, version, uptime, this node and the cluster as it sees it) and `GET /metrics`
+/// (Prometheus text exposition 0.0.4).
 public struct HealthFace: APIFace {
     public init() {}
 
@@ -10,11 +12,24 @@ public struct HealthFace: APIFace {
         let status: String
         let version: String
         let uptime_s: Double
+        let node_id: String
+        let cluster: Cluster
+    }
+
+    /// docs/contracts.md §Cluster: live nodes (this one counted) and `single` (no cluster configured) or `member`.
+    struct Cluster: Encodable {
+        let nodes: Int
+        let state: String
     }
 
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
+        let single = ClusterStatus.single
+        let nodeID = services.cluster?.node.rawValue ?? ParleyServer.nodeIdentity(services.config).node.rawValue
         router.get("/healthz") { _, _ -> Health in
-            Health(status: "ok", version: services.version, uptime_s: (services.uptimeSeconds * 1000).rounded() / 1000)
+            let status = await services.cluster?.status ?? single
+            return Health(
+                status: "ok", version: services.version, uptime_s: (services.uptimeSeconds * 1000).rounded() / 1000,
+                node_id: nodeID, cluster: Cluster(nodes: status.nodes, state: status.state.rawValue))
         }
         router.get("/metrics") { _, _ -> Response in
             var text: [UInt8] = []

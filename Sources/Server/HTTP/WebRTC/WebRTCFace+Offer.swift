@@ -10,13 +10,17 @@ import ParleyWire
 
 extension WebRTCFace {
     /// RFC 9725 §4.2: `application/sdp` offer → 201, the answer, `Location` and `ETag`; ICE servers as Link headers.
-    /// Cheap refusals come first (path, credentials, content type, session caps, body size), then the offer is
-    /// parsed within `SDPLimits` and negotiated once; DTLS state is created only after all of that.
+    /// In a cluster, a path another node serves is redirected first (§4.5). Cheap refusals come first (path,
+    /// credentials, content type, session caps, body size), then the offer is parsed within `SDPLimits` and
+    /// negotiated once; DTLS state is created only after all of that.
     func offer(
         _ request: Request, context: ParleyRequestContext, intent: MediaIntent, prefix: String,
         services: ParleyServices
     ) async throws -> Response {
         let path = try streamPath(request.uri.path, prefix: prefix)
+        if let redirect = try await clusterRedirect(request, path: path, intent: intent, services: services) {
+            return redirect
+        }
         let grant = try await WebRTCAccess.authorize(request, path: path, intent: intent, services: services)
         guard Self.isSDP(request.headers[.contentType]) else {
             throw WebRTCHTTPError(.unsupportedMediaType, "the offer must be Content-Type: application/sdp")
