@@ -35,8 +35,8 @@ struct ClusterFixture {
         let local = FakeLocalState()
         local.set(load: load)
         let member = ClusterMember(
-            node: NodeID(name), advertiseURL: "http://127.0.0.1:808\(name.count)/", ttl: ttl, directory: directory,
-            local: local, clock: clock, logger: Logger(label: "test.\(name)"))
+            node: NodeID(name), advertiseURL: "http://127.0.0.1:808\(name.count)/", ttl: ttl, secret: "test-secret",
+            directory: directory, local: local, clock: clock, logger: Logger(label: "test.\(name)"))
         try await member.register()
         return (member, local)
     }
@@ -154,7 +154,7 @@ struct ClusterMemberTests {
     @Test("the directory unreachable: placement throws instead of guessing, and a round counts a failure")
     func directoryDown() async throws {
         let member = ClusterMember(
-            node: NodeID("a"), advertiseURL: "http://127.0.0.1:8081", ttl: .seconds(3),
+            node: NodeID("a"), advertiseURL: "http://127.0.0.1:8081", ttl: .seconds(3), secret: "test-secret",
             directory: UnreachableDirectory(), local: FakeLocalState(), clock: ManualClock(),
             logger: Logger(label: "test"))
         await #expect(throws: ClusterDirectoryError.self) { try await member.placement(of: roomR) }

@@ -22,7 +22,8 @@ struct ClusterRedirectTests {
         let rooms = InMemoryRoomDirectory()
         func member(_ name: String, port: Int, rooms: InMemoryRoomDirectory) -> ClusterMember {
             ClusterMember(
-                node: NodeID(name), advertiseURL: "http://127.0.0.1:\(port)/", ttl: .seconds(3), directory: directory,
+                node: NodeID(name), advertiseURL: "http://127.0.0.1:\(port)/", ttl: .seconds(3), secret: "test-secret",
+                directory: directory,
                 local: RegistryLocalState(rooms: rooms, onLeaseLost: { _ in }), clock: clock,
                 logger: Logger(label: "test.\(name)"))
         }

@@ -12,6 +12,9 @@ public actor ClusterMember {
     public nonisolated let node: NodeID
     public nonisolated let advertiseURL: String
     public nonisolated let ttl: Duration
+    /// The cluster's shared secret (`cluster.secret`, or the one stored by the first node): node-to-node requests
+    /// carry it, and a node answers its internal endpoints only to a caller that shows it.
+    public nonisolated let secret: String
     let directory: any ClusterDirectory
     let local: any ClusterLocalState
     let clock: any ServerClock
@@ -34,7 +37,7 @@ public actor ClusterMember {
     var lastHeartbeatOK = false
 
     public init(
-        node: NodeID, advertiseURL: String, ttl: Duration, directory: any ClusterDirectory,
+        node: NodeID, advertiseURL: String, ttl: Duration, secret: String, directory: any ClusterDirectory,
         local: any ClusterLocalState, clock: any ServerClock = SystemClock(), logger: Logger
     ) {
         self.node = node
@@ -42,6 +45,7 @@ public actor ClusterMember {
         while url.hasSuffix("/") { url.removeLast() }
         self.advertiseURL = url
         self.ttl = ttl
+        self.secret = secret
         self.directory = directory
         self.local = local
         self.clock = clock
