@@ -4,6 +4,7 @@
 // The target graph is the architecture, bottom to top:
 //   C system libraries (COpenSSL, CSRTP, COpus, CPcap) + CShims
 //   → ParleyCrypto (OpenSSL wrappers) → ParleyWire (pure STUN/RTP/RTCP/SDP/pcap codecs)
+//   → ParleyRecording (pure: a captured publication's RTP → an MP4/WebM/Ogg file, no re-encoding)
 //   → ParleyMedia (sans-IO ICE-lite, DTLS, SRTP state machines; time is passed in)
 //   → ParleyTime (the one clock and rate limiter) → ParleyRooms (the live registry every API face shares)
 //   → ParleySFU (one event loop: the UDP socket, peers, timers, routing publishers to subscribers)
@@ -75,6 +76,10 @@ let package = Package(
         // The one strict JSON value type and its linear, bounded parser (no Foundation, so fuzz targets compile it alone).
         .target(name: "ParleyJSON", path: "Sources/Server/JSON", swiftSettings: strict),
         .target(name: "ParleyRooms", dependencies: ["ParleyTime"], path: "Sources/Server/Rooms", swiftSettings: strict),
+        // Recorded RTP (a debug capture) → MP4/WebM/Ogg without re-encoding; pure (file I/O only, no clocks).
+        .target(
+            name: "ParleyRecording", dependencies: ["ParleyWire"], path: "Sources/Server/Recording",
+            swiftSettings: strict),
 
         // MARK: the media plane: one event loop owns the UDP socket, peers, timers and SFU routing
         .target(
@@ -186,6 +191,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/SFUTests"),
+        .testTarget(
+            name: "RecordingTests", dependencies: ["ParleyRecording", "ParleyWire", "Fixtures"],
+            path: "Tests/RecordingTests"),
         .testTarget(name: "JSONTests", dependencies: ["ParleyJSON"], path: "Tests/JSONTests"),
         .testTarget(name: "TimeTests", dependencies: ["ParleyTime", "Fixtures"], path: "Tests/TimeTests"),
         .testTarget(name: "RoomsTests", dependencies: ["ParleyRooms", "Fixtures"], path: "Tests/RoomsTests"),
