@@ -43,3 +43,14 @@ struct OpusDepacketizerTests {
         #expect(OpusDepacketizer.fillGaps(jump, maxFillSamples: 9_600).count == 2 + 10)
     }
 }
+
+@Suite("Opus depacketizer: oversized payloads")
+struct OpusOversizeTests {
+    @Test("a payload longer than RFC 6716's largest packet is dropped (it could not fit an Ogg page either)")
+    func oversized() {
+        let big = OrderedRTPPacket(
+            extendedSequence: 1, extendedTimestamp: 0, arrivalMicros: 0, marker: false,
+            payload: [0xFC] + [UInt8](repeating: 0, count: OpusPacket.maxPacketBytes))
+        #expect(OpusDepacketizer.samples(from: [big]).isEmpty)
+    }
+}

@@ -131,3 +131,76 @@ struct PostProcessorTests {
         }
     }
 }
+
+@Suite("Recording post-processor: crash-cut captures and retransmissions", .serialized)
+struct PostProcessorRecoveryTests {
+    @Test(
+        "a capture cut mid-record by a crash (complete: false) is processed up to the damage",
+        .enabled(if: MediaTools.available, Comment(rawValue: MediaTools.skipReason)))
+    func truncatedCapture() throws {
+        let directory = try MediaTools.temporaryDirectory("crash")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixture = CaptureFixture(streams: [try .opusTone(seconds: 2)])
+        let paths = try fixture.write(to: directory, stem: "capture")
+        // Cut the pcap in the middle of a record, as a server killed mid-write leaves it, and mark it unfinished.
+        var pcap = try Data(contentsOf: URL(fileURLWithPath: paths.pcap))
+        pcap.removeLast(pcap.count / 2 + 7)
+        try pcap.write(to: URL(fileURLWithPath: paths.pcap))
+        var manifest = try JSONDecoder().decode(CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: paths.manifest)))
+        manifest.complete = false
+        manifest.stoppedAt = nil
+        try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: paths.manifest))
+
+        let output = try RecordingPostProcessor.process(manifestPath: paths.manifest, outputDirectory: directory, stem: "rec")
+        #expect(output.durationSeconds > 0.5 && output.durationSeconds < 1.5, "duration \(output.durationSeconds)")
+        #expect(try MediaTools.decodeErrors(output.path) == "")
+        // A pcap without even its file header is an error with a reason, not a crash.
+        try Data([0xD4, 0xC3]).write(to: URL(fileURLWithPath: paths.pcap))
+        #expect(throws: RecordingError.self) {
+            try RecordingPostProcessor.process(manifestPath: paths.manifest, outputDirectory: directory, stem: "rec2")
+        }
+        // A pcap with a header and no packet: nothing to write.
+        try Data(PcapFixture.pcap([])).write(to: URL(fileURLWithPath: paths.pcap))
+        #expect(throws: RecordingError.noMedia) {
+            try RecordingPostProcessor.process(manifestPath: paths.manifest, outputDirectory: directory, stem: "rec3")
+        }
+    }
+
+    @Test("an RTX copy (RFC 4588) of a lost video packet restores the frame; a VP8 loss without one waits for a key frame")
+    func retransmission() throws {
+        let directory = try MediaTools.temporaryDirectory("rtx")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 60 frames, a key frame every 30 (VP8Frames' default); packet 40 lost on the media SSRC.
+        var video = VP8Frames().packets(frames: 60, train: RTPTrain(ssrc: 0x5650_3830, payloadType: 96))
+        let lost = video[40]
+        video[40].delivered = false
+        var original = lost.packet
+        original.ssrc = 0x5254_5800
+        original.payloadType = 97
+        original.payload = [UInt8(lost.packet.sequenceNumber >> 8), UInt8(lost.packet.sequenceNumber & 0xFF)] + lost.packet.payload
+        original.sequenceNumber = 7
+        var rtx = lost
+        rtx.packet = original
+        rtx.offsetMicros += 40_000
+
+        func frames(withRTX: Bool) throws -> Int {
+            let streams = [
+                CaptureFixture.Stream(media: "video", codec: "VP8", clockRate: 90_000, packets: video),
+                CaptureFixture.Stream(media: "video", codec: "rtx", clockRate: 90_000, packets: withRTX ? [rtx] : []),
+            ]
+            let paths = try CaptureFixture(streams: withRTX ? streams : [streams[0]]).write(to: directory, stem: "c")
+            var manifest = try JSONDecoder().decode(CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: paths.manifest)))
+            manifest.sessions[0].streams[0].rtxSSRC = 0x5254_5800
+            manifest.sessions[0].streams[0].rtxPayloadType = 97
+            try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: paths.manifest))
+            let captured = try CaptureReader.readTracks(
+                manifest: try CaptureReader.readManifest(at: paths.manifest), manifestPath: paths.manifest)
+            return VP8Depacketizer.samples(from: RTPOrdering.order(captured[0].packets)).count
+        }
+        let lostFrame = VP8Frames().payloads(frames: 60)[40].frame
+        #expect(try frames(withRTX: true) == 60)
+        // Without the copy, the frame with the lost packet and the inter frames after it until the key frame at 30
+        // or 60 are gone.
+        #expect(try frames(withRTX: false) == (lostFrame < 30 ? 60 - (30 - lostFrame) : 60 - (60 - lostFrame)))
+    }
+}

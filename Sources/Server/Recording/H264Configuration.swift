@@ -77,8 +77,9 @@ struct H264SequenceParameters: Sendable, Hashable {
         var width = (widthInMacroblocks + 1) * 16
         var height = (2 - frameMacroblocksOnly) * (heightInMapUnits + 1) * 16
         if cropping == 1 {
+            // Each offset is bounded by the picture (≤ 16384 px), so the products below cannot overflow.
             guard let left = reader.unsigned(), let right = reader.unsigned(), let top = reader.unsigned(),
-                let bottom = reader.unsigned()
+                let bottom = reader.unsigned(), max(left, right, top, bottom) < 1 << 14
             else { return nil }
             // §7.4.2.1.1: crop units depend on the chroma subsampling.
             let arrayType = separateColourPlanes ? 0 : chromaFormat

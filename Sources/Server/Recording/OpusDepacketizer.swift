@@ -5,7 +5,9 @@ enum OpusDepacketizer {
         samples.reserveCapacity(packets.count)
         for packet in packets {
             // An empty payload is RTP padding (a bandwidth probe), not an Opus packet (RFC 6716 §3.1 needs a TOC).
-            guard OpusPacket.sampleCount(packet.payload) != nil else { continue }
+            // Nor is anything longer than 48 frames of 1275 bytes (RFC 6716 §3.2.5, §3.4 R2/R5).
+            guard packet.payload.count <= OpusPacket.maxPacketBytes, OpusPacket.sampleCount(packet.payload) != nil
+            else { continue }
             // Timestamps must move forward; one that does not is a sender restart or garbage, not audio.
             if let last = samples.last, packet.extendedTimestamp <= last.timestamp { continue }
             samples.append(
@@ -42,6 +44,8 @@ enum OpusDepacketizer {
 
 /// What the post-processor needs of an Opus packet's TOC byte (RFC 6716 §3.1).
 enum OpusPacket {
+    /// 48 frames of at most 1275 bytes each (RFC 6716 §3.2.5): also keeps any packet within one Ogg page.
+    static let maxPacketBytes = 48 * 1275
     /// Samples at 48 kHz of one frame of the TOC's configuration (RFC 6716 §3.1, Table 2).
     static func frameSampleCount(toc: UInt8) -> Int {
         let config = Int(toc >> 3)
