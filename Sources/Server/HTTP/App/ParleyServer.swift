@@ -15,9 +15,10 @@ import ServiceLifecycle
 public enum ParleyServer {
     /// The faces served, in registration order.
     public static var defaultFaces: [any APIFace] {
-        // Monibuca core first: its CORS and JWT middleware must wrap every other face.
+        // Monibuca core first: its CORS and JWT middleware must wrap every other face. The cluster's forwarding
+        // comes next, so a request is authenticated on the node it reached before it costs the owner anything.
         [
-            MonibucaCoreFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(), WebRTCFace(),
+            MonibucaCoreFace(), ClusterFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(), WebRTCFace(),
             JoinPageFace(),
         ]
     }

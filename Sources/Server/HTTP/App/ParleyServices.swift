@@ -23,13 +23,16 @@ public struct ParleyServices: Sendable {
     /// This node's membership of the cluster (node registry, room leases); nil when `cluster.database_url` is
     /// empty: one node, and no cluster code runs.
     public let cluster: ClusterMember?
+    /// Cluster mode's node-to-node relay (room sockets, REST moderation, service-wide reads), over ``cluster``'s
+    /// directory unless given; nil on a single node, where no relay code runs.
+    public let relay: ClusterRelay?
     public let version: String
     public let logger: Logger
 
     public init(
         config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
         metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(), media: MediaPlane? = nil,
-        cluster: ClusterMember? = nil, version: String = ParleyVersion.current,
+        cluster: ClusterMember? = nil, relay: ClusterRelay? = nil, version: String = ParleyVersion.current,
         logger: Logger
     ) {
         self.config = config
@@ -40,6 +43,7 @@ public struct ParleyServices: Sendable {
         self.clock = clock
         self.media = media
         self.cluster = cluster
+        self.relay = relay ?? cluster.map(ClusterRelay.init(member:))
         self.version = version
         self.logger = logger
     }

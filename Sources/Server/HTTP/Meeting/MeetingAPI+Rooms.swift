@@ -53,7 +53,7 @@ extension MeetingAPI {
     }
 
     func listRooms() async throws -> MeetingModels.RoomList {
-        let live = await rooms.rooms()
+        let live = await serviceView.allRooms()
         let created = try storedCreationTimes()
         let list = live.map { MeetingModels.Room($0, createdAt: $0.origin == .rest ? created[$0.id.rawValue] : nil) }
         return MeetingModels.RoomList(total: list.count, rooms: list)

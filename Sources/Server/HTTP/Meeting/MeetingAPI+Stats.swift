@@ -32,7 +32,7 @@ extension MeetingAPI {
 
     func registerStats(on router: some RouterMethods<ParleyRequestContext>) {
         router.get("\(Self.prefix)/stats") { _, _ in
-            let live = await rooms.stats()
+            let live = await serviceView.stats()
             let counts = try stored { try store.counts(now: clock.now) }
             return try MeetingReply.ok(
                 MeetingModels.Stats(

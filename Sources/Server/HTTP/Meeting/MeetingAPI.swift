@@ -9,6 +9,8 @@ struct MeetingAPI: Sendable {
     static let prefix = "/meeting/api"
 
     let rooms: any RoomDirectory
+    /// The whole service's rooms for the list and stats (this node's alone without a cluster).
+    let serviceView: ServiceWideView
     let store: MeetingStore
     let recordingsDirectory: URL
     let publicURL: String
@@ -19,6 +21,7 @@ struct MeetingAPI: Sendable {
 
     init(services: ParleyServices) {
         rooms = services.rooms
+        serviceView = ServiceWideView(services: services)
         store = MeetingStore(database: services.database)
         recordingsDirectory = URL(fileURLWithPath: services.config.dataDir).appendingPathComponent("recordings")
         publicURL = services.config.http.publicURL

@@ -133,7 +133,7 @@ extension MiroTalkAPI {
         async throws(MiroTalkReply) -> MiroTalkReply
     {
         let base = try linkBase(request)
-        let entries = await rooms.rooms().map { room in
+        let entries = await serviceView.allRooms().map { room in
             JSONValue.object([
                 ("id", .string(room.id.rawValue)),
                 ("peers", .number(Double(room.participants.count))),

@@ -15,6 +15,8 @@ struct MiroTalkAPI: Sendable {
 
     let config: ParleyConfig
     let rooms: any RoomDirectory
+    /// The whole service's rooms for stats, meetings and activeRooms (this node's alone without a cluster).
+    let serviceView: ServiceWideView
     let apiKeySecret: String
     let issuer: MiroTalkTokenIssuer
     let activeRoomsLimiter: RateLimiter
@@ -27,6 +29,7 @@ struct MiroTalkAPI: Sendable {
     ) {
         config = services.config
         rooms = services.rooms
+        serviceView = ServiceWideView(services: services)
         apiKeySecret = services.secrets.apiKeySecret
         issuer = MiroTalkTokenIssuer(
             secret: services.secrets.jwtSecret, defaultLifetime: services.config.jwt.expire,
@@ -96,7 +99,7 @@ struct MiroTalkAPI: Sendable {
     func stats(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply
     {
-        let counts = await rooms.stats()
+        let counts = await serviceView.stats()
         return MiroTalkReply(
             .ok,
             .object([
@@ -128,7 +131,7 @@ struct MiroTalkAPI: Sendable {
     func meetings(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply
     {
-        let meetings = await rooms.rooms().map { room in
+        let meetings = await serviceView.allRooms().map { room in
             JSONValue.object([
                 ("roomId", .string(room.id.rawValue)),
                 ("peers", .array(room.participants.map(Self.peer))),

@@ -42,10 +42,7 @@ public struct MonibucaCoreFace: APIFace {
         )
         .register(on: router)
         MonibucaSecret(streamAuth: services.config.streamAuth, clock: clock).register(on: router)
-        MonibucaStreams(
-            rooms: services.rooms, clock: clock,
-            publications: { [media = services.media] in await media?.publications() ?? [] }
-        ).register(on: router)
+        MonibucaStreams.forServices(services).register(on: router)
         MonibucaCapture(media: services.media).register(on: router)
         MonibucaModules(config: services.config).register(on: router)
         MonibucaOpenAPI().register(on: router)

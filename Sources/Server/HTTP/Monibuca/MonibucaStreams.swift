@@ -15,6 +15,8 @@ struct MonibucaStreams: Sendable {
     let clock: any ServerClock
     /// The media plane's live publications (empty without a plane).
     var publications: @Sendable () async -> [PublicationStats] = { [] }
+    /// Cluster mode: the other nodes' streams join `/api/streams`.
+    var serviceView: ServiceWideView? = nil
 
     struct Publisher: Encodable {
         /// The protocol that publishes: every Parley stream arrives over WebRTC.
@@ -103,7 +105,7 @@ struct MonibucaStreams: Sendable {
     }
 
     func register(on router: Router<ParleyRequestContext>) {
-        router.get("/api/streams") { _, _ in try MonibucaEnvelope.success(await list()) }
+        router.get("/api/streams") { _, _ in try await serviceList() }
         router.get("/api/stream/list") { request, _ in try await v5List(request) }
         router.get("/api/stream/info/**") { request, _ in
             try MonibucaEnvelope.success(try await detail(pathAfter: 3, in: request))

@@ -28,6 +28,9 @@ public enum RoomSocketCloseCode: UInt16, Sendable, CaseIterable {
     case slowConsumer = 4103
     /// The participant left the registry through another path (another face removed it).
     case removed = 4104
+    /// Cluster mode: the node that runs the room could not be reached from the node the client connected to
+    /// (after `error` `room_unavailable`); reconnecting may reach the room's new owner.
+    case roomUnavailable = 4105
 
     /// The close code for a refused join.
     static func forRefusal(_ error: RoomError) -> RoomSocketCloseCode {
@@ -59,4 +62,5 @@ enum RoomSocketErrorCode {
     static let chatMuted = "chat_muted"
     static let heartbeatTimeout = "heartbeat_timeout"
     static let slowConsumer = "slow_consumer"
+    static let roomUnavailable = "room_unavailable"
 }

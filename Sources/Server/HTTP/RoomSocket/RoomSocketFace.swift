@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import ParleyRooms
 import ParleyTime
 
@@ -40,19 +41,29 @@ public struct RoomSocketFace: APIFace {
                     return .upgrade([:])
                 },
                 onUpgrade: { inbound, outbound, context in
-                    let request = context.request
-                    let query = request.uri.queryParameters
-                    let parameters = context.requestContext.parameters
-                    let join = RoomSocketJoinQuery(
-                        roomID: parameters.get("room_id"),
-                        userID: parameters.get("user_id") ?? query.get("user_id"),
-                        name: query.get("name"), password: query.get("password"), token: query.get("token"),
-                        type: query.get("type"), userAgent: request.headers[.userAgent])
-                    await endpoint.serve(
-                        join, address: context.requestContext.clientAddress, inbound: inbound,
-                        outbound: outbound)
+                    let join = Self.joinQuery(context.request, parameters: context.requestContext.parameters)
+                    let address = context.requestContext.clientAddress
+                    // Cluster mode only: a room another node owns is relayed there.
+                    if let relay = endpoint.relay,
+                        await endpoint.relayed(
+                            join, request: context.request, address: address, relay: relay, inbound: inbound,
+                            outbound: outbound)
+                    {
+                        return
+                    }
+                    await endpoint.serve(join, address: address, inbound: inbound, outbound: outbound)
                 })
         }
+        if let relay = services.relay { registerRelayedSocket(on: router, endpoint: endpoint, relay: relay) }
+    }
+
+    static func joinQuery(_ request: Request, parameters: Parameters) -> RoomSocketJoinQuery {
+        let query = request.uri.queryParameters
+        return RoomSocketJoinQuery(
+            roomID: parameters.get("room_id"),
+            userID: parameters.get("user_id") ?? query.get("user_id"),
+            name: query.get("name"), password: query.get("password"), token: query.get("token"),
+            type: query.get("type"), userAgent: request.headers[.userAgent])
     }
 }
 
@@ -68,6 +79,8 @@ struct RoomSocketEndpoint: Sendable {
     let passwordFailures: RateLimiter
     let channels: RoomChannels
     let options: RoomSocketOptions
+    let relay: ClusterRelay?
+    let logger: Logger
 
     init(services: ParleyServices, options: RoomSocketOptions) {
         let tokens = RoomSessionTokens(
@@ -91,6 +104,8 @@ struct RoomSocketEndpoint: Sendable {
                 window: options.passwordWindow), clock: services.clock)
         self.channels = RoomChannels(clock: services.clock)
         self.options = options
+        self.relay = services.relay
+        self.logger = services.logger
     }
 
     /// Authenticates, joins, and runs the session until either side ends it. Returns with the participant out of

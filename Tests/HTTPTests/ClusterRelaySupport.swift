@@ -1,0 +1,169 @@
+import Fixtures
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWSClient
+import HummingbirdWebSocket
+import Logging
+import ParleyConfig
+import ParleyRooms
+import ParleyStore
+@testable import ParleyHTTP
+
+/// A room directory answer set by the test: every room owned by `owner` (nil: by this node).
+final class FakeClusterRouting: ClusterRouting, @unchecked Sendable {
+    let nodeID: String
+    private let lock = NSLock()
+    private var owner: ClusterPeer?
+    private var others: [ClusterPeer] = []
+    private var failing = false
+
+    init(nodeID: String) { self.nodeID = nodeID }
+
+    func setOwner(_ peer: ClusterPeer?) { lock.withLock { owner = peer } }
+    func setPeers(_ peers: [ClusterPeer]) { lock.withLock { others = peers } }
+    /// The directory itself is unreachable (its database is down).
+    func setFailing(_ flag: Bool) { lock.withLock { failing = flag } }
+
+    struct Unavailable: Error {}
+
+    func route(_ room: RoomID, placing: Bool) async throws -> RoomRoute {
+        try lock.withLock {
+            if failing { throw Unavailable() }
+            return owner.map { .remote($0) } ?? .local
+        }
+    }
+
+    func peers() async throws -> [ClusterPeer] { lock.withLock { others } }
+}
+
+/// One in-process node on a loopback port: the faces a cluster node serves, its own registry and directory answers.
+struct ClusterTestNode: Sendable {
+    static let secret = "cluster-test-secret-0123456789abcdef"
+    static let apiKey = "cluster-api-key"
+
+    let rooms: InMemoryRoomDirectory
+    let routing: FakeClusterRouting
+    let services: ParleyServices
+
+    init(id: String, secret: String = ClusterTestNode.secret, viewTimeout: Duration = .seconds(2)) throws {
+        rooms = InMemoryRoomDirectory()
+        routing = FakeClusterRouting(nodeID: id)
+        var config = ParleyConfig()
+        config.api.allowed = .init(
+            stats: true, meetings: true, meeting: true, meetingEnd: true, join: true, token: true, activeRooms: true)
+        services = ParleyServices(
+            config: config, rooms: rooms, database: try .inMemory(),
+            secrets: ResolvedSecrets(apiKeySecret: Self.apiKey, jwtSecret: "jwt", authSecret: "auth-secret-\(id)"),
+            metrics: ParleyMetrics.registry,
+            relay: ClusterRelay(routing: routing, secret: secret, viewTimeout: viewTimeout, connectTimeout: .seconds(3)),
+            logger: Logger(label: "test.cluster.\(id)"))
+    }
+
+    func peer(port: Int) -> ClusterPeer {
+        ClusterPeer(nodeID: routing.nodeID, advertiseURL: "http://127.0.0.1:\(port)")
+    }
+
+    func application() -> some ApplicationProtocol {
+        let router = ParleyServer.makeRouter(
+            services: services,
+            faces: [MonibucaCoreFace(), ClusterFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace()])
+        return Application(
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: services.logger)
+    }
+}
+
+/// A real WebSocket client: collects every text message, sends on demand, and reports the close it got.
+final class SocketProbe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String] = []
+    private var consumed = 0
+    private var writer: WebSocketOutboundWriter?
+    private var task: Task<WebSocketCloseFrame?, any Error>?
+
+    static func connect(_ url: String, headers: HTTPFields = [:]) -> SocketProbe {
+        let probe = SocketProbe()
+        let task = Task {
+            try await WebSocketClient(
+                url: url, configuration: .init(additionalHeaders: headers), logger: Logger(label: "test.probe")
+            ) { inbound, outbound, _ in
+                probe.lock.withLock { probe.writer = outbound }
+                var iterator = inbound.makeAsyncIterator()
+                while let message = try await iterator.nextMessage(maxSize: 1 << 20) {
+                    if case .text(let text) = message { probe.lock.withLock { probe.texts.append(text) } }
+                }
+            }.run()
+        }
+        probe.lock.withLock { probe.task = task }
+        return probe
+    }
+
+    /// The next event (after those already taken) with this name, skipping none: events arrive in order.
+    func next(_ name: String, skippingOthers: Bool = true) async throws -> [String: Any] {
+        var found: [String: Any]?
+        try await waitUntil("event \(name)") {
+            lock.withLock {
+                while consumed < texts.count {
+                    let text = texts[consumed]
+                    consumed += 1
+                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+                    if object?["event"] as? String == name {
+                        found = object
+                        return true
+                    }
+                    if !skippingOthers { return true }
+                }
+                return false
+            }
+        }
+        guard let found else { throw NotNextEvent(expected: name) }
+        return found
+    }
+
+    /// The `data` of the first `count` events with this name, in arrival order (waits for them).
+    func all(_ name: String, count: Int) async throws -> [[String: Any]] {
+        var found: [[String: Any]] = []
+        try await waitUntil("\(count) \(name) events") {
+            found = lock.withLock {
+                texts.compactMap { text -> [String: Any]? in
+                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+                    guard object?["event"] as? String == name else { return nil }
+                    return object?["data"] as? [String: Any] ?? [:]
+                }
+            }
+            return found.count >= count
+        }
+        return Array(found.prefix(count))
+    }
+
+    /// Event names received so far, in order.
+    var eventNames: [String] {
+        lock.withLock {
+            texts.compactMap {
+                ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["event"] as? String
+            }
+        }
+    }
+
+    struct NotNextEvent: Error { let expected: String }
+
+    func send(_ text: String) async throws {
+        var current: WebSocketOutboundWriter?
+        try await waitUntil("socket open") {
+            current = lock.withLock { writer }
+            return current != nil
+        }
+        try await current?.write(.text(text))
+    }
+
+    /// The close frame the server sent; throws if the connection failed (e.g. the upgrade was refused).
+    func closed() async throws -> WebSocketCloseFrame? {
+        guard let task = lock.withLock({ task }) else { return nil }
+        return try await task.value
+    }
+
+    func close() async throws {
+        try await lock.withLock { writer }?.close(.normalClosure, reason: nil)
+    }
+}
