@@ -89,10 +89,12 @@ struct ClusterForwardMiddleware: RouterMiddleware {
                 }
                 headers.append(HTTPField(name: fieldName, value: value))
             }
+            ClusterRelayMetrics.answered.increment()
             return Response(
                 status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers,
                 body: .init(byteBuffer: answerBody))
         } catch {
+            ClusterRelayMetrics.failed.increment()
             logger.notice(
                 "forward to room owner failed",
                 metadata: ["node": "\(owner.nodeID)", "path": "\(request.uri.path)", "error": "\(error)"])

@@ -58,6 +58,9 @@ struct RoomSocketRelay: Sendable {
                 ) { upstreamInbound, upstreamOutbound, _ in
                     guard settled.settle() else { return }  // the watchdog already gave up on this connection
                     readySignal.yield(upstreamOutbound)
+                    ClusterRelayMetrics.relayed.increment()
+                    ClusterRelayMetrics.open.record(RelayLatch.opened(+1))
+                    defer { ClusterRelayMetrics.open.record(RelayLatch.opened(-1)) }
                     // The owner's frames are its own, bounded by its own limits; the participant reads them unchanged.
                     var iterator = upstreamInbound.makeAsyncIterator()
                     while let message = try await iterator.nextMessage(maxSize: 1 << 24) {
@@ -133,6 +136,7 @@ struct RoomSocketRelay: Sendable {
         case .closed(let frame?):
             try? await outbound.close(frame.closeCode, reason: frame.reason)
         case .closed(nil), .failed:
+            ClusterRelayMetrics.unavailable.increment()
             if case .failed(let why) = ending {
                 logger.notice("room socket relay: owner unreachable", metadata: ["error": "\(why)"])
             }
@@ -154,6 +158,19 @@ enum RelayEnding: Sendable {
     case closed(WebSocketCloseFrame?)
     /// Never connected: refused, unreachable, or the upgrade timed out.
     case failed(String)
+}
+
+extension RelayLatch {
+    private static let openLock = NSLock()
+    nonisolated(unsafe) private static var openCount = 0
+
+    /// Relayed sockets open on this node after adding `change` (for the gauge).
+    static func opened(_ change: Int) -> Int {
+        openLock.withLock {
+            openCount += change
+            return openCount
+        }
+    }
 }
 
 /// Decides once between "the upgrade was accepted" and "the watchdog gave up", whichever comes first.
