@@ -41,6 +41,8 @@ final class FakeClusterRouting: ClusterRouting, @unchecked Sendable {
 struct ClusterTestNode: Sendable {
     static let secret = "cluster-test-secret-0123456789abcdef"
     static let apiKey = "cluster-api-key"
+    /// Every node of a cluster shares its credentials' secrets.
+    static let authSecret = "cluster-auth-secret-0123456789abcdef"
 
     let rooms: InMemoryRoomDirectory
     let routing: FakeClusterRouting
@@ -54,7 +56,7 @@ struct ClusterTestNode: Sendable {
             stats: true, meetings: true, meeting: true, meetingEnd: true, join: true, token: true, activeRooms: true)
         services = ParleyServices(
             config: config, rooms: rooms, database: try .inMemory(),
-            secrets: ResolvedSecrets(apiKeySecret: Self.apiKey, jwtSecret: "jwt", authSecret: "auth-secret-\(id)"),
+            secrets: ResolvedSecrets(apiKeySecret: Self.apiKey, jwtSecret: "jwt", authSecret: Self.authSecret),
             metrics: ParleyMetrics.registry,
             relay: ClusterRelay(routing: routing, secret: secret, viewTimeout: viewTimeout, connectTimeout: .seconds(3)),
             logger: Logger(label: "test.cluster.\(id)"))

@@ -162,6 +162,27 @@ struct ClusterRelayTests {
             let alice = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=alice&name=A")
             _ = try await alice.next("joined")
             let http = HTTPClientForTests(port: edgePort)
+            let bearer: HTTPFields = [
+                .authorization: "Bearer "
+                    + (try MonibucaJWT(secret: ClusterTestNode.authSecret, lifetime: 3600).issue(username: "admin").token),
+                .contentType: "application/json",
+            ]
+            // Lock, then kick by body (`room_id` in JSON): both run on the owner.
+            let locked = try await http.send(.post, "/meeting/api/rooms/r1/lock", headers: bearer)
+            #expect(locked.status == 200 && (locked.json?["data"] as? [String: Any])?["locked"] as? Bool == true)
+            #expect(await owner.rooms.room(RoomID("r1")!)?.locked == true)
+            let bob = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=bob&name=B")
+            #expect(try await bob.closed()?.closeCode == .unknown(4023))  // locked: refused on the owner
+            _ = try await http.send(.post, "/meeting/api/rooms/r1/unlock", headers: bearer)
+            let carol = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=carol&name=C")
+            _ = try await carol.next("joined")
+            let kicked = try await http.send(
+                .post, "/meeting/api/control/kick", headers: bearer, body: #"{"room_id":"r1","user_id":"carol"}"#)
+            #expect(kicked.status == 200)
+            #expect(try await carol.closed()?.closeCode == .unknown(4100))
+            let noRoom = try await http.send(
+                .post, "/meeting/api/control/kick", headers: bearer, body: #"{"room_id":"elsewhere","user_id":"x"}"#)
+            #expect(noRoom.status == 404)
             let missing = try await http.send(.delete, "/api/v1/meeting/nosuch", headers: [.authorization: ClusterTestNode.apiKey])
             #expect(missing.status == 404)
             // MiroTalk's own refusal of a wrong key, as the owner gives it.
