@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.0.0"),
         // Cluster mode's node-to-node HTTP (forwarded moderation, service-wide reads); already resolved through
@@ -115,6 +116,7 @@ let package = Package(
                 "ParleyRooms", "ParleyTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Sources/Server/Cluster", swiftSettings: strict),
 
@@ -206,6 +208,7 @@ let package = Package(
             name: "ClusterTests",
             dependencies: [
                 "ParleyCluster", "ParleyRooms", "Fixtures", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/ClusterTests"),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"], path: "Tests/ConfigTests"),
