@@ -12,7 +12,7 @@ extension MeetingAPI {
 
     func registerRooms(on router: some RouterMethods<ParleyRequestContext>) {
         let p = Self.prefix
-        router.get("\(p)/rooms") { _, _ in try MeetingReply.ok(try await listRooms()) }
+        router.get("\(p)/rooms") { _, _ in try await listRooms().envelopeResponse() }
         router.post("\(p)/rooms") { request, context in
             try MeetingReply.ok(try await createRoom(request, context: context))
         }
@@ -44,11 +44,11 @@ extension MeetingAPI {
 
     /// Stored creation times: a restored room keeps the time it was first created.
     func storedCreationTimes() throws -> [String: Date] {
-        try stored { Dictionary(try store.rooms().map { ($0.roomID, $0.createdAt) }, uniquingKeysWith: { a, _ in a }) }
+        try stored { try store.roomCreationTimes() }
     }
 
     func summary(_ room: RoomSnapshot) throws -> MeetingModels.Room {
-        let created = room.origin == .rest ? try storedCreationTimes()[room.id.rawValue] : nil
+        let created = room.origin == .rest ? try stored { try store.roomCreationTime(room.id.rawValue) } : nil
         return MeetingModels.Room(room, createdAt: created)
     }
 
@@ -118,7 +118,7 @@ extension MeetingAPI {
     /// Ends every live session of the room (as MiroTalk's DELETE does), removes it and forgets it. The one way a
     /// scheduled room goes: `end` (socket or MiroTalk) only ends its meeting.
     func deleteRoom(_ id: RoomID) async throws -> MeetingModels.Room {
-        let created = try storedCreationTimes()[id.rawValue]
+        let created = try stored { try store.roomCreationTime(id.rawValue) }
         let ended: RoomSnapshot
         do {
             ended = try await rooms.deleteRoom(id, by: MeetingFace.moderator)

@@ -6,7 +6,7 @@ import ParleyStore
 /// (``Nullable`` writes `null`), times are RFC 3339 UTC with whole seconds.
 enum MeetingModels {
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        RFC3339.format(date)
     }
 
     struct Participant: Encodable {
