@@ -5,7 +5,12 @@ packets out per second per core, server CPU µs per forwarded packet (`perf stat
 no hardware counters and valgrind crashes on Swift 6 binaries, so CPU time stands in for instructions), loss per
 player (mean and worst), RSS growth per player, one-way latency p50/p99 and the runner's own CPU share.
 
-Usage: forward_bench.py PARLEY_SERVER PARLEY_CONFORM PION_SFU [--sizes 10,100,500] [--duration 8]"""
+With `--mallocs`, also libc mallocs per forwarded packet in the server over the same window (`perf stat` on the
+uprobe `probe_libc:malloc`; make it once with `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc`), and with
+`--profile DIR` a `perf record` CPU profile of each run in DIR (`perf report -i DIR/parley-500.data`).
+
+Usage: forward_bench.py PARLEY_SERVER PARLEY_CONFORM PION_SFU [--sizes 10,100,500] [--duration 8] [--servers parley,pion]
+       [--mallocs] [--profile DIR]"""
 import argparse
 import json
 import os
@@ -81,9 +86,42 @@ def start_pion(binary, work):
     return proc, f"http://127.0.0.1:{port}"
 
 
-def measure(name, server, conform, players, duration, work, video=None):
+def start_perf(pid, mallocs, profile, label):
+    """perf processes attached to the server for the measured window (ended with SIGINT by `stop_perf`)."""
+    perfs = []
+    if mallocs:
+        stat = tempfile.NamedTemporaryFile(prefix="forward-mallocs-", suffix=".txt", delete=False).name
+        perfs.append(("mallocs", stat, subprocess.Popen(
+            ["perf", "stat", "-x", ",", "-e", "probe_libc:malloc", "-p", str(pid), "-o", stat],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+    if profile:
+        os.makedirs(profile, exist_ok=True)
+        perfs.append(("profile", None, subprocess.Popen(
+            ["perf", "record", "-q", "-g", "-e", "cpu-clock", "-F", "2000", "-p", str(pid), "-o",
+             os.path.join(profile, f"{label}.data")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+    return perfs
+
+
+def stop_perf(perfs):
+    """Stops the perf processes; the malloc count when one was taken."""
+    count = None
+    for kind, path, perf in perfs:
+        perf.send_signal(signal.SIGINT)
+        perf.wait(timeout=60)
+        if kind == "mallocs":
+            with open(path) as f:
+                for line in f:
+                    fields = line.strip().split(",")
+                    if len(fields) > 2 and "probe_libc:malloc" in fields[2] and fields[0].isdigit():
+                        count = int(fields[0])
+            os.unlink(path)
+    return count
+
+
+def measure(name, server, conform, players, duration, work, video=None, mallocs=False, profile=None):
     """One run; the server's CPU and RSS are sampled from the first to the last progress line of the window."""
     proc, url = server
+    perfs = []
     try:
         rss_before = rss_kb(proc.pid)
         label = f"{players}+vp8" if video else str(players)
@@ -93,15 +131,18 @@ def measure(name, server, conform, players, duration, work, video=None):
                                 "--stream-path", f"bench/forward-{players}", "--report", f"json:{report_path}",
                                 *(["--video-bitrate", video] if video else [])],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        first = last = None
+        first = last = malloc_count = None
         for line in run.stderr:
             if not line.startswith("latency: "):
                 continue
             elapsed = int(line.split()[1].split("/")[0])
             if elapsed == 1:
                 first = (time.monotonic(), cpu_seconds(proc.pid))
+                perfs = start_perf(proc.pid, mallocs, profile, f"{name}-{label}")
             elif elapsed == duration:
                 last = (time.monotonic(), cpu_seconds(proc.pid), rss_kb(proc.pid))
+                malloc_count = stop_perf(perfs)
+                perfs = []
         out = run.stdout.read()
         run.wait(timeout=600)
         with open(report_path) as f:
@@ -124,8 +165,10 @@ def measure(name, server, conform, players, duration, work, video=None):
             "rss_kb_per_player": (last[2] - rss_before) / players,
             "p50": report["overall"]["p50Ms"], "p99": report["overall"]["p99Ms"],
             "runner_cpu": report["runnerCPUPercent"],
+            "mallocs_per_packet": malloc_count / (out_per_s * wall) if malloc_count and out_per_s > 0 else None,
         }
     finally:
+        stop_perf(perfs)
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=10)
@@ -143,18 +186,25 @@ def main():
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--video-players", type=int, default=50)
     parser.add_argument("--video-bitrate", default="1000k")
+    parser.add_argument("--servers", default="parley,pion")
+    parser.add_argument("--mallocs", action="store_true")
+    parser.add_argument("--profile")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="forward-bench-")
+    starts = {"parley": lambda: start_parley(args.parley, work), "pion": lambda: start_pion(args.pion, work)}
+    servers = [name for name in args.servers.split(",") if name in starts]
+    extra = {"mallocs": args.mallocs, "profile": args.profile}
     rows = []
     for players in [int(n) for n in args.sizes.split(",")]:
-        rows.append(measure("parley", start_parley(args.parley, work), args.conform, players, args.duration, work))
-        rows.append(measure("pion", start_pion(args.pion, work), args.conform, players, args.duration, work))
+        for name in servers:
+            rows.append(measure(name, starts[name](), args.conform, players, args.duration, work, **extra))
     if args.video_players > 0:
         # Opus plus VP8-shaped video (1200-byte packets) at --video-bitrate from the publisher.
-        for name, start in (("parley", lambda: start_parley(args.parley, work)), ("pion", lambda: start_pion(args.pion, work))):
-            rows.append(measure(name, start(), args.conform, args.video_players, args.duration, work, args.video_bitrate))
+        for name in servers:
+            rows.append(measure(name, starts[name](), args.conform, args.video_players, args.duration, work,
+                                args.video_bitrate, **extra))
     header = ("server", "players", "pkts_out/s", "srv_cpu%", "pkts_out/s/core", "cpu_us/pkt", "loss%_mean",
-              "loss%_max", "rss_KB/player", "p50_ms", "p99_ms", "runner_cpu%")
+              "loss%_max", "rss_KB/player", "p50_ms", "p99_ms", "runner_cpu%") + (("mallocs/pkt",) if args.mallocs else ())
     print(" ".join(f"{h:>15}" for h in header))
     for r in rows:
         if "error" in r:
@@ -163,7 +213,8 @@ def main():
         print(f"{r['server']:>15} {r['players']:>15} {r['out_per_s']:>15.0f} {r['cpu_percent']:>15.1f} "
               f"{r['out_per_core_s']:>15.0f} {r['us_per_packet']:>15.2f} {r['loss_mean']:>15.3f} "
               f"{r['loss_max']:>15.3f} {r['rss_kb_per_player']:>15.1f} {r['p50']:>15.3f} {r['p99']:>15.3f} "
-              f"{r['runner_cpu']:>15.1f}")
+              f"{r['runner_cpu']:>15.1f}"
+              + (f" {r['mallocs_per_packet']:>15.2f}" if args.mallocs and r["mallocs_per_packet"] is not None else ""))
     by_key = {(r["server"], r["players"]): r for r in rows if "error" not in r}
     ratios = []
     for players in sorted({r["players"] for r in rows}, key=str):
