@@ -80,6 +80,7 @@ public final class MediaPlane: Sendable {
         try await loop.submit {
             handlerBox.plane = plane
             plane.core.value.onSessionEnded = { ended in plane.sessionEnded(ended, rooms: rooms) }
+            plane.core.value.onFanOutSlice = { plane.flush() }
             plane.ticker.value = loop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in
                 plane.core.value.tick(now: plane.now())
                 plane.flush()

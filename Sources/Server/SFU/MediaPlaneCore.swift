@@ -20,6 +20,8 @@ final class MediaPlaneCore {
     var sessionByUfrag: [String: String] = [:]
     var publisherByPath: [String: String] = [:]
     var subscribersByPath: [String: Set<String>] = [:]
+    /// The same players as session objects, in join order: what a fan-out walks (MediaPlaneCore+PathPlayers).
+    var playersByPath: [String: PathPlayers] = [:]
     /// The room participant each session was opened for (MediaPlaneCore+Rooms).
     var owners = SessionOwners()
     /// Sessions that have not finished ICE and DTLS, in all and by the HTTP client address that opened them.
@@ -28,6 +30,12 @@ final class MediaPlaneCore {
     /// Datagrams to write at the next flush, in order: the peers' STUN, DTLS and RTCP, and forwarded media
     /// (built in its own buffer by the forwarding path).
     var outbox: [AddressedEnvelope<ByteBuffer>] = []
+    /// Called once a fan-out has queued ``fanOutSlice`` more datagrams, so the plane writes them while the rest
+    /// of the fan-out is built: the first players do not wait for the last one's copy (nil in sans-IO tests,
+    /// which read the whole outbox afterwards).
+    var onFanOutSlice: (() -> Void)?
+    /// The fan-out slice being built: each datagram's destination and place in the slice's buffer (storage kept).
+    var fanOutSlots: [(address: SocketAddress, start: Int, length: Int)] = []
     let allocator = ByteBufferAllocator()
     /// SRTP/SRTCP packets refused by libsrtp since start (also exported as a metric).
     var droppedSRTPPackets = 0
@@ -155,6 +163,7 @@ final class MediaPlaneCore {
         case .subscriber: subscribersByPath[path, default: []].insert(id)
         }
         session.pathMetrics = pathMetrics(for: path)
+        attachToPath(session)
         if kind == .publisher, session.publishedTracks.contains(where: { $0.codec.hasFeedback("goog-remb") }) {
             session.bitrateEstimator = PublisherBitrateEstimator(startingAt: now)
         }
@@ -208,6 +217,7 @@ final class MediaPlaneCore {
         default: break
         }
         if subscribersByPath[session.path]?.isEmpty == true { subscribersByPath[session.path] = nil }
+        detachFromPath(session)
         if session.kind == .subscriber {
             publisherByPath[session.path].flatMap { sessions[$0] }?.bitrateEstimator?.playerLeft(id)
         }

@@ -37,6 +37,8 @@ final class SFUSession {
     var receivedPackets: UInt64 = 0
     /// The path's counters (shared by every session of the path).
     var pathMetrics: MediaPathMetrics?
+    /// The path's players (shared by every session of the path); a publisher's fan-out walks it.
+    var pathPlayers: PathPlayers?
     /// Players: the round trip their Receiver Reports measure, which paces NACK answers.
     var roundTrip = RoundTripEstimator()
     /// Publishers whose video negotiated goog-remb: what their REMB says.
