@@ -46,6 +46,13 @@ public final class MediaPlane: Sendable {
             // No SO_REUSEADDR: the port is this process's alone, so no other local socket can bind it and read or
             // steal media, and a port already taken fails start-up here.
             channel = try await DatagramBootstrap(group: loop)
+                // recvmmsg: up to `vectorReadCount` datagrams per syscall, and a read burst the handler sorts
+                // STUN out of first (UDPInboundHandler).
+                .channelOption(.datagramVectorReadMessageCount, value: UDPInboundHandler.vectorReadCount)
+                .channelOption(
+                    .recvAllocator,
+                    value: FixedSizeRecvByteBufferAllocator(
+                        capacity: UDPInboundHandler.vectorReadCount * UDPInboundHandler.datagramRoom))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(box: handlerBox))
