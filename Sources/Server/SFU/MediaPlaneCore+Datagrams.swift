@@ -14,6 +14,8 @@ extension MediaPlaneCore {
         }
         drain(session)
         process(events, of: session, now: now)
+        // A handshake datagram may have armed a retransmission timer, or finished the handshake.
+        session.wakeAt = session.nextWake(now: now)
     }
 
     /// By source address, then (STUN only) by the local ufrag before the ':' in USERNAME (RFC 8445 §7.3).
@@ -118,10 +120,15 @@ extension MediaPlaneCore {
         forward(packet, header: header, track: publisher.publishedTracks[index], from: publisher, now: now)
     }
 
-    /// Runs every due timer (connect deadline, DTLS retransmission, consent expiry) and RTCP report, visiting
-    /// each session once per tick.
+    /// Runs every due timer (connect deadline, DTLS retransmission, consent expiry) and RTCP report. Only
+    /// publishers (whose bitrate sampling runs every tick) and the sessions whose ``SFUSession/wakeAt`` has come
+    /// are visited, so a tick over hundreds of idle players costs a comparison each, not their timers' work.
     func tick(now: MediaTime) {
-        for session in Array(sessions.values) {
+        dueSessions.removeAll(keepingCapacity: true)
+        for session in sessions.values where session.kind == .publisher || session.wakeAt <= now {
+            dueSessions.append(session)
+        }
+        for session in dueSessions {
             if let deadline = session.connectDeadline, deadline <= now {
                 close(session.id, now: now, reason: "ICE and DTLS did not finish within \(limits.connectTimeout)")
                 continue
@@ -133,7 +140,9 @@ extension MediaPlaneCore {
             }
             sendReportIfDue(session, now: now)
             if session.kind == .publisher { publisherTick(session, now: now) }
+            session.wakeAt = session.nextWake(now: now)
         }
+        dueSessions.removeAll(keepingCapacity: true)
     }
 
     /// A publisher's periodic work: bitrate samples for /api/streams and keyframe requests the throttle held.

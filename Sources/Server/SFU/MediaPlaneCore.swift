@@ -36,6 +36,8 @@ final class MediaPlaneCore {
     var onFanOutSlice: (() -> Void)?
     /// The fan-out slice being built: each datagram's destination and place in the slice's buffer (storage kept).
     var fanOutSlots: [(address: SocketAddress, start: Int, length: Int)] = []
+    /// The sessions one tick visits (storage kept across ticks).
+    var dueSessions: [SFUSession] = []
     let allocator = ByteBufferAllocator()
     /// SRTP/SRTCP packets refused by libsrtp since start (also exported as a metric).
     var droppedSRTPPackets = 0

@@ -52,6 +52,9 @@ final class SFUSession {
     let source: String?
     /// Until ICE and DTLS finish: when the session is dropped for not connecting. Nil once connected.
     var connectDeadline: MediaTime?
+    /// When the plane's tick must next visit this session (``nextWake(now:)``); a new session is visited on the
+    /// first tick.
+    var wakeAt = MediaTime(nanoseconds: .min)
     /// The last destination and its socket address, so a packet to the usual address costs no conversion.
     private var route: (address: STUNAddress, socket: SocketAddress)?
     /// The offer's sections as a debug capture's manifest describes them (MediaPlaneCore+Capture).
@@ -75,6 +78,17 @@ final class SFUSession {
         self.remoteUfrag = remoteUfrag
         self.outboundTracks = outboundTracks
         self.publishedTracks = publishedTracks
+    }
+
+    /// The earliest of its timers: the connect deadline, the peer's (consent expiry, DTLS retransmission) and the
+    /// next RTCP report, which is due at once when a connected session has none scheduled yet. Recomputed after
+    /// every datagram and visit, the only times these change.
+    func nextWake(now: MediaTime) -> MediaTime {
+        var wake = MediaTime(nanoseconds: .max)
+        if let connectDeadline { wake = min(wake, connectDeadline) }
+        if let timeout = peer.pollTimeout() { wake = min(wake, timeout) }
+        if peer.isConnected { wake = min(wake, nextReport ?? now) }
+        return wake
     }
 
     /// `destination` as NIO's address, converted once per change of destination (ICE selection).
