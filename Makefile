@@ -33,8 +33,14 @@ serve: release
 # One debug build serves the Swift tests and the interop tests (they start .build/debug/parley-server).
 # --no-parallel: on 2 cores, suites that run real servers, sockets and CPU-heavy crypto starve each other's
 # timers when run at once; one at a time is both reliable and faster here (~100 s).
+# One throw-away PostgreSQL (scripts/pg-test-cluster.sh) serves both: PARLEY_TEST_DATABASE_URL names it, each test
+# makes its own database in it; without the binaries the PostgreSQL tests skip. Stopped and deleted on any exit.
 test: test-deps build
-	$(SWIFT) test --skip-build --no-parallel
+	@pg=$$(mktemp -d /tmp/parley-pg.XXXXXX); trap 'scripts/pg-test-cluster.sh stop "'"$$pg"'" >/dev/null 2>&1; rm -rf "'"$$pg"'"' EXIT; \
+	port=$$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	if url=$$(scripts/pg-test-cluster.sh start "$$pg" "$$port"); then export PARLEY_TEST_DATABASE_URL=$$url; \
+	  echo "make test: PostgreSQL for the tests at $$url"; else echo "make test: no PostgreSQL; its tests skip"; fi; \
+	set -e; $(SWIFT) test --skip-build --no-parallel; \
 	PARLEY_BIN=.build/debug/parley-server CONFORM_BIN=.build/debug/parley-conform \
 	  .venv/bin/python -m pytest -q Tests/Interop
 

@@ -11,7 +11,8 @@ APT_PACKAGES=(
 # Extra apt packages for the test suite only (`scripts/install-deps.sh --test`).
 # Go and Pion build bench/pion-sfu, the third-party WHIP/WHEP target of Tests/Interop/test_conform_whipwhep.py.
 APT_TEST_PACKAGES=(php-cli php-curl nodejs chromium wrk iproute2 golang-go golang-github-pion-webrtc.v3-dev
-  tshark ffmpeg)  # tshark: the loopback capture of Tests/Interop/test_replay_http.py; ffmpeg: ffprobe checks of recordings
+  tshark ffmpeg  # tshark: the loopback capture of Tests/Interop/test_replay_http.py; ffmpeg: ffprobe checks of recordings
+  postgresql)  # the throw-away cluster database of scripts/pg-test-cluster.sh (cluster tests, make bench)
 # And for `make bench` (`scripts/install-deps.sh --bench`, which includes --test): the baselines and perf.
 APT_BENCH_PACKAGES=(node-express linux-perf)
 

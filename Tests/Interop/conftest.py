@@ -150,3 +150,56 @@ def server():
     s = start_server()
     yield s
     s.stop()
+
+
+# --- PostgreSQL (cluster mode) --------------------------------------------------------------------------------------
+PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+PG_SCRIPT = os.path.join(ROOT, "scripts", "pg-test-cluster.sh")
+
+
+def _psql(url, sql):
+    subprocess.run([os.path.join(PG_BIN, "psql"), "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                   check=True, capture_output=True, text=True, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a throw-away PostgreSQL server's `parley` database: the one `make test` started
+    (PARLEY_TEST_DATABASE_URL), else one started here for the session (scripts/pg-test-cluster.sh, ~3 s) and
+    deleted after it. Skips only when the PostgreSQL binaries are missing on a developer's machine; CI installs them."""
+    url = os.environ.get("PARLEY_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    if not os.access(os.path.join(PG_BIN, "initdb"), os.X_OK):
+        if os.environ.get("CI"):
+            pytest.fail(f"no PostgreSQL binaries in {PG_BIN}: scripts/install-deps.sh --test installs them")
+        pytest.skip(f"no PostgreSQL binaries in {PG_BIN} (apt-get install postgresql)")
+    directory = tempfile.mkdtemp(prefix="parley-pg-")
+    run = subprocess.run([PG_SCRIPT, "start", directory, str(free_port())], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, f"pg-test-cluster.sh start failed:\n{run.stderr}"
+    try:
+        yield run.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([PG_SCRIPT, "stop", directory], capture_output=True, timeout=60)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def new_postgres_database(server_url):
+    """A new, empty database on the test server; returns its URL (tests that need a clean slate use one each)."""
+    name = f"parley_t{os.getpid()}_{time.monotonic_ns()}"
+    _psql(server_url, f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server):
+    """`postgres://…` of an empty database made for this pytest session on the throw-away server."""
+    return new_postgres_database(postgres_server)
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server):
+    """`postgres://…` of an empty database made for this one test."""
+    return new_postgres_database(postgres_server)

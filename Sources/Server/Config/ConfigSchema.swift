@@ -61,6 +61,17 @@ enum ConfigSchema {
             Setting("capture.paths", env: "PARLEY_CAPTURE_PATHS", .textList(\.capture.paths, check: nonEmpty)),
             Setting("capture.dir", env: "PARLEY_CAPTURE_DIR", .text(\.capture.dir, check: { _ in nil })),
             Setting("capture.max_bytes", .text(\.capture.maxBytes, check: ByteSize.problem)),
+            Setting(
+                "cluster.database_url", env: "PARLEY_CLUSTER_DATABASE_URL",
+                .text(\.cluster.databaseURL, check: PostgresURL.problem)),
+            Setting("cluster.node_id", env: "PARLEY_CLUSTER_NODE_ID", .text(\.cluster.nodeID, check: nodeID)),
+            Setting(
+                "cluster.advertise_url", env: "PARLEY_CLUSTER_ADVERTISE_URL",
+                .text(\.cluster.advertiseURL, check: httpURLOrEmpty)),
+            Setting("cluster.secret", env: "PARLEY_CLUSTER_SECRET", .secret(\.cluster.secret)),
+            Setting(
+                "cluster.lease_ttl", env: "PARLEY_CLUSTER_LEASE_TTL",
+                .interval(\.cluster.leaseTTL, range: .seconds(1)...Duration.seconds(3_600))),
         ]
     }
 
@@ -146,6 +157,22 @@ enum ConfigSchema {
             url.host != nil, !text.contains(" ")
         else {
             return "must be empty or an http:// or https:// URL, got \(quotedForMessage(text))"
+        }
+        return nil
+    }
+
+    /// Node ids travel in URLs, headers and log lines: `[A-Za-z0-9._-]`, at most 64; empty = the default.
+    static func nodeID(_ text: String) -> String? {
+        let allowed = text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                true
+            default: false
+            }
+        }
+        guard allowed, text.utf8.count <= 64 else {
+            return "must be empty or up to 64 characters of A-Z a-z 0-9 . _ -, got \(quotedForMessage(text))"
         }
         return nil
     }

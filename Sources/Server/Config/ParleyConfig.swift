@@ -18,12 +18,14 @@ public struct ParleyConfig: Sendable, Equatable {
     public var recording: ConfigValue
     /// `capture.*`: debug captures of decrypted media (ParleyConfig+Capture).
     public var capture: Capture
+    /// `cluster.*`: PostgreSQL and node identity when several nodes run as one service (ParleyConfig+Cluster).
+    public var cluster: Cluster
 
     public init(
         http: HTTP = HTTP(), tls: TLS = TLS(), dataDir: String = "./data", log: Log = Log(),
         api: API = API(), jwt: JWT = JWT(), auth: Auth = Auth(), streamAuth: StreamAuth = StreamAuth(),
         rooms: Rooms = Rooms(), webrtc: WebRTC = WebRTC(),
-        recording: ConfigValue = .map([:]), capture: Capture = Capture()
+        recording: ConfigValue = .map([:]), capture: Capture = Capture(), cluster: Cluster = Cluster()
     ) {
         self.http = http
         self.tls = tls
@@ -37,6 +39,7 @@ public struct ParleyConfig: Sendable, Equatable {
         self.webrtc = webrtc
         self.recording = recording
         self.capture = capture
+        self.cluster = cluster
     }
 
     /// `http.*`: the one listening socket (plain HTTP and TLS on the same port) and its request limits.

@@ -47,6 +47,8 @@ struct Setting {
         case listen
         case logLevel
         case duration
+        /// A length of time in seconds or with a unit (`Interval`), within `range`.
+        case interval(WritableKeyPath<ParleyConfig, Duration>, range: ClosedRange<Duration>)
     }
 
     let key: String
@@ -66,7 +68,7 @@ struct Setting {
         case .integer: "an integer"
         case .text, .secret, .listen, .logLevel: "a string"
         case .textList: "a list of strings"
-        case .duration: "a duration"
+        case .duration, .interval: "a duration"
         }
     }
 
@@ -121,7 +123,30 @@ struct Setting {
             }
             guard duration.seconds > 0 else { throw .invalid("must be a positive duration, got \(input.shown)") }
             config.jwt.expire = duration
+        case .interval(let path, let range):
+            try applyInterval(input, path: path, range: range, to: &config)
         }
+    }
+
+    private func applyInterval(
+        _ input: ScalarInput, path: WritableKeyPath<ParleyConfig, Duration>, range: ClosedRange<Duration>,
+        to config: inout ParleyConfig
+    ) throws(ValueProblem) {
+        let parsed: Duration?
+        if let number = input.yamlNumber {
+            parsed = number.isFinite && abs(number) < 1e12 ? .milliseconds(Int64((number * 1_000).rounded())) : nil
+        } else {
+            parsed = input.isNull ? nil : Interval.parse(input.text)
+        }
+        guard let parsed else {
+            throw .invalid("must be a duration such as \"10s\", \"1500ms\", \"2m\" or a number of seconds, got \(input.shown)")
+        }
+        guard range.contains(parsed) else {
+            throw .invalid(
+                "must be from \(Interval.render(range.lowerBound)) to \(Interval.render(range.upperBound)), got "
+                    + input.shown)
+        }
+        config[keyPath: path] = parsed
     }
 
     /// Sets a list setting from a YAML sequence's items.
