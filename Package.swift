@@ -126,7 +126,7 @@ let package = Package(
             dependencies: [
                 "ParleyTime", "ParleyJSON", "ParleyRooms", "ParleyConfig", "ParleyStore", "ParleyCrypto", "ParleyWire",
                 "ParleyMedia", "ParleyCluster",
-                "ParleySFU",
+                "ParleySFU", "ParleyRecording",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -70,7 +70,11 @@ struct DefaultsTests {
         #expect(config.webrtc.udpPort == 9000)
         #expect(config.webrtc.announce == [])
         #expect(config.webrtc.iceServers == [])
-        #expect(config.recording.isEmpty)
+        #expect(
+            config.recording == .init(enabled: true, dir: "", maxDuration: "4h", maxBytes: "2GiB", retention: "30d"))
+        #expect(config.recording.directory(dataDir: "./data") == "./data/recordings")
+        #expect(config.recording.maxDurationSeconds == 4 * 3600 && config.recording.retentionSeconds == 30 * 86400)
+        #expect(config.recording.maxByteCount == 2 << 30)
         #expect(config.capture == .init(enabled: false, paths: [], dir: "", maxBytes: "200MiB"))
         #expect(config.capture.maxByteCount == 200 * 1024 * 1024)
         #expect(config.capture.directory(dataDir: "./data") == "./data/captures")

@@ -86,8 +86,9 @@ struct ErrorTests {
             try #require(loadError("rooms:\n  require_token:\n")).description
                 == "config.yaml:2: 'rooms.require_token' must be a boolean, got null")
         #expect(
-            try #require(loadError("recording: true\n")).description
-                == "config.yaml:1: 'recording' must be a mapping, got \"true\"")
+            try #require(loadError("recording:\n  max_duration: soon\n")).description.hasPrefix(
+                "config.yaml:2: 'recording.max_duration' must be a duration"))
+        #expect(try #require(loadError("recording: {formats: [mp4]}\n")).description.contains("recording.formats"))
         #expect(
             try #require(loadError("auth:\n  users: {admin: x}\n")).description
                 == "config.yaml:2: 'auth.users' must be a list, got a mapping")

@@ -43,7 +43,7 @@ struct FileTests {
                     - urls: [turn:turn.example:3478?transport=udp, turns:turn.example:5349]
                       username: u
                       credential: c
-                recording: {enabled: true, formats: [mp4, webm], max_bytes: 1.5e9, dir: null}
+                recording: {enabled: false, dir: /srv/rec, max_duration: 90m, max_bytes: 1GB, retention: "0"}
                 capture: {enabled: true, paths: [live/*], max_bytes: 10MB}
                 """)
         #expect(
@@ -96,10 +96,8 @@ struct FileTests {
                     ]))
         #expect(
             config.recording
-                == .map([
-                    "enabled": .bool(true), "formats": .list([.string("mp4"), .string("webm")]),
-                    "max_bytes": .double(1.5e9), "dir": .null,
-                ]))
+                == .init(enabled: false, dir: "/srv/rec", maxDuration: "90m", maxBytes: "1GB", retention: "0"))
+        #expect(config.recording.maxDurationSeconds == 5400 && config.recording.retentionSeconds == nil)
         #expect(config.capture == .init(enabled: true, paths: ["live/*"], dir: "", maxBytes: "10MB"))
         #expect(config.capture.maxByteCount == 10_000_000)
     }

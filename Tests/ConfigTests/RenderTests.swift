@@ -31,14 +31,7 @@ let busyConfig = ParleyConfig(
             .init(urls: ["stun:s:3478"]),
             .init(urls: ["turn:t:3478", "turns:t:5349"], username: "u", credential: "c"),
         ]),
-    recording: .map([
-        "enabled": .bool(true), "ratio": .double(0.5), "big": .double(1e20), "count": .int(-3),
-        "when": .string("2024-01-01"), "empty": .map([:]), "none": .null, "odd key: #": .string("null"),
-        "nested": .list([
-            .map(["a": .int(1), "b": .list([.string("x"), .list([.bool(false)])])]),
-            .list([]), .string("yes"),
-        ]),
-    ]),
+    recording: .init(enabled: false, dir: "/tmp/rec", maxDuration: "90m", maxBytes: "1GiB", retention: "0"),
     capture: .init(enabled: true, paths: ["live/*", "room/**"], dir: "/tmp/cap", maxBytes: "1GiB")
 )
 
@@ -57,7 +50,8 @@ struct RenderTests {
             "  enabled: true", "  expire: 86400", "  exclude:", "    - \"/api/login\"", "  users: []",
             "stream_auth:", "  keys: {}", "rooms:", "  require_token: false", "  first_is_presenter: true",
             "  max_participants: 1000", "webrtc:", "  udp_port: 9000", "  announce: []", "  ice_servers: []",
-            "recording: {}", "capture:", "  enabled: false", "  paths: []", "  dir: \"\"",
+            "recording:", "  enabled: true", "  max_duration: \"4h\"", "  max_bytes: \"2GiB\"",
+            "  retention: \"30d\"", "capture:", "  enabled: false", "  paths: []", "  dir: \"\"",
             "  max_bytes: \"200MiB\"",
         ] {
             #expect(text.contains(key + "\n"), "missing line \(key)")

@@ -45,7 +45,16 @@ struct MeetingRecordingsTests {
                 try await api.get("/meeting/api/recordings").list("recordings").first?["id"] as? String)
             let play = try await api.get("/meeting/api/recordings/\(id)/play")
             #expect(play.status == .ok)
-            #expect(play.data["url"] as? String == "/meeting/api/recordings/\(id)/download?disposition=inline")
+            let url = try #require(play.data["url"] as? String)
+            #expect(url.hasPrefix("/meeting/api/recordings/\(id)/download?disposition=inline&play_token="))
+            // The play URL works without the JWT (a <video> element sends none); a forged token does not.
+            let played = try await api.send(.get, url, authorized: false)
+            #expect(played.status == .ok && Array(played.body.readableBytesView) == bytes)
+            let forged = try await api.send(
+                .get, "/meeting/api/recordings/\(id)/download?play_token=99999999999.AAAA", authorized: false)
+            #expect(forged.status == .unauthorized)
+            #expect(try await api.send(.get, "/meeting/api/recordings/\(id)/download", authorized: false).status
+                == .unauthorized)
             #expect(try await api.get("/meeting/api/recordings/unknown/play").status == .notFound)
             #expect(try await api.get("/meeting/api/recordings/unknown/download").status == .notFound)
 

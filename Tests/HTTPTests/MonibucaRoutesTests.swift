@@ -10,7 +10,7 @@ import Testing
 @Suite("Monibuca routes and envelope")
 struct MonibucaRoutesTests {
     static let modules = [
-        "/rtmp/", "/rtsp/", "/flv/", "/hls/", "/srt/", "/webtransport/", "/gb28181/", "/mp4/",
+        "/rtmp/", "/rtsp/", "/flv/", "/hls/", "/srt/", "/webtransport/", "/gb28181/",
         "/snap/", "/transcode/api/", "/cluster/", "/live/", "/room_report/",
     ]
 

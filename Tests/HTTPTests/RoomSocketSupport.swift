@@ -20,7 +20,7 @@ final class SessionProbe: @unchecked Sendable {
 
     static func join(
         _ rooms: InMemoryRoomDirectory, channels: RoomChannels, room: String, user: String,
-        options: RoomSocketOptions = RoomSocketOptions(), asPresenter: Bool = false
+        options: RoomSocketOptions = RoomSocketOptions(), asPresenter: Bool = false, recorder: Recorder? = nil
     ) async throws
         -> SessionProbe
     {
@@ -33,7 +33,7 @@ final class SessionProbe: @unchecked Sendable {
         let queue = OutboundQueue(limitBytes: options.outboundLimitBytes)
         let session = RoomSocketSession(
             join: join, rooms: rooms, channel: channels.acquire(roomID), queue: queue,
-            options: options)
+            options: options, recorder: recorder)
         await session.start(
             join: join,
             sessionToken: RoomSessionTokens(secret: secret).issue(

@@ -57,6 +57,14 @@ enum ConfigSchema {
             Setting("webrtc.max_unconnected", .integer(\.webrtc.maxUnconnected, range: 1...1_000_000)),
             Setting("webrtc.max_sessions_per_path", .integer(\.webrtc.maxSessionsPerPath, range: 1...1_000_000)),
             Setting("webrtc.connect_timeout", .integer(\.webrtc.connectTimeout, range: 1...3_600)),
+            Setting("recording.enabled", env: "PARLEY_RECORDING_ENABLED", .bool(\.recording.enabled)),
+            Setting("recording.dir", env: "PARLEY_RECORDING_DIR", .text(\.recording.dir, check: { _ in nil })),
+            Setting(
+                "recording.max_duration",
+                .text(\.recording.maxDuration, check: ParleyConfig.Recording.durationProblem)),
+            Setting("recording.max_bytes", .text(\.recording.maxBytes, check: ByteSize.problem)),
+            Setting(
+                "recording.retention", .text(\.recording.retention, check: ParleyConfig.Recording.durationProblem)),
             Setting("capture.enabled", env: "PARLEY_CAPTURE_ENABLED", .bool(\.capture.enabled)),
             Setting("capture.paths", env: "PARLEY_CAPTURE_PATHS", .textList(\.capture.paths, check: nonEmpty)),
             Setting("capture.dir", env: "PARLEY_CAPTURE_DIR", .text(\.capture.dir, check: { _ in nil })),
@@ -82,7 +90,6 @@ enum ConfigSchema {
     /// Keys whose value is a list of mappings or a free-form mapping.
     static let structuredKeys: Set<String> = [
         "auth.users", "stream_auth.keys", "webrtc.ice_servers",
-        "recording",
     ]
 
     /// Canonical keys reachable only through an alias (Monibuca v5's global stream keys).

@@ -1,5 +1,5 @@
 // Keys whose values are lists of mappings or free-form mappings: auth.users, stream_auth.keys,
-// webrtc.ice_servers, recording (and Monibuca v5's global publish/subscribe keys).
+// webrtc.ice_servers (and Monibuca v5's global publish/subscribe keys).
 
 import Yams
 
@@ -14,7 +14,6 @@ extension FileReader {
             config.streamAuth.keys["global", default: .init()].subscribe =
                 try secret(value, written: written, line: line)
         case "webrtc.ice_servers": config.webrtc.iceServers = try readICEServers(value, written: written, line: line)
-        case "recording": config.recording = try freeFormSection(value, written: written, line: line)
         default: throw unknownKey(written, line: line)
         }
     }

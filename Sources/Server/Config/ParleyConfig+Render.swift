@@ -108,7 +108,12 @@ extension ParleyConfig {
             writer.scalar("credential", secret(server.credential, generated: false), indent: indent)
         }
 
-        out.value("recording", recording, indent: 0)
+        out.open("recording", indent: 0)
+        out.scalar("enabled", bool(recording.enabled), indent: 2)
+        out.scalar("dir", YAMLWriter.quoted(recording.dir), indent: 2)
+        out.scalar("max_duration", YAMLWriter.quoted(recording.maxDuration), indent: 2)
+        out.scalar("max_bytes", YAMLWriter.quoted(recording.maxBytes), indent: 2)
+        out.scalar("retention", YAMLWriter.quoted(recording.retention), indent: 2)
         out.open("capture", indent: 0)
         out.scalar("enabled", bool(capture.enabled), indent: 2)
         out.stringList("paths", capture.paths, indent: 2)

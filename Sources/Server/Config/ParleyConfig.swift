@@ -14,8 +14,8 @@ public struct ParleyConfig: Sendable, Equatable {
     public var streamAuth: StreamAuth
     public var rooms: Rooms
     public var webrtc: WebRTC
-    /// `recording:` — free-form until the recording issue defines its keys; an empty mapping means off.
-    public var recording: ConfigValue
+    /// `recording.*`: meeting recordings (ParleyConfig+Recording).
+    public var recording: Recording
     /// `capture.*`: debug captures of decrypted media (ParleyConfig+Capture).
     public var capture: Capture
     /// `cluster.*`: PostgreSQL and node identity when several nodes run as one service (ParleyConfig+Cluster).
@@ -25,7 +25,7 @@ public struct ParleyConfig: Sendable, Equatable {
         http: HTTP = HTTP(), tls: TLS = TLS(), dataDir: String = "./data", log: Log = Log(),
         api: API = API(), jwt: JWT = JWT(), auth: Auth = Auth(), streamAuth: StreamAuth = StreamAuth(),
         rooms: Rooms = Rooms(), webrtc: WebRTC = WebRTC(),
-        recording: ConfigValue = .map([:]), capture: Capture = Capture(), cluster: Cluster = Cluster()
+        recording: Recording = Recording(), capture: Capture = Capture(), cluster: Cluster = Cluster()
     ) {
         self.http = http
         self.tls = tls

@@ -49,3 +49,48 @@ extension MediaPlane {
         }
     }
 }
+
+/// Recording captures from the recorder (docs/recordings.md): one per recorded publication.
+extension MediaPlane {
+    /// Starts writing `path`'s publisher (now, or once it publishes) to `<directory>/<stem>.pcap` + `.json`.
+    public func startRecordingCapture(path: String, directory: String, stem: String, maxBytes: UInt64)
+        async throws(CaptureError) -> CaptureInfo
+    {
+        let result: Result<CaptureInfo, CaptureError>
+        do {
+            result = try await eventLoop.submit { [self] in
+                do throws(CaptureError) {
+                    let info = try core.value.startRecordingCapture(
+                        path: path, directory: directory, stem: stem, maxBytes: maxBytes, now: now())
+                    flush() // the keyframe request goes out now
+                    return .success(info)
+                } catch {
+                    return .failure(error)
+                }
+            }.get()
+        } catch {
+            throw .storage("the media plane is shut down")
+        }
+        return try result.get()
+    }
+
+    /// Stops `path`'s recording capture and returns its final manifest (both files closed), nil when none ran.
+    public func stopRecordingCapture(path: String, reason: String) async -> CaptureManifest? {
+        let writer = try? await eventLoop.submit { [self] in core.value.stopRecordingCapture(path: path) }.get()
+        guard let writer = writer ?? nil else { return nil }
+        return await finishOffLoop(writer, reason: reason)
+    }
+
+    /// The paths with a recording capture open.
+    public func recordingCapturePaths() async -> [String] {
+        (try? await eventLoop.submit { [self] in Array(core.value.recordingTaps.keys) }.get()) ?? []
+    }
+
+    func stopAllRecordingCaptures(reason: String) async {
+        let writers =
+            (try? await eventLoop.submit { [self] in
+                Array(core.value.recordingTaps.keys).compactMap { core.value.stopRecordingCapture(path: $0) }
+            }.get()) ?? []
+        for writer in writers { _ = await finishOffLoop(writer, reason: reason) }
+    }
+}

@@ -183,6 +183,8 @@ public final class MediaPlane: Sendable {
         stopFollowingRooms()
         // Before the sessions close: a capture the last session's close would end is then finished here, awaited.
         await stopAllCaptures(reason: "server shutting down")
+        // The recorder finishes its own first on a graceful shutdown; whatever is left is closed complete here.
+        await stopAllRecordingCaptures(reason: "server shutting down")
         try? await eventLoop.submit { [self] in
             ticker.value?.cancel()
             ticker.value = nil

@@ -14,6 +14,7 @@ extension MediaPlaneCore {
                 kind: track.kind, mid: track.mid,
                 offeredExtensions: extmaps.map { CaptureManifest.HeaderExtension(id: $0.id, uri: $0.uri) })
         }
+        recordingSessionOpened(session)
         if captures.active[session.path] == nil, captures.settings.capturesAutomatically(session.path) {
             do {
                 _ = try startCapture(path: session.path, trigger: "config")
@@ -28,6 +29,7 @@ extension MediaPlaneCore {
 
     /// At close: the session leaves its capture; a configured capture ends with the path's last session.
     func captureSessionClosed(_ session: SFUSession) {
+        recordingSessionClosed(session)
         guard let capture = captures.active[session.path] else { return }
         session.peer.plaintextTap = nil
         capture.writer.detach(session: session.id)
@@ -62,12 +64,18 @@ extension MediaPlaneCore {
     /// Untaps the path's sessions and forgets the capture; the caller finishes the writer off the loop.
     func stopCapture(path: String) -> DebugCaptureWriter? {
         guard let capture = captures.active.removeValue(forKey: path) else { return nil }
-        for session in sessions.values where session.path == path { session.peer.plaintextTap = nil }
+        for session in sessions.values where session.path == path { refreshTap(session) }
         logger.info("debug capture stopped", metadata: ["path": "\(path)"])
         return capture.writer
     }
 
     func attach(_ session: SFUSession, to writer: DebugCaptureWriter) {
+        writer.attach(captureSession(session, clock: writer.clock))
+        refreshTap(session)
+    }
+
+    /// What a capture's manifest says of `session`: its tracks as received (publisher) or sent (player).
+    func captureSession(_ session: SFUSession, clock: () -> Int64) -> CaptureManifest.Session {
         let sections = session.captureSections
         let streams: [CaptureManifest.Stream] =
             switch session.kind {
@@ -80,12 +88,27 @@ extension MediaPlaneCore {
                     .init(sent: track, section: sections.first { $0.kind == track.kind })
                 }
             }
-        writer.attach(
-            CaptureManifest.Session(
-                sessionID: session.id, kind: session.kind.rawValue,
-                attachedAt: DebugCaptureWriter.rfc3339(micros: writer.clock()), streams: streams))
+        return CaptureManifest.Session(
+            sessionID: session.id, kind: session.kind.rawValue,
+            attachedAt: DebugCaptureWriter.rfc3339(micros: clock()), streams: streams)
+    }
+
+    /// One tap per peer feeds every capture that wants the session: the path's debug capture (all its sessions)
+    /// and its recording (the publisher only); none = no tap, the packet path's only cost then.
+    func refreshTap(_ session: SFUSession) {
+        let debug = captures.active[session.path]?.writer
+        let recording = session.kind == .publisher ? recordingTaps[session.path] : nil
         let id = session.id
-        session.peer.plaintextTap = { packet in writer.record(packet, session: id) }
+        switch (debug, recording) {
+        case (nil, nil): session.peer.plaintextTap = nil
+        case (let debug?, nil): session.peer.plaintextTap = { packet in debug.record(packet, session: id) }
+        case (nil, let recording?): session.peer.plaintextTap = { packet in recording.record(packet, session: id) }
+        case (let debug?, let recording?):
+            session.peer.plaintextTap = { packet in
+                debug.record(packet, session: id)
+                recording.record(packet, session: id)
+            }
+        }
     }
 
     /// A file-name-safe stem: the path with anything but [A-Za-z0-9._-] as '_', then the UTC start and a serial.

@@ -49,6 +49,8 @@ final class MediaPlaneCore {
     var nextSourceKey: UInt64 = 0
     /// Open debug captures by stream path (MediaPlaneCore+Capture).
     var captures = CaptureRegistry()
+    /// Recording captures by stream path: the path's publisher only (MediaPlaneCore+Recording).
+    var recordingTaps: [String: DebugCaptureWriter] = [:]
 
     /// Unix time (seconds) at `MediaTime.zero`, for the NTP timestamps of Sender Reports.
     let unixTimeAtZero: Double

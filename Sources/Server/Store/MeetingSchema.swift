@@ -51,4 +51,23 @@ enum MeetingSchema {
             t.column("created_at", .datetime).notNull()
         }
     }
+
+    /// Recordings made by the server (docs/recordings.md): their state machine, who and what was recorded, and the
+    /// files of each publication. Rows from before keep working as `ready`, unmanaged files.
+    static func addRecordingStateV3(_ db: Database) throws {
+        try db.alter(table: MeetingRecordingRecord.databaseTableName) { t in
+            t.add(column: "state", .text).notNull().defaults(to: MeetingRecordingState.ready)
+            t.add(column: "error", .text)
+            t.add(column: "stop_reason", .text)
+            t.add(column: "user_id", .text)
+            t.add(column: "started_by", .text)
+            t.add(column: "format", .text)
+            t.add(column: "tracks", .text).notNull().defaults(to: "[]") // JSON array of codec names
+            t.add(column: "files", .text).notNull().defaults(to: "[]") // JSON array of MeetingRecordingFile
+            t.add(column: "managed", .boolean).notNull().defaults(to: false)
+            t.add(column: "stopped_at", .datetime)
+            t.add(column: "number", .integer) // Monibuca v5's integer record id
+        }
+        try db.create(index: "meeting_recordings_on_state", on: MeetingRecordingRecord.databaseTableName, columns: ["state"])
+    }
 }

@@ -15,9 +15,45 @@ extension MeetingStore {
         try database.writer.read { db in try MeetingRecordingRecord.fetchOne(db, key: id) }
     }
 
-    /// Adds a finished recording (the recording layer calls this when it closes a file).
-    public func insertRecording(_ recording: MeetingRecordingRecord) throws {
-        try database.writer.write { db in try recording.insert(db) }
+    /// Adds a recording (the recorder does so when one starts, in state `recording`) and returns it as stored: a row
+    /// without a ``MeetingRecordingRecord/number`` gets the next one.
+    @discardableResult
+    public func insertRecording(_ recording: MeetingRecordingRecord) throws -> MeetingRecordingRecord {
+        try database.writer.write { db in
+            var row = recording
+            if row.number == nil {
+                let highest = try Int64.fetchOne(db, sql: "SELECT MAX(number) FROM meeting_recordings") ?? 0
+                row.number = highest + 1
+            }
+            try row.insert(db)
+            return row
+        }
+    }
+
+    /// The recording with Monibuca v5 id `number`.
+    public func recording(number: Int64) throws -> MeetingRecordingRecord? {
+        try database.writer.read { db in
+            try MeetingRecordingRecord.filter(Column("number") == number).fetchOne(db)
+        }
+    }
+
+    /// Writes a recording's row as given (committed before this returns). ``MeetingStoreError/recordingNotFound``
+    /// when the row is gone (deleted meanwhile).
+    public func updateRecording(_ recording: MeetingRecordingRecord) throws {
+        try database.writer.write { db in
+            guard try MeetingRecordingRecord.exists(db, key: recording.id) else {
+                throw MeetingStoreError.recordingNotFound
+            }
+            try recording.update(db)
+        }
+    }
+
+    /// Recordings in one of `states`, oldest first (start-up recovery of `recording`/`processing` rows).
+    public func recordings(inStates states: [String]) throws -> [MeetingRecordingRecord] {
+        try database.writer.read { db in
+            try MeetingRecordingRecord.filter(states.contains(Column("state")))
+                .order(Column("created_at"), Column("id")).fetchAll(db)
+        }
     }
 
     /// Deletes the row and its file in one transaction: if the file cannot be removed (other than being gone
@@ -28,7 +64,12 @@ extension MeetingStore {
                 throw MeetingStoreError.recordingNotFound
             }
             try MeetingRecordingRecord.deleteOne(db, key: id)
-            if let url = RecordingFiles.resolve(recording.fileName, in: directory) {
+            // A recorded row owns `<directory>/<id>/`: its files and raw captures go with it.
+            let target =
+                recording.managed && RecordingFiles.isSafeName(recording.id, maxLength: 64)
+                ? directory.appendingPathComponent(recording.id)
+                : RecordingFiles.resolve(recording.fileName, in: directory)
+            if let url = target {
                 do {
                     try FileManager.default.removeItem(at: url)
                 } catch CocoaError.fileNoSuchFile {
@@ -43,14 +84,18 @@ extension MeetingStore {
 
     /// Brings the catalogue in line with `<directory>/{room_id}/{file}`: new files get a row (with a fresh opaque
     /// id), changed sizes are updated, rows whose file is gone are dropped. Names outside the identifier grammar
-    /// and hidden files (a recorder's work in progress) are ignored.
+    /// and hidden files (a recorder's work in progress) are ignored, and so are the recorder's own rows and their
+    /// `<directory>/<id>/` directories, which it keeps up to date itself.
     @discardableResult
     public func syncRecordings(directory: URL) throws -> [MeetingRecordingRecord] {
-        let found = RecordingFiles.scan(directory)
+        let scanned = RecordingFiles.scan(directory)
         return try database.writer.write { db in
             var byName: [String: MeetingRecordingRecord] = [:]
-            for row in try MeetingRecordingRecord.fetchAll(db) { byName[row.fileName] = row }
-            for file in found {
+            var recorded = Set<String>()
+            for row in try MeetingRecordingRecord.fetchAll(db) {
+                if row.managed { recorded.insert(row.id) } else { byName[row.fileName] = row }
+            }
+            for file in scanned where !recorded.contains(file.roomID) {
                 if var row = byName.removeValue(forKey: file.fileName) {
                     if row.sizeBytes != file.sizeBytes {
                         row.sizeBytes = file.sizeBytes

@@ -19,5 +19,6 @@ public enum ParleyMigrations {
             }
         },
         Migration(name: "v2_meeting") { db in try MeetingSchema.createV2(db) },
+        Migration(name: "v3_recording_state") { db in try MeetingSchema.addRecordingStateV3(db) },
     ]
 }

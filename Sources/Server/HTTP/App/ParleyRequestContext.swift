@@ -14,6 +14,11 @@ public struct ParleyRequestContext: RequestContext, WebSocketRequestContext {
     public var maxUploadSize: Int = 1_048_576
     /// The Monibuca JWT subject once the auth middleware accepted a token.
     public var authenticatedUser: String?
+    /// A room `session_token` the JWT middleware let through on a route that takes one (a presenter starting or
+    /// stopping a recording); that route verifies it.
+    public var roomSessionToken: String?
+    /// A recording's `play_token` the JWT middleware let through on that recording's download (checked there).
+    public var recordingPlayToken: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

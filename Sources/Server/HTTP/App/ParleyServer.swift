@@ -97,7 +97,9 @@ public enum ParleyServer {
                 serverName: "Parley"),
             // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
             services: [StorageCloser(database: services.database, logger: services.logger)]
-                + (services.media.map { [MediaPlaneService(plane: $0)] } ?? []) + backgroundServices,
+                + (services.media.map { [MediaPlaneService(plane: $0)] } ?? []) + backgroundServices
+                // Last, so shut down first: running recordings are finalised while the plane and storage still run.
+                + [RecorderService(recorder: services.recorder)],
             onServerRunning: onServerRunning,
             logger: services.logger)
     }

@@ -28,12 +28,14 @@ public struct ParleyServices: Sendable {
     public let relay: ClusterRelay?
     public let version: String
     public let logger: Logger
+    /// Meeting recordings (docs/recordings.md), shared by REST, the room WebSocket and the `/mp4` routes.
+    public let recorder: Recorder
 
     public init(
         config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
         metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(), media: MediaPlane? = nil,
         cluster: ClusterMember? = nil, relay: ClusterRelay? = nil, version: String = ParleyVersion.current,
-        logger: Logger
+        logger: Logger, recorder: Recorder? = nil
     ) {
         self.config = config
         self.rooms = rooms
@@ -46,6 +48,13 @@ public struct ParleyServices: Sendable {
         self.relay = relay ?? cluster.map(ClusterRelay.init(member:))
         self.version = version
         self.logger = logger
+        self.recorder =
+            recorder
+            ?? Recorder(
+                settings: config.recording,
+                directory: URL(fileURLWithPath: config.recording.directory(dataDir: config.dataDir)),
+                store: MeetingStore(database: database), rooms: rooms, captures: media,
+                processor: Recorder.postProcessor, clock: clock, logger: logger)
     }
 
     public var uptimeSeconds: Double { clock.uptime.inSeconds }

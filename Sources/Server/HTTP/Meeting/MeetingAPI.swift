@@ -13,6 +13,11 @@ struct MeetingAPI: Sendable {
     let serviceView: ServiceWideView
     let store: MeetingStore
     let recordingsDirectory: URL
+    let recorder: Recorder
+    /// Verifies a presenter's room `session_token` on the recording routes.
+    let sessionTokens: RoomSessionTokens
+    /// The credential in `play` URLs (a `<video>` element sends no `Authorization`).
+    let playTokens: RecordingPlayTokens
     let publicURL: String
     /// `rooms.max_participants`: a room or template may ask for less, never more.
     let maxParticipantsCap: Int
@@ -23,7 +28,13 @@ struct MeetingAPI: Sendable {
         rooms = services.rooms
         serviceView = ServiceWideView(services: services)
         store = MeetingStore(database: services.database)
-        recordingsDirectory = URL(fileURLWithPath: services.config.dataDir).appendingPathComponent("recordings")
+        recordingsDirectory = URL(
+            fileURLWithPath: services.config.recording.directory(dataDir: services.config.dataDir))
+        recorder = services.recorder
+        playTokens = RecordingPlayTokens(secret: services.secrets.authSecret, clock: services.clock)
+        sessionTokens = RoomSessionTokens(
+            secret: services.secrets.authSecret, lifetime: TimeInterval(services.config.rooms.sessionTokenExpire),
+            clock: services.clock)
         publicURL = services.config.http.publicURL
         maxParticipantsCap = max(1, services.config.rooms.maxParticipants)
         clock = services.clock

@@ -195,6 +195,31 @@ enum MeetingModels {
         let created_at: String
         let play_url: String
         let download_url: String
+        /// `recording`, `processing`, `ready` or `failed` (docs/recordings.md).
+        let state: String
+        let error: Nullable<String>
+        let stop_reason: Nullable<String>
+        let user_id: Nullable<String>
+        let started_by: Nullable<String>
+        let format: Nullable<String>
+        let tracks: [String]
+        let stopped_at: Nullable<String>
+        /// One per recorded publication; the top-level file fields are the first that plays.
+        let files: [RecordingFile]
+    }
+
+    struct RecordingFile: Encodable {
+        let stream_path: String
+        let user_id: Nullable<String>
+        let state: String
+        let error: Nullable<String>
+        let file_name: Nullable<String>
+        let format: Nullable<String>
+        let content_type: Nullable<String>
+        let size_bytes: Int64
+        let duration_seconds: Nullable<Double>
+        let tracks: [String]
+        let download_url: Nullable<String>
     }
 
     struct RecordingList: Encodable {

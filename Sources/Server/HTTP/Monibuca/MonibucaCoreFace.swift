@@ -44,6 +44,7 @@ public struct MonibucaCoreFace: APIFace {
         MonibucaSecret(streamAuth: services.config.streamAuth, clock: clock).register(on: router)
         MonibucaStreams.forServices(services).register(on: router)
         MonibucaCapture(media: services.media).register(on: router)
+        MonibucaMP4(services: services).register(on: router)
         MonibucaModules(config: services.config).register(on: router)
         MonibucaOpenAPI().register(on: router)
     }

@@ -20,7 +20,6 @@ public enum MonibucaPaths {
         Module(prefix: ["srt"], name: "SRT"),
         Module(prefix: ["webtransport"], name: "WebTransport"),
         Module(prefix: ["gb28181"], name: "GB28181"),
-        Module(prefix: ["mp4"], name: "MP4 Recording"),
         Module(prefix: ["snap"], name: "Snapshot Service"),
         Module(prefix: ["transcode", "api"], name: "Audio Transcoding"),
         Module(prefix: ["cluster"], name: "Cluster"),
@@ -56,6 +55,8 @@ public enum MonibucaPaths {
         if first == "api" { return !isMiroTalk(parts) }
         if first == "config" { return true }
         if first == "meeting" { return parts.count >= 2 && parts[1] == "api" }
+        // The MP4 plugin's routes are served (MonibucaMP4) and behind the JWT like the other plugins.
+        if first == "mp4" { return true }
         return module(for: parts) != nil
     }
 
@@ -66,6 +67,23 @@ public enum MonibucaPaths {
         let normalized = normalize(path)
         if publicPaths.contains(normalized) { return false }
         return !exclude.contains { isExcluded(normalized, by: $0) }
+    }
+
+    /// Routes a presenter's room `session_token` may call instead of the JWT: starting and stopping a recording
+    /// (both POST).
+    public static func takesRoomSessionToken(_ path: String, method: String) -> Bool {
+        guard method == "POST" else { return false }
+        let parts = segments(of: path)
+        guard parts.count >= 3, parts[0] == "meeting", parts[1] == "api", parts[2] == "recordings" else { return false }
+        return parts.count == 3 || (parts.count == 5 && parts[4] == "stop")
+    }
+
+    /// A recording's download (GET or HEAD), which a `play_token` opens instead of the JWT.
+    public static func takesRecordingPlayToken(_ path: String, method: String) -> Bool {
+        guard method == "GET" || method == "HEAD" else { return false }
+        let parts = segments(of: path)
+        return parts.count == 5 && parts[0] == "meeting" && parts[1] == "api" && parts[2] == "recordings"
+            && parts[4] == "download"
     }
 
     /// The unimplemented module `segments` fall under, if any.

@@ -122,4 +122,7 @@ final class RoomChannels: @unchecked Sendable {
     }
 
     var count: Int { lock.withLock { channels.count } }
+
+    /// The room's channel while a socket of it is open here, else nil (nobody to tell).
+    func existing(_ id: RoomID) -> RoomChannel? { lock.withLock { channels[id]?.channel } }
 }

@@ -19,6 +19,9 @@ enum RoomSocketAction: Equatable, Sendable {
     case unlock
     case end
     case leave
+    /// Start or stop recording the room (a presenter's; docs/recordings.md).
+    case recordStart
+    case recordStop
 
     static let maxChatLength = 4096
     /// Structural bound only; the session applies `rooms.transcript_max_bytes` (at most 64 KiB) in bytes.
@@ -42,6 +45,8 @@ enum RoomSocketAction: Equatable, Sendable {
         "unlock": ([], []),
         "end": ([], []),
         "leave": ([], []),
+        "record.start": ([], []),
+        "record.stop": ([], []),
     ]
 }
 
@@ -147,6 +152,8 @@ enum RoomSocketActionParser {
             return .muteMedia(user: try user(body, "user_id"), kind: kind)
         case "kick": return .kick(try user(body, "user_id"))
         case "lock": return .lock
+        case "record.start": return .recordStart
+        case "record.stop": return .recordStop
         case "unlock": return .unlock
         case "end": return .end
         default: return .leave

@@ -81,6 +81,7 @@ struct RoomSocketEndpoint: Sendable {
     let options: RoomSocketOptions
     let relay: ClusterRelay?
     let logger: Logger
+    let recorder: Recorder
 
     init(services: ParleyServices, options: RoomSocketOptions) {
         let tokens = RoomSessionTokens(
@@ -102,10 +103,21 @@ struct RoomSocketEndpoint: Sendable {
             .fixedWindow(
                 limit: options.passwordMaxFailures,
                 window: options.passwordWindow), clock: services.clock)
-        self.channels = RoomChannels(clock: services.clock)
+        let channels = RoomChannels(clock: services.clock)
+        self.channels = channels
         self.options = options
         self.relay = services.relay
         self.logger = services.logger
+        self.recorder = services.recorder
+        // Everyone in the room hears that they are (no longer) being recorded.
+        services.recorder.onAnnouncement { announcement in
+            guard let room = RoomID(announcement.roomID), let channel = channels.existing(room) else { return }
+            let frame = RoomSocketEnvelope.encode(
+                "record",
+                RoomSocketWire.Record(
+                    state: announcement.state, by: announcement.by, recording_id: announcement.recordingID))
+            Task { await channel.broadcast(frame) }
+        }
     }
 
     /// Authenticates, joins, and runs the session until either side ends it. Returns with the participant out of
@@ -183,7 +195,7 @@ struct RoomSocketEndpoint: Sendable {
         let token = tokens.issue(for: join.participant, in: roomID)
         let expiresAt = tokens.signedClaims(token)?.expiresAt ?? .distantPast
         let session = RoomSocketSession(
-            join: join, rooms: rooms, channel: channel, queue: queue, options: options,
+            join: join, rooms: rooms, channel: channel, queue: queue, options: options, recorder: recorder,
             onDropped: { [resumptions, tokens] participant in
                 resumptions.recordDrop(of: participant, in: roomID, expiresAt: expiresAt, now: tokens.clock.now)
             })

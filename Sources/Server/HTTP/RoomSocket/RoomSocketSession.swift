@@ -11,6 +11,8 @@ actor RoomSocketSession {
     let channel: RoomChannel
     let queue: OutboundQueue
     let options: RoomSocketOptions
+    /// Starts and stops the room's recording for a presenter (nil: this server records nothing).
+    let recorder: Recorder?
     /// Everyone in the room as last announced to this client (for `hand`/`participant` diffs).
     var participants: [UserID: Participant] = [:]
     /// My participation as the registry admitted it; events before its `participantJoined` are already in the
@@ -32,8 +34,10 @@ actor RoomSocketSession {
 
     init(
         join: JoinResult, rooms: any RoomDirectory, channel: RoomChannel, queue: OutboundQueue,
-        options: RoomSocketOptions, onDropped: @escaping @Sendable (Participant) -> Void = { _ in }
+        options: RoomSocketOptions, recorder: Recorder? = nil,
+        onDropped: @escaping @Sendable (Participant) -> Void = { _ in }
     ) {
+        self.recorder = recorder
         self.room = join.room.id
         self.me = join.participant.userID
         self.admittedParticipant = join.participant
@@ -258,6 +262,9 @@ actor RoomSocketSession {
         case .leave:
             reply(parsed, error: nil)
             await terminate(.normal, error: nil, leave: .left)
+        case .recordStart, .recordStop:
+            guard await current()?.isPresenter == true else { return reply(parsed, error: .notPermitted) }
+            await record(parsed, start: parsed.action == .recordStart)
         }
     }
 }

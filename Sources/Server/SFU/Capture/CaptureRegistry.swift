@@ -28,6 +28,14 @@ public struct CaptureInfo: Sendable, Hashable {
     public var pcapPath: String
     public var manifestPath: String
     public var startedAt: String
+
+    public init(streamPath: String, trigger: String, pcapPath: String, manifestPath: String, startedAt: String) {
+        self.streamPath = streamPath
+        self.trigger = trigger
+        self.pcapPath = pcapPath
+        self.manifestPath = manifestPath
+        self.startedAt = startedAt
+    }
 }
 
 import ParleyWire
