@@ -59,7 +59,7 @@ def wait_http(url, timeout=30):
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_parley(binary, work):
+def start_parley(binary, work, extra_env=None):
     port = free_port()
     data = tempfile.mkdtemp(prefix="forward-parley-", dir=work)
     config = os.path.join(data, "parley.yaml")
@@ -71,6 +71,7 @@ def start_parley(binary, work):
                 "  max_unconnected_per_address: 1000\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
     env["PARLEY_WEBRTC_UDP_PORT"] = str(free_port(socket.SOCK_DGRAM))
+    env.update(extra_env or {})
     log = open(os.path.join(data, "server.log"), "w")
     proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{port}", "--data-dir", data, "--config", config,
                              "--log-level", "error"], stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -10,7 +10,9 @@
 #     Parley and through Pion's broadcast SFU (bench/pion-sfu, Debian's Go packages), both driven by
 #     `parley-conform latency` (a real ICE/DTLS/SRTP client); packets out per second per core of server CPU, loss,
 #     RSS per player, CPU µs per forwarded packet, latency, and the Parley/Pion ratio; then Opus + 1 Mbit/s of
-#     VP8-shaped video to BENCH_FORWARD_VIDEO_PLAYERS (50). About 4 minutes.
+#     VP8-shaped video to BENCH_FORWARD_VIDEO_PLAYERS (50). About 4 minutes. Then "recording N streams"
+#     (bench/recording_bench.py): BENCH_RECORD_STREAMS (20; 0 skips) publishers with one player each, their loss
+#     without and with all of them recorded, on one server in one run. About 1 minute.
 #  4b. Replay timing (bench/replay_bench.py): `parley-conform replay` drift p50/p99 for one 10 s Opus capture, and
 #     how many copies replay at once before p99 drift passes 1 ms (doubling, BENCH_REPLAY_MAX 64, BENCH_REPLAY_BUDGET
 #     100 s). Under 2 minutes.
@@ -22,7 +24,7 @@
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
 # BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward replay latency soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
-# BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), BENCH_LATENCY_PLAYERS (200),
+# BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), BENCH_RECORD_STREAMS (20; 0 skips), BENCH_LATENCY_PLAYERS (200),
 # BENCH_LATENCY_SECONDS (10), SOAK_* (bench/soak.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -169,6 +171,12 @@ if [[ $SECTIONS == *" forward "* ]]; then
   python3 bench/forward_bench.py .build/release/parley-server .build/release/parley-conform "$work/pion-sfu" \
     --sizes "${BENCH_FORWARD_SIZES:-10,100,500}" --duration "${BENCH_FORWARD_SECONDS:-8}" \
     --video-players "${BENCH_FORWARD_VIDEO_PLAYERS:-50}"
+  if [[ ${BENCH_RECORD_STREAMS:-20} != 0 ]]; then
+    echo
+    echo "== Forwarding while recording: ${BENCH_RECORD_STREAMS:-20} publishers, not recorded then recorded (Parley, release) =="
+    python3 bench/recording_bench.py .build/release/parley-server .build/release/parley-conform \
+      --streams "${BENCH_RECORD_STREAMS:-20}" --duration "${BENCH_FORWARD_SECONDS:-8}"
+  fi
 fi
 
 if [[ $SECTIONS == *" replay "* ]]; then
