@@ -150,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "ParleyServerMain",
             dependencies: [
-                "ParleyHTTP", "ParleyConfig", "ParleySFU",
+                "ParleyHTTP", "ParleyConfig", "ParleySFU", "ParleyRecording",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

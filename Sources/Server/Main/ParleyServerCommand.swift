@@ -13,7 +13,7 @@ struct ParleyServerCommand: AsyncParsableCommand {
         commandName: "parley-server",
         abstract: "Parley meeting/media server: MiroTalk SFU REST, Monibuca V6 HTTP API, WebRTC (WHIP/WHEP).",
         discussion: "Precedence: flag > environment > config file > built-in default. See docs/configuration.md.",
-        version: ParleyVersion.current)
+        version: ParleyVersion.current, subcommands: [RecordingCommand.self])
 
     @Option(help: "YAML configuration file (default: $PARLEY_CONFIG, else none).")
     var config: String?
