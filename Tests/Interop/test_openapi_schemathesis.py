@@ -98,9 +98,12 @@ def test_mirotalk_v1_openapi(configured_server):
 
 
 def test_monibuca_core_openapi(configured_server):
-    # The seed's plugin prefixes Parley does not build answer 501 by design (tagged `not-implemented`).
+    # The seed's plugin prefixes Parley does not build answer 501 by design (tagged `not-implemented`). Monibuca v5's
+    # /mp4/api/start|stop answer a plain Go error as gRPC code 2 = HTTP 500 (`not found`, `record exists`; documented
+    # in the spec), which the server-error check cannot tell from a crash: Tests/HTTPTests/MonibucaMP4Tests and
+    # test_recording.py cover them.
     run_schemathesis(configured_server, "/api/openapi.yaml", {"Authorization": "Bearer " + bearer(configured_server)},
-                     extra=["--exclude-tag", "not-implemented"])
+                     extra=["--exclude-tag", "not-implemented", "--exclude-path-regex", "^/mp4/api/(start|stop)/"])
 
 
 def test_meeting_openapi(configured_server):

@@ -192,6 +192,14 @@ struct MonibucaMP4: Sendable {
 
     func list(_ request: Request, pattern: String) throws -> Response {
         let query = request.uri.queryParameters
+        // grpc-gateway refuses a query field that does not parse as its type: 400 with gRPC code 3 (InvalidArgument).
+        for field in ["pageNum", "pageSize"] {
+            if let raw = query.get(field), Int(raw) == nil {
+                return try MonibucaEnvelope.json(
+                    V5Failure(code: 3, message: "parsing field \"\(field)\": invalid integer", details: []),
+                    status: .badRequest)
+            }
+        }
         let pageNum = max(1, query.get("pageNum").flatMap { Int($0) } ?? 1)
         let pageSize = min(1000, max(1, query.get("pageSize").flatMap { Int($0) } ?? 10))
         let all: [Entry]
