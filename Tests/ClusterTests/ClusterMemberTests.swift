@@ -67,8 +67,10 @@ struct ClusterMemberTests {
         let stream = LeaseKey.stream(StreamPath("live/cam")!)
         #expect(try await b.placement(of: stream, policy: .lookOnly) == .unowned)
         #expect(try await a.placement(of: stream, policy: .thisNode) == .local(epoch: 1))
-        #expect(try await b.placement(of: stream, policy: .lookOnly) == .remote(
-            RoomOwner(nodeID: NodeID("a"), advertiseURL: "http://127.0.0.1:8081", epoch: 1)))
+        #expect(
+            try await b.placement(of: stream, policy: .lookOnly)
+                == .remote(
+                    RoomOwner(nodeID: NodeID("a"), advertiseURL: "http://127.0.0.1:8081", epoch: 1)))
     }
 
     @Test("the owner renews while it heartbeats; an idle lease is given back after one lease period")
@@ -101,8 +103,10 @@ struct ClusterMemberTests {
         let (a, localA) = try await cluster.member("a")
         let (b, _) = try await cluster.member("b", load: NodeLoad(participants: 1))
         localA.set(roomR, active: true)
-        #expect(try await b.placement(of: roomR) == .remote(
-            RoomOwner(nodeID: NodeID("a"), advertiseURL: "http://127.0.0.1:8081", epoch: 1)))
+        #expect(
+            try await b.placement(of: roomR)
+                == .remote(
+                    RoomOwner(nodeID: NodeID("a"), advertiseURL: "http://127.0.0.1:8081", epoch: 1)))
         _ = try await a.placement(of: roomR)
         // a is killed: it never runs another round. b keeps heartbeating.
         var waited: Duration = .zero
@@ -136,8 +140,10 @@ struct ClusterMemberTests {
         #expect(await a.heldLeases.isEmpty)
         #expect(localA.lost == [roomR])
         #expect(await !a.owns(roomR, epoch: 1))
-        #expect(try await a.placement(of: roomR) == .remote(
-            RoomOwner(nodeID: NodeID("b"), advertiseURL: "http://127.0.0.1:8081", epoch: 2)))
+        #expect(
+            try await a.placement(of: roomR)
+                == .remote(
+                    RoomOwner(nodeID: NodeID("b"), advertiseURL: "http://127.0.0.1:8081", epoch: 2)))
     }
 
     @Test("leaving gives the rooms back at once: the next node places them without waiting out the lease")

@@ -59,7 +59,8 @@ enum TestDatabase {
             password: url.password, database: database, tls: .disable)
     }
 
-    static func withClient<T: Sendable>(database: String, _ body: (PostgresClient) async throws -> T) async throws -> T {
+    static func withClient<T: Sendable>(database: String, _ body: (PostgresClient) async throws -> T) async throws -> T
+    {
         let client = PostgresClient(
             configuration: configuration(database: database), backgroundLogger: Logger(label: "test.pg"))
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -23,8 +23,11 @@ struct ClusterConfigTests {
                   lease_ttl: 1500ms
                 """)
         let url = try #require(config.cluster.database)
-        #expect(url == PostgresURL(user: "parley", password: "p@ss", host: "127.0.0.1", port: 5433,
-            database: "parley_a", tls: .disable))
+        #expect(
+            url
+                == PostgresURL(
+                    user: "parley", password: "p@ss", host: "127.0.0.1", port: 5433,
+                    database: "parley_a", tls: .disable))
         #expect(config.cluster.nodeID(hostname: "box", port: 1) == "node-a")
         #expect(config.cluster.leaseTTL == .milliseconds(1500))
         let masked = config.renderYAML()

@@ -58,7 +58,8 @@ struct ClusterTestNode: Sendable {
             config: config, rooms: rooms, database: try .inMemory(),
             secrets: ResolvedSecrets(apiKeySecret: Self.apiKey, jwtSecret: "jwt", authSecret: Self.authSecret),
             metrics: ParleyMetrics.registry,
-            relay: ClusterRelay(routing: routing, secret: secret, viewTimeout: viewTimeout, connectTimeout: .seconds(3)),
+            relay: ClusterRelay(
+                routing: routing, secret: secret, viewTimeout: viewTimeout, connectTimeout: .seconds(3)),
             logger: Logger(label: "test.cluster.\(id)"))
     }
 

@@ -1,7 +1,7 @@
 import Fixtures
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import HTTPTypes
 import Hummingbird
@@ -21,7 +21,8 @@ struct ClusterRelayTests {
 
     /// Runs `body` with both nodes listening; the edge's directory names the owner for every room.
     func withNodes(
-        _ body: @escaping @Sendable (_ owner: ClusterTestNode, _ ownerPort: Int, _ edge: ClusterTestNode, _ edgePort: Int)
+        _ body:
+            @escaping @Sendable (_ owner: ClusterTestNode, _ ownerPort: Int, _ edge: ClusterTestNode, _ edgePort: Int)
             async throws -> Void
     ) async throws {
         let owner = try ClusterTestNode(id: "owner")
@@ -91,7 +92,9 @@ struct ClusterRelayTests {
         }
     }
 
-    @Test("participants on both nodes see each other's presence and chat in order; a kick on the owner closes the relayed socket 4100")
+    @Test(
+        "participants on both nodes see each other's presence and chat in order; a kick on the owner closes the relayed socket 4100"
+    )
     func relayBothWays() async throws {
         try await withNodes { owner, ownerPort, edge, edgePort in
             let bob = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=bob&name=Bob")
@@ -102,7 +105,9 @@ struct ClusterRelayTests {
             let data = try #require(joined["data"] as? [String: Any])
             #expect(data["user_id"] as? String == "alice")
             #expect((data["participants"] as? [[String: Any]])?.count == 2)
-            #expect(try await bob.next("userjoin")["data"].flatMap { ($0 as? [String: Any])?["user_id"] as? String } == "alice")
+            #expect(
+                try await bob.next("userjoin")["data"].flatMap { ($0 as? [String: Any])?["user_id"] as? String }
+                    == "alice")
             // The room lives on the owner only.
             #expect(await owner.rooms.room(RoomID("r1")!)?.participants.count == 2)
             #expect(await edge.rooms.rooms().isEmpty)
@@ -116,7 +121,8 @@ struct ClusterRelayTests {
             #expect(texts(seenByBob) == texts(seenByAlice))
             #expect(texts(seenByBob).filter { $0.hasPrefix("a") } == ["a1", "a2", "a3", "a4", "a5"])
             #expect(texts(seenByBob).filter { $0.hasPrefix("b") } == ["b1", "b2", "b3", "b4", "b5"])
-            #expect(seenByAlice.compactMap { $0["seq"] as? Int } == seenByAlice.compactMap { $0["seq"] as? Int }.sorted())
+            #expect(
+                seenByAlice.compactMap { $0["seq"] as? Int } == seenByAlice.compactMap { $0["seq"] as? Int }.sorted())
 
             _ = try await owner.rooms.kick(RoomID("r1")!, UserID("alice")!, by: .rest)
             let close = try await alice.closed()
@@ -126,7 +132,8 @@ struct ClusterRelayTests {
         }
     }
 
-    @Test("the participant's leave reaches the owner; an owner that cannot be reached closes 4105 after room_unavailable")
+    @Test(
+        "the participant's leave reaches the owner; an owner that cannot be reached closes 4105 after room_unavailable")
     func closeHandling() async throws {
         try await withNodes { owner, ownerPort, edge, edgePort in
             let alice = SocketProbe.connect("ws://127.0.0.1:\(edgePort)/room/r2?type=meeting&user_id=alice&name=A")
@@ -164,7 +171,8 @@ struct ClusterRelayTests {
             let http = HTTPClientForTests(port: edgePort)
             let bearer: HTTPFields = [
                 .authorization: "Bearer "
-                    + (try MonibucaJWT(secret: ClusterTestNode.authSecret, lifetime: 3600).issue(username: "admin").token),
+                    + (try MonibucaJWT(secret: ClusterTestNode.authSecret, lifetime: 3600).issue(username: "admin")
+                        .token),
                 .contentType: "application/json",
             ]
             // Lock, then kick by body (`room_id` in JSON): both run on the owner.
@@ -172,7 +180,7 @@ struct ClusterRelayTests {
             #expect(locked.status == 200 && (locked.json?["data"] as? [String: Any])?["locked"] as? Bool == true)
             #expect(await owner.rooms.room(RoomID("r1")!)?.locked == true)
             let bob = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=bob&name=B")
-            #expect(try await bob.closed()?.closeCode == .unknown(4023))  // locked: refused on the owner
+            #expect(try await bob.closed()?.closeCode == .unknown(4023)) // locked: refused on the owner
             _ = try await http.send(.post, "/meeting/api/rooms/r1/unlock", headers: bearer)
             let carol = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=carol&name=C")
             _ = try await carol.next("joined")
@@ -183,13 +191,15 @@ struct ClusterRelayTests {
             let noRoom = try await http.send(
                 .post, "/meeting/api/control/kick", headers: bearer, body: #"{"room_id":"elsewhere","user_id":"x"}"#)
             #expect(noRoom.status == 404)
-            let missing = try await http.send(.delete, "/api/v1/meeting/nosuch", headers: [.authorization: ClusterTestNode.apiKey])
+            let missing = try await http.send(
+                .delete, "/api/v1/meeting/nosuch", headers: [.authorization: ClusterTestNode.apiKey])
             #expect(missing.status == 404)
             // MiroTalk's own refusal of a wrong key, as the owner gives it.
             let unauthorized = try await http.send(.delete, "/api/v1/meeting/r1", headers: [.authorization: "wrong"])
             #expect(unauthorized.status == 403)
             #expect(await owner.rooms.room(RoomID("r1")!) != nil)
-            let ended = try await http.send(.delete, "/api/v1/meeting/r1", headers: [.authorization: ClusterTestNode.apiKey])
+            let ended = try await http.send(
+                .delete, "/api/v1/meeting/r1", headers: [.authorization: ClusterTestNode.apiKey])
             #expect(ended.status == 200 && ended.text.contains("Meeting ended"))
             #expect(try await alice.closed()?.closeCode == .unknown(4101))
             #expect(await owner.rooms.room(RoomID("r1")!) == nil)
@@ -204,9 +214,11 @@ struct ClusterRelayTests {
             _ = try await edge.rooms.join(RoomID("small")!, JoinRequest(userID: UserID("u3")!), createIfMissing: true)
             for port in [ownerPort, edgePort] {
                 let http = HTTPClientForTests(port: port)
-                let stats = try await http.send(.get, "/api/v1/stats", headers: [.authorization: ClusterTestNode.apiKey])
+                let stats = try await http.send(
+                    .get, "/api/v1/stats", headers: [.authorization: ClusterTestNode.apiKey])
                 #expect(stats.json?["totalRooms"] as? Int == 2 && stats.json?["totalUsers"] as? Int == 3)
-                let meetings = try await http.send(.get, "/api/v1/meetings", headers: [.authorization: ClusterTestNode.apiKey])
+                let meetings = try await http.send(
+                    .get, "/api/v1/meetings", headers: [.authorization: ClusterTestNode.apiKey])
                 let ids = (meetings.json?["meetings"] as? [[String: Any]])?.compactMap { $0["roomId"] as? String }
                 #expect(Set(ids ?? []) == ["big", "small"])
             }
@@ -240,9 +252,12 @@ struct ClusterRelayTests {
         #expect(
             RoomSocketRelay.upstreamURL(owner: peer, room: "r1", query: "user_id=u")
                 == "wss://node-a.example:8443/internal/cluster/room/r1?user_id=u")
-        #expect(RoomSocketRelay.upstreamURL(owner: ClusterPeer(nodeID: "b", advertiseURL: "ftp://x"), room: "r", query: "") == nil)
+        #expect(
+            RoomSocketRelay.upstreamURL(owner: ClusterPeer(nodeID: "b", advertiseURL: "ftp://x"), room: "r", query: "")
+                == nil)
         let query = RoomSocketEndpoint.upstreamQuery(
-            RoomSocketJoinQuery(roomID: "r", userID: "u", name: "Ann & Bob/é", password: nil, token: "a.b+c", type: "meeting"))
+            RoomSocketJoinQuery(
+                roomID: "r", userID: "u", name: "Ann & Bob/é", password: nil, token: "a.b+c", type: "meeting"))
         #expect(query == "type=meeting&user_id=u&name=Ann%20%26%20Bob%2F%C3%A9&token=a.b%2Bc")
     }
 }
@@ -265,6 +280,7 @@ struct HTTPClientForTests: Sendable {
         for field in headers { request.setValue(field.value, forHTTPHeaderField: field.name.rawName) }
         request.httpBody = body.map { Data($0.utf8) }
         let (data, response) = try await URLSession.shared.data(for: request)
-        return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, text: String(decoding: data, as: UTF8.self))
+        return Answer(
+            status: (response as? HTTPURLResponse)?.statusCode ?? 0, text: String(decoding: data, as: UTF8.self))
     }
 }

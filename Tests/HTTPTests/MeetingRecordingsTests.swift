@@ -53,8 +53,9 @@ struct MeetingRecordingsTests {
             let forged = try await api.send(
                 .get, "/meeting/api/recordings/\(id)/download?play_token=99999999999.AAAA", authorized: false)
             #expect(forged.status == .unauthorized)
-            #expect(try await api.send(.get, "/meeting/api/recordings/\(id)/download", authorized: false).status
-                == .unauthorized)
+            #expect(
+                try await api.send(.get, "/meeting/api/recordings/\(id)/download", authorized: false).status
+                    == .unauthorized)
             #expect(try await api.get("/meeting/api/recordings/unknown/play").status == .notFound)
             #expect(try await api.get("/meeting/api/recordings/unknown/download").status == .notFound)
 

@@ -10,7 +10,8 @@ import Testing
 @Suite("Recordings: start, stop, states, limits and recovery")
 struct RecordingControlTests {
     static func publish(_ fixture: MeetingFixture, room: String, user: String) async throws {
-        _ = try await fixture.rooms.join(meetingRoom(room), JoinRequest(userID: meetingUser(user)), createIfMissing: true)
+        _ = try await fixture.rooms.join(
+            meetingRoom(room), JoinRequest(userID: meetingUser(user)), createIfMissing: true)
         _ = try await fixture.rooms.startStream(
             StreamPath(room: meetingRoom(room), user: meetingUser(user)), publisher: meetingUser(user),
             room: meetingRoom(room), codecs: ["opus", "VP8"])

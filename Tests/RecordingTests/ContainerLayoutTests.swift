@@ -8,7 +8,7 @@ struct ContainerLayoutTests {
     func vints() {
         #expect(EBML.size(0) == [0x80])
         #expect(EBML.size(126) == [0xFE])
-        #expect(EBML.size(127) == [0x40, 0x7F])  // 0xFF would mean "unknown size"
+        #expect(EBML.size(127) == [0x40, 0x7F]) // 0xFF would mean "unknown size"
         #expect(EBML.size(300) == [0x41, 0x2C])
         #expect(EBML.size(5, length: 8) == [0x01, 0, 0, 0, 0, 0, 0, 5])
         #expect(EBML.id(0x1A45_DFA3) == [0x1A, 0x45, 0xDF, 0xA3])
@@ -22,14 +22,16 @@ struct ContainerLayoutTests {
     func track(_ codec: RecordedCodec, _ samples: [(Int64, Bool)], start: Double = 0) -> PreparedTrack {
         PreparedTrack(
             codec: codec, codecName: codec.rawValue, clockRate: codec == .opus ? 48_000 : 90_000, channels: 2,
-            samples: samples.map { MediaSample(timestamp: $0.0, data: [0xFC, 1, 2], isKeyframe: $0.1, arrivalMicros: 0) },
+            samples: samples.map {
+                MediaSample(timestamp: $0.0, data: [0xFC, 1, 2], isKeyframe: $0.1, arrivalMicros: 0)
+            },
             startSeconds: start, width: 64, height: 48)
     }
 
     @Test("WebM: EBML header with DocType webm, a Segment of the right size, SeekHead → Info/Tracks/Cues, block times")
     func webm() {
-        let audio = track(.opus, (0..<150).map { (Int64($0) * 960, true) })  // 3 s
-        let video = track(.vp8, (0..<90).map { (Int64($0) * 3000, $0 % 45 == 0) }, start: 0.5)  // key at 0.5 s and 2 s
+        let audio = track(.opus, (0..<150).map { (Int64($0) * 960, true) }) // 3 s
+        let video = track(.vp8, (0..<90).map { (Int64($0) * 3000, $0 % 45 == 0) }, start: 0.5) // key at 0.5 s and 2 s
         let file = WebMWriter.write(tracks: [audio, video])
         #expect(Array(file[0..<4]) == [0x1A, 0x45, 0xDF, 0xA3])
         let headerSize = Int(file[4] & 0x7F)
@@ -42,10 +44,11 @@ struct ContainerLayoutTests {
         let size = sizeBytes.dropFirst().reduce(0) { $0 << 8 | Int($1) }
         let data = segmentStart + 12
         #expect(data + size == file.count)
-        #expect(Array(file[data..<data + 4]) == [0x11, 0x4D, 0x9B, 0x74])  // SeekHead first
+        #expect(Array(file[data..<data + 4]) == [0x11, 0x4D, 0x9B, 0x74]) // SeekHead first
         // Each SeekPosition (53 AC, 8 bytes) points at the element it names.
         var positions: [Int] = []
-        for index in data..<(data + 120) where file[index] == 0x53 && file[index + 1] == 0xAC && file[index + 2] == 0x88 {
+        for index in data..<(data + 120) where file[index] == 0x53 && file[index + 1] == 0xAC && file[index + 2] == 0x88
+        {
             positions.append(file[(index + 3)..<(index + 11)].reduce(0) { $0 << 8 | Int($1) })
         }
         #expect(positions.count == 3)
@@ -59,7 +62,9 @@ struct ContainerLayoutTests {
             clusterPositions.append(file[(index + 2)..<(index + 2 + length)].reduce(0) { $0 << 8 | Int($1) })
         }
         #expect(clusterPositions.count == 2)
-        for position in clusterPositions { #expect(Array(file[(data + position)...].prefix(4)) == [0x1F, 0x43, 0xB6, 0x75]) }
+        for position in clusterPositions {
+            #expect(Array(file[(data + position)...].prefix(4)) == [0x1F, 0x43, 0xB6, 0x75])
+        }
     }
 
     @Test("fMP4: ftyp, moov (mvhd, trak per track, mvex), then moof+mdat pairs; trun offsets land in their mdat")
@@ -78,9 +83,10 @@ struct ContainerLayoutTests {
         #expect(boxes.map(\.type) == ["ftyp", "moov"] + Array(repeating: ["moof", "mdat"], count: 3).flatMap { $0 })
         // The first trun's data offset (from the moof start) is the first mdat's payload.
         let moof = boxes[2]
-        let trun = try #require((moof.offset..<moof.offset + moof.size).first {
-            Array(file[$0..<$0 + 4]) == Array("trun".utf8)
-        })
+        let trun = try #require(
+            (moof.offset..<moof.offset + moof.size).first {
+                Array(file[$0..<$0 + 4]) == Array("trun".utf8)
+            })
         let dataOffset = file[(trun + 12)..<(trun + 16)].reduce(0) { $0 << 8 | Int($1) }
         #expect(moof.offset + dataOffset == boxes[3].offset + 8)
         #expect(Array(file[(boxes[3].offset + 8)...].prefix(3)) == [0xFC, 1, 2])

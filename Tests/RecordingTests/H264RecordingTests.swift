@@ -49,7 +49,9 @@ struct H264RecordingTests {
         var stap: [[UInt8]] = []
         func flushStap() {
             if stap.count == 1 { payloads.append(stap[0]) }
-            if stap.count > 1 { payloads.append([0x18] + stap.flatMap { [UInt8($0.count >> 8), UInt8($0.count & 0xFF)] + $0 }) }
+            if stap.count > 1 {
+                payloads.append([0x18] + stap.flatMap { [UInt8($0.count >> 8), UInt8($0.count & 0xFF)] + $0 })
+            }
             stap = []
         }
         for unit in accessUnit {
@@ -93,7 +95,8 @@ struct H264RecordingTests {
                 "h264_mp4toannexb", "-f", "h264", annexB,
             ])
         try #require(encode.status == 0, "ffmpeg could not encode H264: \(encode.err)")
-        let accessUnits = Self.accessUnits(Self.nalUnits(annexB: Array(try Data(contentsOf: URL(fileURLWithPath: annexB)))))
+        let accessUnits = Self.accessUnits(
+            Self.nalUnits(annexB: Array(try Data(contentsOf: URL(fileURLWithPath: annexB)))))
         #expect(accessUnits.count == 90)
 
         // Payloads in order, each with its frame; the train numbers them, then each gets its frame's time.
@@ -117,7 +120,8 @@ struct H264RecordingTests {
             audio, CaptureFixture.Stream(media: "video", codec: "H264", clockRate: 90_000, packets: video),
         ])
         let paths = try fixture.write(to: directory, stem: "capture")
-        let output = try RecordingPostProcessor.process(manifestPath: paths.manifest, outputDirectory: directory, stem: "rec")
+        let output = try RecordingPostProcessor.process(
+            manifestPath: paths.manifest, outputDirectory: directory, stem: "rec")
         #expect(output.format == .mp4)
         #expect(output.contentType == "video/mp4")
         #expect(output.tracks == ["opus", "H264"])

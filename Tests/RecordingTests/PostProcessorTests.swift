@@ -10,7 +10,8 @@ struct PostProcessorTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    @Test("audio only → Ogg Opus: ffprobe sees one opus stream of the RTP span, ffmpeg decodes it without errors",
+    @Test(
+        "audio only → Ogg Opus: ffprobe sees one opus stream of the RTP span, ffmpeg decodes it without errors",
         .enabled(if: MediaTools.available, Comment(rawValue: MediaTools.skipReason)))
     func oggOpus() throws {
         let directory = try MediaTools.temporaryDirectory("ogg")
@@ -18,7 +19,8 @@ struct PostProcessorTests {
         // 3 s of tone with a burst of 10 lost packets (200 ms) that the output must keep as time.
         let packets = try OpusRTPStream.packets(
             .tone(frequency: 440), seconds: 3,
-            train: RTPTrain(ssrc: 0x4F50_5553, payloadType: 111, firstSequence: 65_500, loss: .bursts(starts: [40], length: 10)))
+            train: RTPTrain(
+                ssrc: 0x4F50_5553, payloadType: 111, firstSequence: 65_500, loss: .bursts(starts: [40], length: 10)))
         let fixture = CaptureFixture(streams: [
             CaptureFixture.Stream(media: "audio", codec: "opus", clockRate: 48_000, channels: 2, packets: packets)
         ])
@@ -41,9 +43,12 @@ struct PostProcessorTests {
     /// What a capture's publisher tracks span: from the first to the last arrival of their RTP, and the longest
     /// RTP timestamp span of one track (the media's own length).
     static func publisherSpans(manifestPath: String) throws -> (arrival: Double, media: Double) {
-        let manifest = try JSONDecoder().decode(CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        let manifest = try JSONDecoder().decode(
+            CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         let streams = manifest.sessions.filter { $0.kind == "publisher" }.flatMap(\.streams)
-        let clockRates = Dictionary(streams.compactMap { stream in stream.ssrc.map { ($0, stream.clockRate) } }) { a, _ in a }
+        let clockRates = Dictionary(streams.compactMap { stream in stream.ssrc.map { ($0, stream.clockRate) } }) {
+            a, _ in a
+        }
         let pcap = (manifestPath as NSString).deletingLastPathComponent + "/" + manifest.pcapFile
         var first = Int64.max
         var last = Int64.min
@@ -56,9 +61,10 @@ struct PostProcessorTests {
             last = max(last, record.timestamp.totalMicroseconds)
             timestamps[packet.ssrc] = (timestamps[packet.ssrc]?.first ?? packet.timestamp, packet.timestamp)
         }
-        let media = timestamps.map { ssrc, span in
-            Double(span.last &- span.first) / Double(clockRates[ssrc] ?? 90_000)
-        }.max() ?? 0
+        let media =
+            timestamps.map { ssrc, span in
+                Double(span.last &- span.first) / Double(clockRates[ssrc] ?? 90_000)
+            }.max() ?? 0
         return (Double(last - first) / 1_000_000, media)
     }
 
@@ -121,7 +127,8 @@ struct PostProcessorTests {
         }
         manifest.format = CaptureManifest.formatName
         manifest.version = CaptureManifest.currentVersion + 1
-        #expect(process(String(decoding: try encoder.encode(manifest), as: UTF8.self)) == .unsupportedManifestVersion(2))
+        #expect(
+            process(String(decoding: try encoder.encode(manifest), as: UTF8.self)) == .unsupportedManifestVersion(2))
         manifest.version = CaptureManifest.currentVersion
         manifest.sessions[0].kind = "subscriber"
         #expect(process(String(decoding: try encoder.encode(manifest), as: UTF8.self)) == .noRecordableTrack)
@@ -146,12 +153,14 @@ struct PostProcessorRecoveryTests {
         var pcap = try Data(contentsOf: URL(fileURLWithPath: paths.pcap))
         pcap.removeLast(pcap.count / 2 + 7)
         try pcap.write(to: URL(fileURLWithPath: paths.pcap))
-        var manifest = try JSONDecoder().decode(CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: paths.manifest)))
+        var manifest = try JSONDecoder().decode(
+            CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: paths.manifest)))
         manifest.complete = false
         manifest.stoppedAt = nil
         try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: paths.manifest))
 
-        let output = try RecordingPostProcessor.process(manifestPath: paths.manifest, outputDirectory: directory, stem: "rec")
+        let output = try RecordingPostProcessor.process(
+            manifestPath: paths.manifest, outputDirectory: directory, stem: "rec")
         #expect(output.durationSeconds > 0.5 && output.durationSeconds < 1.5, "duration \(output.durationSeconds)")
         #expect(try MediaTools.decodeErrors(output.path) == "")
         // A pcap without even its file header is an error with a reason, not a crash.
@@ -166,7 +175,9 @@ struct PostProcessorRecoveryTests {
         }
     }
 
-    @Test("an RTX copy (RFC 4588) of a lost video packet restores the frame; a VP8 loss without one waits for a key frame")
+    @Test(
+        "an RTX copy (RFC 4588) of a lost video packet restores the frame; a VP8 loss without one waits for a key frame"
+    )
     func retransmission() throws {
         let directory = try MediaTools.temporaryDirectory("rtx")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -177,7 +188,8 @@ struct PostProcessorRecoveryTests {
         var original = lost.packet
         original.ssrc = 0x5254_5800
         original.payloadType = 97
-        original.payload = [UInt8(lost.packet.sequenceNumber >> 8), UInt8(lost.packet.sequenceNumber & 0xFF)] + lost.packet.payload
+        original.payload =
+            [UInt8(lost.packet.sequenceNumber >> 8), UInt8(lost.packet.sequenceNumber & 0xFF)] + lost.packet.payload
         original.sequenceNumber = 7
         var rtx = lost
         rtx.packet = original
@@ -189,7 +201,8 @@ struct PostProcessorRecoveryTests {
                 CaptureFixture.Stream(media: "video", codec: "rtx", clockRate: 90_000, packets: withRTX ? [rtx] : []),
             ]
             let paths = try CaptureFixture(streams: withRTX ? streams : [streams[0]]).write(to: directory, stem: "c")
-            var manifest = try JSONDecoder().decode(CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: paths.manifest)))
+            var manifest = try JSONDecoder().decode(
+                CaptureManifest.self, from: Data(contentsOf: URL(fileURLWithPath: paths.manifest)))
             manifest.sessions[0].streams[0].rtxSSRC = 0x5254_5800
             manifest.sessions[0].streams[0].rtxPayloadType = 97
             try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: paths.manifest))

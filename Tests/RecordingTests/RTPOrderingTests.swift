@@ -5,7 +5,8 @@ import Testing
 @Suite("RTP ordering: extended sequence numbers (RFC 3550 §A.1), duplicates")
 struct RTPOrderingTests {
     func packet(_ sequence: UInt16, _ timestamp: UInt32, arrival: Int64 = 0) -> CapturedRTPPacket {
-        CapturedRTPPacket(arrivalMicros: arrival, sequenceNumber: sequence, timestamp: timestamp, marker: false, payload: [1])
+        CapturedRTPPacket(
+            arrivalMicros: arrival, sequenceNumber: sequence, timestamp: timestamp, marker: false, payload: [1])
     }
 
     @Test("reordered packets across the 16-bit sequence and 32-bit timestamp wraps come out in order")
@@ -17,7 +18,7 @@ struct RTPOrderingTests {
         #expect(ordered.map(\.extendedSequence) == [65_533, 65_534, 65_535, 65_536, 65_537, 65_538])
         let timestamps = ordered.map(\.extendedTimestamp)
         #expect(timestamps == timestamps.sorted())
-        #expect(timestamps.last.map(Int.init) == 4_294_968_500)  // 2^32 + 1204
+        #expect(timestamps.last.map(Int.init) == 4_294_968_500) // 2^32 + 1204
     }
 
     @Test("a duplicate keeps its first arrival; a late packet below the first is still placed")

@@ -28,7 +28,7 @@ struct TrackSynchronizerTests {
     func senderReportAcrossWrap() {
         let video = samples([Int64(UInt32.max) - 8_999], arrivals: [0])
         let clocks = TrackSynchronizer.firstSampleWallClock(tracks: [
-            (video, 90_000, [SenderReportMapping(ntpTimestamp: ntp(50), rtpTimestamp: 81_000)])  // 1 s after the sample
+            (video, 90_000, [SenderReportMapping(ntpTimestamp: ntp(50), rtpTimestamp: 81_000)]) // 1 s after the sample
         ])
         #expect(abs(clocks[0] - 49) < 1e-6)
     }

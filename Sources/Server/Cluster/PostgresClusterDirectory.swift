@@ -160,7 +160,9 @@ public struct PostgresClusterDirectory: ClusterDirectory {
     public func sharedSecret(proposing proposed: String) async throws -> String {
         try await run(
             "INSERT INTO cluster_settings (name, value) VALUES ('secret', \(proposed)) ON CONFLICT (name) DO NOTHING")
-        guard let stored = try await column("SELECT value FROM cluster_settings WHERE name = 'secret'", as: String.self).first
+        guard
+            let stored = try await column("SELECT value FROM cluster_settings WHERE name = 'secret'", as: String.self)
+                .first
         else { throw ClusterDirectoryError("the cluster secret could not be stored") }
         return stored
     }
@@ -203,4 +205,3 @@ public struct PostgresClusterDirectory: ClusterDirectory {
         }
     }
 }
-

@@ -120,7 +120,8 @@ extension ParleyConfig {
         out.scalar("dir", YAMLWriter.quoted(capture.dir), indent: 2)
         out.scalar("max_bytes", YAMLWriter.quoted(capture.maxBytes), indent: 2)
         out.open("cluster", indent: 0)
-        let databaseURL = maskSecrets ? PostgresURL.masked(cluster.databaseURL, with: Self.maskedSecret) : cluster.databaseURL
+        let databaseURL =
+            maskSecrets ? PostgresURL.masked(cluster.databaseURL, with: Self.maskedSecret) : cluster.databaseURL
         out.scalar("database_url", YAMLWriter.quoted(databaseURL), indent: 2)
         out.scalar("node_id", YAMLWriter.quoted(cluster.nodeID), indent: 2)
         out.scalar("advertise_url", YAMLWriter.quoted(cluster.advertiseURL), indent: 2)

@@ -139,7 +139,8 @@ struct Setting {
             parsed = input.isNull ? nil : Interval.parse(input.text)
         }
         guard let parsed else {
-            throw .invalid("must be a duration such as \"10s\", \"1500ms\", \"2m\" or a number of seconds, got \(input.shown)")
+            throw .invalid(
+                "must be a duration such as \"10s\", \"1500ms\", \"2m\" or a number of seconds, got \(input.shown)")
         }
         guard range.contains(parsed) else {
             throw .invalid(

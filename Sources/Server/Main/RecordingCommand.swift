@@ -29,7 +29,8 @@ struct RecordingCommand: ParsableCommand {
                     "path": output.path, "format": output.format.rawValue, "content_type": output.contentType,
                     "duration_seconds": output.durationSeconds, "size_bytes": output.sizeBytes, "tracks": output.tracks,
                 ]
-                let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
+                let json = try JSONSerialization.data(
+                    withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: json, as: UTF8.self))
             } catch let error as RecordingError {
                 FileHandle.standardError.write(Data("parley-server: recording process: \(error)\n".utf8))

@@ -15,7 +15,8 @@ enum CaptureReader {
             throw .manifestUnreadable("\(path): \(error)")
         }
         guard manifest.format == CaptureManifest.formatName else {
-            throw .manifestUnreadable("\(path): format is \"\(manifest.format)\", not \"\(CaptureManifest.formatName)\"")
+            throw .manifestUnreadable(
+                "\(path): format is \"\(manifest.format)\", not \"\(CaptureManifest.formatName)\"")
         }
         guard manifest.version <= CaptureManifest.currentVersion else {
             throw .unsupportedManifestVersion(manifest.version)

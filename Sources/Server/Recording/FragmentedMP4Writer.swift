@@ -62,11 +62,14 @@ enum FragmentedMP4Writer {
             var trafs: [[UInt8]] = []
             for (position, entry) in ranges.enumerated() {
                 let track = tracks[entry.track]
-                var trun = ISOBox.u32(UInt32(entry.range.count)) + ISOBox.u32(UInt32(truncatingIfNeeded: dataOffsets[position]))
+                var trun =
+                    ISOBox.u32(UInt32(entry.range.count))
+                    + ISOBox.u32(UInt32(truncatingIfNeeded: dataOffsets[position]))
                 for index in entry.range {
                     let sample = track.samples[index]
-                    let flags: UInt32 = sample.isKeyframe ? 0x0200_0000 : 0x0101_0000  // depends on others, non-sync
-                    trun += ISOBox.u32(UInt32(clamping: track.duration(at: index))) + ISOBox.u32(UInt32(sample.data.count))
+                    let flags: UInt32 = sample.isKeyframe ? 0x0200_0000 : 0x0101_0000 // depends on others, non-sync
+                    trun +=
+                        ISOBox.u32(UInt32(clamping: track.duration(at: index))) + ISOBox.u32(UInt32(sample.data.count))
                         + ISOBox.u32(flags)
                 }
                 trafs.append(
@@ -101,13 +104,14 @@ enum FragmentedMP4Writer {
     static func trak(_ track: PreparedTrack, id: UInt32, movieDuration: UInt32) -> [UInt8] {
         let isVideo = track.codec.isVideo
         let tkhd = ISOBox.fullBox(
-            "tkhd", version: 0, flags: 0x3,  // enabled, in movie
+            "tkhd", version: 0, flags: 0x3, // enabled, in movie
             ISOBox.zeros(8) + ISOBox.u32(id) + ISOBox.zeros(4) + ISOBox.u32(movieDuration) + ISOBox.zeros(8)
                 + ISOBox.zeros(4) + ISOBox.u16(isVideo ? 0 : 0x0100) + ISOBox.zeros(2) + ISOBox.unityMatrix
                 + ISOBox.u32(UInt32(track.width) << 16) + ISOBox.u32(UInt32(track.height) << 16))
         let mdhd = ISOBox.fullBox(
             "mdhd", version: 0, flags: 0,
-            ISOBox.zeros(8) + ISOBox.u32(track.clockRate) + ISOBox.u32(0) + ISOBox.u16(0x55C4) + ISOBox.zeros(2))  // "und"
+            // 0x55C4 packs "und" (ISO 639-2: undetermined), the language code
+            ISOBox.zeros(8) + ISOBox.u32(track.clockRate) + ISOBox.u32(0) + ISOBox.u16(0x55C4) + ISOBox.zeros(2))
         let hdlr = ISOBox.fullBox(
             "hdlr", version: 0, flags: 0,
             ISOBox.zeros(4) + Array((isVideo ? "vide" : "soun").utf8) + ISOBox.zeros(12)
@@ -118,7 +122,8 @@ enum FragmentedMP4Writer {
             : ISOBox.fullBox("smhd", version: 0, flags: 0, ISOBox.zeros(4))
         let dinf = ISOBox.box(
             "dinf",
-            ISOBox.fullBox("dref", version: 0, flags: 0, ISOBox.u32(1) + ISOBox.fullBox("url ", version: 0, flags: 1, [])))
+            ISOBox.fullBox(
+                "dref", version: 0, flags: 0, ISOBox.u32(1) + ISOBox.fullBox("url ", version: 0, flags: 1, [])))
         let stbl = ISOBox.box(
             "stbl",
             [

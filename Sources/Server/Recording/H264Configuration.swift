@@ -24,7 +24,7 @@ struct H264SequenceParameters: Sendable, Hashable {
         guard nalUnit.count >= 4, nalUnit[0] & 0x1F == 7 else { return nil }
         var reader = ExpGolombReader(rbsp: Self.rbsp(nalUnit.dropFirst()))
         guard let profile = reader.bits(8), let constraints = reader.bits(8), let level = reader.bits(8),
-            reader.unsigned() != nil  // seq_parameter_set_id
+            reader.unsigned() != nil // seq_parameter_set_id
         else { return nil }
         self.profile = UInt8(profile)
         self.constraints = UInt8(constraints)
@@ -38,7 +38,7 @@ struct H264SequenceParameters: Sendable, Hashable {
                 separateColourPlanes = flag == 1
             }
             guard let luma = reader.unsigned(), let chromaDepth = reader.unsigned(), luma <= 6, chromaDepth <= 6,
-                reader.bits(1) != nil,  // qpprime_y_zero_transform_bypass_flag
+                reader.bits(1) != nil, // qpprime_y_zero_transform_bypass_flag
                 let scalingMatrix = reader.bits(1)
             else { return nil }
             bitDepthLuma = luma + 8
@@ -50,12 +50,12 @@ struct H264SequenceParameters: Sendable, Hashable {
                 }
             }
         }
-        guard reader.unsigned() != nil,  // log2_max_frame_num_minus4
+        guard reader.unsigned() != nil, // log2_max_frame_num_minus4
             let pocType = reader.unsigned()
         else { return nil }
         switch pocType {
         case 0:
-            guard reader.unsigned() != nil else { return nil }  // log2_max_pic_order_cnt_lsb_minus4
+            guard reader.unsigned() != nil else { return nil } // log2_max_pic_order_cnt_lsb_minus4
         case 1:
             guard reader.bits(1) != nil, reader.signed() != nil, reader.signed() != nil,
                 let cycle = reader.unsigned(), cycle <= 255
@@ -66,14 +66,14 @@ struct H264SequenceParameters: Sendable, Hashable {
         default:
             return nil
         }
-        guard reader.unsigned() != nil,  // max_num_ref_frames
-            reader.bits(1) != nil,  // gaps_in_frame_num_value_allowed_flag
+        guard reader.unsigned() != nil, // max_num_ref_frames
+            reader.bits(1) != nil, // gaps_in_frame_num_value_allowed_flag
             let widthInMacroblocks = reader.unsigned(), let heightInMapUnits = reader.unsigned(),
             widthInMacroblocks < 1024, heightInMapUnits < 1024,
             let frameMacroblocksOnly = reader.bits(1)
         else { return nil }
         if frameMacroblocksOnly == 0 { guard reader.bits(1) != nil else { return nil } }
-        guard reader.bits(1) != nil, let cropping = reader.bits(1) else { return nil }  // direct_8x8_inference_flag
+        guard reader.bits(1) != nil, let cropping = reader.bits(1) else { return nil } // direct_8x8_inference_flag
         var width = (widthInMacroblocks + 1) * 16
         var height = (2 - frameMacroblocksOnly) * (heightInMapUnits + 1) * 16
         if cropping == 1 {

@@ -51,7 +51,8 @@ enum H264Depacketizer {
         }
     }
 
-    static func samples(from packets: [OrderedRTPPacket]) -> (samples: [MediaSample], configuration: H264Configuration?) {
+    static func samples(from packets: [OrderedRTPPacket]) -> (samples: [MediaSample], configuration: H264Configuration?)
+    {
         var samples: [MediaSample] = []
         var configuration: H264Configuration?
         var sps: [UInt8]?
@@ -90,13 +91,16 @@ enum H264Depacketizer {
             var data: [UInt8] = []
             for unit in units where unit[0] & 0x1F != typeAUD {
                 let length = UInt32(unit.count)
-                data += [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+                data += [
+                    UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF),
+                ]
                 data += unit
             }
             if configuration == nil, let sps, let pps {
                 configuration = H264Configuration(sequenceParameterSet: sps, pictureParameterSet: pps)
             }
-            samples.append(MediaSample(timestamp: timestamp, data: data, isKeyframe: isKeyframe, arrivalMicros: unitArrival))
+            samples.append(
+                MediaSample(timestamp: timestamp, data: data, isKeyframe: isKeyframe, arrivalMicros: unitArrival))
         }
 
         for packet in packets {
@@ -137,7 +141,7 @@ enum H264Depacketizer {
             if packet.marker { finish() }
         }
         if unitTimestamp != nil {
-            broken = true  // the capture ended inside an access unit
+            broken = true // the capture ended inside an access unit
             finish()
         }
         return (samples, configuration)

@@ -11,12 +11,12 @@ enum OggPage {
         var lacing: [UInt8] = []
         for packet in packets { lacing += lacingValues(packet.count) }
         var page: [UInt8] = Array("OggS".utf8)
-        page.append(0)  // stream structure version
+        page.append(0) // stream structure version
         page.append(headerType)
         page += littleEndian(UInt64(bitPattern: granulePosition))
         page += littleEndian(serialNumber)
         page += littleEndian(sequenceNumber)
-        page += [0, 0, 0, 0]  // CRC, computed over the page with this field zero
+        page += [0, 0, 0, 0] // CRC, computed over the page with this field zero
         page.append(UInt8(lacing.count))
         page += lacing
         for packet in packets { page += packet }
@@ -30,8 +30,12 @@ enum OggPage {
         Array(repeating: 255, count: length / 255) + [UInt8(length % 255)]
     }
 
-    static func littleEndian(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }
-    static func littleEndian(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }
+    static func littleEndian(_ value: UInt32) -> [UInt8] {
+        (0..<4).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
+    }
+    static func littleEndian(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
+    }
     static func littleEndian(_ value: UInt16) -> [UInt8] { [UInt8(truncatingIfNeeded: value), UInt8(value >> 8)] }
 }
 

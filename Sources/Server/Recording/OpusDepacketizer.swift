@@ -29,7 +29,7 @@ enum OpusDepacketizer {
                 let frameDuration = Int64(OpusPacket.frameSampleCount(toc: last.data[0]))
                 var next = last.timestamp + Int64(lastDuration)
                 let end = min(sample.timestamp, next + maxFillSamples)
-                let filler = [last.data[0] & 0xFC]  // same configuration, code 0: one frame (of zero bytes)
+                let filler = [last.data[0] & 0xFC] // same configuration, code 0: one frame (of zero bytes)
                 while next + frameDuration <= end {
                     filled.append(
                         MediaSample(timestamp: next, data: filler, isKeyframe: true, arrivalMicros: last.arrivalMicros))

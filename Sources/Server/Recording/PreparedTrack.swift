@@ -55,7 +55,8 @@ enum TrackSynchronizer {
             }
             var best = Double.infinity
             for sample in track.samples {
-                let estimate = Double(sample.arrivalMicros) / 1_000_000 - Double(sample.timestamp - first.timestamp) / rate
+                let estimate =
+                    Double(sample.arrivalMicros) / 1_000_000 - Double(sample.timestamp - first.timestamp) / rate
                 best = min(best, estimate)
             }
             return best

@@ -50,16 +50,18 @@ public enum RecordingPostProcessor {
             switch codec {
             case .opus:
                 prepared.samples = OpusDepacketizer.fillGaps(OpusDepacketizer.samples(from: ordered))
-                prepared.clockRate = 48_000  // RFC 7587 §4.1: always 48 kHz
+                prepared.clockRate = 48_000 // RFC 7587 §4.1: always 48 kHz
             case .vp8:
                 prepared.samples = VP8Depacketizer.samples(from: ordered)
-                if let dimensions = prepared.samples.lazy.compactMap({ VP8Depacketizer.dimensions(ofKeyframe: $0.data) }).first {
+                if let dimensions = prepared.samples.lazy.compactMap({ VP8Depacketizer.dimensions(ofKeyframe: $0.data) }
+                ).first {
                     (prepared.width, prepared.height) = dimensions
                 }
             case .h264:
                 let (samples, configuration) = H264Depacketizer.samples(from: ordered)
                 // Without a sequence and a picture parameter set no decoder can start: the track is unusable.
-                guard let configuration, let parameters = H264SequenceParameters(nalUnit: configuration.sequenceParameterSet)
+                guard let configuration,
+                    let parameters = H264SequenceParameters(nalUnit: configuration.sequenceParameterSet)
                 else { continue }
                 prepared.samples = samples
                 prepared.h264Configuration = configuration
@@ -69,8 +71,12 @@ public enum RecordingPostProcessor {
             guard !prepared.samples.isEmpty else { continue }
             candidates.append((track, prepared))
         }
-        let audio = candidates.filter { !$0.prepared.codec.isVideo }.max { $0.prepared.samples.count < $1.prepared.samples.count }
-        let video = candidates.filter { $0.prepared.codec.isVideo }.max { $0.prepared.samples.count < $1.prepared.samples.count }
+        let audio = candidates.filter { !$0.prepared.codec.isVideo }.max {
+            $0.prepared.samples.count < $1.prepared.samples.count
+        }
+        let video = candidates.filter { $0.prepared.codec.isVideo }.max {
+            $0.prepared.samples.count < $1.prepared.samples.count
+        }
         var chosen = [audio, video].compactMap { $0 }
         let wallClock = TrackSynchronizer.firstSampleWallClock(
             tracks: chosen.map { ($0.prepared.samples, $0.prepared.clockRate, $0.track.senderReports) })

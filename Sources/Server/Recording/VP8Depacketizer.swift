@@ -13,16 +13,16 @@ enum VP8Depacketizer {
         init?(_ payload: [UInt8]) {
             guard let first = payload.first else { return nil }
             var offset = 1
-            if first & 0x80 != 0 {  // X: the extension byte follows
+            if first & 0x80 != 0 { // X: the extension byte follows
                 guard offset < payload.count else { return nil }
                 let extensions = payload[offset]
                 offset += 1
-                if extensions & 0x80 != 0 {  // I: PictureID, 7 bits or (M set) 15 bits
+                if extensions & 0x80 != 0 { // I: PictureID, 7 bits or (M set) 15 bits
                     guard offset < payload.count else { return nil }
                     offset += payload[offset] & 0x80 != 0 ? 2 : 1
                 }
-                if extensions & 0x40 != 0 { offset += 1 }  // L: TL0PICIDX
-                if extensions & 0x30 != 0 { offset += 1 }  // T or K: TID/Y/KEYIDX
+                if extensions & 0x40 != 0 { offset += 1 } // L: TL0PICIDX
+                if extensions & 0x30 != 0 { offset += 1 } // T or K: TID/Y/KEYIDX
             }
             guard offset < payload.count else { return nil }
             startOfPartition = first & 0x10 != 0
@@ -76,7 +76,8 @@ enum VP8Depacketizer {
             if let last = samples.last, frameTimestamp <= last.timestamp { continue }
             needKeyframe = false
             samples.append(
-                MediaSample(timestamp: frameTimestamp, data: frame, isKeyframe: isKeyframe, arrivalMicros: frameArrival))
+                MediaSample(timestamp: frameTimestamp, data: frame, isKeyframe: isKeyframe, arrivalMicros: frameArrival)
+            )
         }
         return samples
     }

@@ -18,7 +18,7 @@ enum WebMWriter {
         let info = EBML.master(
             MatroskaID.info,
             [
-                EBML.unsigned(MatroskaID.timestampScale, 1_000_000),  // 1 ms per timestamp unit
+                EBML.unsigned(MatroskaID.timestampScale, 1_000_000), // 1 ms per timestamp unit
                 EBML.float(MatroskaID.duration, durationMilliseconds),
                 EBML.string(MatroskaID.muxingApp, appName), EBML.string(MatroskaID.writingApp, appName),
             ])

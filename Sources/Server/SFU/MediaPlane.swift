@@ -52,7 +52,8 @@ public final class MediaPlane: Sendable {
                 .channelOption(
                     .recvAllocator,
                     value: FixedSizeRecvByteBufferAllocator(
-                        capacity: UDPInboundHandler.vectorReadCount * UDPInboundHandler.datagramRoom))
+                        capacity: UDPInboundHandler.vectorReadCount * UDPInboundHandler.datagramRoom)
+                )
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(box: handlerBox))

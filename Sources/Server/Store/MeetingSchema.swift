@@ -68,6 +68,7 @@ enum MeetingSchema {
             t.add(column: "stopped_at", .datetime)
             t.add(column: "number", .integer) // Monibuca v5's integer record id
         }
-        try db.create(index: "meeting_recordings_on_state", on: MeetingRecordingRecord.databaseTableName, columns: ["state"])
+        try db.create(
+            index: "meeting_recordings_on_state", on: MeetingRecordingRecord.databaseTableName, columns: ["state"])
     }
 }

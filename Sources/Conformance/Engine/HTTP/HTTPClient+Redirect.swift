@@ -20,10 +20,12 @@ extension HTTPClient {
             }
             let query = components.percentEncodedQuery.map { "?\($0)" } ?? ""
             let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-            let origin = "\(scheme)://\(bracketed)"
+            let origin =
+                "\(scheme)://\(bracketed)"
                 + (components.port.map { ":\($0)" } ?? "")
             guard let target = try? Target(url: origin) else { return nil }
-            let sameOrigin = target.scheme == self.target.scheme && target.host == self.target.host
+            let sameOrigin =
+                target.scheme == self.target.scheme && target.host == self.target.host
                 && target.port == self.target.port
             let client = sameOrigin ? self : HTTPClient(target: target, like: self)
             return (client, client.stripBasePath(components.percentEncodedPath) + query)

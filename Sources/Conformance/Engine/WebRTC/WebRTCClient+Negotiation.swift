@@ -34,13 +34,15 @@ struct ClientSocket {
             try? await channel.close().get()
             throw MediaSignaling.Refused(description: "the UDP socket has no local port")
         }
-        return ClientSocket(channel: channel, handler: handler, loop: loop, candidate: STUNAddress(ip: ip, port: UInt16(port)))
+        return ClientSocket(
+            channel: channel, handler: handler, loop: loop, candidate: STUNAddress(ip: ip, port: UInt16(port)))
     }
 
     /// The offer this socket makes; `fingerprint` is what the offer announces (normally the DTLS certificate's).
     func offer(fingerprint: CertificateFingerprint, sending: Bool, ssrc: UInt32, videoSSRC: UInt32?) -> ClientOffer {
         ClientOffer(
-            ice: ice, fingerprint: fingerprint, sending: sending, ssrc: ssrc, candidate: candidate, videoSSRC: videoSSRC)
+            ice: ice, fingerprint: fingerprint, sending: sending, ssrc: ssrc, candidate: candidate, videoSSRC: videoSSRC
+        )
     }
 
     /// Builds the client for `answer` (ICE controlling toward its IPv4 candidates, DTLS pinned to its fingerprints)

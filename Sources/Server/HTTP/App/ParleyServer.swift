@@ -18,7 +18,8 @@ public enum ParleyServer {
         // Monibuca core first: its CORS and JWT middleware must wrap every other face. The cluster's forwarding
         // comes next, so a request is authenticated on the node it reached before it costs the owner anything.
         [
-            MonibucaCoreFace(), ClusterFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(), WebRTCFace(),
+            MonibucaCoreFace(), ClusterFace(), HealthFace(), MiroTalkFace(), MeetingFace(), RoomSocketFace(),
+            WebRTCFace(),
             JoinPageFace(),
         ]
     }

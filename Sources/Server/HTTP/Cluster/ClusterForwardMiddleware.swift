@@ -55,7 +55,8 @@ struct ClusterForwardMiddleware: RouterMiddleware {
         } catch {
             // Without the directory this node cannot tell whether it may act on the room: say so, do not guess.
             logger.notice("room directory unavailable", metadata: ["error": "\(error)"])
-            return Self.failure(.serviceUnavailable, path: request.uri.path, "The room directory is unavailable; try again.")
+            return Self.failure(
+                .serviceUnavailable, path: request.uri.path, "The room directory is unavailable; try again.")
         }
         guard case .remote(let owner) = route else { return try await next(request, context) }
         return await forward(request, to: owner, context: context)
@@ -74,7 +75,9 @@ struct ClusterForwardMiddleware: RouterMiddleware {
         for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
-        for field in relay.internalHeaders { outgoing.headers.replaceOrAdd(name: field.name.rawName, value: field.value) }
+        for field in relay.internalHeaders {
+            outgoing.headers.replaceOrAdd(name: field.name.rawName, value: field.value)
+        }
         outgoing.headers.replaceOrAdd(name: ClusterHeaders.clientAddress.rawName, value: context.clientAddress)
         do {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -142,7 +145,8 @@ enum ModerationTarget: Equatable {
             (.delete, 4) where segments[0...2] == ["meeting", "api", "rooms"]:
             self = .path(room(segments[3]))
         case (.get, 5) where segments[0...2] == ["meeting", "api", "rooms"] && segments[4] == "users",
-            (.post, 5) where segments[0...2] == ["meeting", "api", "rooms"] && ["lock", "unlock"].contains(segments[4]):
+            (.post, 5)
+        where segments[0...2] == ["meeting", "api", "rooms"] && ["lock", "unlock"].contains(segments[4]):
             self = .path(room(segments[3]))
         case (.post, 4)
         where segments[0...2] == ["meeting", "api", "control"] && ["mute", "unmute", "kick"].contains(segments[3]):

@@ -56,7 +56,7 @@ struct RoomSocketRelay: Sendable {
                     configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers),
                     logger: logger
                 ) { upstreamInbound, upstreamOutbound, _ in
-                    guard settled.settle() else { return }  // the watchdog already gave up on this connection
+                    guard settled.settle() else { return } // the watchdog already gave up on this connection
                     readySignal.yield(upstreamOutbound)
                     ClusterRelayMetrics.relayed.increment()
                     ClusterRelayMetrics.open.record(RelayLatch.opened(+1))

@@ -98,12 +98,14 @@ struct ServiceWideView: Sendable {
             let body = try await response.body.collect(upTo: ClusterNodeView.maxBytes)
             guard response.status == .ok else {
                 logger.notice(
-                    "service-wide view: peer refused", metadata: ["node": "\(peer.nodeID)", "status": "\(response.status.code)"])
+                    "service-wide view: peer refused",
+                    metadata: ["node": "\(peer.nodeID)", "status": "\(response.status.code)"])
                 return nil
             }
             return try ClusterNodeView.decode(Array(buffer: body))
         } catch {
-            logger.notice("service-wide view: peer left out", metadata: ["node": "\(peer.nodeID)", "error": "\(error)"])
+            logger.notice(
+                "service-wide view: peer left out", metadata: ["node": "\(peer.nodeID)", "error": "\(error)"])
             return nil
         }
     }

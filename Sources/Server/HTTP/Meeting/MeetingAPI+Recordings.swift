@@ -65,8 +65,10 @@ extension MeetingAPI {
             var fileName = recording.fileName
             var contentType = recording.contentType
             if let capture = request.uri.queryParameters.get("file") {
-                guard let file = recording.files.first(where: { $0.capture == capture }), let name = file.fileName else {
-                    throw MonibucaError.notFound("recording \(recording.id) has no processed file \(capture.prefix(80))")
+                guard let file = recording.files.first(where: { $0.capture == capture }), let name = file.fileName
+                else {
+                    throw MonibucaError.notFound(
+                        "recording \(recording.id) has no processed file \(capture.prefix(80))")
                 }
                 fileName = name
                 contentType = file.contentType ?? RecordingFiles.contentType(of: name)
@@ -90,7 +92,9 @@ extension MeetingAPI {
     static func recordingTarget(_ body: MeetingBody) throws(MonibucaError) -> Recorder.Target {
         switch (try body.string("room_id"), try body.string("stream_path")) {
         case (let room?, nil):
-            guard let id = RoomID(room) else { throw MeetingBody.invalid("room_id", "must match [A-Za-z0-9._~-]{1,64}") }
+            guard let id = RoomID(room) else {
+                throw MeetingBody.invalid("room_id", "must match [A-Za-z0-9._~-]{1,64}")
+            }
             return .room(id)
         case (nil, let path?):
             guard let stream = StreamPath(path) else {

@@ -38,13 +38,13 @@ extension RFC3339 {
     /// The proleptic Gregorian date of a day count from 1970-01-01 (non-negative). Counts in 400-year cycles of
     /// 146,097 days from 0000-03-01, so the leap day is the last day of each counted year.
     static func civilDate(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
-        let fromMarchZero = daysSinceEpoch + 719_468  // days from 0000-03-01 to 1970-01-01
+        let fromMarchZero = daysSinceEpoch + 719_468 // days from 0000-03-01 to 1970-01-01
         let cycle = fromMarchZero / 146_097
-        let dayOfCycle = fromMarchZero - cycle * 146_097  // 0...146096
+        let dayOfCycle = fromMarchZero - cycle * 146_097 // 0...146096
         let yearOfCycle =
-            (dayOfCycle - dayOfCycle / 1460 + dayOfCycle / 36_524 - dayOfCycle / 146_096) / 365  // 0...399
-        let dayOfYear = dayOfCycle - (365 * yearOfCycle + yearOfCycle / 4 - yearOfCycle / 100)  // 0...365
-        let shiftedMonth = (5 * dayOfYear + 2) / 153  // 0 = March ... 11 = February
+            (dayOfCycle - dayOfCycle / 1460 + dayOfCycle / 36_524 - dayOfCycle / 146_096) / 365 // 0...399
+        let dayOfYear = dayOfCycle - (365 * yearOfCycle + yearOfCycle / 4 - yearOfCycle / 100) // 0...365
+        let shiftedMonth = (5 * dayOfYear + 2) / 153 // 0 = March ... 11 = February
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfCycle + cycle * 400 + (month <= 2 ? 1 : 0)

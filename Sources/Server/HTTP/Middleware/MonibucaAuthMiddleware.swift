@@ -37,7 +37,9 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let token = try Self.presentedToken(request.headers[.authorization])
-        if token.hasPrefix(RoomSessionTokens.prefix + "."), MonibucaPaths.takesRoomSessionToken(request.uri.path, method: request.method.rawValue) {
+        if token.hasPrefix(RoomSessionTokens.prefix + "."),
+            MonibucaPaths.takesRoomSessionToken(request.uri.path, method: request.method.rawValue)
+        {
             // Checked by the route itself: a presenter of the recording's room (docs/recordings.md).
             var context = context
             context.roomSessionToken = token

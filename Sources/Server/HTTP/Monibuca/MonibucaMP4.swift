@@ -62,7 +62,9 @@ struct MonibucaMP4: Sendable {
     func register(on router: Router<ParleyRequestContext>) {
         router.post("/mp4/start/**") { request, _ in
             let path = try MonibucaStreams.streamPath(request.uri.path, skip: 2)
-            switch await Self.attempt({ () async throws(RecorderError) in try await recorder.start(.stream(path), by: "mp4") }) {
+            switch await Self.attempt({ () async throws(RecorderError) in
+                try await recorder.start(.stream(path), by: "mp4")
+            }) {
             case .success(let record):
                 return try MonibucaEnvelope.json(
                     V6Status(status: "started", stream: path.rawValue, recording_id: record.id, state: record.state),
@@ -95,7 +97,9 @@ struct MonibucaMP4: Sendable {
         }
         router.post("/mp4/api/start/**") { request, _ in
             let path = try MonibucaStreams.streamPath(request.uri.path, skip: 3)
-            switch await Self.attempt({ () async throws(RecorderError) in try await recorder.start(.stream(path), by: "mp4") }) {
+            switch await Self.attempt({ () async throws(RecorderError) in
+                try await recorder.start(.stream(path), by: "mp4")
+            }) {
             case .success(let record):
                 return try MonibucaEnvelope.json(
                     V5Reply(code: 0, message: "", data: String(record.number ?? 0)), status: .ok)

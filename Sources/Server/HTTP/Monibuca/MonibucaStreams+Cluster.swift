@@ -19,7 +19,9 @@ extension MonibucaStreams {
         guard !remote.isEmpty else { return try MonibucaEnvelope.success(local) }
         // Local summaries go through the same encoder as every envelope, then join the peers' as JSON values.
         let encoded = try MonibucaEnvelope.encoder.encode(local.streams)
-        let streams = (try JSONValue.parse(Array(encoded), limits: JSONLimits(maxBytes: 64 << 20, maxElements: 1_000_000)).arrayValue ?? []) + remote
+        let streams =
+            (try JSONValue.parse(Array(encoded), limits: JSONLimits(maxBytes: 64 << 20, maxElements: 1_000_000))
+                .arrayValue ?? []) + remote
         // Keys in sorted order, as the envelope's encoder writes them.
         let body = JSONValue.object([
             ("code", 0),

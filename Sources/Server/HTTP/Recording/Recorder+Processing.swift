@@ -50,7 +50,8 @@ extension Recorder {
         }
         for index in files.indices {
             if files[index].state == MeetingRecordingState.ready, let name = files[index].fileName,
-                FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().appendingPathComponent(name).path)
+                FileManager.default.fileExists(
+                    atPath: folder.deletingLastPathComponent().appendingPathComponent(name).path)
             {
                 continue
             }

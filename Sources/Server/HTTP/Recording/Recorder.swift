@@ -101,7 +101,9 @@ public actor Recorder {
             paths = [path]
         }
         // One capture per path: a path some running recording captures already is refused.
-        if let running = active.values.first(where: { running in paths.contains { running.capturing[$0.rawValue] != nil } }) {
+        if let running = active.values.first(where: { running in
+            paths.contains { running.capturing[$0.rawValue] != nil }
+        }) {
             throw .alreadyRecording(id: running.record.id)
         }
         let id = MeetingStore.newID()

@@ -44,6 +44,7 @@ extension WebRTCFace {
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(
             status: .temporaryRedirect, headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(string: "\(path) is served by node \(owner.nodeID): \(location)\n")))
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(string: "\(path) is served by node \(owner.nodeID): \(location)\n")))
     }
 }
