@@ -196,9 +196,10 @@ struct MonibucaMP4: Sendable {
 
     func list(_ request: Request, pattern: String) throws -> Response {
         let query = request.uri.queryParameters
-        // grpc-gateway refuses a query field that does not parse as its type: 400 with gRPC code 3 (InvalidArgument).
+        // Both are uint32 in v5's RecordRequest; grpc-gateway refuses a query field that does not parse as its type:
+        // 400 with gRPC code 3 (InvalidArgument).
         for field in ["pageNum", "pageSize"] {
-            if let raw = query.get(field), Int(raw) == nil {
+            if let raw = query.get(field), UInt32(raw) == nil {
                 return try MonibucaEnvelope.json(
                     V5Failure(code: 3, message: "parsing field \"\(field)\": invalid integer", details: []),
                     status: .badRequest)
