@@ -8,7 +8,6 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -61,11 +60,7 @@ def main():
         counts = asyncio.run(scenario("http://127.0.0.1:18080", "http://127.0.0.1:18090", args.seconds))
     finally:
         pages.shutdown()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        peers.stop_server(proc)
     manifests = [m for m in glob.glob(os.path.join(data_dir, "captures", "*.json"))]
     assert len(manifests) == 1, manifests
     with open(manifests[0]) as f:

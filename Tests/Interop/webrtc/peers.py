@@ -204,6 +204,18 @@ def start_server(binary, port, data_dir, env=None):
     raise RuntimeError("server did not become healthy")
 
 
+def stop_server(proc, timeout=10):
+    """SIGTERM (graceful shutdown, which finalises recordings), then SIGKILL after `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def strongest_frequency(samples, low=100, high=4000, step=10):
     """Goertzel magnitude at each candidate frequency; returns the strongest one (Hz)."""
     best, best_power = None, -1.0
@@ -230,11 +242,7 @@ def run_with_server(binary, port, data_dir, env, scenario):
     except Exception as error:  # noqa: BLE001
         result = {"error": repr(error), "traceback": traceback.format_exc()[-2000:]}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc, timeout=5)
     with open(os.path.join(data_dir, "server.log")) as f:
         result["server_log_tail"] = f.read()[-3000:]
     print(json.dumps(result))

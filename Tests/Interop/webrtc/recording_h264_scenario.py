@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import traceback
@@ -93,11 +92,7 @@ def main():
         result = {"error": repr(error), "traceback": traceback.format_exc()[-2000:]}
     finally:
         pages.shutdown()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        peers.stop_server(proc)
     with open(os.path.join(data_dir, "server.log"), errors="replace") as f:
         result["server_log_tail"] = f.read()[-3000:]
     print(json.dumps(result))

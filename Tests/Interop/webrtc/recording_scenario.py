@@ -254,12 +254,7 @@ def main():
         result["error"] = repr(error)
         result["traceback"] = traceback.format_exc()[-2000:]
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except Exception:  # noqa: BLE001
-                proc.kill()
+        peers.stop_server(proc)
     logs = ""
     for name in ("server-before-kill.log", "server.log"):
         path = os.path.join(data_dir, name)

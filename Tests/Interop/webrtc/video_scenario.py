@@ -8,7 +8,6 @@ import functools
 import http.server
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -115,11 +114,7 @@ def main():
         result = {"error": repr(error)}
     finally:
         pages.shutdown()
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        peers.stop_server(proc, timeout=5)
     with open(os.path.join(data_dir, "server.log")) as f:
         result["server_log_tail"] = f.read()[-3000:]
     print(json.dumps(result))
