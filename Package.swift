@@ -8,7 +8,7 @@
 //   → ParleyMedia (sans-IO ICE-lite, DTLS, SRTP state machines; time is passed in)
 //   → ParleyTime (the one clock and rate limiter) → ParleyRooms (the live registry every API face shares)
 //   → ParleySFU (one event loop: the UDP socket, peers, timers, routing publishers to subscribers)
-//   → ParleyConfig, ParleyStore (configuration; SQLite)
+//   → ParleyConfig, ParleyStore (configuration; SQLite, or PostgreSQL in cluster mode)
 //   → ParleyHTTP (Hummingbird edges: MiroTalk, Monibuca, Meeting, room WS, WHIP/WHEP)
 //   → parley-server (thin executable)
 // The runner (ParleyConformance → parley-conform) shares ParleyCrypto and the pure ParleyWire codecs with the server,
@@ -104,7 +104,9 @@ let package = Package(
         .target(
             name: "ParleyStore",
             dependencies: [
-                "ParleyCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                "ParleyCrypto", "ParleyConfig", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Server/Store", swiftSettings: strict),
@@ -215,8 +217,9 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "ParleyStore", "ParleyCrypto",
+                "ParleyStore", "ParleyCrypto", "ParleyConfig",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ], path: "Tests/StoreTests"),
         .testTarget(
             name: "HTTPTests",

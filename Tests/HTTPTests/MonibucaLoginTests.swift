@@ -87,16 +87,17 @@ struct MonibucaLoginTests {
     }
 
     @Test("configured plain passwords are hashed on load; an empty user list generates one admin, stored hashed")
-    func usersLoad() throws {
+    func usersLoad() async throws {
         let database = try ParleyDatabase.inMemory()
+        let store = AdminUserStore(database: database)
         var auth = ParleyConfig.Auth(users: [.init(username: "ops", password: "plain-pass")])
-        let (configured, none) = try MonibucaUsers.load(auth: auth, database: database, iterations: 1_000)
+        let (configured, none) = try await MonibucaUsers.load(auth: auth, store: store, iterations: 1_000)
         #expect(none == nil)
         #expect(configured.authenticate(username: "ops", password: "plain-pass"))
         #expect(!configured.authenticate(username: "ops", password: "plain-pas"))
 
         auth.users = []
-        let (generated, password) = try MonibucaUsers.load(auth: auth, database: database, iterations: 1_000)
+        let (generated, password) = try await MonibucaUsers.load(auth: auth, store: store, iterations: 1_000)
         let secret = try #require(password)
         #expect(secret.count >= 20)
         #expect(generated.authenticate(username: "admin", password: secret))
@@ -104,7 +105,7 @@ struct MonibucaLoginTests {
         let hash = try #require(stored)
         #expect(hash.hasPrefix("pbkdf2-sha256$") && !hash.contains(secret))
         // A second start reuses the stored hash and prints nothing.
-        let (again, noPassword) = try MonibucaUsers.load(auth: auth, database: database, iterations: 1_000)
+        let (again, noPassword) = try await MonibucaUsers.load(auth: auth, store: store, iterations: 1_000)
         #expect(noPassword == nil)
         #expect(again.authenticate(username: "admin", password: secret))
     }

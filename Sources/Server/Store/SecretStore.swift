@@ -49,31 +49,21 @@ public struct SecretStore: Sendable {
         var warnings: [String] = []
         var changed = false
 
-        /// `reveal`: the value goes into the warning. Only for the API key, which its operator must type into
-        /// clients; a signing key in a log would let anyone who reads the log mint admin and session tokens.
-        func pick(
-            _ configuredValue: String?, _ storedValue: inout String?, name: String, key: String,
-            reveal: Bool
-        ) -> String {
-            if let configuredValue, !configuredValue.isEmpty { return configuredValue }
+        func pick(_ slot: SecretSlot, _ storedValue: inout String?) -> String {
+            if let configuredValue = configured[keyPath: slot.configured], !configuredValue.isEmpty {
+                return configuredValue
+            }
             if let existing = storedValue, !existing.isEmpty { return existing }
-            let fresh = SecureRandom.token(byteCount: 32)
+            let fresh = SecretSlot.generate()
             storedValue = fresh
             changed = true
-            let shown = reveal ? ": \(fresh)" : " (not shown; signing keys never go to the log)"
-            warnings.append("generated \(name) (\(key))\(shown) — stored in \(fileURL.path); set \(key) for production")
+            warnings.append(slot.warning(generated: fresh, storedIn: fileURL.path))
             return fresh
         }
 
-        let api = pick(
-            configured.apiKeySecret, &stored.api_key_secret, name: "MiroTalk API key", key: "api.key_secret",
-            reveal: true)
-        let jwt = pick(
-            configured.jwtSecret, &stored.jwt_secret, name: "MiroTalk token secret", key: "jwt.secret",
-            reveal: false)
-        let auth = pick(
-            configured.authSecret, &stored.auth_secret, name: "Monibuca JWT secret", key: "auth.secret",
-            reveal: false)
+        let api = pick(SecretSlot.apiKey, &stored.api_key_secret)
+        let jwt = pick(SecretSlot.jwt, &stored.jwt_secret)
+        let auth = pick(SecretSlot.auth, &stored.auth_secret)
         if changed { try save(stored) }
         return (ResolvedSecrets(apiKeySecret: api, jwtSecret: jwt, authSecret: auth), warnings)
     }
@@ -101,5 +91,34 @@ public struct SecretStore: Sendable {
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: temp, toPath: path)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+}
+
+/// One secret Parley generates when it is not configured: where its configured value is, its stored name and how
+/// its one warning reads. Shared by the file (one node) and the PostgreSQL (cluster) stores.
+struct SecretSlot: Sendable {
+    let storedName: String
+    let name: String
+    let key: String
+    /// The value goes into the warning. Only for the API key, which its operator must type into clients; a signing
+    /// key in a log would let anyone who reads the log mint admin and session tokens.
+    let reveal: Bool
+    let configured: KeyPath<ConfiguredSecrets, String?> & Sendable
+
+    static let apiKey = SecretSlot(
+        storedName: "api_key_secret", name: "MiroTalk API key", key: "api.key_secret", reveal: true,
+        configured: \.apiKeySecret)
+    static let jwt = SecretSlot(
+        storedName: "jwt_secret", name: "MiroTalk token secret", key: "jwt.secret", reveal: false,
+        configured: \.jwtSecret)
+    static let auth = SecretSlot(
+        storedName: "auth_secret", name: "Monibuca JWT secret", key: "auth.secret", reveal: false,
+        configured: \.authSecret)
+
+    static func generate() -> String { SecureRandom.token(byteCount: 32) }
+
+    func warning(generated value: String, storedIn location: String) -> String {
+        let shown = reveal ? ": \(value)" : " (not shown; signing keys never go to the log)"
+        return "generated \(name) (\(key))\(shown) — stored in \(location); set \(key) for production"
     }
 }

@@ -33,11 +33,22 @@ public enum ParleyServer {
     ) async throws -> ParleyServices {
         let dataDirectory = URL(fileURLWithPath: config.dataDir)
         let database = try ParleyDatabase.open(directory: dataDirectory, logger: logger)
-        let (secrets, warnings) = try SecretStore(dataDirectory: dataDirectory).resolve(
+        // Cluster mode: one pool for the whole process (docs/configuration.md "Cluster").
+        var postgres: ParleyPostgres?
+        if let url = config.cluster.database {
+            postgres = try await ParleyPostgres.connect(to: url, logger: logger)
+        }
+        let stores = postgres.map(DurableStores.postgres) ?? .sqlite(database, dataDirectory: dataDirectory)
+        let (secrets, warnings) = try await stores.secrets.resolve(
             ConfiguredSecrets(
                 apiKeySecret: config.api.keySecret, jwtSecret: config.jwt.secret,
                 authSecret: config.auth.secret))
         announce(warnings, logger: logger)
+        let adminUsers = Task {
+            await MonibucaCoreFace.loadUsers(
+                auth: config.auth, store: stores.users, now: clock.now, logger: logger)
+        }
+        _ = await adminUsers.value  // a generated password is announced before the port opens
         let rooms = InMemoryRoomDirectory(
             policy: RoomPolicy(
                 firstIsPresenter: config.rooms.firstIsPresenter,
@@ -45,7 +56,8 @@ public enum ParleyServer {
         let media = try await MediaPlane.start(config: config, rooms: rooms, logger: logger)
         return ParleyServices(
             config: config, rooms: rooms, database: database, secrets: secrets,
-            metrics: ParleyMetrics.registry, clock: clock, media: media, logger: logger)
+            metrics: ParleyMetrics.registry, clock: clock, media: media, postgres: postgres,
+            stores: stores, adminUsers: adminUsers, logger: logger)
     }
 
     static func announce(_ warnings: [String], logger: Logger) {
@@ -97,7 +109,7 @@ public enum ParleyServer {
                 address: .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port),
                 serverName: "Parley"),
             // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
-            services: [StorageCloser(database: services.database, logger: services.logger)]
+            services: [StorageCloser(database: services.database, postgres: services.postgres, logger: services.logger)]
                 + (services.media.map { [MediaPlaneService(plane: $0)] } ?? []) + backgroundServices
                 // Last, so shut down first: running recordings are finalised while the plane and storage still run.
                 + [RecorderService(recorder: services.recorder)],

@@ -13,6 +13,16 @@ public struct ParleyServices: Sendable {
     public let config: ParleyConfig
     public let rooms: any RoomDirectory
     public let database: ParleyDatabase
+    /// The one PostgreSQL connection pool when `cluster.database_url` is set (nil on one node): every PostgreSQL
+    /// user shares `postgres.client`. Opened by ``ParleyServer/makeServices(config:logger:clock:)``, closed after
+    /// the listener on shutdown.
+    public let postgres: ParleyPostgres?
+    /// The durable rows behind the storage seam: SQLite (`database`) on one node, PostgreSQL (`postgres`) in
+    /// cluster mode. Faces read and write rooms, templates, reservations and admin users only through these.
+    public let stores: DurableStores
+    /// The Monibuca admin users, loaded (and a generated password announced) before the port opens; nil = the
+    /// face loads them itself.
+    public let adminUsers: Task<MonibucaUsers?, Never>?
     public let secrets: ResolvedSecrets
     public let metrics: PrometheusCollectorRegistry
     /// The one clock every face reads (rooms, agenda, tokens, stats, uptime, rate limits).
@@ -34,7 +44,9 @@ public struct ParleyServices: Sendable {
     public init(
         config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,
         metrics: PrometheusCollectorRegistry, clock: any ServerClock = SystemClock(), media: MediaPlane? = nil,
-        cluster: ClusterMember? = nil, relay: ClusterRelay? = nil, version: String = ParleyVersion.current,
+        cluster: ClusterMember? = nil, relay: ClusterRelay? = nil, postgres: ParleyPostgres? = nil,
+        stores: DurableStores? = nil, adminUsers: Task<MonibucaUsers?, Never>? = nil,
+        version: String = ParleyVersion.current,
         logger: Logger, recorder: Recorder? = nil
     ) {
         self.config = config
@@ -46,6 +58,10 @@ public struct ParleyServices: Sendable {
         self.media = media
         self.cluster = cluster
         self.relay = relay ?? cluster.map(ClusterRelay.init(member:))
+        self.postgres = postgres
+        self.adminUsers = adminUsers
+        self.stores =
+            stores ?? .sqlite(database, dataDirectory: URL(fileURLWithPath: config.dataDir))
         self.version = version
         self.logger = logger
         self.recorder =

@@ -6,6 +6,7 @@ import ServiceLifecycle
 /// Hummingbird shuts its server down before the services listed with the application).
 struct StorageCloser: Service {
     let database: ParleyDatabase
+    let postgres: ParleyPostgres?
     let logger: Logger
 
     func run() async throws {
@@ -15,6 +16,10 @@ struct StorageCloser: Service {
             logger.info("storage flushed and closed")
         } catch {
             logger.error("closing storage failed", metadata: ["error": "\(error)"])
+        }
+        if let postgres {
+            await postgres.close()
+            logger.info("postgres connections closed")
         }
     }
 }

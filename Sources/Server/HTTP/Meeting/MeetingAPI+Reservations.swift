@@ -15,12 +15,12 @@ extension MeetingAPI {
         let p = Self.prefix
         router.get("\(p)/reservations") { request, _ in
             let room = try Self.roomFilter(request)
-            let list = try stored { try store.reservations(roomID: room?.rawValue) }.map(MeetingModels.Reservation.init)
+            let list = try await fromStore { try await rows.reservations(roomID: room?.rawValue) }.map(MeetingModels.Reservation.init)
             return try MeetingReply.ok(MeetingModels.ReservationList(total: list.count, reservations: list))
         }
         router.post("\(p)/reservations") { request, context in
             let reservation = try await readReservation(request, context: context)
-            try stored { try store.insertReservation(reservation) }
+            try await fromStore { try await rows.insertReservation(reservation) }
             return try MeetingReply.ok(MeetingModels.Reservation(reservation))
         }
     }

@@ -33,39 +33,40 @@ extension MeetingAPI {
         router.post("\(p)/rooms/:room_id/lock") { _, context in
             let id = try Self.roomID(context)
             let room = try await registry { try await rooms.lock(id, by: MeetingFace.moderator) }
-            return try MeetingReply.ok(try summary(room))
+            return try MeetingReply.ok(try await summary(room))
         }
         router.post("\(p)/rooms/:room_id/unlock") { _, context in
             let id = try Self.roomID(context)
             let room = try await registry { try await rooms.unlock(id, by: MeetingFace.moderator) }
-            return try MeetingReply.ok(try summary(room))
+            return try MeetingReply.ok(try await summary(room))
         }
     }
 
     /// Stored creation times: a restored room keeps the time it was first created.
-    func storedCreationTimes() throws -> [String: Date] {
-        try stored { try store.roomCreationTimes() }
+    func storedCreationTimes() async throws -> [String: Date] {
+        try await fromStore { try await rows.roomCreationTimes() }
     }
 
-    func summary(_ room: RoomSnapshot) throws -> MeetingModels.Room {
-        let created = room.origin == .rest ? try stored { try store.roomCreationTime(room.id.rawValue) } : nil
+    func summary(_ room: RoomSnapshot) async throws -> MeetingModels.Room {
+        let created = room.origin == .rest ? try await fromStore { try await rows.roomCreationTime(room.id.rawValue) } : nil
         return MeetingModels.Room(room, createdAt: created)
     }
 
     func listRooms() async throws -> MeetingModels.RoomList {
         let live = await serviceView.allRooms()
-        let created = try storedCreationTimes()
+        let created = try await storedCreationTimes()
         let list = live.map { MeetingModels.Room($0, createdAt: $0.origin == .rest ? created[$0.id.rawValue] : nil) }
         return MeetingModels.RoomList(total: list.count, rooms: list)
     }
 
     func roomDetail(_ id: RoomID) async throws -> MeetingModels.RoomDetail {
         guard let room = await rooms.room(id) else { throw MonibucaError.notFound("room not found") }
-        let template = try room.settings.templateID.flatMap { templateID in
-            try stored { try store.template(templateID) }
+        var template: MeetingTemplateRecord?
+        if let templateID = room.settings.templateID {
+            template = try await fromStore { try await rows.template(templateID) }
         }
         return MeetingModels.RoomDetail(
-            room: try summary(room),
+            room: try await summary(room),
             participants: room.participants.map(MeetingModels.Participant.init),
             streams: room.streams.map(MeetingModels.Stream.init),
             template: Nullable(template.map(MeetingModels.Template.init)))
@@ -88,7 +89,7 @@ extension MeetingAPI {
                 throw MeetingBody.invalid("template_id", "must match [A-Za-z0-9._~-]{1,64}")
             }
             // A well-formed id naming no template: the referenced resource is what is missing (404, as documented).
-            guard let found = try stored({ try store.template(templateID) }) else {
+            guard let found = try await fromStore({ try await rows.template(templateID) }) else {
                 throw MonibucaError.notFound("field 'template_id': no such template")
             }
             template = found
@@ -105,7 +106,7 @@ extension MeetingAPI {
             lobby: settings.lobby, chatMutedOnJoin: settings.chatMutedOnJoin,
             recordOnStart: settings.recordOnStart, createdAt: room.createdAt)
         do {
-            try store.saveRoom(record)
+            try await rows.saveRoom(record)
         } catch {
             _ = try? await rooms.deleteRoom(id)
             throw MonibucaError(.internalServerError, "storage error: \(error)")
@@ -118,14 +119,14 @@ extension MeetingAPI {
     /// Ends every live session of the room (as MiroTalk's DELETE does), removes it and forgets it. The one way a
     /// scheduled room goes: `end` (socket or MiroTalk) only ends its meeting.
     func deleteRoom(_ id: RoomID) async throws -> MeetingModels.Room {
-        let created = try stored { try store.roomCreationTime(id.rawValue) }
+        let created = try await fromStore { try await rows.roomCreationTime(id.rawValue) }
         let ended: RoomSnapshot
         do {
             ended = try await rooms.deleteRoom(id, by: MeetingFace.moderator)
         } catch let error as RoomError {
             throw Self.map(error)
         }
-        try stored { try store.deleteRoom(id.rawValue) }
+        try await fromStore { try await rows.deleteRoom(id.rawValue) }
         return MeetingModels.Room(ended, createdAt: created)
     }
 }

@@ -33,7 +33,7 @@ extension MeetingAPI {
     func registerStats(on router: some RouterMethods<ParleyRequestContext>) {
         router.get("\(Self.prefix)/stats") { _, _ in
             let live = await serviceView.stats()
-            let counts = try stored { try store.counts(now: clock.now) }
+            let counts = try await fromStore { try await rows.counts(now: clock.now) }
             return try MeetingReply.ok(
                 MeetingModels.Stats(
                     rooms: live.rooms, participants: live.participants, publishers: live.publishers,

@@ -12,18 +12,18 @@ extension MeetingAPI {
     func registerTemplates(on router: some RouterMethods<ParleyRequestContext>) {
         let p = Self.prefix
         router.get("\(p)/templates") { _, _ in
-            let list = try stored { try store.templates() }.map(MeetingModels.Template.init)
+            let list = try await fromStore { try await rows.templates() }.map(MeetingModels.Template.init)
             return try MeetingReply.ok(MeetingModels.TemplateList(total: list.count, templates: list))
         }
         router.post("\(p)/templates") { request, context in
             let now = clock.now
             let template = try await readTemplate(request, context: context, id: MeetingStore.newID(), now: now)
-            try stored { try store.insertTemplate(template) }
+            try await fromStore { try await rows.insertTemplate(template) }
             return try MeetingReply.ok(MeetingModels.Template(template))
         }
         router.get("\(p)/templates/:id") { _, context in
             let id = try Self.opaqueID(context)
-            guard let template = try stored({ try store.template(id) }) else {
+            guard let template = try await fromStore({ try await rows.template(id) }) else {
                 throw MonibucaError.notFound("template not found")
             }
             return try MeetingReply.ok(MeetingModels.Template(template))
@@ -31,9 +31,9 @@ extension MeetingAPI {
         router.put("\(p)/templates/:id") { request, context in
             let id = try Self.opaqueID(context)
             let template = try await readTemplate(request, context: context, id: id, now: clock.now)
-            let updated = try stored {
+            let updated = try await fromStore {
                 do {
-                    return try store.updateTemplate(template)
+                    return try await rows.updateTemplate(template)
                 } catch MeetingStoreError.templateNotFound {
                     throw MonibucaError.notFound("template not found")
                 }
@@ -42,7 +42,7 @@ extension MeetingAPI {
         }
         router.delete("\(p)/templates/:id") { _, context in
             let id = try Self.opaqueID(context)
-            guard try stored({ try store.deleteTemplate(id) }) else {
+            guard try await fromStore({ try await rows.deleteTemplate(id) }) else {
                 throw MonibucaError.notFound("template not found")
             }
             return try MeetingReply.ok(MeetingModels.Deleted(id: id))

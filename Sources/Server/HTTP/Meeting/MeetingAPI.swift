@@ -11,6 +11,9 @@ struct MeetingAPI: Sendable {
     let rooms: any RoomDirectory
     /// The whole service's rooms for the list and stats (this node's alone without a cluster).
     let serviceView: ServiceWideView
+    /// Rooms, templates and reservations: SQLite on one node, PostgreSQL in cluster mode (``ParleyServices/stores``).
+    let rows: any MeetingRowStore
+    /// The recordings catalogue (SQLite).
     let store: MeetingStore
     let recordingsDirectory: URL
     let recorder: Recorder
@@ -27,6 +30,7 @@ struct MeetingAPI: Sendable {
     init(services: ParleyServices) {
         rooms = services.rooms
         serviceView = ServiceWideView(services: services)
+        rows = services.stores.meetings
         store = MeetingStore(database: services.database)
         recordingsDirectory = URL(
             fileURLWithPath: services.config.recording.directory(dataDir: services.config.dataDir))
@@ -51,6 +55,19 @@ struct MeetingAPI: Sendable {
     func stored<T>(_ operation: () throws -> T) throws -> T {
         do {
             return try operation()
+        } catch let error as MonibucaError {
+            throw error
+        } catch let error as MeetingStoreError {
+            throw Self.map(error)
+        } catch {
+            throw MonibucaError(.internalServerError, "storage error: \(error)")
+        }
+    }
+
+    /// ``stored(_:)`` for the storage seam's asynchronous calls.
+    func fromStore<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
         } catch let error as MonibucaError {
             throw error
         } catch let error as MeetingStoreError {

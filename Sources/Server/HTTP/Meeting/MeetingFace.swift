@@ -17,7 +17,7 @@ public struct MeetingFace: APIFace {
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
         let api = MeetingAPI(services: services)
         MeetingRoomSync.start(
-            rooms: services.rooms, store: api.store, clock: services.clock,
+            rooms: services.rooms, store: api.rows, clock: services.clock,
             logger: services.logger)
         let routes = MethodRecordingRouter(router)
         api.registerRooms(on: routes)
@@ -34,9 +34,8 @@ public struct MeetingFace: APIFace {
     /// serving. Returns how many were restored (a room already live is left as it is).
     @discardableResult
     public static func restoreRooms(services: ParleyServices) async throws -> Int {
-        let store = MeetingStore(database: services.database)
         var restored = 0
-        for record in try store.rooms() {
+        for record in try await services.stores.meetings.rooms() {
             guard let id = RoomID(record.roomID) else {
                 services.logger.warning(
                     "skipping stored room with an invalid id", metadata: ["room_id": "\(record.roomID)"])

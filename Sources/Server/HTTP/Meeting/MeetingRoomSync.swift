@@ -8,7 +8,7 @@ import ParleyTime
 /// or MiroTalk's DELETE, keeps an API-created room), so it does not come back at the next start. Follows the registry's event stream: a room created
 /// again under the same id after the removal is newer than the removed one, and its row stays.
 enum MeetingRoomSync {
-    static func start(rooms: any RoomDirectory, store: MeetingStore, clock: any ServerClock, logger: Logger) {
+    static func start(rooms: any RoomDirectory, store: any MeetingRowStore, clock: any ServerClock, logger: Logger) {
         Task {
             let events = await rooms.events()
             // Creation times of the live rooms seen through events.
@@ -28,7 +28,7 @@ enum MeetingRoomSync {
                         continue
                     }
                     do {
-                        try store.deleteRoom(id.rawValue, createdNoLaterThan: cutoff)
+                        try await store.deleteRoom(id.rawValue, createdNoLaterThan: cutoff)
                     } catch {
                         logger.error(
                             "forgetting a removed meeting room failed",

@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import Logging
+import ParleyConfig
+import ParleyStore
 import ParleySFU
 import ParleyTime
 
@@ -49,25 +52,34 @@ public struct MonibucaCoreFace: APIFace {
         MonibucaOpenAPI().register(on: router)
     }
 
+    /// The admin users: those ``ParleyServer/makeServices(config:logger:clock:)`` loaded before the port opened,
+    /// else (a server assembled by hand, as in tests) loaded now in the background; the first login awaits them.
+    func loadUsers(_ services: ParleyServices) -> Task<MonibucaUsers?, Never> {
+        services.adminUsers
+            ?? Task {
+                await Self.loadUsers(
+                    auth: services.config.auth, store: services.stores.users, now: services.clock.now,
+                    logger: services.logger)
+            }
+    }
+
     /// Loads the admin users; announces a generated `admin` password once, loudly. A store failure leaves login
     /// answering 503 rather than stopping the other faces.
-    func loadUsers(_ services: ParleyServices) -> MonibucaUsers? {
+    static func loadUsers(
+        auth: ParleyConfig.Auth, store: any AdminUserRowStore, now: Date, logger: Logger
+    ) async -> MonibucaUsers? {
         do {
-            let (users, generated) = try MonibucaUsers.load(
-                auth: services.config.auth, database: services.database,
-                now: services.clock.now)
+            let (users, generated) = try await MonibucaUsers.load(auth: auth, store: store, now: now)
             if let generated {
                 ParleyServer.announce(
                     [
                         "generated Monibuca admin login: username \(MonibucaUsers.generatedUsername) password \(generated)",
                         "  shown once; only its hash is stored. Set auth.users for production.",
-                    ], logger: services.logger)
+                    ], logger: logger)
             }
             return users
         } catch {
-            services.logger.error(
-                "loading Monibuca admin users failed; login answers 503",
-                metadata: ["error": "\(error)"])
+            logger.error("loading Monibuca admin users failed; login answers 503", metadata: ["error": "\(error)"])
             return nil
         }
     }

@@ -5,7 +5,8 @@ import HTTPTypes
 
 /// `POST /api/login` (seed) and `POST /api/auth/login` (v5).
 struct MonibucaLogin: Sendable {
-    let users: MonibucaUsers?
+    /// Loaded when the face registers; nil when the store failed (login answers 503).
+    let users: Task<MonibucaUsers?, Never>
     let jwt: MonibucaJWT
     /// Failed logins per client address; checked before the body is read or a password hashed.
     let failures: RateLimiter
@@ -52,7 +53,7 @@ struct MonibucaLogin: Sendable {
                 headers: [.retryAfter: String(wait)])
         }
         let credentials = try await Self.decodeCredentials(request, context: context)
-        guard let users else { throw MonibucaError(.serviceUnavailable, "user store unavailable; see the server log") }
+        guard let users = await users.value else { throw MonibucaError(.serviceUnavailable, "user store unavailable; see the server log") }
         guard users.authenticate(username: credentials.username, password: credentials.password) else {
             _ = failures.hit(address)
             context.logger.notice(

@@ -23,9 +23,9 @@ public struct MonibucaUsers: Sendable {
 
     /// Loads the users. Returns the generated admin password when it was created by this call (to print once).
     public static func load(
-        auth: ParleyConfig.Auth, database: ParleyDatabase,
+        auth: ParleyConfig.Auth, store: any AdminUserRowStore,
         iterations: Int = PasswordHash.defaultIterations, now: Date = Date()
-    ) throws
+    ) async throws
         -> (users: MonibucaUsers, generatedPassword: String?)
     {
         if !auth.users.isEmpty {
@@ -40,7 +40,7 @@ public struct MonibucaUsers: Sendable {
             return (MonibucaUsers(hashes: hashes, iterations: iterations), nil)
         }
         let password = SecureRandom.token(byteCount: 18)
-        let (hash, created) = try AdminUserStore(database: database).passwordHash(
+        let (hash, created) = try await store.passwordHash(
             of: generatedUsername, creatingWith: { PasswordHash.make(password: password, iterations: iterations) },
             source: "generated", now: now)
         return (MonibucaUsers(hashes: [generatedUsername: hash], iterations: iterations), created ? password : nil)
