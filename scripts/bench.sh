@@ -3,6 +3,9 @@
 #  1. REST throughput: wrk (same shape for every server) on Parley and, with the same handler, a bare Hummingbird 2
 #     router, Go net/http (bench/baseline-go, standard library only) and Node/Express (bench/express-stats.js);
 #     table of req/s, p50/p99 and Parley's ratio to each.
+#  1b. Store (`store`): REST reads/s of store-backed routes (/meeting/api/rooms, /meeting/api/templates/{id}) with the
+#     rows in PostgreSQL (cluster.database_url; a throw-away server, scripts/pg-test-cluster.sh) against SQLite, in one
+#     run; BENCH_STORE_ROOMS (100) rooms each.
 #  2. Cost per request for Parley (perf while wrk loads it, divided by the requests served): instructions where
 #     the CPU has counters, else CPU time, and the top functions, so each change shows what it saved.
 #  3. Room WebSocket fan-out (chat to 200 members): Parley's own latency and RSS; no baseline (none is cheap).
@@ -22,7 +25,7 @@
 #  6. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest cost ws forward replay latency soak":
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest store cost ws forward replay latency soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
 # BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), BENCH_RECORD_STREAMS (20; 0 skips), BENCH_LATENCY_PLAYERS (200),
 # BENCH_LATENCY_SECONDS (10), SOAK_* (bench/soak.py).
@@ -33,7 +36,8 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 ROOMS=${BENCH_ROOMS:-1000}
 COST_DURATION=${BENCH_COST_DURATION:-4s}
 WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
-SECTIONS=" ${BENCH_SECTIONS:-rest cost ws forward replay latency soak} "
+SECTIONS=" ${BENCH_SECTIONS:-rest store cost ws forward replay latency soak} "
+STORE_ROOMS=${BENCH_STORE_ROOMS:-100}
 KEY=bench-key
 AUTH_SECRET=bench-auth-secret-0123456789abcdef
 SWIFT=${SWIFT:-swift}
@@ -119,6 +123,36 @@ awk '$1 == "/api/v1/stats" { rps[$2] = $3; if ($2 == "parley") p99 = $5 }
                   (rps["parley"] >= 3 * rps["express"]) ? "yes" : "NO", rps["parley"] / rps["express"],
                   (p99 < 5) ? "yes" : "NO", p99 }' "$table"
 kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
+fi
+
+if [[ $SECTIONS == *" store "* ]]; then
+  # The same release binary twice: rows in SQLite (one node) and in PostgreSQL (cluster.database_url, a throw-away
+  # server from scripts/pg-test-cluster.sh on loopback), loaded one after the other by the same wrk.
+  echo
+  echo "== Store: REST reads/s from PostgreSQL vs SQLite (wrk -t1 -c$CONNECTIONS -d$DURATION, $STORE_ROOMS rooms) =="
+  pg_port=$(free_port)
+  pg_url=$(scripts/pg-test-cluster.sh start "$work/pg" "$pg_port")
+  trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; scripts/pg-test-cluster.sh stop "$work/pg" >/dev/null 2>&1; rm -rf "$work"' EXIT
+  sqport=$(free_port); pgport=$(free_port)
+  start_parley "$sqport" "$work/data-sqlite"
+  start_parley "$pgport" "$work/data-postgres" env PARLEY_CLUSTER_DATABASE_URL="$pg_url"
+  stable="$work/store.txt"
+  for backend in sqlite postgres; do
+    port=$sqport; [[ $backend == postgres ]] && port=$pgport
+    wait_http "http://127.0.0.1:$port/healthz" 300
+    python3 bench/bench_client.py rooms "http://127.0.0.1:$port" "$JWT" "$STORE_ROOMS"
+    template=$(curl -sf -X POST -H "Authorization: Bearer $JWT" -H 'content-type: application/json' \
+      -d '{"name":"bench","description":"bench template"}' "http://127.0.0.1:$port/meeting/api/templates" |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["id"])')
+    echo "/meeting/api/rooms($STORE_ROOMS) $backend $(run_wrk "http://127.0.0.1:$port/meeting/api/rooms" "Authorization: Bearer $JWT")" >> "$stable"
+    echo "/meeting/api/templates/{id} $backend $(run_wrk "http://127.0.0.1:$port/meeting/api/templates/$template" "Authorization: Bearer $JWT")" >> "$stable"
+  done
+  awk 'BEGIN { printf "%-28s %-9s %10s %8s %8s %7s %16s\n", "route", "store", "req/s", "p50ms", "p99ms", "errors",
+                      "postgres/sqlite" }
+       $2 == "sqlite" { base[$1] = $3 }
+       { printf "%-28s %-9s %10.0f %8.2f %8.2f %7d %15.2fx\n", $1, $2, $3, $4, $5, $6, $3 / base[$1] }' "$stable"
+  kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
+  scripts/pg-test-cluster.sh stop "$work/pg" >/dev/null
 fi
 
 if [[ $SECTIONS == *" cost "* ]]; then
