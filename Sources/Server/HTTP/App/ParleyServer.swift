@@ -54,9 +54,11 @@ public enum ParleyServer {
                 firstIsPresenter: config.rooms.firstIsPresenter,
                 defaultMaxParticipants: config.rooms.maxParticipants), clock: clock)
         let media = try await MediaPlane.start(config: config, rooms: rooms, logger: logger)
+        let cluster = try await joinCluster(
+            config: config, postgres: postgres, rooms: rooms, media: media, clock: clock, logger: logger)
         return ParleyServices(
             config: config, rooms: rooms, database: database, secrets: secrets,
-            metrics: ParleyMetrics.registry, clock: clock, media: media, postgres: postgres,
+            metrics: ParleyMetrics.registry, clock: clock, media: media, cluster: cluster, postgres: postgres,
             stores: stores, adminUsers: adminUsers, logger: logger)
     }
 
@@ -110,6 +112,10 @@ public enum ParleyServer {
                 serverName: "Parley"),
             // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
             services: [StorageCloser(database: services.database, postgres: services.postgres, logger: services.logger)]
+                // After storage, so a node leaves the cluster (its leases given back) before the pool closes.
+                + (services.cluster.map {
+                    [ClusterService(member: $0, rooms: services.rooms, logger: services.logger)] as [any Service]
+                } ?? [])
                 + (services.media.map { [MediaPlaneService(plane: $0)] } ?? []) + backgroundServices
                 // Last, so shut down first: running recordings are finalised while the plane and storage still run.
                 + [RecorderService(recorder: services.recorder)],
