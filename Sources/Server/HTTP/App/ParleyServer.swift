@@ -31,6 +31,9 @@ public enum ParleyServer {
         config: ParleyConfig, logger: Logger,
         clock: any ServerClock = SystemClock()
     ) async throws -> ParleyServices {
+        // First: swift-metrics binds a metric to the factory in place when it is made, so the Prometheus
+        // bootstrap must come before the cluster member makes its series below (else they go nowhere).
+        let metrics = ParleyMetrics.registry
         let dataDirectory = URL(fileURLWithPath: config.dataDir)
         let database = try ParleyDatabase.open(directory: dataDirectory, logger: logger)
         // Cluster mode: one pool for the whole process (docs/configuration.md "Cluster").
@@ -58,7 +61,7 @@ public enum ParleyServer {
             config: config, postgres: postgres, rooms: rooms, media: media, clock: clock, logger: logger)
         return ParleyServices(
             config: config, rooms: rooms, database: database, secrets: secrets,
-            metrics: ParleyMetrics.registry, clock: clock, media: media, cluster: cluster, postgres: postgres,
+            metrics: metrics, clock: clock, media: media, cluster: cluster, postgres: postgres,
             stores: stores, adminUsers: adminUsers, logger: logger)
     }
 
