@@ -68,6 +68,16 @@ public actor ClusterMember {
 
     /// The leases this node holds now, by key.
     public var heldLeases: [LeaseKey: Int64] { held.mapValues(\.epoch) }
+
+    /// The rooms this node holds the lease of, by id, at most `limit` of them: `/healthz` shows where a room runs
+    /// (after a takeover, say) without the cluster secret.
+    public func ownedRooms(limit: Int) -> [String] {
+        let ids = held.keys.compactMap { key -> String? in
+            guard case .room(let id) = key else { return nil }
+            return id.rawValue
+        }
+        return Array(ids.sorted().prefix(limit))
+    }
 }
 
 /// The cluster as one node sees it (`/healthz` `cluster`).

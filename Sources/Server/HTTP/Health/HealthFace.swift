@@ -16,20 +16,27 @@ public struct HealthFace: APIFace {
         let cluster: Cluster
     }
 
-    /// docs/contracts.md §Cluster: live nodes (this one counted) and `single` (no cluster configured) or `member`.
+    /// docs/contracts.md §Cluster: live nodes (this one counted) and `single` (no cluster configured) or `member`;
+    /// a member adds the rooms it owns (absent on a single node, whose answer stays as it was).
     struct Cluster: Encodable {
         let nodes: Int
         let state: String
+        let owned_rooms: [String]?
     }
+
+    /// A node owning more rooms lists only the first ones by id: `/healthz` stays small for probes.
+    static let ownedRoomsLimit = 1_000
 
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
         let single = ClusterStatus.single
         let nodeID = services.cluster?.node.rawValue ?? ParleyServer.nodeIdentity(services.config).node.rawValue
         router.get("/healthz") { _, _ -> Health in
             let status = await services.cluster?.status ?? single
+            let owned = await services.cluster?.ownedRooms(limit: Self.ownedRoomsLimit)
             return Health(
                 status: "ok", version: services.version, uptime_s: (services.uptimeSeconds * 1000).rounded() / 1000,
-                node_id: nodeID, cluster: Cluster(nodes: status.nodes, state: status.state.rawValue))
+                node_id: nodeID,
+                cluster: Cluster(nodes: status.nodes, state: status.state.rawValue, owned_rooms: owned))
         }
         router.get("/metrics") { _, _ -> Response in
             var text: [UInt8] = []
