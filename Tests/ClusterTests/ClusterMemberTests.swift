@@ -11,16 +11,20 @@ final class FakeLocalState: ClusterLocalState, @unchecked Sendable {
     private var currentLoad = NodeLoad()
     private var active: Set<LeaseKey> = []
     private var lostKeys: [LeaseKey] = []
+    private var acquiredKeys: [LeaseKey] = []
 
     func set(load: NodeLoad) { lock.withLock { currentLoad = load } }
     func set(_ key: LeaseKey, active isActive: Bool) {
         lock.withLock { if isActive { active.insert(key) } else { active.remove(key) } }
     }
     var lost: [LeaseKey] { lock.withLock { lostKeys } }
+    /// The keys this node was told it now owns, in order.
+    var acquired: [LeaseKey] { lock.withLock { acquiredKeys } }
 
     func load() async -> NodeLoad { lock.withLock { currentLoad } }
     func isActive(_ key: LeaseKey) async -> Bool { lock.withLock { active.contains(key) } }
     func leaseLost(_ key: LeaseKey) async { lock.withLock { lostKeys.append(key) } }
+    func leaseAcquired(_ key: LeaseKey) async { lock.withLock { acquiredKeys.append(key) } }
 }
 
 /// Two or three members on one in-memory directory and one manual clock.
@@ -49,13 +53,17 @@ struct ClusterMemberTests {
     @Test("a new room goes to the least loaded live node, which may be another one; both then agree")
     func leastLoadedPlacement() async throws {
         let cluster = ClusterFixture()
-        let (a, _) = try await cluster.member("a", load: NodeLoad(rooms: 0, participants: 1, sessions: 0))
-        let (b, _) = try await cluster.member("b", load: NodeLoad(rooms: 5, participants: 9, sessions: 4))
+        let (a, localA) = try await cluster.member("a", load: NodeLoad(rooms: 0, participants: 1, sessions: 0))
+        let (b, localB) = try await cluster.member("b", load: NodeLoad(rooms: 5, participants: 9, sessions: 4))
         let placed = try await b.placement(of: roomR)
         #expect(placed == .remote(RoomOwner(nodeID: NodeID("a"), advertiseURL: "http://127.0.0.1:8081", epoch: 1)))
         #expect(try await a.placement(of: roomR) == .local(epoch: 1), "a adopts the lease b acquired for it")
         #expect(await a.heldLeases == [roomR: 1])
         #expect(await b.heldLeases.isEmpty)
+        #expect(localA.acquired == [roomR], "a prepares the room placed on it (a stored room is restored)")
+        #expect(localB.acquired.isEmpty)
+        #expect(try await a.placement(of: roomR) == .local(epoch: 1))
+        #expect(localA.acquired == [roomR], "only a new lease is prepared")
     }
 
     @Test("a claim keeps a room created here on this node; a plain path's player only looks")
@@ -101,7 +109,7 @@ struct ClusterMemberTests {
     func takeover() async throws {
         let cluster = ClusterFixture()
         let (a, localA) = try await cluster.member("a")
-        let (b, _) = try await cluster.member("b", load: NodeLoad(participants: 1))
+        let (b, localB) = try await cluster.member("b", load: NodeLoad(participants: 1))
         localA.set(roomR, active: true)
         #expect(
             try await b.placement(of: roomR)
@@ -119,6 +127,8 @@ struct ClusterMemberTests {
         #expect(waited <= cluster.ttl + b.heartbeatInterval, "taken over \(waited) after the owner's last renewal")
         #expect(await b.nodes.map(\.id) == [NodeID("b")])
         #expect(await b.status == ClusterStatus(nodes: 1, state: .member, heldLeases: 1))
+        #expect(await b.ownedRooms(limit: 10) == ["R"])
+        #expect(localB.acquired == [roomR], "the survivor restores the room it took over before serving it")
     }
 
     @Test("a paused owner stops trusting its lease before it expires, and learns it lost the room on resuming")

@@ -95,6 +95,8 @@ struct DurableStoreTests {
         room.maxParticipants = 3
         try await store.saveRoom(room)
         #expect(try await store.rooms() == [room])
+        #expect(try await store.room("r") == room, "one room by id, as a node taking it over reads it")
+        #expect(try await store.room("other") == nil)
         #expect(try await !store.deleteRoom("r", createdNoLaterThan: created.addingTimeInterval(-1)))
         #expect(try await store.deleteRoom("r", createdNoLaterThan: created))
         #expect(try await store.rooms().isEmpty)

@@ -8,4 +8,12 @@ public protocol ClusterLocalState: Sendable {
     /// The lease moved on while this node was not renewing (paused, cut off): its clients here must leave so
     /// they reconnect to the new owner.
     func leaseLost(_ key: LeaseKey) async
+    /// This node has just become the key's owner (placed here, or taken over from a dead node): what must exist
+    /// here before its clients are served is made now (a room stored over REST is restored with its settings).
+    func leaseAcquired(_ key: LeaseKey) async
+}
+
+extension ClusterLocalState {
+    /// Nothing to prepare: a room made on its first join needs no more.
+    public func leaseAcquired(_ key: LeaseKey) async {}
 }

@@ -59,13 +59,15 @@ extension ClusterMember {
         // A lease acquired while the renewal was on its way is not in its answer, and not lost.
         let lost = held.filter { key, lease in current[key] != lease.epoch && lease.renewedAt < started }
         for (key, _) in lost { held[key] = nil }
-        for lease in renewed { adopt(lease, renewedAt: started) }
+        let adopted = renewed.filter { adopt($0, renewedAt: started) }
         for (key, lease) in lost {
             metrics.lost.increment()
             logger.warning(
                 "room lease lost", metadata: ["key": "\(key)", "epoch": "\(lease.epoch)", "node": "\(node)"])
             await local.leaseLost(key)
         }
+        // Assigned here by another node's placement: made ready as one placed here would be.
+        for lease in adopted { await local.leaseAcquired(lease.key) }
     }
 
     /// A key unused here for a whole lease period is given back, so the next client places it afresh.
@@ -98,11 +100,11 @@ extension ClusterMember {
             let started = clock.uptime
             let lease = try await directory.acquire(orphan.key, for: node, ttl: ttl)
             guard lease.owner == node else { continue }
-            adopt(lease, renewedAt: started)
             metrics.takeovers.increment()
             logger.notice(
                 "took over room from a dead node",
                 metadata: ["key": "\(lease.key)", "from": "\(orphan.owner)", "epoch": "\(lease.epoch)"])
+            await adoptPreparing(lease, renewedAt: started)
         }
     }
 }

@@ -68,14 +68,22 @@ extension ClusterMember {
         let started = clock.uptime
         let lease = try await directory.acquire(key, for: candidate, ttl: ttl)
         if lease.owner == node {
-            adopt(lease, renewedAt: started)
+            await adoptPreparing(lease, renewedAt: started)
             return .local(epoch: lease.epoch)
         }
         if let owner = try await directory.owner(of: key), owner.nodeID != node { return .remote(owner) }
         throw ClusterDirectoryError("room \(key) was placed on \(lease.owner), which is no longer registered")
     }
 
-    func adopt(_ lease: RoomLease, renewedAt started: Duration) {
+    /// Adopts `lease`; when it is new here, the node prepares the key (restores a stored room) before this
+    /// returns, so the client that caused the placement finds the room as it was stored.
+    func adoptPreparing(_ lease: RoomLease, renewedAt started: Duration) async {
+        if adopt(lease, renewedAt: started) { await local.leaseAcquired(lease.key) }
+    }
+
+    /// Records `lease` as held here; true when it is new (another epoch than the one held, if any).
+    @discardableResult
+    func adopt(_ lease: RoomLease, renewedAt started: Duration) -> Bool {
         let previous = held[lease.key]
         let isNew = previous?.epoch != lease.epoch
         let renewedAt = isNew ? started : max(started, previous?.renewedAt ?? started)
@@ -88,5 +96,6 @@ extension ClusterMember {
                 "room lease acquired", metadata: ["key": "\(lease.key)", "epoch": "\(lease.epoch)", "node": "\(node)"])
         }
         metrics.held.record(held.count)
+        return isNew
     }
 }

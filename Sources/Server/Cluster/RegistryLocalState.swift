@@ -6,10 +6,15 @@ import ParleyRooms
 public struct RegistryLocalState: ClusterLocalState {
     let rooms: any RoomDirectory
     let onLeaseLost: @Sendable (LeaseKey) async -> Void
+    let onLeaseAcquired: @Sendable (LeaseKey) async -> Void
 
-    public init(rooms: any RoomDirectory, onLeaseLost: @escaping @Sendable (LeaseKey) async -> Void) {
+    public init(
+        rooms: any RoomDirectory, onLeaseLost: @escaping @Sendable (LeaseKey) async -> Void,
+        onLeaseAcquired: @escaping @Sendable (LeaseKey) async -> Void = { _ in }
+    ) {
         self.rooms = rooms
         self.onLeaseLost = onLeaseLost
+        self.onLeaseAcquired = onLeaseAcquired
     }
 
     public func load() async -> NodeLoad {
@@ -29,5 +34,9 @@ public struct RegistryLocalState: ClusterLocalState {
 
     public func leaseLost(_ key: LeaseKey) async {
         await onLeaseLost(key)
+    }
+
+    public func leaseAcquired(_ key: LeaseKey) async {
+        await onLeaseAcquired(key)
     }
 }

@@ -14,6 +14,8 @@ public protocol MeetingRowStore: Sendable {
     func roomCreationTimes() async throws -> [String: Date]
     /// When the stored room was created; nil when it is not stored.
     func roomCreationTime(_ roomID: String) async throws -> Date?
+    /// The stored room; nil when it is not stored.
+    func room(_ roomID: String) async throws -> MeetingRoomRecord?
     /// Stores the room, replacing a stale row with the same id.
     func saveRoom(_ room: MeetingRoomRecord) async throws
     /// Removes the room's row; true if there was one.

@@ -59,6 +59,12 @@ public struct MeetingStore: Sendable {
         }
     }
 
+    public func room(_ roomID: String) throws -> MeetingRoomRecord? {
+        try database.writer.read { db in
+            try MeetingRoomRecord.filter(Column("room_id") == roomID).fetchOne(db)
+        }
+    }
+
     /// Stores the room, replacing a stale row with the same id (a room ended elsewhere, e.g. by MiroTalk's DELETE).
     public func saveRoom(_ room: MeetingRoomRecord) throws {
         try database.writer.write { db in try room.save(db) }

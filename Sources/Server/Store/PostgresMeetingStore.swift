@@ -48,6 +48,16 @@ public struct PostgresMeetingStore: MeetingRowStore {
         return nil
     }
 
+    public func room(_ roomID: String) async throws -> MeetingRoomRecord? {
+        let rows = try await client.query(
+            """
+            SELECT room_id, name, password, max_participants, template_id, lobby, chat_muted_on_join,
+                   record_on_start, created_at
+            FROM meeting_rooms WHERE room_id = \(roomID)
+            """, logger: logger)
+        return try await rows.decode(RoomRow.self).collect().first.map(Self.room)
+    }
+
     public func saveRoom(_ room: MeetingRoomRecord) async throws {
         try await client.query(
             """

@@ -27,7 +27,7 @@ extension ParleyServer {
     /// first heartbeat — start-up fails if the database refuses it.
     static func joinCluster(
         config: ParleyConfig, postgres: ParleyPostgres?, rooms: any RoomDirectory, media: MediaPlane?,
-        clock: any ServerClock, logger: Logger
+        meetings: any MeetingRowStore, clock: any ServerClock, logger: Logger
     ) async throws -> ClusterMember? {
         guard let postgres else { return nil }
         try await PostgresMigrations.migrate(
@@ -46,7 +46,8 @@ extension ParleyServer {
             node: identity.node, advertiseURL: identity.advertiseURL, ttl: config.cluster.leaseTTL,
             secret: secret, directory: directory,
             local: RegistryLocalState(
-                rooms: rooms, onLeaseLost: ClusterLeaseLoss.handler(rooms: rooms, media: media, logger: logger)),
+                rooms: rooms, onLeaseLost: ClusterLeaseLoss.handler(rooms: rooms, media: media, logger: logger),
+                onLeaseAcquired: ClusterLeaseGain.handler(rooms: rooms, store: meetings, logger: logger)),
             clock: clock, logger: logger)
         try await member.register()
         let nodeCount = await member.nodes.count

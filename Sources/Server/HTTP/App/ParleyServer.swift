@@ -58,7 +58,8 @@ public enum ParleyServer {
                 defaultMaxParticipants: config.rooms.maxParticipants), clock: clock)
         let media = try await MediaPlane.start(config: config, rooms: rooms, logger: logger)
         let cluster = try await joinCluster(
-            config: config, postgres: postgres, rooms: rooms, media: media, clock: clock, logger: logger)
+            config: config, postgres: postgres, rooms: rooms, media: media, meetings: stores.meetings, clock: clock,
+            logger: logger)
         return ParleyServices(
             config: config, rooms: rooms, database: database, secrets: secrets,
             metrics: metrics, clock: clock, media: media, cluster: cluster, postgres: postgres,
