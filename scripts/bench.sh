@@ -6,6 +6,10 @@
 #  1b. Store (`store`): REST reads/s of store-backed routes (/meeting/api/rooms, /meeting/api/templates/{id}) with the
 #     rows in PostgreSQL (cluster.database_url; a throw-away server, scripts/pg-test-cluster.sh) against SQLite, in one
 #     run; BENCH_STORE_ROOMS (100) rooms each.
+#  1c. Cluster (`cluster`, bench/cluster_bench.py): two nodes on one throw-away PostgreSQL; a room-WebSocket chat
+#     echo through a node that relays it to the room's owner against one on the owner itself, alternating, in one
+#     run: p50/p99 and CPU µs per message of both nodes, and what the relay adds. BENCH_CLUSTER_MESSAGES (1000) per
+#     mode. Under a minute.
 #  2. Cost per request for Parley (perf while wrk loads it, divided by the requests served): instructions where
 #     the CPU has counters, else CPU time, and the top functions, so each change shows what it saved.
 #  3. Room WebSocket fan-out (chat to 200 members): Parley's own latency and RSS; no baseline (none is cheap).
@@ -25,10 +29,10 @@
 #  6. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest store cost ws forward replay latency soak":
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest store cluster cost ws forward replay latency soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
 # BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), BENCH_RECORD_STREAMS (20; 0 skips), BENCH_LATENCY_PLAYERS (200),
-# BENCH_LATENCY_SECONDS (10), SOAK_* (bench/soak.py).
+# BENCH_LATENCY_SECONDS (10), BENCH_CLUSTER_MESSAGES (1000), SOAK_* (bench/soak.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-8s}
@@ -36,7 +40,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 ROOMS=${BENCH_ROOMS:-1000}
 COST_DURATION=${BENCH_COST_DURATION:-4s}
 WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
-SECTIONS=" ${BENCH_SECTIONS:-rest store cost ws forward replay latency soak} "
+SECTIONS=" ${BENCH_SECTIONS:-rest store cluster cost ws forward replay latency soak} "
 STORE_ROOMS=${BENCH_STORE_ROOMS:-100}
 KEY=bench-key
 AUTH_SECRET=bench-auth-secret-0123456789abcdef
@@ -44,7 +48,14 @@ SWIFT=${SWIFT:-swift}
 
 scripts/install-deps.sh --bench
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+# Throw-away PostgreSQL servers (sections store, cluster) live in their own directory, searchable by others: as root
+# scripts/pg-test-cluster.sh runs the server as `postgres`, which must reach its data (mktemp's 0700 $work stops it).
+pgroot=$(mktemp -d) && chmod 711 "$pgroot"
+stop_pgs() {
+  for dir in "$pgroot"/*/; do [[ -d $dir ]] && scripts/pg-test-cluster.sh stop "${dir%/}" >/dev/null 2>&1; done
+  rm -rf "$pgroot"
+}
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; stop_pgs; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -131,8 +142,7 @@ if [[ $SECTIONS == *" store "* ]]; then
   echo
   echo "== Store: REST reads/s from PostgreSQL vs SQLite (wrk -t1 -c$CONNECTIONS -d$DURATION, $STORE_ROOMS rooms) =="
   pg_port=$(free_port)
-  pg_url=$(scripts/pg-test-cluster.sh start "$work/pg" "$pg_port")
-  trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; scripts/pg-test-cluster.sh stop "$work/pg" >/dev/null 2>&1; rm -rf "$work"' EXIT
+  pg_url=$(scripts/pg-test-cluster.sh start "$pgroot/store" "$pg_port")
   sqport=$(free_port); pgport=$(free_port)
   start_parley "$sqport" "$work/data-sqlite"
   start_parley "$pgport" "$work/data-postgres" env PARLEY_CLUSTER_DATABASE_URL="$pg_url"
@@ -152,7 +162,33 @@ if [[ $SECTIONS == *" store "* ]]; then
        $2 == "sqlite" { base[$1] = $3 }
        { printf "%-28s %-9s %10.0f %8.2f %8.2f %7d %15.2fx\n", $1, $2, $3, $4, $5, $6, $3 / base[$1] }' "$stable"
   kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
-  scripts/pg-test-cluster.sh stop "$work/pg" >/dev/null
+  scripts/pg-test-cluster.sh stop "$pgroot/store" >/dev/null
+fi
+
+if [[ $SECTIONS == *" cluster "* ]]; then
+  # Node A owns both rooms (made over its REST API); B relays its client's socket to A. B starts once A has made
+  # the cluster tables and the shared secret, so neither start races the other.
+  echo
+  echo "== Cluster: room-WebSocket chat relayed through a second node vs on the room's node (PostgreSQL) =="
+  pg_port=$(free_port)
+  pg_url=$(scripts/pg-test-cluster.sh start "$pgroot/cluster" "$pg_port")
+  aport=$(free_port); bport=$(free_port)
+  # One client sends back to back: the per-socket chat allowance (rooms.chat_per_second, 5) is lifted.
+  printf 'rooms:\n  chat_per_second: 1000000\n  chat_burst: 1000000\n' > "$work/cluster.yaml"
+  start_parley "$aport" "$work/data-node-a" env PARLEY_CONFIG="$work/cluster.yaml" \
+    PARLEY_CLUSTER_DATABASE_URL="$pg_url" PARLEY_CLUSTER_NODE_ID=bench-a \
+    PARLEY_CLUSTER_ADVERTISE_URL="http://127.0.0.1:$aport"
+  apid=$!
+  wait_http "http://127.0.0.1:$aport/healthz" 300
+  start_parley "$bport" "$work/data-node-b" env PARLEY_CONFIG="$work/cluster.yaml" \
+    PARLEY_CLUSTER_DATABASE_URL="$pg_url" PARLEY_CLUSTER_NODE_ID=bench-b \
+    PARLEY_CLUSTER_ADVERTISE_URL="http://127.0.0.1:$bport"
+  bpid=$!
+  wait_http "http://127.0.0.1:$bport/healthz" 300
+  .venv/bin/python bench/cluster_bench.py "http://127.0.0.1:$aport" "$apid" "http://127.0.0.1:$bport" "$bpid" "$JWT" \
+    --messages "${BENCH_CLUSTER_MESSAGES:-1000}"
+  kill "$apid" "$bpid" 2>/dev/null || true; wait "$apid" "$bpid" 2>/dev/null || true
+  scripts/pg-test-cluster.sh stop "$pgroot/cluster" >/dev/null
 fi
 
 if [[ $SECTIONS == *" cost "* ]]; then
