@@ -118,8 +118,8 @@ def main():
         print(f"{mode:<10} {summary[mode][0]:8.2f} {summary[mode][1]:8.2f} {summary[mode][2]:8.2f} "
               f"{summary[mode][3]:11.0f}")
     same, relay = summary["same-node"], summary["relayed"]
-    print(f"relay adds: p50 +{relay[0] - same[0]:.2f} ms, p99 +{relay[1] - same[1]:.2f} ms, "
-          f"CPU +{relay[3] - same[3]:.0f} us/msg")
+    print(f"relay adds: p50 {relay[0] - same[0]:+.2f} ms, p99 {relay[1] - same[1]:+.2f} ms, "
+          f"CPU {relay[3] - same[3]:+.0f} us/msg")
 
 
 if __name__ == "__main__":

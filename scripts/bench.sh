@@ -73,6 +73,22 @@ start_parley() { # PORT DATA_DIR [wrapper...]: release parley-server with the be
 [[ -x .build/release/parley-server ]] || { echo "bench: run 'make release' first" >&2; exit 1; }
 JWT=$(python3 bench/bench_client.py jwt "$AUTH_SECRET")
 
+# wrk with --latency: "req/s p50_ms p99_ms socket_errors". A run with non-2xx answers is refused, so a broken
+# server cannot post a fast number; socket errors (timeouts above wrk's 2 s) are counted in the table.
+run_wrk() { # URL HEADER
+  wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$2" "$1" > "$work/wrk.txt"
+  if grep -q "Non-2xx" "$work/wrk.txt"; then
+    echo "bench: $1 answered errors:" >&2; cat "$work/wrk.txt" >&2; return 1
+  fi
+  awk 'function ms(v) { if (v ~ /us$/) { sub(/us/, "", v); return v / 1000 }
+                        if (v ~ /ms$/) { sub(/ms/, "", v); return v + 0 }
+                        if (v ~ /s$/) { sub(/s/, "", v); return v * 1000 }
+                        return v }
+       /Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+       /Socket errors/ { gsub(/,/, ""); errors = $4 + $6 + $8 + $10 }
+       END { printf "%s %.2f %.2f %d\n", rps, p50, p99, errors }' "$work/wrk.txt"
+}
+
 if [[ $SECTIONS == *" rest "* ]]; then
 echo "== building baselines =="
 # Go: standard library only, no module downloads.
@@ -92,22 +108,6 @@ BENCH_ROOMS=$ROOMS API_KEY_SECRET=$KEY NODE_PATH=/usr/share/nodejs:/usr/lib/node
 for port in "$pport" "$hport" "$gport" "$eport"; do wait_http "http://127.0.0.1:$port/" 300; done
 # Parley's rooms are made through its API (they are stored too); the baselines seed theirs at start.
 python3 bench/bench_client.py rooms "http://127.0.0.1:$pport" "$JWT" "$ROOMS"
-
-# wrk with --latency: "req/s p50_ms p99_ms socket_errors". A run with non-2xx answers is refused, so a broken
-# server cannot post a fast number; socket errors (timeouts above wrk's 2 s) are counted in the table.
-run_wrk() { # URL HEADER
-  wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$2" "$1" > "$work/wrk.txt"
-  if grep -q "Non-2xx" "$work/wrk.txt"; then
-    echo "bench: $1 answered errors:" >&2; cat "$work/wrk.txt" >&2; return 1
-  fi
-  awk 'function ms(v) { if (v ~ /us$/) { sub(/us/, "", v); return v / 1000 }
-                        if (v ~ /ms$/) { sub(/ms/, "", v); return v + 0 }
-                        if (v ~ /s$/) { sub(/s/, "", v); return v * 1000 }
-                        return v }
-       /Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
-       /Socket errors/ { gsub(/,/, ""); errors = $4 + $6 + $8 + $10 }
-       END { printf "%s %.2f %.2f %d\n", rps, p50, p99, errors }' "$work/wrk.txt"
-}
 
 table="$work/table.txt"
 row() { # ROUTE SERVER PORT PATH HEADER
@@ -154,8 +154,11 @@ if [[ $SECTIONS == *" store "* ]]; then
     template=$(curl -sf -X POST -H "Authorization: Bearer $JWT" -H 'content-type: application/json' \
       -d '{"name":"bench","description":"bench template"}' "http://127.0.0.1:$port/meeting/api/templates" |
       python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["id"])')
-    echo "/meeting/api/rooms($STORE_ROOMS) $backend $(run_wrk "http://127.0.0.1:$port/meeting/api/rooms" "Authorization: Bearer $JWT")" >> "$stable"
-    echo "/meeting/api/templates/{id} $backend $(run_wrk "http://127.0.0.1:$port/meeting/api/templates/$template" "Authorization: Bearer $JWT")" >> "$stable"
+    # Assigned first, so a failed run stops the bench (set -e) instead of leaving an empty row.
+    rooms_row=$(run_wrk "http://127.0.0.1:$port/meeting/api/rooms" "Authorization: Bearer $JWT")
+    template_row=$(run_wrk "http://127.0.0.1:$port/meeting/api/templates/$template" "Authorization: Bearer $JWT")
+    echo "/meeting/api/rooms($STORE_ROOMS) $backend $rooms_row" >> "$stable"
+    echo "/meeting/api/templates/{id} $backend $template_row" >> "$stable"
   done
   awk 'BEGIN { printf "%-28s %-9s %10s %8s %8s %7s %16s\n", "route", "store", "req/s", "p50ms", "p99ms", "errors",
                       "postgres/sqlite" }
