@@ -242,6 +242,7 @@ let package = Package(
                 "ParleyConformance", "ParleyWire", "ParleyCrypto", "ParleyMedia", "Fixtures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/ConformanceTests"),

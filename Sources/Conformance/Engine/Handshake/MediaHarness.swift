@@ -99,18 +99,6 @@ final class MediaHarness: @unchecked Sendable {
 }
 
 extension WebRTCClient {
-    /// The next Opus packet of this publisher, SRTP-protected but not sent, so a case can send it twice or
-    /// change it first (RFC 7587 timing: timestamp +960 per frame).
-    func protectedFrame(_ payload: [UInt8]) -> [UInt8]? {
-        guard phase == .connected, let srtp else { return nil }
-        let packet = RTPPacket(
-            marker: false, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc,
-            payload: payload)
-        sequence &+= 1
-        timestamp &+= 960
-        return try? srtp.protectRTP(packet.encode())
-    }
-
     /// Sends bytes as they are to the selected server address.
     func sendRaw(_ bytes: [UInt8]) {
         guard let remoteAddress else { return }

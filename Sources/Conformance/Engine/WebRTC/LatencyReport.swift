@@ -64,6 +64,8 @@ public struct LatencyReport: Sendable, Codable {
     /// All measured samples binned, and latency over the window (LatencyReport+Charts.swift); nil when absent.
     public var histogram: LatencyHistogram?
     public var timeline: [LatencyTimelinePoint]?
+    /// Per frame: the first player's latency and the spread to the last (LatencyReport+FanOut.swift).
+    public var fanOut: LatencyFanOut?
 
     /// 0 all good; 1 a player failed or lost everything; 2 the runner could not measure (publisher refused...).
     public var exitCode: Int32 {
@@ -104,6 +106,11 @@ public struct LatencyReport: Sendable, Codable {
                 }.joined(separator: "  "))
         }
         lines.append("(ms; worst players by p99 shown when more than 10)")
+        if let fanOut {
+            lines.append(
+                "fan-out per frame (ms): first copy p50 \(f(fanOut.firstCopy.p50Ms)) p99 \(f(fanOut.firstCopy.p99Ms)); "
+                    + "first to last player p50 \(f(fanOut.spread.p50Ms)) p99 \(f(fanOut.spread.p99Ms))")
+        }
         for p in players where p.error != nil { lines.append("player \(p.player): \(p.error!)") }
         lines.append("runner CPU: \(String(format: "%.1f", runnerCPUPercent))% of one core")
         return lines.joined(separator: "\n") + "\n"

@@ -61,7 +61,10 @@ public final class LatencyRun: @unchecked Sendable {
         self.progress = progress
     }
 
-    public static let method = "payload fingerprint (FNV-1a 64 over each RTP payload; 1500 distinct Opus frames)"
+    /// How a frame is matched, and when it counts as sent and as arrived.
+    public static let method =
+        "payload fingerprint (FNV-1a 64 over each RTP payload; 1500 distinct Opus frames); sent: just before the "
+        + "write, after SRTP; arrived: \(KernelArrivalTime.method)"
 
     public func run() async -> LatencyReport {
         let report = await measure()
@@ -247,8 +250,9 @@ public final class LatencyRun: @unchecked Sendable {
                 let index = sentAt.count
                 let slot = index % frames.frames.count
                 slotIndex[slot] = index
+                let packet = publisher.protectedFrame(frames.frames[slot])
                 sentAt.append(clock())
-                publisher.sendFrame(frames.frames[slot])
+                if let packet { publisher.sendRaw(packet) }
                 nextFrameAt += 20_000_000
                 burst += 1
             }
@@ -262,8 +266,9 @@ public final class LatencyRun: @unchecked Sendable {
                     let slot = frames.frames.count + videoSlot
                     videoSlot = (videoSlot + 1) % video.payloads.count
                     slotIndex[slot] = sentAt.count
+                    let packet = publisher.protectedVideo(video.payloads[slot - frames.frames.count], ticks: ticks)
                     sentAt.append(clock())
-                    publisher.sendVideo(video.payloads[slot - frames.frames.count], ticks: ticks)
+                    if let packet { publisher.sendRaw(packet) }
                     nextVideoAt += interval
                     burst += 1
                 }
@@ -319,6 +324,7 @@ public final class LatencyRun: @unchecked Sendable {
         }
         report.overall = LatencySummary(microseconds: all)
         report.histogram = LatencyHistogram(microseconds: all)
+        report.fanOut = LatencyFanOut(players.map { ($0.tracker.samples, $0.tracker.sampleFrames) })
         let windowStart = window.lowerBound < sentAt.count ? sentAt[window.lowerBound] : 0
         report.timeline = LatencyTimelinePoint.series(
             players.map { ($0.tracker.samples, $0.tracker.sampleFrames) },

@@ -22,14 +22,18 @@ struct ClientSocket {
     let ice = ICEParameters.random()
     let candidate: STUNAddress
 
-    /// Binds 127.0.0.1:0 on `loop`; `filter` sees every datagram before the client does.
+    /// Binds 127.0.0.1:0 on `loop`, with kernel receive stamps where the platform has them
+    /// (``KernelArrivalTime``); `filter` sees every datagram before the client does.
     static func bind(
         on loop: any EventLoop, clock: @escaping @Sendable () -> UInt64, filter: ClientDatagramHandler.Filter? = nil
     ) async throws -> ClientSocket {
-        let handler = ClientDatagramHandler(clock: clock, filter: filter)
-        let channel = try await DatagramBootstrap(group: loop)
-            .channelInitializer { $0.pipeline.addHandler(handler) }
-            .bind(host: "127.0.0.1", port: 0).get()
+        let stamped = KernelArrivalTime.loopbackSocket()
+        let handler = ClientDatagramHandler(clock: clock, filter: filter, stampedDescriptor: stamped)
+        let bootstrap = DatagramBootstrap(group: loop).channelInitializer { $0.pipeline.addHandler(handler) }
+        // NIO owns (and closes) an adopted descriptor from here on, also when adopting it fails.
+        let channel =
+            try await (stamped.map { bootstrap.withBoundSocket($0) } ?? bootstrap.bind(host: "127.0.0.1", port: 0))
+            .get()
         guard let port = channel.localAddress?.port, let ip = IPAddress("127.0.0.1") else {
             try? await channel.close().get()
             throw MediaSignaling.Refused(description: "the UDP socket has no local port")

@@ -116,28 +116,39 @@ public final class WebRTCClient: @unchecked Sendable {
 
     /// Sends one Opus frame (RFC 7587: timestamp advances 960 per 20 ms frame at 48 kHz).
     func sendFrame(_ payload: [UInt8]) {
-        guard phase == .connected, let srtp else { return }
+        if let packet = protectedFrame(payload) { sendRaw(packet) }
+    }
+
+    /// The next Opus frame as an SRTP packet, counted as sent but not written (``sendRaw(_:)``), so `latency`
+    /// can stamp the send time after the encryption and a handshake case can send it twice or change it first.
+    func protectedFrame(_ payload: [UInt8]) -> [UInt8]? {
+        guard phase == .connected, let srtp else { return nil }
         let packet = RTPPacket(
             marker: false, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc,
             payload: payload)
         sequence &+= 1
         timestamp &+= 960
-        guard let protected = try? srtp.protectRTP(packet.encode()), let remoteAddress else { return }
+        guard let protected = try? srtp.protectRTP(packet.encode()), remoteAddress != nil else { return nil }
         sentPackets &+= 1
         sentOctets &+= UInt32(truncatingIfNeeded: payload.count)
-        write(protected, to: remoteAddress)
+        return protected
     }
 
     /// Sends one VP8 packet as a whole frame (marker set) with `ticks` of the 90 kHz clock since the last.
     func sendVideo(_ payload: [UInt8], ticks: UInt32) {
-        guard phase == .connected, let srtp, let video else { return }
+        if let packet = protectedVideo(payload, ticks: ticks) { sendRaw(packet) }
+    }
+
+    /// The next VP8 packet as an SRTP packet; nil before the session is up or without a video section.
+    func protectedVideo(_ payload: [UInt8], ticks: UInt32) -> [UInt8]? {
+        guard phase == .connected, let srtp, let video else { return nil }
         let packet = RTPPacket(
             marker: true, payloadType: video.payloadType, sequenceNumber: videoSequence, timestamp: videoTimestamp,
             ssrc: video.ssrc, payload: payload)
         videoSequence &+= 1
         videoTimestamp &+= ticks
-        guard let protected = try? srtp.protectRTP(packet.encode()), let remoteAddress else { return }
-        write(protected, to: remoteAddress)
+        guard remoteAddress != nil else { return nil }
+        return try? srtp.protectRTP(packet.encode())
     }
 
     func fail(_ reason: String) {
