@@ -65,6 +65,12 @@ def note(results, players):
             f"p99 {o['p99Ms']:.3f} ms, max {o['maxMs']:.3f} ms, loss {rep['lossPercent']:.3f}%, "
             f"runner CPU {rep['runnerCPUPercent']:.1f}% of one core, server CPU {r['server_cpu']:.1f}%"
             + (f", error: {rep['error']}" if rep.get("error") else ""))
+        fan = rep.get("fanOut")
+        if fan:
+            lines.append(
+                f"{r['name']} fan-out per frame: first copy p50 {fan['firstCopy']['p50Ms']:.3f} ms, p99 "
+                f"{fan['firstCopy']['p99Ms']:.3f} ms; first to last player p50 {fan['spread']['p50Ms']:.3f} ms, p99 "
+                f"{fan['spread']['p99Ms']:.3f} ms")
     for r in results:
         rep = r["report"]
         expected = 50 * rep["durationS"]
@@ -81,8 +87,9 @@ def note(results, players):
         p, q = by["parley"], by["pion"]
         lines.append(f"Parley/Pion: p50 {p['p50Ms'] / q['p50Ms']:.2f}x, p99 {p['p99Ms'] / max(q['p99Ms'], 1e-9):.2f}x "
                      f"({'no worse' if p['p50Ms'] <= q['p50Ms'] and p['p99Ms'] <= q['p99Ms'] else 'worse'} than Pion)")
-    lines.append("(one-way, send to arrival at the runner, loopback; it includes the runner's own send and receive "
-                 "work, so a runner near 100% CPU inflates both servers' numbers)")
+    lines.append("(one-way on loopback, from just before the publisher's write to the kernel's receive stamp on the "
+                 "player's socket, so the runner's own receive work is not counted; the runner still shares the cores "
+                 "with the server, so a runner near 100% CPU slows both servers)")
     return lines
 
 
