@@ -35,6 +35,13 @@ extension JSONValue {
     /// QuoteJSONString (ECMA-262 §25.5.2.3): short escapes for \b \t \n \f \r " \\, `\u00xx` for the other
     /// controls, everything else verbatim.
     static func writeQuoted(_ text: String, into out: inout String) {
+        // Most keys and values need no escape: one append instead of one per scalar.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -63,6 +70,8 @@ extension JSONValue {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
         if value == 0 { return "0" } // also -0
+        // Integral values below 2^53 are exact: their shortest round-trip digits are the integer's own digits.
+        if value.rounded(.towardZero) == value && abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
         let (digits, point) = shortestDigits(abs(value))
         let sign = value < 0 ? "-" : ""
         let k = digits.count

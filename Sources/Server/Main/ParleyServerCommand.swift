@@ -64,7 +64,8 @@ struct ParleyServerCommand: AsyncParsableCommand {
 
         let level = Logger.Level(rawValue: effective.log.level.rawValue) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            // StreamLogHandler's lines, without its per-request metadata rendering (see the type).
+            var handler = DeferredMetadataLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }

@@ -8,7 +8,10 @@ import NIOCore
 public struct ParleyRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<ParleyRequestContext>
-    public let remoteAddress: SocketAddress?
+    /// The connection, for its peer address: read only by the routes that need it (rate limits, login), because
+    /// `Channel.remoteAddress` takes the channel's lock and copies the address on every call.
+    private let channel: any Channel
+    public var remoteAddress: SocketAddress? { channel.remoteAddress }
     public var requestID: String = ""
     /// Set per request by ``RequestIdentityMiddleware`` from the configuration.
     public var maxUploadSize: Int = 1_048_576
@@ -23,7 +26,7 @@ public struct ParleyRequestContext: RequestContext, WebSocketRequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
-        self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
     }
 
     /// The client's IP address as text ("127.0.0.1", "::1"), or "unknown".

@@ -8,7 +8,9 @@ import ParleyRooms
 import ParleyTime
 
 /// The MiroTalk REST handlers. Each step throws a ``MiroTalkReply`` to answer early; the work returns one.
-struct MiroTalkAPI: Sendable {
+/// A class: every route's closure holds the API, and as a struct (the whole configuration inside) each request
+/// copied it field by field.
+final class MiroTalkAPI: Sendable {
     typealias Step =
         @Sendable (Request, ParleyRequestContext, MiroTalkRequestBody) async throws(MiroTalkReply)
         -> MiroTalkReply
@@ -110,20 +112,31 @@ struct MiroTalkAPI: Sendable {
             ]))
     }
 
-    /// `Date.prototype.toISOString`: UTC, milliseconds truncated, `Z`.
+    /// `Date.prototype.toISOString`: UTC, milliseconds truncated, `Z`. For the server clock's now: a year of four
+    /// digits (0000–9999, what toISOString writes without a sign).
     static func isoTimestamp(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(milliseconds.quotient(dividingBy: 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        // Hand-formatted: String(format:) goes through Foundation and showed up on the /stats profile.
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        // Hand-formatted into one fixed-size byte array: String(format:) goes through Foundation, and a string per
+        // field showed up on the /stats profile.
+        var text: [UInt8] = Array("0000-00-00T00:00:00.000Z".utf8)
+        func put(_ value: Int, at end: Int, width: Int) {
+            var rest = value
+            for index in stride(from: end, to: end - width, by: -1) {
+                text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
         }
-        return padded(Int(parts.tm_year) + 1900, 4) + "-" + padded(Int(parts.tm_mon) + 1, 2) + "-"
-            + padded(Int(parts.tm_mday), 2) + "T" + padded(Int(parts.tm_hour), 2) + ":" + padded(Int(parts.tm_min), 2)
-            + ":" + padded(Int(parts.tm_sec), 2) + "." + padded(Int(milliseconds.floorModulo(1000)), 3) + "Z"
+        put(Int(parts.tm_year) + 1900, at: 3, width: 4)
+        put(Int(parts.tm_mon) + 1, at: 6, width: 2)
+        put(Int(parts.tm_mday), at: 9, width: 2)
+        put(Int(parts.tm_hour), at: 12, width: 2)
+        put(Int(parts.tm_min), at: 15, width: 2)
+        put(Int(parts.tm_sec), at: 18, width: 2)
+        put(Int(milliseconds.floorModulo(1000)), at: 22, width: 3)
+        return String(decoding: text, as: UTF8.self)
     }
 
     // MARK: GET /api/v1/meetings (ServerApi.getMeetings)

@@ -50,14 +50,35 @@ public enum MonibucaPaths {
     /// Paths whose errors use the Monibuca envelope: `/api/*` (not MiroTalk's), `/config/*`, `/meeting/api/*`
     /// and the unimplemented plugin prefixes.
     public static func usesEnvelope(_ path: String) -> Bool {
-        let parts = segments(of: path)
-        guard let first = parts.first else { return false }
-        if first == "api" { return !isMiroTalk(parts) }
+        // Runs on every request (envelope and auth middleware): reads the two leading segments in place.
+        let (first, second) = leadingSegments(of: path)
+        guard let first else { return false }
+        if first == "api" { return second != "v1" }  // `/api/v1...` is MiroTalk's (isMiroTalk)
         if first == "config" { return true }
-        if first == "meeting" { return parts.count >= 2 && parts[1] == "api" }
+        if first == "meeting" { return second == "api" }
         // The MP4 plugin's routes are served (MonibucaMP4) and behind the JWT like the other plugins.
         if first == "mp4" { return true }
-        return module(for: parts) != nil
+        // Only a plugin prefix's own requests (rare) pay for the full split.
+        guard unimplementedModules.contains(where: { module in module.prefix.first.map { $0 == first } ?? false }) else {
+            return false
+        }
+        return module(for: segments(of: path)) != nil
+    }
+
+    /// The first two non-empty segments, as `segments(of:)` would give them, without splitting the whole path.
+    static func leadingSegments(of path: String) -> (Substring?, Substring?) {
+        let utf8 = path.utf8
+        let slash = UInt8(ascii: "/")
+        var cursor = utf8.startIndex
+        func nextSegment() -> Substring? {
+            while cursor < utf8.endIndex && utf8[cursor] == slash { cursor = utf8.index(after: cursor) }
+            guard cursor < utf8.endIndex else { return nil }
+            let start = cursor
+            while cursor < utf8.endIndex && utf8[cursor] != slash { cursor = utf8.index(after: cursor) }
+            return path[start..<cursor]
+        }
+        let first = nextSegment()
+        return (first, first == nil ? nil : nextSegment())
     }
 
     /// docs/contracts.md §What the Monibuca JWT protects: the envelope paths, minus `auth.exclude` (prefix match) and
