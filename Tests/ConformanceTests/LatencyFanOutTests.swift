@@ -24,5 +24,8 @@ struct LatencyFanOutTests {
             duplicates: 0, reordered: 0, runnerCPUPercent: 1, error: nil, players: [])
         report.fanOut = fanOut
         #expect(report.table.contains("first copy p50 0.100 p99 0.200; first to last player p50 0.100 p99 1.000"))
+        let html = LatencyHTMLReport.render(report)
+        #expect(html.contains("<tr><td>first copy</td><td>2</td><td>0.100</td>"))
+        #expect(html.contains("<tr><td>first to last player</td><td>2</td><td>0.100</td>"))
     }
 }

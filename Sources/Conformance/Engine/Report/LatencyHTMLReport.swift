@@ -25,7 +25,15 @@ public enum LatencyHTMLReport {
         html += "<th>loss %</th><th>dup</th><th>reord</th></tr>"
         html += "<tr><td>overall</td><td>\(o.samples)</td><td>\(f(o.p50Ms))</td><td>\(f(o.p95Ms))</td>"
         html += "<td>\(f(o.p99Ms))</td><td>\(f(o.maxMs))</td><td>\(f(report.lossPercent))</td>"
-        html += "<td>\(report.duplicates)</td><td>\(report.reordered)</td></tr></table>\n"
+        html += "<td>\(report.duplicates)</td><td>\(report.reordered)</td></tr>"
+        // Per frame: the server's forward cost (first copy) and its fan-out (first to last player).
+        for (label, s) in report.fanOut.map({ [("first copy", $0.firstCopy), ("first to last player", $0.spread)] })
+            ?? []
+        {
+            html += "<tr><td>\(label)</td><td>\(s.samples)</td><td>\(f(s.p50Ms))</td><td>\(f(s.p95Ms))</td>"
+            html += "<td>\(f(s.p99Ms))</td><td>\(f(s.maxMs))</td><td></td><td></td><td></td></tr>"
+        }
+        html += "</table>\n"
         html += "<h2>Latency histogram</h2>\n"
         html += report.histogram.map(histogramSVG) ?? "<p>No samples.</p>\n"
         html += "<h2>Latency over the window</h2>\n"
