@@ -35,6 +35,9 @@ serve: release
 # timers when run at once; one at a time is both reliable and faster here (~100 s).
 # One throw-away PostgreSQL (scripts/pg-test-cluster.sh) serves both: PARLEY_TEST_DATABASE_URL names it, each test
 # makes its own database in it; without the binaries the PostgreSQL tests skip. Stopped and deleted on any exit.
+# The interop tests run on INTEROP_WORKERS pytest-xdist workers (0: in this process, one at a time); the media-heavy
+# ones share one xdist group and so never overlap (Tests/Interop/conftest.py says which).
+INTEROP_WORKERS ?= 2
 test: test-deps build
 	@pg=$$(mktemp -d /tmp/parley-pg.XXXXXX); trap 'scripts/pg-test-cluster.sh stop "'"$$pg"'" >/dev/null 2>&1; rm -rf "'"$$pg"'"' EXIT; \
 	port=$$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
@@ -42,7 +45,7 @@ test: test-deps build
 	  echo "make test: PostgreSQL for the tests at $$url"; else echo "make test: no PostgreSQL; its tests skip"; fi; \
 	set -e; $(SWIFT) test --skip-build --no-parallel; \
 	PARLEY_BIN=.build/debug/parley-server CONFORM_BIN=.build/debug/parley-conform \
-	  .venv/bin/python -m pytest -q Tests/Interop
+	  .venv/bin/python -m pytest -q -n $(INTEROP_WORKERS) --dist loadgroup Tests/Interop
 
 # Installs its own baselines (scripts/install-deps.sh --bench); BENCH_* knobs at the top of scripts/bench.sh.
 bench: release

@@ -24,6 +24,43 @@ CONFORM_BIN = os.path.join(ROOT, os.environ.get("CONFORM_BIN", ".build/debug/par
 TCP_CAPTURES = ("http-api-session.pcap", "room-ws-session.pcap")
 
 
+# --- Two pytest-xdist workers (`make test` runs `pytest -n 2 --dist loadgroup`) --------------------------------------
+# Most interop tests wait on a server, a peer or a time bound rather than compute, so two at a time halve the wall time.
+# Tests that push real media or hundreds of clients (aiortc, Chromium, the runner's media, timing-bounded decoding,
+# recorded durations) and test_conform_parley's fault sweep (four runner processes at once) share one xdist group:
+# at most one of them runs at any moment, next to at most one light test, so their timing margins hold.
+MEDIA_GROUP_MODULES = frozenset({
+    "test_webrtc_aiortc", "test_webrtc_loss", "test_webrtc_video", "test_room_media", "test_recording",
+    "test_debug_capture", "test_join_page", "test_conform_latency", "test_room_ws_load", "test_replay_rtp",
+    "test_conform_parley",
+})
+
+
+def _shares_a_module_fixture(item):
+    """Whether the test uses a fixture that lives for its whole module (a server the module's tests share, whose
+    later tests may check what earlier ones left): such modules run whole on one worker, in file order."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+
+
+def pytest_configure(config):
+    # pytest-xdist registers this mark too; registering it here keeps a run without xdist free of warnings.
+    config.addinivalue_line("markers", "xdist_group(name): tests of one group run one after another on one worker")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # tryfirst: xdist reads the xdist_group marks in its own hook of the same name.
+    for item in items:
+        module = item.module.__name__ if getattr(item, "module", None) else ""
+        if module in MEDIA_GROUP_MODULES:
+            item.add_marker(pytest.mark.xdist_group("media"))
+        elif _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
 def wait_for(condition, what, timeout=10.0, interval=0.02):
     """Polls `condition` until it returns a truthy value, which is returned; fails naming `what` after `timeout`.
     Generous bounds cost nothing when things work: a passing wait returns as soon as the condition holds."""
