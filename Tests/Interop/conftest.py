@@ -27,8 +27,9 @@ TCP_CAPTURES = ("http-api-session.pcap", "room-ws-session.pcap")
 # --- Two pytest-xdist workers (`make test` runs `pytest -n 2 --dist loadgroup`) --------------------------------------
 # Most interop tests wait on a server, a peer or a time bound rather than compute, so two at a time halve the wall time.
 # Tests that push real media or hundreds of clients (aiortc, Chromium, the runner's media, timing-bounded decoding,
-# recorded durations, cluster leases of 2 s) and test_conform_parley's fault sweep (four runner processes at once) share one xdist group:
-# at most one of them runs at any moment, next to at most one light test, so their timing margins hold.
+# recorded durations, cluster leases of 2 s) and test_conform_parley's fault sweep (four runner processes at once)
+# share one xdist group: at most one of them runs at any moment, next to at most one light test, so their timing
+# margins hold. A new test of that kind belongs in this list.
 MEDIA_GROUP_MODULES = frozenset({
     "test_webrtc_aiortc", "test_webrtc_loss", "test_webrtc_video", "test_room_media", "test_recording",
     "test_debug_capture", "test_join_page", "test_conform_latency", "test_room_ws_load", "test_replay_rtp",
