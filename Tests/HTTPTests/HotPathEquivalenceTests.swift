@@ -37,6 +37,44 @@ struct HotPathEquivalenceTests {
         }
     }
 
+    @Test("normalize leaves an already normal path as it is and rebuilds the others as before")
+    func normalizedPaths() {
+        func rebuilt(_ path: String) -> String {
+            let joined = "/" + MonibucaPaths.segments(of: path).joined(separator: "/")
+            return path.hasSuffix("/") && joined != "/" ? joined + "/" : joined
+        }
+        let paths = [
+            "", "/", "//", "///", "/api", "/api/", "/api//streams", "//api/streams", "api/streams", "/api/streams//",
+            "/meeting/api/rooms/r1", "/a/b/c/", "/é/ü", "/api/streams/",
+        ]
+        for path in paths { #expect(MonibucaPaths.normalize(path) == rebuilt(path), "\(path)") }
+    }
+
+    @Test("Authorization: the byte reading of the Bearer scheme agrees with the Character reading")
+    func bearerScheme() {
+        /// The Character-based reading the byte path stands in for.
+        func byCharacters(_ field: String) -> AuthorizationCredential {
+            var value = Substring(field)
+            while let first = value.first, first == " " || first == "\t" { value.removeFirst() }
+            while let last = value.last, last == " " || last == "\t" { value.removeLast() }
+            if value.isEmpty { return .empty }
+            if value.count >= 6, value.prefix(6).lowercased() == "bearer",
+                value.count == 6 || value.dropFirst(6).first == " " || value.dropFirst(6).first == "\t"
+            {
+                var token = value.dropFirst(6)
+                while let first = token.first, first == " " || first == "\t" { token.removeFirst() }
+                return token.isEmpty ? .empty : .bearer(String(token))
+            }
+            return .raw(String(value))
+        }
+        let fields = [
+            "Bearer abc", "bearer abc", "BEARER\tabc", "Bearer", "Bearer ", "Bearerabc", "Bear", "bearer  x.y.z ",
+            "Basic dXNlcg==", "Bearer é", "Beaŕer x", "Bearer \u{301}x", "Bearer\u{301} x", "  Bearer   t  ", "b",
+            "@earer x", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl",
+        ]
+        for field in fields { #expect(AuthorizationCredential(field) == byCharacters(field), "\(field)") }
+    }
+
     /// Collects what a handler writes.
     final class Lines: TextOutputStream, @unchecked Sendable {
         private let lock = NSLock()

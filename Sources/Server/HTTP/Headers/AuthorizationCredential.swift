@@ -22,9 +22,7 @@ enum AuthorizationCredential: Equatable, Sendable {
         let value = Self.trimmed(Substring(field))
         if value.isEmpty {
             self = .empty
-        } else if value.count >= 6, value.prefix(6).lowercased() == "bearer",
-            value.count == 6 || value.dropFirst(6).first == " " || value.dropFirst(6).first == "\t"
-        {
+        } else if Self.hasBearerScheme(value) {
             let token = Self.trimmed(value.dropFirst(6))
             self = token.isEmpty ? .empty : .bearer(String(token))
         } else {
@@ -38,6 +36,24 @@ enum AuthorizationCredential: Equatable, Sendable {
         case .absent, .empty: nil
         case .bearer(let token), .raw(let token): token
         }
+    }
+
+    /// `Bearer` (any case), then the end, a space or a tab. Read on the bytes when the value is ASCII, where bytes
+    /// and Characters coincide (a field value holds no CR LF): counting Characters of a JWT-long value ran the
+    /// grapheme breaker on every request. Other values take the Character path.
+    private static func hasBearerScheme(_ value: Substring) -> Bool {
+        let bytes = value.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return value.count >= 6 && value.prefix(6).lowercased() == "bearer"
+                && (value.count == 6 || value.dropFirst(6).first == " " || value.dropFirst(6).first == "\t")
+        }
+        var index = bytes.startIndex
+        for expected in "bearer".utf8 {
+            // `| 0x20` folds only `B` onto `b` (and so on): no other byte maps to a lower-case letter.
+            guard index < bytes.endIndex, bytes[index] | 0x20 == expected else { return false }
+            index = bytes.index(after: index)
+        }
+        return index == bytes.endIndex || bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t")
     }
 
     private static func trimmed(_ text: Substring) -> Substring {

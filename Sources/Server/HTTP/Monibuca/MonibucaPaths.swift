@@ -117,6 +117,11 @@ public enum MonibucaPaths {
 
     /// `/` + the non-empty segments, keeping one trailing `/` when the request had one.
     static func normalize(_ path: String) -> String {
+        // Already normal (the common case, on every authenticated request): a leading `/` and no empty segment.
+        let slash = UInt8(ascii: "/")
+        if path.utf8.first == slash, !zip(path.utf8, path.utf8.dropFirst()).contains(where: { $0 == slash && $1 == slash }) {
+            return path
+        }
         let joined = "/" + segments(of: path).joined(separator: "/")
         return path.hasSuffix("/") && joined != "/" ? joined + "/" : joined
     }
