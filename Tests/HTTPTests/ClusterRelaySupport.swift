@@ -34,6 +34,8 @@ final class FakeClusterRouting: ClusterRouting, @unchecked Sendable {
         }
     }
 
+    func claim(_ room: RoomID) async throws -> RoomRoute { try await route(room, placing: true) }
+
     func peers() async throws -> [ClusterPeer] { lock.withLock { others } }
 }
 

@@ -206,6 +206,32 @@ struct ClusterRelayTests {
         }
     }
 
+    @Test("a REST room created on the edge for an id the owner holds is made on the owner; a second one gets its 409")
+    func creationGoesToTheOwner() async throws {
+        try await withNodes { owner, _, edge, edgePort in
+            let http = HTTPClientForTests(port: edgePort)
+            let bearer: HTTPFields = [
+                .authorization: "Bearer "
+                    + (try MonibucaJWT(secret: ClusterTestNode.authSecret, lifetime: 3600).issue(username: "admin")
+                        .token),
+                .contentType: "application/json",
+            ]
+            let created = try await http.send(.post, "/meeting/api/rooms", headers: bearer, body: #"{"room_id":"r9"}"#)
+            #expect(created.status == 200, "\(created.text)")
+            #expect(await owner.rooms.room(RoomID("r9")!)?.origin == .rest)
+            #expect(await edge.rooms.room(RoomID("r9")!) == nil)
+            let again = try await http.send(.post, "/meeting/api/rooms", headers: bearer, body: #"{"room_id":"r9"}"#)
+            #expect(again.status == 409, "\(again.text)")
+            #expect(await edge.rooms.room(RoomID("r9")!) == nil)
+            // Without the directory the edge cannot tell who may make the room: 503, nothing made.
+            edge.routing.setFailing(true)
+            let blind = try await http.send(.post, "/meeting/api/rooms", headers: bearer, body: #"{"room_id":"r10"}"#)
+            #expect(blind.status == 503)
+            #expect(await edge.rooms.room(RoomID("r10")!) == nil)
+            #expect(await owner.rooms.room(RoomID("r10")!) == nil)
+        }
+    }
+
     @Test("stats, meetings and rooms on either node count the whole service; a dead peer is left out")
     func serviceWideViews() async throws {
         try await withNodes { owner, ownerPort, edge, edgePort in

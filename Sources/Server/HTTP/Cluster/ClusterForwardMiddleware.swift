@@ -16,6 +16,10 @@ import ParleyTime
 /// `POST /meeting/api/control/mute|unmute|kick` (room in the body). The owner runs the same public route, so its
 /// checks (API key, JWT, body) and answers are the ones a single node gives.
 ///
+/// `POST /meeting/api/rooms` claims its `room_id` for this node before the room is made here, so the room's owner
+/// is known before the 2xx; an id a live node already owns goes to that node, which answers as a single node would
+/// (409 for a room it has, or it makes the room there) — one room per id in the whole service.
+///
 /// The forwarded request carries the cluster secret and ``ClusterHeaders/hop``: the owner serves it where it lands
 /// (one hop, no loops). A hop header without the right secret is refused (401), so a client cannot pose as a node.
 struct ClusterForwardMiddleware: RouterMiddleware {
@@ -42,7 +46,7 @@ struct ClusterForwardMiddleware: RouterMiddleware {
         let room: RoomID?
         switch target {
         case .path(let id): room = id
-        case .bodyRoomID:
+        case .bodyRoomID, .creation:
             // The body is read once here and handed on, whether the request is forwarded or served locally.
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             request.body = .init(buffer: body)
@@ -51,7 +55,9 @@ struct ClusterForwardMiddleware: RouterMiddleware {
         guard let room else { return try await next(request, context) }
         let route: RoomRoute
         do {
-            route = try await relay.routing.route(room, placing: false)
+            route =
+                target == .creation
+                ? try await relay.routing.claim(room) : try await relay.routing.route(room, placing: false)
         } catch {
             // Without the directory this node cannot tell whether it may act on the room: say so, do not guess.
             logger.notice("room directory unavailable", metadata: ["error": "\(error)"])
@@ -130,10 +136,13 @@ struct ClusterForwardMiddleware: RouterMiddleware {
     ])
 }
 
-/// Which room a moderation route names, read from its path (or its JSON body for `/meeting/api/control/*`).
+/// Which room a moderation route names, read from its path (or its JSON body for `/meeting/api/control/*`), or
+/// the room a creation names in its JSON body.
 enum ModerationTarget: Equatable {
     case path(RoomID?)
     case bodyRoomID
+    /// `POST /meeting/api/rooms`: the body's `room_id` is claimed for this node (or sent to its live owner).
+    case creation
 
     init?(method: HTTPRequest.Method, path: String) {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -148,6 +157,8 @@ enum ModerationTarget: Equatable {
             (.post, 5)
         where segments[0...2] == ["meeting", "api", "rooms"] && ["lock", "unlock"].contains(segments[4]):
             self = .path(room(segments[3]))
+        case (.post, 3) where segments == ["meeting", "api", "rooms"]:
+            self = .creation
         case (.post, 4)
         where segments[0...2] == ["meeting", "api", "control"] && ["mute", "unmute", "kick"].contains(segments[3]):
             self = .bodyRoomID

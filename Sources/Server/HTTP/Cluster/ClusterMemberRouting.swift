@@ -15,6 +15,13 @@ struct ClusterMemberRouting: ClusterRouting {
         }
     }
 
+    func claim(_ room: RoomID) async throws -> RoomRoute {
+        switch try await member.claim(.room(room)) {
+        case .local, .unowned: .local
+        case .remote(let owner): .remote(ClusterPeer(nodeID: owner.nodeID.rawValue, advertiseURL: owner.advertiseURL))
+        }
+    }
+
     func peers() async throws -> [ClusterPeer] {
         await member.nodes.filter { $0.id != member.node }.map {
             ClusterPeer(nodeID: $0.id.rawValue, advertiseURL: $0.advertiseURL)

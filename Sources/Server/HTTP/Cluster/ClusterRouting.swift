@@ -30,6 +30,10 @@ public protocol ClusterRouting: Sendable {
     /// another node). Without it (moderation, reads) a room nobody owns is `.local`, so the local registry answers
     /// (typically "not found") and no lease is taken for a request that changes nothing.
     func route(_ room: RoomID, placing: Bool) async throws -> RoomRoute
+    /// Where a room being created over REST on this node runs: this node takes it before creating it unless a live
+    /// node already owns it. The lease is then held before the creation is acknowledged, so a join reaching another
+    /// node right after the 2xx finds the owner instead of placing a second room of that id.
+    func claim(_ room: RoomID) async throws -> RoomRoute
     /// The live nodes other than this one.
     func peers() async throws -> [ClusterPeer]
 }
