@@ -33,7 +33,7 @@ TCP_CAPTURES = ("http-api-session.pcap", "room-ws-session.pcap")
 MEDIA_GROUP_MODULES = frozenset({
     "test_webrtc_aiortc", "test_webrtc_loss", "test_webrtc_video", "test_room_media", "test_recording",
     "test_debug_capture", "test_join_page", "test_conform_latency", "test_room_ws_load", "test_replay_rtp",
-    "test_conform_parley", "test_cluster_failover",
+    "test_conform_parley", "test_cluster_failover", "test_cluster_media",
 })
 
 
