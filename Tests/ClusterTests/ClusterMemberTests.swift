@@ -167,6 +167,19 @@ struct ClusterMemberTests {
         #expect(try await b.placement(of: roomR) == .local(epoch: 2))
     }
 
+    @Test("leaving hands the rooms over: the survivor's next round takes them, before any client asks")
+    func gracefulLeaveHandsOver() async throws {
+        let cluster = ClusterFixture()
+        let (a, _) = try await cluster.member("a")
+        let (b, localB) = try await cluster.member("b", load: NodeLoad(participants: 1))
+        _ = try await a.claim(roomR)
+        await a.leave()
+        cluster.clock.advance(by: b.heartbeatInterval)
+        await b.round()
+        #expect(await b.heldLeases == [roomR: 2])
+        #expect(localB.acquired == [roomR], "a room stored over REST is restored on the survivor")
+    }
+
     @Test("the directory unreachable: placement throws instead of guessing, and a round counts a failure")
     func directoryDown() async throws {
         let member = ClusterMember(

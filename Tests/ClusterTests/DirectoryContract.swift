@@ -103,6 +103,9 @@ struct DirectoryContract {
         _ = try await directory.acquire(key, for: node("a"), ttl: ttl)
         try await directory.deregister(node("a"))
         #expect(try await directory.owner(of: key) == nil)
+        #expect(
+            try await directory.expiredLeases().filter { $0.key == key }
+                == [RoomLease(key: key, owner: node("a"), epoch: 1)], "an orphan for the survivors to take over")
         #expect(try await directory.acquire(key, for: node("b"), ttl: ttl).epoch == 2)
     }
 }

@@ -3,7 +3,7 @@ throw-away PostgreSQL with a 2 s `cluster.lease_ttl`. A meeting runs on node A (
 made over REST; one participant on A, one relayed through B) while reservations are being written to A; A is
 killed with SIGKILL. Within lease_ttl + 5 s node B owns the room (its /healthz `cluster.owned_rooms`), restored with
 its stored settings; both participants reconnect through B and meet again (presence and chat); every row A
-acknowledged with a 2xx before it died is listed by B."""
+acknowledged with a 2xx before it died is listed by B. A node stopped gracefully hands its rooms over at once."""
 import asyncio
 import datetime
 import threading
@@ -95,13 +95,40 @@ class ReservationBurst:
             return list(self.acknowledged), list(self.refused)
 
 
-def test_killed_owner_room_rehomed_clients_rejoin_and_rows_kept(postgres_server):
+def two_nodes(postgres_server):
+    """Nodes fo-a and fo-b on a new database, once each sees the other."""
     database_url = new_postgres_database(postgres_server)
     port_a, port_b = free_port(), free_port()
     a = start_server(env=node_env(database_url, "fo-a", port_a), port=port_a)
     b = start_server(env=node_env(database_url, "fo-b", port_b), port=port_b)
+    wait_for(lambda: cluster(a)["nodes"] == 2 and cluster(b)["nodes"] == 2, "the nodes to see each other", 15)
+    return a, b
+
+
+def test_stopped_owner_hands_its_rest_room_over(postgres_server):
+    """SIGTERM: the owner ends its leases as it leaves, and the survivor takes its REST room at its next round
+    (lease_ttl / 3), so the room stays listed without anyone joining it."""
+    a, b = two_nodes(postgres_server)
     try:
-        wait_for(lambda: cluster(a)["nodes"] == 2 and cluster(b)["nodes"] == 2, "the nodes to see each other", 15)
+        headers = admin_headers()
+        data(requests.post(a.url + "/meeting/api/rooms", headers=headers, timeout=10,
+                           json={"room_id": "handed", "name": "Handed over", "password": "pw-1"}))
+        wait_for(lambda: "handed" in cluster(a)["owned_rooms"], "node A to own the room")
+        assert a.stop() == 0
+        stopped = time.monotonic()
+        wait_for(lambda: "handed" in cluster(b)["owned_rooms"], "node B to take the room over", LEASE_TTL + 10)
+        took = time.monotonic() - stopped
+        assert took <= LEASE_TTL + 1, f"handed over after {took:.1f} s"  # not after a lease period: at once
+        rooms = data(requests.get(b.url + "/meeting/api/rooms", headers=headers, timeout=10))["rooms"]
+        assert [(r["room_id"], r["name"], r["has_password"]) for r in rooms] == [("handed", "Handed over", True)]
+    finally:
+        b.stop()
+        a.stop()
+
+
+def test_killed_owner_room_rehomed_clients_rejoin_and_rows_kept(postgres_server):
+    a, b = two_nodes(postgres_server)
+    try:
         headers = admin_headers()
         template = data(requests.post(a.url + "/meeting/api/templates", headers=headers, timeout=10,
                                       json={"name": "Failover", "max_participants": 8}))

@@ -9,7 +9,9 @@ public protocol ClusterDirectory: Sendable {
     /// Registers the node or refreshes it (address and load), live for `ttl` from now. A node that stops calling
     /// this is dead to the others once `ttl` has passed.
     func heartbeat(_ node: ClusterNode, ttl: Duration) async throws
-    /// Removes the node at once (graceful shutdown), with the leases it holds, so others need not wait out `ttl`.
+    /// Removes the node at once (graceful shutdown) and ends its leases now, still naming it: they are orphans, so
+    /// the least loaded live node takes them over at its next round (a room created over REST stays listed and
+    /// served) instead of after `ttl`, and anyone may acquire one before that.
     func deregister(_ node: NodeID) async throws
     /// The nodes whose heartbeat has not expired, by id.
     func liveNodes() async throws -> [ClusterNode]

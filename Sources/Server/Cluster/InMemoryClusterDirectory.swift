@@ -32,7 +32,7 @@ public actor InMemoryClusterDirectory: ClusterDirectory {
 
     public func deregister(_ node: NodeID) {
         nodes[node] = nil
-        for (key, row) in leases where row.owner == node { leases[key]?.owner = nil }
+        for (key, row) in leases where row.owner == node && row.expires > now { leases[key]?.expires = now }
     }
 
     public func liveNodes() -> [ClusterNode] {

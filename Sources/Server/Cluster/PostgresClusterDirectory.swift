@@ -57,11 +57,12 @@ public struct PostgresClusterDirectory: ClusterDirectory {
     }
 
     public func deregister(_ node: NodeID) async throws {
-        // One statement: the leases are freed and the node removed together.
+        // One statement: the leases end and the node goes together.
         try await run(
             """
-            WITH freed AS (
-                UPDATE room_leases SET node_id = NULL, expires_at = now() WHERE node_id = \(node.rawValue))
+            WITH ended AS (
+                UPDATE room_leases SET expires_at = now()
+                WHERE node_id = \(node.rawValue) AND expires_at > now())
             DELETE FROM nodes WHERE node_id = \(node.rawValue)
             """)
     }
