@@ -19,16 +19,23 @@ public enum SRTPDirection: Sendable, Hashable {
     case inbound, outbound
 }
 
-/// One libsrtp session (srtp_t) for one direction, any SSRC, keyed with a master key and salt (RFC 3711 §8).
+/// One SRTP session for one direction, any SSRC, keyed with a master key and salt (RFC 3711 §8): libsrtp's
+/// srtp_t, or OpenSSL alone for outbound AES-CM/HMAC-SHA1-80.
 ///
 /// Use a new outbound context per DTLS session: libsrtp keeps the SRTCP index per session, and reusing it with
 /// new keys would repeat keystream. Not thread-safe: confine to one task or actor.
 public final class SRTPContext {
     public let profile: SRTPProfile
     public let direction: SRTPDirection
-    let session: srtp_t
-    /// Outbound AES-CM/HMAC-SHA1 contexts protect RTP with OpenSSL instead of libsrtp (``SRTPRTPProtector``).
+    /// The libsrtp session; nil for an outbound AES-CM/HMAC-SHA1-80 context, which OpenSSL serves alone.
+    let session: srtp_t?
+    /// Outbound AES-CM/HMAC-SHA1 contexts protect RTP and RTCP with OpenSSL instead of libsrtp
+    /// (``SRTPRTPProtector``, ``SRTCPProtector``).
     let rtpProtector: SRTPRTPProtector?
+    let rtcpProtector: SRTCPProtector?
+    /// Inbound AES-CM/HMAC-SHA1 contexts check SRTCP with OpenSSL (``SRTCPUnprotector``); libsrtp keeps
+    /// inbound RTP, and is not created at all for a peer that sends none.
+    let rtcpUnprotector: SRTCPUnprotector?
 
     /// Room libsrtp may append after a packet: the largest tag plus MKI (SRTP_MAX_TRAILER_LEN), plus the
     /// 4-byte SRTCP index.
@@ -48,14 +55,39 @@ public final class SRTPContext {
     ///   - replayWindow: packets remembered for replay checks; aiortc uses 1024, libsrtp allows 64...32767.
     ///   - allowRetransmission: lets an outbound context protect the same RTP sequence number twice, which a
     ///     NACK resend of a cached packet needs (the payload must be identical).
-    ///   - useOpenSSLForRTP: false keeps libsrtp for outbound RTP too (tests compare the two).
+    ///   - receivesRTP: false for an inbound context of a peer that sends only RTCP (a player): no RTP state.
+    ///   - useOpenSSL: false keeps libsrtp for every packet (tests compare the two).
     init(
         profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: SRTPDirection,
-        replayWindow: Int = 1024, allowRetransmission: Bool = true, useOpenSSLForRTP: Bool
+        replayWindow: Int = 1024, allowRetransmission: Bool = true, receivesRTP: Bool = true, useOpenSSL: Bool
     ) throws(SRTPError) {
         guard Self.libraryReady else { throw .libsrtp(-1) }
         guard masterKey.count == profile.keyLength, masterSalt.count == profile.saltLength else { throw .badKey }
         guard (64...32_767).contains(replayWindow) else { throw .libsrtp(Int32(srtp_err_status_bad_param.rawValue)) }
+        self.profile = profile
+        self.direction = direction
+        let openSSL = useOpenSSL && profile == .aes128CmHmacSha1_80
+        switch direction {
+        case .outbound where openSSL && allowRetransmission:
+            rtpProtector = try SRTPRTPProtector(
+                masterKey: masterKey, masterSalt: masterSalt, replayWindow: replayWindow)
+            rtcpProtector = try SRTCPProtector(masterKey: masterKey, masterSalt: masterSalt)
+            rtcpUnprotector = nil
+            session = nil
+            return
+        case .inbound where openSSL:
+            rtpProtector = nil
+            rtcpProtector = nil
+            rtcpUnprotector = try SRTCPUnprotector(masterKey: masterKey, masterSalt: masterSalt)
+            guard receivesRTP else {
+                session = nil
+                return
+            }
+        default:
+            rtpProtector = nil
+            rtcpProtector = nil
+            rtcpUnprotector = nil
+        }
 
         var policy = srtp_policy_t()
         let libProfile = srtp_profile_t(rawValue: UInt32(profile.rawValue))
@@ -75,32 +107,22 @@ public final class SRTPContext {
         }
         for index in keyAndSalt.indices { keyAndSalt[index] = 0 }
         guard status == srtp_err_status_ok, let created else { throw Self.error(status) }
-        if direction == .outbound, profile == .aes128CmHmacSha1_80, allowRetransmission, useOpenSSLForRTP {
-            do {
-                rtpProtector = try SRTPRTPProtector(
-                    masterKey: masterKey, masterSalt: masterSalt, replayWindow: replayWindow)
-            } catch {
-                srtp_dealloc(created)
-                throw error
-            }
-        } else {
-            rtpProtector = nil
-        }
         self.session = created
-        self.profile = profile
-        self.direction = direction
     }
 
     public convenience init(
         profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: SRTPDirection,
-        replayWindow: Int = 1024, allowRetransmission: Bool = true
+        replayWindow: Int = 1024, allowRetransmission: Bool = true, receivesRTP: Bool = true
     ) throws(SRTPError) {
         try self.init(
             profile: profile, masterKey: masterKey, masterSalt: masterSalt, direction: direction,
-            replayWindow: replayWindow, allowRetransmission: allowRetransmission, useOpenSSLForRTP: true)
+            replayWindow: replayWindow, allowRetransmission: allowRetransmission, receivesRTP: receivesRTP,
+            useOpenSSL: true)
     }
 
-    deinit { srtp_dealloc(session) }
+    deinit {
+        if let session { srtp_dealloc(session) }
+    }
 
     /// RTP → SRTP (RFC 3711 §3.3). Needs an outbound context.
     public func protectRTP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
@@ -129,6 +151,7 @@ public final class SRTPContext {
             buffer.count >= length + profile.rtpTagLength
         else { throw .badLength }
         if let rtpProtector { return try rtpProtector.protect(buffer, length: length) }
+        guard let session else { throw .libsrtp(-1) }
         var protectedLength = Int32(length)
         let status = srtp_protect(session, base, &protectedLength)
         guard status == srtp_err_status_ok else { throw Self.error(status) }
@@ -145,12 +168,25 @@ public final class SRTPContext {
     /// RTCP → SRTCP (RFC 3711 §3.4): appends E-flag + index and the tag.
     public func protectRTCP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         guard packet.count >= 8 else { throw .badLength }
-        return try run(packet) { srtp_protect_rtcp($0, $1, $2) }
+        guard let rtcpProtector else { return try run(packet) { srtp_protect_rtcp($0, $1, $2) } }
+        guard packet.count <= Self.maximumPacketLength else { throw .badLength }
+        var buffer = packet
+        buffer.append(contentsOf: repeatElement(0, count: SRTCPProtector.overhead))
+        let protected = buffer.withUnsafeMutableBytes { raw -> Result<Int, SRTPError> in
+            do throws(SRTPError) {
+                return .success(try rtcpProtector.protect(raw, length: packet.count))
+            } catch {
+                return .failure(error)
+            }
+        }
+        buffer.removeLast(buffer.count - (try protected.get()))
+        return buffer
     }
 
     /// SRTCP → RTCP.
     public func unprotectRTCP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         guard packet.count >= 8 + 4 + profile.rtpTagLength else { throw .badLength }
+        if let rtcpUnprotector { return try rtcpUnprotector.unprotect(packet) }
         return try run(packet) { srtp_unprotect_rtcp($0, $1, $2) }
     }
 
@@ -159,6 +195,7 @@ public final class SRTPContext {
         _ operation: (srtp_t, UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
     ) throws(SRTPError) -> [UInt8] {
         guard packet.count <= Self.maximumPacketLength else { throw .badLength }
+        guard let session else { throw .libsrtp(Int32(srtp_err_status_no_ctx.rawValue)) }
         // In-place API: the buffer must have room for the trailer libsrtp appends.
         var buffer = packet
         buffer.append(contentsOf: repeatElement(0, count: Self.trailerSlack))
@@ -186,8 +223,9 @@ public final class SRTPContext {
 extension SRTPContext {
     /// The pair of contexts one DTLS-SRTP endpoint needs: outbound with its own key half, inbound with the
     /// peer's (RFC 5764 §4.2).
+    /// `receivesRTP`: false when the peer only receives media (its inbound context keys SRTCP alone).
     public static func pair(
-        for material: SRTPKeyingMaterial, role: DTLSRole
+        for material: SRTPKeyingMaterial, role: DTLSRole, receivesRTP: Bool = true
     ) throws(SRTPError) -> (outbound: SRTPContext, inbound: SRTPContext) {
         let local = material.localMasterKey(for: role)
         let remote = material.remoteMasterKey(for: role)
@@ -196,7 +234,7 @@ extension SRTPContext {
             direction: .outbound)
         let inbound = try SRTPContext(
             profile: material.profile, masterKey: remote.key, masterSalt: remote.salt,
-            direction: .inbound)
+            direction: .inbound, receivesRTP: receivesRTP)
         return (outbound, inbound)
     }
 }

@@ -110,7 +110,7 @@ final class MediaPlaneCore {
             peer = try PeerConnection(
                 localCredentials: credentials, remoteUfrag: accepted.remoteCredentials.ufrag,
                 dtlsContext: dtlsContext, remoteFingerprints: accepted.remoteFingerprints,
-                now: now, consentTimeout: consentTimeout)
+                now: now, consentTimeout: consentTimeout, receivesRTP: kind == .publisher)
         } catch {
             throw .internalFailure("peer setup failed: \(error)")
         }

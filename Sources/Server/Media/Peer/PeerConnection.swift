@@ -31,7 +31,11 @@ public enum PeerState: Sendable, Hashable {
 public final class PeerConnection {
     public let ice: ICELiteAgent
     public let dtls: DTLSEndpoint
-    public private(set) var state: PeerState = .connecting
+    public private(set) var state: PeerState = .connecting {
+        didSet { isConnected = state == .connected }
+    }
+    /// `state == .connected`, kept as a flag: the fan-out asks it for every player of every packet.
+    public private(set) var isConnected = false
     public private(set) var profile: SRTPProfile?
     var outbound: SRTPContext?
     var inbound: SRTPContext?
@@ -40,12 +44,16 @@ public final class PeerConnection {
     var outbox: [PeerTransmit] = []
     /// Debug capture: sees every RTP/RTCP packet in the clear. Nil (one check per packet) unless a capture runs.
     public var plaintextTap: ((PlaintextPacket) -> Void)?
+    /// False for a receive-only peer (a WHEP player, RFC 3264 §6.1 recvonly): it sends RTCP only, so its RTP is
+    /// dropped unread and its inbound SRTP context holds no RTP state.
+    public let receivesRTP: Bool
 
     public init(
         localCredentials: ICECredentials, remoteUfrag: String?, dtlsContext: DTLSContext,
         remoteFingerprints: [CertificateFingerprint], now: MediaTime,
-        consentTimeout: Duration = .seconds(30)
+        consentTimeout: Duration = .seconds(30), receivesRTP: Bool = true
     ) throws {
+        self.receivesRTP = receivesRTP
         ice = ICELiteAgent(
             localCredentials: localCredentials, remoteUfrag: remoteUfrag, now: now,
             consentTimeout: consentTimeout)
@@ -53,7 +61,6 @@ public final class PeerConnection {
     }
 
     public var selectedAddress: STUNAddress? { ice.selectedAddress }
-    public var isConnected: Bool { state == .connected }
 
     /// True when `address` passed an ICE check: the only sources whose DTLS and SRTP are accepted.
     public func accepts(from address: STUNAddress) -> Bool { ice.isValidated(address) }
@@ -91,7 +98,7 @@ public final class PeerConnection {
         switch event {
         case .connected(let material):
             do {
-                let pair = try SRTPContext.pair(for: material, role: .server)
+                let pair = try SRTPContext.pair(for: material, role: .server, receivesRTP: receivesRTP)
                 outbound = pair.outbound
                 inbound = pair.inbound
                 profile = material.profile
@@ -113,7 +120,7 @@ public final class PeerConnection {
         guard let inbound, let kind = RTPOrRTCP.classify(datagram) else { return [] }
         do {
             switch kind {
-            case .rtp: return [.rtp(try inbound.unprotectRTP(datagram))]
+            case .rtp: return receivesRTP ? [.rtp(try inbound.unprotectRTP(datagram))] : []
             case .rtcp: return [.rtcp(try inbound.unprotectRTCP(datagram))]
             }
         } catch {
@@ -145,7 +152,7 @@ public final class PeerConnection {
     }
 
     /// Where media goes now: the selected address once DTLS-SRTP is keyed, else nil (nothing may be sent).
-    public var mediaDestination: STUNAddress? { state == .connected && outbound != nil ? ice.selectedAddress : nil }
+    public var mediaDestination: STUNAddress? { isConnected && outbound != nil ? ice.selectedAddress : nil }
 
     /// Room the SRTP trailer needs after an RTP packet given to ``protect(rtpInPlace:length:)``: 16 bytes covers
     /// every profile offered (HMAC-SHA1-80 appends 10, AES-GCM 16).
@@ -155,7 +162,7 @@ public final class PeerConnection {
     /// version of ``send(rtp:)``: the caller queues the datagram to ``mediaDestination``). Nil when not
     /// connected or libsrtp refused it.
     public func protect(rtpInPlace buffer: UnsafeMutableRawBufferPointer, length: Int) -> Int? {
-        guard state == .connected, let outbound else { return nil }
+        guard isConnected, let outbound else { return nil }
         if let plaintextTap, let destination = ice.selectedAddress {
             plaintextTap(
                 PlaintextPacket(

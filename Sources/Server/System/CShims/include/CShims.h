@@ -7,6 +7,7 @@
 #include <openssl/bio.h>
 #include <opus/opus.h>
 #include <openssl/x509.h>
+#include <openssl/sha.h>
 #include <sys/time.h>
 
 // OpenSSL
@@ -38,6 +39,12 @@ SSL *parley_ssl_from_store_ctx(X509_STORE_CTX *ctx);
 /// and returns `ret` on every post-operation call (returning anything else crashed OpenSSL 3.0).
 typedef void (*parley_datagram_sink)(void *arg, const unsigned char *bytes, size_t len);
 void parley_bio_capture_writes(BIO *bio, parley_datagram_sink sink, void *arg);
+/// HMAC-SHA1 with precomputed inner/outer states (hmac_sha1.c): init once per key (1 on success), then tag
+/// `first ‖ second` (second may be empty) into `out` without allocating.
+typedef struct { SHA_CTX inner; SHA_CTX outer; } parley_hmac_sha1_key;
+int parley_hmac_sha1_key_init(parley_hmac_sha1_key *key, const unsigned char *secret, size_t length);
+int parley_hmac_sha1(const parley_hmac_sha1_key *key, const unsigned char *first, size_t first_length,
+                     const unsigned char *second, size_t second_length, unsigned char out[SHA_DIGEST_LENGTH]);
 
 // Opus
 int parley_opus_encoder_set_bitrate(OpusEncoder *enc, opus_int32 bitrate);
