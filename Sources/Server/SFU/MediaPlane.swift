@@ -20,6 +20,8 @@ public final class MediaPlane: Sendable {
     let group: MultiThreadedEventLoopGroup
     let channel: any Channel
     let core: NIOLoopBound<MediaPlaneCore>
+    /// The fan-out's direct path to the socket `channel` reads (MediaPlane+FanOut).
+    let fanOutSocket: NIOLoopBound<FanOutSocket>
     let clockOrigin: ContinuousClock.Instant
     let ticker: NIOLoopBoundBox<RepeatedTask?>
     let logger: Logger
@@ -42,9 +44,12 @@ public final class MediaPlane: Sendable {
         let origin = ContinuousClock.now
         let handlerBox = UDPInboundHandler.Box()
         let channel: any Channel
+        let descriptor: CInt
         do {
             // No SO_REUSEADDR: the port is this process's alone, so no other local socket can bind it and read or
-            // steal media, and a port already taken fails start-up here.
+            // steal media, and a port already taken fails start-up here. Bound here rather than by NIO so the
+            // fan-out can write to it directly (FanOutSocket).
+            descriptor = try FanOutSocket.bindSocket(host: configuration.bindHost, port: configuration.udpPort)
             channel = try await DatagramBootstrap(group: loop)
                 // recvmmsg: up to `vectorReadCount` datagrams per syscall, and a read burst the handler sorts
                 // STUN out of first (UDPInboundHandler).
@@ -59,7 +64,7 @@ public final class MediaPlane: Sendable {
                         try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(box: handlerBox))
                     }
                 }
-                .bind(host: configuration.bindHost, port: configuration.udpPort).get()
+                .withBoundSocket(descriptor).get()
         } catch {
             try? await group.shutdownGracefully()
             throw MediaPlaneError.portUnavailable(
@@ -83,12 +88,15 @@ public final class MediaPlane: Sendable {
             return MediaPlane(
                 eventLoop: loop, group: group, channel: channel, localAddress: local,
                 candidates: candidates, core: NIOLoopBound(core, eventLoop: loop),
+                fanOutSocket: NIOLoopBound(
+                    FanOutSocket(descriptor: descriptor, capacity: MediaPlaneCore.fanOutSlice), eventLoop: loop),
                 clockOrigin: origin, logger: logger)
         }.get()
         try await loop.submit {
             handlerBox.plane = plane
             plane.core.value.onSessionEnded = { ended in plane.sessionEnded(ended, rooms: rooms) }
             plane.core.value.onFanOutSlice = { plane.flush() }
+            plane.core.value.sendFanOutSlice = { slice, slots in plane.send(fanOutSlice: slice, slots: slots) }
             plane.ticker.value = loop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in
                 plane.core.value.tick(now: plane.now())
                 plane.flush()
@@ -102,8 +110,9 @@ public final class MediaPlane: Sendable {
     private init(
         eventLoop: any EventLoop, group: MultiThreadedEventLoopGroup, channel: any Channel,
         localAddress: STUNAddress, candidates: [STUNAddress], core: NIOLoopBound<MediaPlaneCore>,
-        clockOrigin: ContinuousClock.Instant, logger: Logger
+        fanOutSocket: NIOLoopBound<FanOutSocket>, clockOrigin: ContinuousClock.Instant, logger: Logger
     ) {
+        self.fanOutSocket = fanOutSocket
         self.eventLoop = eventLoop
         self.group = group
         self.channel = channel

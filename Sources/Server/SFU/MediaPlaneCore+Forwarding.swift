@@ -35,24 +35,19 @@ extension MediaPlaneCore {
                 guard let destination = subscriber.peer.mediaDestination,
                     let address = subscriber.socketAddress(for: destination),
                     let index = subscriber.outboundTracks.firstIndex(where: { $0.kind == track.kind }),
-                    subscriber.outboundTracks[index].receives(track),
-                    subscriber.outboundTracks[index].startsOrContinues(
-                        keyframe: &keyframe, now: now,
+                    let rewrite = subscriber.outboundTracks[index].rewrite(
+                        header, of: track, keyframe: &keyframe, now: now,
                         startsKeyframe: {
                             KeyframeDetector.startsKeyframe(
                                 Array(packet[header.payloadRange]), codec: track.codec.family)
                         })
                 else { continue }
-                let (sequence, timestamp) = subscriber.outboundTracks[index].rewriter.advance(
-                    sequence: header.sequenceNumber, timestamp: header.timestamp,
-                    payloadLength: header.payloadRange.count, source: track.sourceKey, now: now)
-                let rewriter = subscriber.outboundTracks[index].rewriter
                 let start = slice.writerIndex
                 let written = slice.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { output in
                     guard
                         let plain = header.writeTranslated(
-                            of: source, ssrc: rewriter.ssrc, payloadType: rewriter.payloadType,
-                            sequenceNumber: sequence, timestamp: timestamp, into: output)
+                            of: source, ssrc: rewrite.ssrc, payloadType: rewrite.payloadType,
+                            sequenceNumber: rewrite.sequence, timestamp: rewrite.timestamp, into: output)
                     else { return 0 }
                     return subscriber.peer.protect(rtpInPlace: output, length: plain) ?? 0
                 }
@@ -73,10 +68,16 @@ extension MediaPlaneCore {
         publisher.pathMetrics?.bytesOut.increment(by: bytes)
     }
 
-    /// Queues the datagrams written into `slice` (each a view of it: no copy) and lets the plane write them.
+    /// Sends the datagrams written into `slice` with the plane's socket, or queues them (each a view of it: no
+    /// copy) and lets the plane write them.
     /// The views are taken only once the slice is complete, since a view taken earlier would make the next
     /// write into the shared buffer copy it.
     func queueFanOutSlice(_ slice: ByteBuffer) {
+        if let sendFanOutSlice {
+            sendFanOutSlice(slice, fanOutSlots)
+            fanOutSlots.removeAll(keepingCapacity: true)
+            return
+        }
         for slot in fanOutSlots {
             guard let datagram = slice.getSlice(at: slot.start, length: slot.length) else { continue }
             outbox.append(AddressedEnvelope(remoteAddress: slot.address, data: datagram))

@@ -34,6 +34,9 @@ final class MediaPlaneCore {
     /// of the fan-out is built: the first players do not wait for the last one's copy (nil in sans-IO tests,
     /// which read the whole outbox afterwards).
     var onFanOutSlice: (() -> Void)?
+    /// Sends a complete fan-out slice itself (the plane's ``FanOutSocket``) instead of queueing its datagrams in
+    /// `outbox`; nil in sans-IO tests.
+    var sendFanOutSlice: ((ByteBuffer, [(address: SocketAddress, start: Int, length: Int)]) -> Void)?
     /// The fan-out slice being built: each datagram's destination and place in the slice's buffer (storage kept).
     var fanOutSlots: [(address: SocketAddress, start: Int, length: Int)] = []
     /// The sessions one tick visits (storage kept across ticks).

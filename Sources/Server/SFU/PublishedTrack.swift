@@ -116,6 +116,21 @@ struct OutboundTrack {
         return true
     }
 
+    /// This player's SSRC, payload type, sequence number and timestamp for `header` of `track`, the packet counted
+    /// as sent; nil when the player does not get it (a codec it cannot decode, or video before a keyframe). One
+    /// mutation of the player's track per packet, so the fan-out never copies it.
+    mutating func rewrite(
+        _ header: RTPHeaderView, of track: PublishedTrack, keyframe: inout Bool?, now: MediaTime,
+        startsKeyframe: () -> Bool
+    ) -> (ssrc: UInt32, payloadType: UInt8, sequence: UInt16, timestamp: UInt32)? {
+        guard receives(track), startsOrContinues(keyframe: &keyframe, now: now, startsKeyframe: startsKeyframe)
+        else { return nil }
+        let (sequence, timestamp) = rewriter.advance(
+            sequence: header.sequenceNumber, timestamp: header.timestamp,
+            payloadLength: header.payloadRange.count, source: track.sourceKey, now: now)
+        return (rewriter.ssrc, rewriter.payloadType, sequence, timestamp)
+    }
+
     /// True when this player can decode `track`'s codec (a new publisher on the path may send another one).
     mutating func receives(_ track: PublishedTrack) -> Bool {
         if let checked = checkedSource, checked.key == track.sourceKey { return checked.receivable }

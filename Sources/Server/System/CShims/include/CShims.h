@@ -46,6 +46,19 @@ int parley_hmac_sha1_key_init(parley_hmac_sha1_key *key, const unsigned char *se
 int parley_hmac_sha1(const parley_hmac_sha1_key *key, const unsigned char *first, size_t first_length,
                      const unsigned char *second, size_t second_length, unsigned char out[SHA_DIGEST_LENGTH]);
 
+// UDP
+#include <sys/socket.h>
+#define PARLEY_SEND_DATAGRAMS_MAX 64
+struct parley_datagram {
+    const void *bytes;
+    size_t length;
+    const struct sockaddr *address;
+    socklen_t address_length;
+};
+/// Sends up to PARLEY_SEND_DATAGRAMS_MAX datagrams with sendmmsg(2) (MSG_DONTWAIT), in order; returns how many
+/// the kernel took, stopping early only at EAGAIN (send buffer full). One the kernel refuses is skipped.
+int parley_send_datagrams(int fd, const struct parley_datagram *datagrams, unsigned count);
+
 // Opus
 int parley_opus_encoder_set_bitrate(OpusEncoder *enc, opus_int32 bitrate);
 int parley_opus_encoder_set_complexity(OpusEncoder *enc, opus_int32 complexity);
