@@ -9,7 +9,8 @@ import asyncio
 import pytest
 import requests
 
-from cluster_nodes import API_KEY, CLUSTER_SECRET, admin_headers, create_room, internal_view, start_pair
+from cluster_nodes import API_KEY, CLUSTER_SECRET, admin_headers, create_room, internal_view, node_env, start_pair
+from conftest import free_port, start_server
 from roomws.client import VIOLATIONS, RoomClient
 
 KICKED = 4100  # docs/contracts.md: the kicked participant's close code, relayed unchanged
@@ -124,3 +125,19 @@ def test_presence_chat_in_order_and_kick_across_nodes(pair):
     run(scenario())
     assert metric(pair.b, "parley_cluster_relayed_sockets_total") == relayed_before + 1
     assert metric(pair.b, "parley_cluster_forwarded_requests_total") >= forwarded_before + 1
+
+
+def test_a_node_started_later_leaves_stored_rooms_with_their_owner(pair):
+    """A node that starts after A created a room over REST does not restore its own copy of it at start-up: the room
+    stays live on A alone, and the late node lists it once (from A's view)."""
+    create_room(pair.a, "before-c", name="Before C")
+    port = free_port()
+    late = start_server(env=node_env(pair.database_url, "node-c", port), port=port)
+    try:
+        assert "before-c" not in [room["id"] for room in internal_view(late)["rooms"]]
+        assert "before-c" in [room["id"] for room in internal_view(pair.a)["rooms"]]
+        assert pair.lease_owner("before-c") == "node-a"
+        listed = requests.get(late.url + "/meeting/api/rooms", headers=admin_headers(), timeout=10).json()
+        assert [room["room_id"] for room in listed["data"]["rooms"]].count("before-c") == 1, listed
+    finally:
+        late.stop()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ParleyCluster
 import ParleyRooms
 import ParleyStore
 import ParleyTime
@@ -40,6 +41,19 @@ public struct MeetingFace: APIFace {
                 services.logger.warning(
                     "skipping stored room with an invalid id", metadata: ["room_id": "\(record.roomID)"])
                 continue
+            }
+            // In a cluster a stored room is live on one node only: this one restores it when it can take the
+            // room's lease; a room another live node owns stays there (its relay serves it from here), and one
+            // whose lease cannot be asked for now is restored by whichever node it is placed on later.
+            if let cluster = services.cluster {
+                do {
+                    guard case .local = try await cluster.claim(.room(id)) else { continue }
+                } catch {
+                    services.logger.warning(
+                        "stored room not restored: the cluster directory did not answer",
+                        metadata: ["room_id": "\(record.roomID)", "error": "\(error)"])
+                    continue
+                }
             }
             do {
                 _ = try await services.rooms.createRoom(id, settings: MeetingAPI.settings(of: record), origin: .rest)
