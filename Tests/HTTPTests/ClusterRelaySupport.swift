@@ -162,13 +162,63 @@ final class SocketProbe: @unchecked Sendable {
         try await current?.write(.text(text))
     }
 
-    /// The close frame the server sent; throws if the connection failed (e.g. the upgrade was refused).
-    func closed() async throws -> WebSocketCloseFrame? {
+    /// The close frame the server sent; throws if the connection failed (e.g. the upgrade was refused) or did not
+    /// end within `limit` (then it is given up, so a lost close fails the test instead of hanging it).
+    func closed(within limit: Duration = .seconds(10)) async throws -> WebSocketCloseFrame? {
         guard let task = lock.withLock({ task }) else { return nil }
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            task.cancel()
+        }
+        defer { timer.cancel() }
         return try await task.value
     }
 
     func close() async throws {
         try await lock.withLock { writer }?.close(.normalClosure, reason: nil)
     }
+
+    /// The server's `error` code and close frame, or nil when neither came within `limit`: swift-websocket 1.6.2's
+    /// client can drop frames that arrive in the same read as the 101 response, so a server that answers at once
+    /// (a refusal) is sometimes never heard. The connection is then given up.
+    func refusal(within limit: Duration = .seconds(5)) async -> (code: String?, close: WebSocketCloseFrame?)? {
+        guard let task = lock.withLock({ task }) else { return nil }
+        enum Outcome: Sendable { case closed(WebSocketCloseFrame?), failed, timedOut }
+        let outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask { (try? await task.value).map(Outcome.closed) ?? .failed }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return .timedOut
+            }
+            let first = await group.next() ?? .timedOut
+            group.cancelAll()
+            return first
+        }
+        guard case .closed(let frame) = outcome, lock.withLock({ !texts.isEmpty }) else {
+            task.cancel()
+            return nil
+        }
+        let codes = lock.withLock {
+            texts.compactMap { text -> String? in
+                let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+                guard object?["event"] as? String == "error" else { return nil }
+                return (object?["data"] as? [String: Any])?["code"] as? String
+            }
+        }
+        return (codes.first, frame)
+    }
+}
+
+/// Connects until the server's refusal is heard (at most `attempts` times; see ``SocketProbe/refusal(within:)``),
+/// and, as a participant does, again after `room_unavailable` when `reconnecting` (the relay's answer when the
+/// owner's first frames were lost on the way: RoomSocketRelay).
+func refusal(at url: String, attempts: Int = 4, reconnecting: Bool = false) async
+    -> (code: String?, close: WebSocketCloseFrame?)?
+{
+    var last: (code: String?, close: WebSocketCloseFrame?)?
+    for _ in 0..<attempts {
+        last = await SocketProbe.connect(url).refusal()
+        if let heard = last, !(reconnecting && heard.code == "room_unavailable") { return heard }
+    }
+    return last
 }

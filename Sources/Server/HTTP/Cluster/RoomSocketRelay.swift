@@ -46,7 +46,10 @@ struct RoomSocketRelay: Sendable {
     ) async {
         let (ready, readySignal) = AsyncStream.makeStream(
             of: WebSocketOutboundWriter.self, bufferingPolicy: .bufferingNewest(1))
-        let settled = RelayLatch()
+        // The participant's ending is written once, by whichever comes first: the owner's close (or a failed
+        // attempt) or the watchdog.
+        let answered = RelayLatch()
+        let heard = RelayLatch()
         await withTaskGroup(of: Bool.self) { group in
             // Owner → participant, then the owner's close. The relay is over when this one ends.
             group.addTask {
@@ -56,7 +59,7 @@ struct RoomSocketRelay: Sendable {
                     configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers),
                     logger: logger
                 ) { upstreamInbound, upstreamOutbound, _ in
-                    guard settled.settle() else { return } // the watchdog already gave up on this connection
+                    guard !answered.isSettled else { return } // the watchdog already gave up on this connection
                     readySignal.yield(upstreamOutbound)
                     ClusterRelayMetrics.relayed.increment()
                     ClusterRelayMetrics.open.record(RelayLatch.opened(+1))
@@ -64,6 +67,7 @@ struct RoomSocketRelay: Sendable {
                     // The owner's frames are its own, bounded by its own limits; the participant reads them unchanged.
                     var iterator = upstreamInbound.makeAsyncIterator()
                     while let message = try await iterator.nextMessage(maxSize: 1 << 24) {
+                        _ = heard.settle()
                         try await outbound.write(Self.frame(message))
                     }
                 }
@@ -74,7 +78,7 @@ struct RoomSocketRelay: Sendable {
                     ending = .failed(String(describing: error))
                 }
                 readySignal.finish()
-                await Self.finish(ending, outbound: outbound, logger: logger)
+                if answered.settle() { await Self.finish(ending, outbound: outbound, logger: logger) }
                 return true
             }
             // Participant → owner, once the upgrade is accepted.
@@ -88,14 +92,18 @@ struct RoomSocketRelay: Sendable {
                 await Self.pipe(inbound, to: upstream, maxMessageBytes: maxMessageBytes)
                 return false
             }
-            // An owner that accepts the connection but never the upgrade (stopped, overloaded) must not hold the
-            // participant in silence: close it, and let the stranded upstream attempt end when that node does.
+            // The owner answers every join at once (`joined` or an `error` and its close). Silence past the connect
+            // timeout means it never accepted the upgrade (stopped, overloaded), or its first frames were lost: the
+            // WebSocket client (swift-websocket 1.6.2) can drop frames that arrive in the same read as the 101
+            // response. Either way the participant is not held in silence: `room_unavailable` and 4105, and it
+            // reconnects; the upstream attempt ends with the relay.
             group.addTask {
                 try? await Task.sleep(for: connectTimeout)
-                guard settled.settle() else { return false }
+                guard !Task.isCancelled, !heard.isSettled, answered.settle() else { return false }
                 readySignal.finish()
-                await Self.finish(.failed("upgrade not accepted in time"), outbound: outbound, logger: logger)
-                return false
+                await Self.finish(
+                    .failed("the owner sent nothing within the connect timeout"), outbound: outbound, logger: logger)
+                return true
             }
             for await relayOver in group where relayOver {
                 group.cancelAll()
@@ -177,6 +185,8 @@ extension RelayLatch {
 final class RelayLatch: @unchecked Sendable {
     private let lock = NSLock()
     private var settled = false
+
+    var isSettled: Bool { lock.withLock { settled } }
 
     /// True for the first caller only.
     func settle() -> Bool {
