@@ -182,8 +182,9 @@ struct ClusterRelayTests {
             let locked = try await http.send(.post, "/meeting/api/rooms/r1/lock", headers: bearer)
             #expect(locked.status == 200 && (locked.json?["data"] as? [String: Any])?["locked"] as? Bool == true)
             #expect(await owner.rooms.room(RoomID("r1")!)?.locked == true)
-            let bob = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=bob&name=B")
-            #expect(try await bob.closed()?.closeCode == .unknown(4023)) // locked: refused on the owner
+            // Locked: refused on the owner (read as SocketProbe.refusal explains).
+            let bob = await refusal(at: "ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=bob&name=B")
+            #expect(bob?.close?.closeCode == .unknown(4023))
             _ = try await http.send(.post, "/meeting/api/rooms/r1/unlock", headers: bearer)
             let carol = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=carol&name=C")
             _ = try await carol.next("joined")
