@@ -20,7 +20,9 @@ struct HotPathEquivalenceTests {
 
     @Test("usesEnvelope reads the leading segments as the full split does")
     func envelopeClassification() {
-        let heads = ["", "/", "//", "api", "v1", "config", "meeting", "mp4", "transcode", "rtmp", "room", "webrtc", "x"]
+        let heads = [
+            "", "/", "//", "api", "v1", "config", "meeting", "mp4", "transcode", "rtmp", "room", "webrtc", "x",
+        ]
         var paths: [String] = []
         for a in heads {
             for b in heads {
@@ -31,7 +33,9 @@ struct HotPathEquivalenceTests {
                 }
             }
         }
-        paths += ["/api", "/api/v1", "/api/v10", "/apix/v1", "/meeting", "/meeting/apis", "/transcode", "/transcode/api"]
+        paths += [
+            "/api", "/api/v1", "/api/v10", "/apix/v1", "/meeting", "/meeting/apis", "/transcode", "/transcode/api",
+        ]
         for path in paths {
             #expect(MonibucaPaths.usesEnvelope(path) == envelopeBySegments(path), "\(path)")
         }
@@ -82,7 +86,9 @@ struct HotPathEquivalenceTests {
         func write(_ string: String) { lock.withLock { text += string } }
         /// Each line without its leading timestamp (the two handlers may straddle a second).
         var withoutTimestamps: [String] {
-            lock.withLock { text }.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" }
+            lock.withLock { text }.split(separator: "\n").map {
+                $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
+            }
         }
     }
 

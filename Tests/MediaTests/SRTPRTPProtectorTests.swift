@@ -91,7 +91,8 @@ struct SRTPRTPProtectorTests {
             #expect(ours == (try libsrtp.protectRTCP(plain)), "packet \(step)")
             #expect(ours.count == plain.count + 14)
             let index = step / 3 + 1 // per SSRC, from 1
-            #expect(Array(ours[ours.count - 14..<ours.count - 10]) == [0x80, 0, UInt8(index >> 8), UInt8(index & 0xFF)])
+            #expect(
+                Array(ours[ours.count - 14..<ours.count - 10]) == [0x80, 0, UInt8(index >> 8), UInt8(index & 0xFF)])
             #expect(try receiver.unprotectRTCP(ours) == plain)
             #expect(try libsrtpReceiver.unprotectRTCP(ours) == plain)
         }
@@ -104,11 +105,15 @@ struct SRTPRTPProtectorTests {
 
     /// An RR from `ssrc` with `words` report words.
     func receiverReport(ssrc: UInt32, words: Int = 6) -> [UInt8] {
-        [0x81, 201, 0, UInt8(1 + words), UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF),
-         UInt8(ssrc & 0xFF)] + (0..<(4 * words)).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        [
+            0x81, 201, 0, UInt8(1 + words), UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF),
+            UInt8(ssrc & 0xFF),
+        ] + (0..<(4 * words)).map { UInt8(truncatingIfNeeded: $0 &* 13) }
     }
 
-    @Test("SRTCP in: libsrtp's packets verify and decrypt; a replay, a packet behind the 128 window and a tampered tag are refused")
+    @Test(
+        "SRTCP in: libsrtp's packets verify and decrypt; a replay, a packet behind the 128 window and a tampered tag are refused"
+    )
     func rtcpUnprotect() throws {
         let (_, libsrtp, receiver) = try contexts()
         #expect(receiver.rtcpUnprotector != nil)
@@ -146,7 +151,9 @@ struct SRTPRTPProtectorTests {
         for source in 0..<UInt32(SRTCPUnprotector.maximumSources) {
             #expect(try player.unprotectRTCP(try sender.protectRTCP(receiverReport(ssrc: 0x100 + source))).count == 32)
         }
-        #expect(throws: SRTPError.self) { try player.unprotectRTCP(try sender.protectRTCP(receiverReport(ssrc: 0x999))) }
+        #expect(throws: SRTPError.self) {
+            try player.unprotectRTCP(try sender.protectRTCP(receiverReport(ssrc: 0x999)))
+        }
         #expect(throws: SRTPError.self) { try player.unprotectRTP(try sender.protectRTP(packet(ssrc: 7, sequence: 1))) }
     }
 

@@ -42,7 +42,8 @@ struct DurableStoreTests {
             updatedAt: Date(timeIntervalSince1970: created))
     }
 
-    @Test("an overlapping reservation in the same room is refused and writes nothing; touching ends are fine",
+    @Test(
+        "an overlapping reservation in the same room is refused and writes nothing; touching ends are fine",
         arguments: StoreBackend.available)
     func overlap(backend: StoreBackend) async throws {
         let store = try await backend.makeStores().meetings
@@ -81,7 +82,8 @@ struct DurableStoreTests {
         #expect(try await store.reservations(roomID: "busy").count == 1)
     }
 
-    @Test("a room row is saved, replaced, and forgotten only if created no later than the cutoff",
+    @Test(
+        "a room row is saved, replaced, and forgotten only if created no later than the cutoff",
         arguments: StoreBackend.available)
     func roomCutoff(backend: StoreBackend) async throws {
         let store = try await backend.makeStores().meetings
@@ -103,14 +105,17 @@ struct DurableStoreTests {
         #expect(try await !store.deleteRoom("r"))
     }
 
-    @Test("templates: names are unique, an update keeps created_at, a missing one is reported",
+    @Test(
+        "templates: names are unique, an update keeps created_at, a missing one is reported",
         arguments: StoreBackend.available)
     func templates(backend: StoreBackend) async throws {
         let store = try await backend.makeStores().meetings
         let first = template("daily", created: 100)
         try await store.insertTemplate(first)
         try await store.insertTemplate(template("weekly", created: 200))
-        await #expect(throws: MeetingStoreError.duplicateTemplateName) { try await store.insertTemplate(template("daily")) }
+        await #expect(throws: MeetingStoreError.duplicateTemplateName) {
+            try await store.insertTemplate(template("daily"))
+        }
         var changed = first
         changed.name = "daily standup"
         changed.createdAt = Date(timeIntervalSince1970: 999)
@@ -128,8 +133,11 @@ struct DurableStoreTests {
         #expect(try await !store.deleteTemplate(first.id))
         #expect(try await store.template(first.id) == nil)
         let counts = try await store.counts(now: Date(timeIntervalSince1970: 0))
-        #expect(counts == MeetingStore.Counts(rooms: 0, templates: 1, reservations: 0, upcomingReservations: 0,
-            recordings: 0))
+        #expect(
+            counts
+                == MeetingStore.Counts(
+                    rooms: 0, templates: 1, reservations: 0, upcomingReservations: 0,
+                    recordings: 0))
     }
 
     @Test("counts: upcoming reservations are those not yet ended", arguments: StoreBackend.available)
@@ -154,7 +162,8 @@ struct DurableStoreTests {
         #expect(try await users.passwordHash(of: "admin") == "h1")
     }
 
-    @Test("secrets: generated once with a warning each, then reused; a configured one wins",
+    @Test(
+        "secrets: generated once with a warning each, then reused; a configured one wins",
         arguments: StoreBackend.available)
     func secrets(backend: StoreBackend) async throws {
         let secrets = try await backend.makeStores().secrets

@@ -28,10 +28,12 @@ final class SRTCPProtector {
             buffer.count >= length + Self.overhead
         else { throw .badLength }
         let ssrc = UInt32(base[4]) << 24 | UInt32(base[5]) << 16 | UInt32(base[6]) << 8 | UInt32(base[7])
-        let slot = indices.firstIndex { $0.ssrc == ssrc } ?? {
-            indices.append((ssrc, 0))
-            return indices.count - 1
-        }()
+        let slot =
+            indices.firstIndex { $0.ssrc == ssrc }
+            ?? {
+                indices.append((ssrc, 0))
+                return indices.count - 1
+            }()
         // §3.4 / §9.2: the index must not wrap under one key; libsrtp reports the key as expired.
         guard indices[slot].index < 0x7FFF_FFFF else {
             throw .libsrtp(Int32(srtp_err_status_key_expired.rawValue))

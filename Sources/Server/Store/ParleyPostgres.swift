@@ -84,9 +84,11 @@ public final class ParleyPostgres: Sendable {
             try await connection.close()
         } catch let error as PSQLError {
             let reason = error.serverInfo?[.message] ?? error.underlying.map { "\($0)" } ?? "\(error.code)"
-            throw PostgresStoreError(description: "cannot use PostgreSQL at \(endpoint) (cluster.database_url): \(reason)")
+            throw PostgresStoreError(
+                description: "cannot use PostgreSQL at \(endpoint) (cluster.database_url): \(reason)")
         } catch {
-            throw PostgresStoreError(description: "cannot reach PostgreSQL at \(endpoint) (cluster.database_url): \(error)")
+            throw PostgresStoreError(
+                description: "cannot reach PostgreSQL at \(endpoint) (cluster.database_url): \(error)")
         }
     }
 }

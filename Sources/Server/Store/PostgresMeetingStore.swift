@@ -221,7 +221,7 @@ public struct PostgresMeetingStore: MeetingRowStore {
     }
 
     /// The first key of the reservation advisory locks (the second is the room id's hash).
-    static let reservationLockSpace: Int32 = 0x5041_5252  // "PARR"
+    static let reservationLockSpace: Int32 = 0x5041_5252 // "PARR"
 
     // MARK: counts
 

@@ -59,7 +59,7 @@ public enum PostgresMigrations {
                 CREATE TABLE stored_secrets (
                     name text PRIMARY KEY, value text NOT NULL, created_at timestamptz(3) NOT NULL DEFAULT now())
                 """,
-            ]),
+            ])
     ]
 
     /// Any number of nodes may start at once: the first to take the advisory lock migrates, the others then find

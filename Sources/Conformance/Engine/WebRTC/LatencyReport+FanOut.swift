@@ -30,6 +30,8 @@ public struct LatencyFanOut: Sendable, Codable, Equatable {
         guard !frames.isEmpty else { return nil }
         firstCopy = LatencySummary(microseconds: frames.compactMap { earliest[$0] })
         spread = LatencySummary(
-            microseconds: frames.compactMap { frame in latest[frame].flatMap { last in earliest[frame].map { last - $0 } } })
+            microseconds: frames.compactMap { frame in
+                latest[frame].flatMap { last in earliest[frame].map { last - $0 } }
+            })
     }
 }

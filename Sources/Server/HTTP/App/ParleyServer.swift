@@ -51,7 +51,7 @@ public enum ParleyServer {
             await MonibucaCoreFace.loadUsers(
                 auth: config.auth, store: stores.users, now: clock.now, logger: logger)
         }
-        _ = await adminUsers.value  // a generated password is announced before the port opens
+        _ = await adminUsers.value // a generated password is announced before the port opens
         let rooms = InMemoryRoomDirectory(
             policy: RoomPolicy(
                 firstIsPresenter: config.rooms.firstIsPresenter,

@@ -15,7 +15,8 @@ extension MeetingAPI {
         let p = Self.prefix
         router.get("\(p)/reservations") { request, _ in
             let room = try Self.roomFilter(request)
-            let list = try await fromStore { try await rows.reservations(roomID: room?.rawValue) }.map(MeetingModels.Reservation.init)
+            let list = try await fromStore { try await rows.reservations(roomID: room?.rawValue) }.map(
+                MeetingModels.Reservation.init)
             return try MeetingReply.ok(MeetingModels.ReservationList(total: list.count, reservations: list))
         }
         router.post("\(p)/reservations") { request, context in

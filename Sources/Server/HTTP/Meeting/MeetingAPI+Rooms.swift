@@ -48,7 +48,8 @@ extension MeetingAPI {
     }
 
     func summary(_ room: RoomSnapshot) async throws -> MeetingModels.Room {
-        let created = room.origin == .rest ? try await fromStore { try await rows.roomCreationTime(room.id.rawValue) } : nil
+        let created =
+            room.origin == .rest ? try await fromStore { try await rows.roomCreationTime(room.id.rawValue) } : nil
         return MeetingModels.Room(room, createdAt: created)
     }
 

@@ -53,7 +53,9 @@ struct MonibucaLogin: Sendable {
                 headers: [.retryAfter: String(wait)])
         }
         let credentials = try await Self.decodeCredentials(request, context: context)
-        guard let users = await users.value else { throw MonibucaError(.serviceUnavailable, "user store unavailable; see the server log") }
+        guard let users = await users.value else {
+            throw MonibucaError(.serviceUnavailable, "user store unavailable; see the server log")
+        }
         guard users.authenticate(username: credentials.username, password: credentials.password) else {
             _ = failures.hit(address)
             context.logger.notice(

@@ -53,13 +53,14 @@ public enum MonibucaPaths {
         // Runs on every request (envelope and auth middleware): reads the two leading segments in place.
         let (first, second) = leadingSegments(of: path)
         guard let first else { return false }
-        if first == "api" { return second != "v1" }  // `/api/v1...` is MiroTalk's (isMiroTalk)
+        if first == "api" { return second != "v1" } // `/api/v1...` is MiroTalk's (isMiroTalk)
         if first == "config" { return true }
         if first == "meeting" { return second == "api" }
         // The MP4 plugin's routes are served (MonibucaMP4) and behind the JWT like the other plugins.
         if first == "mp4" { return true }
         // Only a plugin prefix's own requests (rare) pay for the full split.
-        guard unimplementedModules.contains(where: { module in module.prefix.first.map { $0 == first } ?? false }) else {
+        guard unimplementedModules.contains(where: { module in module.prefix.first.map { $0 == first } ?? false })
+        else {
             return false
         }
         return module(for: segments(of: path)) != nil
@@ -119,7 +120,9 @@ public enum MonibucaPaths {
     static func normalize(_ path: String) -> String {
         // Already normal (the common case, on every authenticated request): a leading `/` and no empty segment.
         let slash = UInt8(ascii: "/")
-        if path.utf8.first == slash, !zip(path.utf8, path.utf8.dropFirst()).contains(where: { $0 == slash && $1 == slash }) {
+        if path.utf8.first == slash,
+            !zip(path.utf8, path.utf8.dropFirst()).contains(where: { $0 == slash && $1 == slash })
+        {
             return path
         }
         let joined = "/" + segments(of: path).joined(separator: "/")
