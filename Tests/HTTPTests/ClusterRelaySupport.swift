@@ -80,6 +80,14 @@ struct ClusterTestNode: Sendable {
 }
 
 /// A real WebSocket client: collects every text message, sends on demand, and reports the close it got.
+extension ClusterTestNode {
+    /// An admin's Monibuca JWT (valid on both nodes: they share the secret) and a JSON content type.
+    static func adminJSONHeaders() throws -> HTTPFields {
+        let token = try MonibucaJWT(secret: authSecret, lifetime: 3600).issue(username: "admin").token
+        return [.authorization: "Bearer " + token, .contentType: "application/json"]
+    }
+}
+
 final class SocketProbe: @unchecked Sendable {
     private let lock = NSLock()
     private var texts: [String] = []

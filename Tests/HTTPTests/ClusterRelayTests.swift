@@ -172,12 +172,7 @@ struct ClusterRelayTests {
             let alice = SocketProbe.connect("ws://127.0.0.1:\(ownerPort)/room/r1?type=meeting&user_id=alice&name=A")
             _ = try await alice.next("joined")
             let http = HTTPClientForTests(port: edgePort)
-            let bearer: HTTPFields = [
-                .authorization: "Bearer "
-                    + (try MonibucaJWT(secret: ClusterTestNode.authSecret, lifetime: 3600).issue(username: "admin")
-                        .token),
-                .contentType: "application/json",
-            ]
+            let bearer = try ClusterTestNode.adminJSONHeaders()
             // Lock, then kick by body (`room_id` in JSON): both run on the owner.
             let locked = try await http.send(.post, "/meeting/api/rooms/r1/lock", headers: bearer)
             #expect(locked.status == 200 && (locked.json?["data"] as? [String: Any])?["locked"] as? Bool == true)
@@ -214,12 +209,7 @@ struct ClusterRelayTests {
     func creationGoesToTheOwner() async throws {
         try await withNodes { owner, _, edge, edgePort in
             let http = HTTPClientForTests(port: edgePort)
-            let bearer: HTTPFields = [
-                .authorization: "Bearer "
-                    + (try MonibucaJWT(secret: ClusterTestNode.authSecret, lifetime: 3600).issue(username: "admin")
-                        .token),
-                .contentType: "application/json",
-            ]
+            let bearer = try ClusterTestNode.adminJSONHeaders()
             let created = try await http.send(.post, "/meeting/api/rooms", headers: bearer, body: #"{"room_id":"r9"}"#)
             #expect(created.status == 200, "\(created.text)")
             #expect(await owner.rooms.room(RoomID("r9")!)?.origin == .rest)

@@ -128,19 +128,10 @@ public final class SRTPContext {
     public func protectRTP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         guard packet.count >= 12 else { throw .badLength }
         guard let rtpProtector else { return try run(packet) { srtp_protect($0, $1, $2) } }
-        guard packet.count <= Self.maximumPacketLength else { throw .badLength }
-        var buffer = packet
-        buffer.append(contentsOf: repeatElement(0, count: SRTPRTPProtector.tagLength))
-        let protected = buffer.withUnsafeMutableBytes { raw -> Result<Int, SRTPError> in
-            do throws(SRTPError) {
-                return .success(try rtpProtector.protect(raw, length: packet.count))
-            } catch {
-                return .failure(error)
-            }
+        return try Self.protectedCopy(of: packet, trailer: SRTPRTPProtector.tagLength) {
+            raw, length throws(SRTPError) in
+            try rtpProtector.protect(raw, length: length)
         }
-        let length = try protected.get()
-        buffer.removeLast(buffer.count - length)
-        return buffer
     }
 
     /// RTP → SRTP in the caller's buffer (RFC 3711 §3.3): the first `length` bytes are the packet, and the tag is
@@ -169,12 +160,23 @@ public final class SRTPContext {
     public func protectRTCP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         guard packet.count >= 8 else { throw .badLength }
         guard let rtcpProtector else { return try run(packet) { srtp_protect_rtcp($0, $1, $2) } }
-        guard packet.count <= Self.maximumPacketLength else { throw .badLength }
+        return try Self.protectedCopy(of: packet, trailer: SRTCPProtector.overhead) { raw, length throws(SRTPError) in
+            try rtcpProtector.protect(raw, length: length)
+        }
+    }
+
+    /// A copy of `packet` with `trailer` bytes of room, protected in place by `protect` (given the buffer and the
+    /// packet's length, it returns the protected length), cut to that length.
+    private static func protectedCopy(
+        of packet: [UInt8], trailer: Int,
+        _ protect: (UnsafeMutableRawBufferPointer, Int) throws(SRTPError) -> Int
+    ) throws(SRTPError) -> [UInt8] {
+        guard packet.count <= maximumPacketLength else { throw .badLength }
         var buffer = packet
-        buffer.append(contentsOf: repeatElement(0, count: SRTCPProtector.overhead))
+        buffer.append(contentsOf: repeatElement(0, count: trailer))
         let protected = buffer.withUnsafeMutableBytes { raw -> Result<Int, SRTPError> in
             do throws(SRTPError) {
-                return .success(try rtcpProtector.protect(raw, length: packet.count))
+                return .success(try protect(raw, packet.count))
             } catch {
                 return .failure(error)
             }

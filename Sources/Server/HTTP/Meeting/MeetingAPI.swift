@@ -55,12 +55,8 @@ struct MeetingAPI: Sendable {
     func stored<T>(_ operation: () throws -> T) throws -> T {
         do {
             return try operation()
-        } catch let error as MonibucaError {
-            throw error
-        } catch let error as MeetingStoreError {
-            throw Self.map(error)
         } catch {
-            throw MonibucaError(.internalServerError, "storage error: \(error)")
+            throw Self.storageFailure(error)
         }
     }
 
@@ -68,12 +64,17 @@ struct MeetingAPI: Sendable {
     func fromStore<T>(_ operation: () async throws -> T) async throws -> T {
         do {
             return try await operation()
-        } catch let error as MonibucaError {
-            throw error
-        } catch let error as MeetingStoreError {
-            throw Self.map(error)
         } catch {
-            throw MonibucaError(.internalServerError, "storage error: \(error)")
+            throw Self.storageFailure(error)
+        }
+    }
+
+    /// A store's failure as the API answers it: its own errors mapped, anything unexpected a 500 envelope.
+    static func storageFailure(_ error: any Error) -> MonibucaError {
+        switch error {
+        case let error as MonibucaError: error
+        case let error as MeetingStoreError: map(error)
+        default: MonibucaError(.internalServerError, "storage error: \(error)")
         }
     }
 
