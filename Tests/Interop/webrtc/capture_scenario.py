@@ -3,7 +3,6 @@ through the API (POST /api/capture/{path}), publishes an Opus tone over WHIP wit
 plays it over WHEP with another aiortc peer, stops the capture (DELETE) and prints one JSON line with the manifest
 the API answered, the pcap's records as read back, and the tone found in the captured (decrypted) Opus payloads.
 `--keep DIR` copies the pcap and manifest there (captures/make/aiortc-publish.sh)."""
-import argparse
 import asyncio
 import json
 import os
@@ -122,9 +121,7 @@ async def scenario(base, frequency, seconds, video, keep):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18080)
+    parser = peers.scenario_arguments(port=18080)
     parser.add_argument("--frequency", type=int, default=440)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--video", action="store_true")

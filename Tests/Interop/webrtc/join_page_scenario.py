@@ -3,7 +3,6 @@ fake camera and microphone. Each opens a join link from POST /api/v1/join (https
 the other on Parley's meeting page; a lobby opened from POST /api/v1/meeting comes first. Drives the page's own
 controls (chat, hand, the presenter's mute request and kick), reads what the other page shows, runs axe-core on the
 lobby and the meeting, takes screenshots. Prints one JSON line with everything seen."""
-import argparse
 import asyncio
 import base64
 import os
@@ -263,9 +262,7 @@ async def meet(base, alice, bob, shots, axe_source, result):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18443)
+    parser = peers.scenario_arguments(port=18443)
     parser.add_argument("--shots", required=True)
     parser.add_argument("--axe", required=True)
     args = parser.parse_args()

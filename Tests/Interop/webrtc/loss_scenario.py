@@ -2,7 +2,6 @@
 while the publisher's uplink drops a seeded 3% of its first video transmissions (retransmissions pass), plays the
 path with several aiortc WHEP players, and prints one JSON line with what each player decoded and what /metrics
 counted for the path."""
-import argparse
 import asyncio
 import fractions
 import os
@@ -219,9 +218,7 @@ async def scenario(base, players_count, seconds, loss_rate, seed):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18080)
+    parser = peers.scenario_arguments(port=18080)
     parser.add_argument("--players", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--loss", type=float, default=0.03)

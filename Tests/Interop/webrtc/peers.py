@@ -1,4 +1,5 @@
 """aiortc WHIP publisher and WHEP player used by the WebRTC interop test (see docs/interop.md §6 for the recipe)."""
+import argparse
 import asyncio
 import fractions
 import json
@@ -180,6 +181,17 @@ async def play(base, path):
     location, etag, answer = await negotiate(pc, f"{base}/webrtc/whep/{path}")
     await wait_connected(pc)
     return pc, location, samples, answer
+
+
+def scenario_arguments(port=18080, page_port=None):
+    """The command line every scenario script shares: the server binary, its HTTP port and, for the Chromium
+    scenarios, the port of the test pages. A script adds its own options to the parser it gets."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--port", type=int, default=port)
+    if page_port is not None:
+        parser.add_argument("--page-port", type=int, default=page_port)
+    return parser
 
 
 def start_server(binary, port, data_dir, env=None):

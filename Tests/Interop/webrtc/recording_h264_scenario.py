@@ -3,7 +3,6 @@ and microphone publishes H264 + Opus over WHIP (pages/whip_publish.html?codec=H2
 the Meeting API (Monibuca auth on: the calls carry an admin JWT); the download is described by ffprobe/ffmpeg, and a
 second Chromium page plays the recording's play URL in a <video> element (pages/video_play.html) until it ends — with
 no Authorization header, as a browser plays it. Prints one JSON line."""
-import argparse
 import asyncio
 import json
 import os
@@ -75,10 +74,7 @@ async def scenario(base, page_base, seconds, keep):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18080)
-    parser.add_argument("--page-port", type=int, default=18090)
+    parser = peers.scenario_arguments(port=18080, page_port=18090)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--keep", required=True, help="directory the download is written to")
     args = parser.parse_args()

@@ -8,7 +8,6 @@ by ffprobe/ffmpeg (media_file.py); the Meeting download is also fetched with byt
 a third path (by {stream_path}) is cut short by SIGKILL, the server restarts on the same data dir, and the catalogue's verdict on it
 (ready and playable, or failed with a reason) is reported. Monibuca auth is on: the admin calls carry a JWT signed
 with the server's auth.secret, the room's with alice's (presenter) or bob's session token. Prints one JSON line."""
-import argparse
 import asyncio
 import json
 import os
@@ -222,9 +221,7 @@ async def after_restart(base, recording_id, first_id, keep, result):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18080)
+    parser = peers.scenario_arguments(port=18080)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--crash-seconds", type=float, default=2.5)
     parser.add_argument("--keep", required=True, help="directory the downloads are written to")

@@ -4,7 +4,6 @@ over WHEP (bob takes alice's video too), carol plays alice's audio only.
 Then alice is kicked over REST (`POST /meeting/api/control/kick`). Prints one JSON line with what was observed:
 the decoded tones, the `publish`/`unpublish` events, MiroTalk's peer flags, and when each of alice's players stopped
 getting packets and saw its track end, relative to the kick."""
-import argparse
 import asyncio
 import os
 import sys
@@ -193,9 +192,7 @@ async def scenario(base, listen_seconds):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18081)
+    parser = peers.scenario_arguments(port=18081)
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="parley-room-media-")

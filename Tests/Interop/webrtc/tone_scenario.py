@@ -1,6 +1,5 @@
 """Runs inside a loopback-only network namespace: starts parley-server, publishes a tone over WHIP with aiortc,
 plays it over WHEP with another aiortc peer, and prints one JSON line with what was observed."""
-import argparse
 import asyncio
 import os
 import sys
@@ -80,9 +79,7 @@ def run(binary, port, prefix, make_scenario):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18080)
+    parser = peers.scenario_arguments(port=18080)
     parser.add_argument("--frequency", type=int, default=440)
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()

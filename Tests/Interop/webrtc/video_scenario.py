@@ -2,7 +2,6 @@
 microphone) publishes audio+video over WHIP from a small test page; a second Chromium page plays over WHEP and an
 aiortc player plays the same path. Prints one JSON line with what each saw (getStats over the DevTools protocol,
 frames decoded by aiortc, /api/streams)."""
-import argparse
 import asyncio
 import functools
 import http.server
@@ -97,10 +96,7 @@ async def scenario(base, page_base, seconds, codec):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--port", type=int, default=18080)
-    parser.add_argument("--page-port", type=int, default=18090)
+    parser = peers.scenario_arguments(port=18080, page_port=18090)
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--codec", default="VP8", choices=["VP8", "H264"])
     args = parser.parse_args()
