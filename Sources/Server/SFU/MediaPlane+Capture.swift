@@ -5,11 +5,19 @@ import ParleyWire
 extension MediaPlane {
     /// Starts capturing `path`: its sessions now and any that open until ``stopCapture(path:)``.
     public func startCapture(path: String) async throws(CaptureError) -> CaptureInfo {
+        try await onLoop { [self] () throws(CaptureError) in try core.value.startCapture(path: path, trigger: "api") }
+    }
+
+    /// Runs `start` on the plane's event loop (it owns the core), returning its capture or its error; a plane
+    /// already shut down is a storage error.
+    func onLoop(_ start: @escaping @Sendable () throws(CaptureError) -> CaptureInfo) async throws(CaptureError)
+        -> CaptureInfo
+    {
         let result: Result<CaptureInfo, CaptureError>
         do {
-            result = try await eventLoop.submit { [self] in
+            result = try await eventLoop.submit {
                 do throws(CaptureError) {
-                    return .success(try core.value.startCapture(path: path, trigger: "api"))
+                    return .success(try start())
                 } catch {
                     return .failure(error)
                 }
@@ -56,22 +64,12 @@ extension MediaPlane {
     public func startRecordingCapture(path: String, directory: String, stem: String, maxBytes: UInt64)
         async throws(CaptureError) -> CaptureInfo
     {
-        let result: Result<CaptureInfo, CaptureError>
-        do {
-            result = try await eventLoop.submit { [self] in
-                do throws(CaptureError) {
-                    let info = try core.value.startRecordingCapture(
-                        path: path, directory: directory, stem: stem, maxBytes: maxBytes, now: now())
-                    flush() // the keyframe request goes out now
-                    return .success(info)
-                } catch {
-                    return .failure(error)
-                }
-            }.get()
-        } catch {
-            throw .storage("the media plane is shut down")
+        try await onLoop { [self] () throws(CaptureError) in
+            let info = try core.value.startRecordingCapture(
+                path: path, directory: directory, stem: stem, maxBytes: maxBytes, now: now())
+            flush() // the keyframe request goes out now
+            return info
         }
-        return try result.get()
     }
 
     /// Stops `path`'s recording capture and returns its final manifest (both files closed), nil when none ran.
