@@ -12,7 +12,10 @@
 #     mode. Under a minute.
 #  2. Cost per request for Parley (perf while wrk loads it, divided by the requests served): instructions where
 #     the CPU has counters, else CPU time, and the top functions, so each change shows what it saved.
-#  3. Room WebSocket fan-out (chat to 200 members): Parley's own latency and RSS; no baseline (none is cheap).
+#  3. Room WebSocket fan-out (bench/room_ws_chat.py): BENCH_WS_CLIENTS (200) clients in one room, each sending
+#     BENCH_WS_MESSAGES (2) chats per round, against Parley and a Go room server on gorilla/websocket
+#     (bench/room-ws-go, Debian's package, the same JSON), BENCH_WS_ROUNDS (2) alternating rounds each: delivery
+#     latency p50/p99/max, delivered/s, server CPU µs per delivered message, RSS per client, Parley/Go ratios.
 #  4. Forwarding (bench/forward_bench.py): one Opus publisher (50 packets/s) to N players (10, 100, 500) through
 #     Parley and through Pion's broadcast SFU (bench/pion-sfu, Debian's Go packages), both driven by
 #     `parley-conform latency` (a real ICE/DTLS/SRTP client); packets out per second per core of server CPU, loss,
@@ -29,7 +32,7 @@
 #  6. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_SECTIONS ("rest store cluster cost ws forward replay latency soak":
+# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_WS_MESSAGES (2), BENCH_WS_ROUNDS (2), BENCH_SECTIONS ("rest store cluster cost ws forward replay latency soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
 # BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), BENCH_RECORD_STREAMS (20; 0 skips), BENCH_LATENCY_PLAYERS (200),
 # BENCH_LATENCY_SECONDS (10), BENCH_CLUSTER_MESSAGES (1000), SOAK_* (bench/soak.py).
@@ -224,12 +227,25 @@ fi
 
 if [[ $SECTIONS == *" ws "* ]]; then
   echo
-  echo "== Room WebSocket fan-out: $WS_CLIENTS clients in one room exchanging chat (Parley only, no baseline) =="
-  wport=$(free_port)
-  start_parley "$wport" "$work/data-ws"
+  echo "== Room WebSocket fan-out: $WS_CLIENTS clients in one room exchanging chat, Parley (release) vs Go (gorilla/websocket) =="
+  # The Go room server from Debian's gorilla/websocket, offline: GOPATH mode over /usr/share/gocode.
+  gocache="$PWD/.build/bench-go-cache"
+  mkdir -p "$work/gopath/src" && ln -sfn "$PWD/bench/room-ws-go" "$work/gopath/src/roomwsgo"
+  (cd "$work/gopath/src/roomwsgo" && GO111MODULE=off GOPATH="$work/gopath:/usr/share/gocode" GOCACHE="$gocache" \
+    go build -o "$work/room-ws-go" .)
+  # Both servers read the same overrides: no idle drop while 200 clients join on a loaded machine, and a chat
+  # allowance for BENCH_WS_MESSAGES above the default burst (the limiter still runs on every chat).
+  ws_env=(PARLEY_ROOM_WS_IDLE_TIMEOUT=600 PARLEY_ROOM_WS_CHAT_BURST=1000 PARLEY_ROOM_WS_CHAT_PER_SECOND=1000)
+  wport=$(free_port); goport=$(free_port)
+  start_parley "$wport" "$work/data-ws" env "${ws_env[@]}"
   wpid=$!
-  wait_http "http://127.0.0.1:$wport/healthz"
-  BENCH_WS_CLIENTS=$WS_CLIENTS .venv/bin/python bench/room_ws_chat.py "http://127.0.0.1:$wport" "$wpid"
+  env "${ws_env[@]}" PARLEY_AUTH_SECRET=$AUTH_SECRET "$work/room-ws-go" "$goport" > "$work/room-ws-go.log" 2>&1 &
+  gopid=$!
+  wait_http "http://127.0.0.1:$wport/healthz" 300
+  wait_http "http://127.0.0.1:$goport/healthz" 300
+  .venv/bin/python bench/room_ws_chat.py "parley=http://127.0.0.1:$wport,$wpid" "go=http://127.0.0.1:$goport,$gopid" \
+    --clients "$WS_CLIENTS" --messages "${BENCH_WS_MESSAGES:-2}" --rounds "${BENCH_WS_ROUNDS:-2}"
+  kill "$wpid" "$gopid" 2>/dev/null || true; wait "$wpid" "$gopid" 2>/dev/null || true
 fi
 
 if [[ $SECTIONS == *" forward "* ]]; then

@@ -111,21 +111,21 @@ class RoomClient:
             except asyncio.TimeoutError:
                 pass
 
-    async def barrier(self):
+    async def barrier(self, timeout=5.0):
         """Round-trips an action the server refuses without side effects and waits for its answer: frames the server
         queued for this client before it read the barrier have arrived by then (one ordered stream per socket).
         A check that something did NOT arrive waits for this positive event first instead of sleeping."""
         self._barriers = getattr(self, "_barriers", 0) + 1
-        answer = await self.request("barrier", f"barrier-{self._barriers}")
+        answer = await self.request("barrier", f"barrier-{self._barriers}", timeout=timeout)
         assert answer["data"]["code"] == "unknown_action", answer
 
     async def send(self, action, **fields):
         await self.ws.send(json.dumps({"action": action, **fields}))
 
-    async def request(self, action, id, **fields):
+    async def request(self, action, id, timeout=5.0, **fields):
         """Sends an action with an id; returns the ack or error that answers it."""
         await self.send(action, id=id, **fields)
-        return await self.next_event(predicate=lambda m: m.get("reply_to") == id)
+        return await self.next_event(predicate=lambda m: m.get("reply_to") == id, timeout=timeout)
 
     async def closed(self, timeout=5.0):
         """Waits until the server closes; returns (close code, reason)."""

@@ -1,0 +1,3 @@
+module roomwsgo
+
+go 1.19
