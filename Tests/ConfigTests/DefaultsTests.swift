@@ -22,6 +22,7 @@ struct DefaultsTests {
         #expect(config.http.corsOrigins == [])
         #expect(config.http.publicURL == "")
         #expect(config.http.maxBodyBytes == 1_048_576)
+        #expect(config.http.immediateRoutes == true)
     }
 
     @Test("tls, data_dir and log defaults")

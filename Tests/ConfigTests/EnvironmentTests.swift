@@ -24,8 +24,10 @@ struct EnvironmentTests {
             "PARLEY_ROOMS_REQUIRE_TOKEN": "yes",
             "PARLEY_WEBRTC_UDP_PORT": "40000",
             "PARLEY_WEBRTC_ANNOUNCE": "203.0.113.7,2001:db8::7",
+            "PARLEY_HTTP_IMMEDIATE_ROUTES": "false",
         ])
         #expect(config.http.listen == ListenAddress(host: "127.0.0.1", port: 9443))
+        #expect(config.http.immediateRoutes == false)
         #expect(config.http.cors == false)
         #expect(config.http.corsOrigins == ["https://a.example", "https://b.example"])
         #expect(config.http.publicURL == "https://meet.example")
@@ -72,7 +74,8 @@ struct EnvironmentTests {
         #expect(
             names == [
                 "PARLEY_HTTP_LISTEN", "PARLEY_HTTP_CORS", "PARLEY_HTTP_CORS_ORIGINS", "PARLEY_PUBLIC_URL",
-                "PARLEY_HTTP_MAX_BODY_BYTES", "PARLEY_TLS_CERT", "PARLEY_TLS_KEY", "PARLEY_DATA_DIR",
+                "PARLEY_HTTP_MAX_BODY_BYTES", "PARLEY_HTTP_IMMEDIATE_ROUTES", "PARLEY_TLS_CERT", "PARLEY_TLS_KEY",
+                "PARLEY_DATA_DIR",
                 "PARLEY_LOG_LEVEL",
                 "API_KEY_SECRET", "API_ALLOW_STATS", "API_ALLOW_MEETINGS", "API_ALLOW_MEETING", "API_ALLOW_MEETING_END",
                 "API_ALLOW_JOIN", "API_ALLOW_TOKEN", "API_ALLOW_ACTIVE_ROOMS", "JWT_SECRET", "JWT_EXPIRATION",

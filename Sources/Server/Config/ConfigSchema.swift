@@ -14,6 +14,7 @@ enum ConfigSchema {
             Setting(
                 "http.max_body_bytes", env: "PARLEY_HTTP_MAX_BODY_BYTES",
                 .integer(\.http.maxBodyBytes, range: 1...Int.max)),
+            Setting("http.immediate_routes", env: "PARLEY_HTTP_IMMEDIATE_ROUTES", .bool(\.http.immediateRoutes)),
             Setting("tls.cert", env: "PARLEY_TLS_CERT", .text(\.tls.cert, check: { _ in nil })),
             Setting("tls.key", env: "PARLEY_TLS_KEY", .text(\.tls.key, check: { _ in nil })),
             Setting("data_dir", env: "PARLEY_DATA_DIR", .text(\.dataDir, check: nonEmpty)),

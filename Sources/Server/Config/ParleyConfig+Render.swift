@@ -25,6 +25,7 @@ extension ParleyConfig {
         out.stringList("cors_origins", http.corsOrigins, indent: 2)
         out.scalar("public_url", YAMLWriter.quoted(http.publicURL), indent: 2)
         out.scalar("max_body_bytes", String(http.maxBodyBytes), indent: 2)
+        out.scalar("immediate_routes", bool(http.immediateRoutes), indent: 2)
         out.open("tls", indent: 0)
         out.scalar("cert", YAMLWriter.quoted(tls.cert), indent: 2)
         out.scalar("key", YAMLWriter.quoted(tls.key), indent: 2)

@@ -52,16 +52,21 @@ public struct ParleyConfig: Sendable, Equatable {
         public var publicURL: String
         /// Larger request bodies are answered 413.
         public var maxBodyBytes: Int
+        /// Routes whose whole answer is known at once (`GET /api/v1/stats`) are answered on the connection's event
+        /// loop, byte for byte as the router would; false = the router answers every request.
+        public var immediateRoutes: Bool
 
         public init(
             listen: ListenAddress = ListenAddress(host: "", port: 8080), cors: Bool = true,
-            corsOrigins: [String] = [], publicURL: String = "", maxBodyBytes: Int = 1_048_576
+            corsOrigins: [String] = [], publicURL: String = "", maxBodyBytes: Int = 1_048_576,
+            immediateRoutes: Bool = true
         ) {
             self.listen = listen
             self.cors = cors
             self.corsOrigins = corsOrigins
             self.publicURL = publicURL
             self.maxBodyBytes = maxBodyBytes
+            self.immediateRoutes = immediateRoutes
         }
     }
 

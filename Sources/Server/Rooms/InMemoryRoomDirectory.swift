@@ -37,8 +37,12 @@ public actor InMemoryRoomDirectory: RoomDirectory {
     public let policy: RoomPolicy
     let clock: any ServerClock
     let hub: EventHub
-    var roomStates: [RoomID: RoomState] = [:]
-    var streamStates: [StreamPath: StreamState] = [:]
+    // Every change to these republishes the counts (`didSet` without `oldValue` keeps mutations in place), so no
+    // code path that changes rooms, members or streams can forget to.
+    var roomStates: [RoomID: RoomState] = [:] { didSet { statsBoard.publish(stats()) } }
+    var streamStates: [StreamPath: StreamState] = [:] { didSet { statsBoard.publish(stats()) } }
+    /// ``stats()`` as of the last change, for readers that must not wait for the actor.
+    public nonisolated let statsBoard = RegistryStatsBoard()
     private var sequenceCounter: UInt64 = 0
 
     /// - Parameters:
@@ -105,6 +109,8 @@ public actor InMemoryRoomDirectory: RoomDirectory {
         emit(.settingsChanged(id, settings))
         return snapshot(of: state)
     }
+
+    public nonisolated var publishedStats: RegistryStats? { statsBoard.stats }
 
     public func stats() -> RegistryStats {
         var stats = RegistryStats(rooms: roomStates.count, publishers: streamStates.count)

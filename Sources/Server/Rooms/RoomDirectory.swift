@@ -76,12 +76,17 @@ public protocol RoomDirectory: Sendable {
 
     // MARK: observation
     func stats() async -> RegistryStats
+    /// ``stats()`` without waiting, as published by the last completed change; nil when this directory cannot
+    /// know them without asking (then callers use ``stats()``).
+    var publishedStats: RegistryStats? { get }
     /// A new subscription: every event emitted after this call, in order. Ends when the consumer stops iterating
     /// (or, for an implementation that bounds buffers, when the consumer falls too far behind).
     func events() async -> AsyncStream<RoomEvent>
 }
 
 extension RoomDirectory {
+    public var publishedStats: RegistryStats? { nil }
+
     /// Admits a participant (see ``joinRoom(_:_:createIfMissing:)``) and returns it.
     @discardableResult
     public func join(_ id: RoomID, _ request: JoinRequest, createIfMissing: Bool = false) async throws

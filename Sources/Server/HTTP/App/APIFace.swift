@@ -12,8 +12,13 @@ public protocol APIFace: Sendable {
     func middlewares(services: ParleyServices) -> [ParleyMiddleware]
 
     func register(on router: Router<ParleyRequestContext>, services: ParleyServices)
+
+    /// Routes answered on the event loop when the whole answer is known there (``ImmediateRoute``); each also
+    /// stays registered on the router, which answers whatever the route declines.
+    func immediateRoutes(services: ParleyServices) -> [any ImmediateRoute]
 }
 
 extension APIFace {
     public func middlewares(services: ParleyServices) -> [ParleyMiddleware] { [] }
+    public func immediateRoutes(services: ParleyServices) -> [any ImmediateRoute] { [] }
 }

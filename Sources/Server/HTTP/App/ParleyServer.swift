@@ -13,6 +13,9 @@ import ServiceLifecycle
 
 /// Builds the one HTTP server that carries every API face (docs/architecture.md §The server's router and the order of its faces).
 public enum ParleyServer {
+    /// Every response's `Server` header.
+    static let serverName = "Parley"
+
     /// The faces served, in registration order.
     public static var defaultFaces: [any APIFace] {
         // Monibuca core first: its CORS and JWT middleware must wrap every other face. The cluster's forwarding
@@ -84,7 +87,7 @@ public enum ParleyServer {
     public static func makeRouter(services: ParleyServices, faces: [any APIFace]) -> Router<ParleyRequestContext> {
         let router = Router(context: ParleyRequestContext.self)
         router.add(middleware: RequestIdentityMiddleware(maxBodyBytes: services.config.http.maxBodyBytes))
-        router.add(middleware: RequestMetricsMiddleware<ParleyRequestContext>())
+        router.add(middleware: RequestMetricsMiddleware<ParleyRequestContext>(table: services.requestMetrics))
         for face in faces {
             for middleware in face.middlewares(services: services) { router.add(middleware: middleware) }
         }
@@ -96,24 +99,29 @@ public enum ParleyServer {
 
     /// The application: one port (`http.listen`), plain HTTP and TLS chosen by the first byte, WebSocket upgrade,
     /// and, after the listener has stopped on graceful shutdown, the media plane's and then the storage's closers.
+    /// `idleTimeout`: a connection with no request in progress for this long is closed (tests shorten it).
     public static func makeApplication(
         services: ParleyServices, faces: [any APIFace] = defaultFaces, tls: TLSConfiguration?,
         backgroundServices: [any Service] = [],
+        idleTimeout: TimeAmount = .seconds(75),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = makeRouter(services: services, faces: faces)
+        let immediate = ImmediateResponder.make(services: services, faces: faces)
         let listen = services.config.http.listen
         return Application(
             router: router,
             server: .plainOrTLSWithWebSocketUpgrade(
                 webSocketRouter: router, tls: tls,
                 configuration: .init(
-                    http1: .init(idleTimeout: .seconds(75)),
+                    http1: .init(
+                        additionalChannelHandlers: immediate.map { [ImmediateResponseInstaller(responder: $0)] } ?? [],
+                        idleTimeout: idleTimeout),
                     ws: .init(maxFrameSize: 1 << 20))),
             // ":8080" (every interface) parses to an empty host, which the resolver does not accept.
             configuration: .init(
                 address: .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port),
-                serverName: "Parley"),
+                serverName: serverName),
             // Shut down in reverse order: the listener first (Hummingbird's own), then these from last to first.
             services: [StorageCloser(database: services.database, postgres: services.postgres, logger: services.logger)]
                 // After storage, so a node leaves the cluster (its leases given back) before the pool closes.

@@ -40,6 +40,8 @@ public struct ParleyServices: Sendable {
     public let logger: Logger
     /// Meeting recordings (docs/recordings.md), shared by REST, the room WebSocket and the `/mp4` routes.
     public let recorder: Recorder
+    /// The request metrics' handles, shared by the router's middleware and the event-loop answers.
+    let requestMetrics = RequestMetricsTable()
 
     public init(
         config: ParleyConfig, rooms: any RoomDirectory, database: ParleyDatabase, secrets: ResolvedSecrets,

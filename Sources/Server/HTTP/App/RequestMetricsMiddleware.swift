@@ -14,6 +14,9 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
 
     public init() { self.table = RequestMetricsTable() }
 
+    /// Records into `table`, which the event-loop answers (``ImmediateResponder``) share.
+    init(table: RequestMetricsTable) { self.table = table }
+
     public func handle(
         _ request: Request, context: Context,
         next: (Request, Context) async throws -> Response
@@ -27,12 +30,10 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
             // does: that turns every single-buffer body into a streamed one (head, body and end written apart)
             // and allocates per request. The duration is the handler's time; a streamed download's transfer
             // time is not in it.
-            let metrics = table.endpoint(
+            table.recordResponse(
                 .init(
                     endpoint: context.endpointPath ?? "Unknown", method: request.method,
-                    status: response.status.code))
-            metrics.requests.increment()
-            metrics.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
+                    status: response.status.code), startedAt: started)
             active.decrement()
             return response
         } catch {
@@ -102,6 +103,13 @@ final class RequestMetricsTable: @unchecked Sendable {
             otherMeters[method] = meter
             return meter
         }
+    }
+
+    /// A response made: its count and its duration since `startedAt` (`DispatchTime` uptime nanoseconds).
+    func recordResponse(_ key: Key, startedAt: UInt64) {
+        let metrics = endpoint(key)
+        metrics.requests.increment()
+        metrics.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - startedAt))
     }
 
     func endpoint(_ key: Key) -> EndpointMetrics {

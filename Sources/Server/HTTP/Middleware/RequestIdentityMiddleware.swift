@@ -45,13 +45,21 @@ public struct RequestIdentityMiddleware: RouterMiddleware {
     }
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant, logger: Logger) {
+        Self.logCompletion(
+            method: request.method, path: request.uri.path, status: status, started: started, logger: logger)
+    }
+
+    /// The one line per completed request (shared with the event-loop answers, ``ImmediateResponder``).
+    static func logCompletion(
+        method: HTTPRequest.Method, path: String, status: Int, started: ContinuousClock.Instant, logger: Logger
+    ) {
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info(
             "request",
             metadata: [
-                "method": .string(request.method.rawValue),
-                "path": .string(request.uri.path),
+                "method": .string(method.rawValue),
+                "path": .string(path),
                 "status": .stringConvertible(status),
                 "duration_ms": .string(String(format: "%.2f", ms)),
             ])

@@ -70,10 +70,15 @@ final class MiroTalkAPI: Sendable {
     /// The gate of a keyed route: the route's `api.allowed.*` switch (`enabled`), then the key, in MiroTalk's order.
     func keyed(enabled: Bool, disabled: MiroTalkReply) -> Gate {
         { [self] request, _ throws(MiroTalkReply) in
-            guard enabled else { throw disabled }
-            try authorize(request)
+            try checkKeyed(enabled: enabled, disabled: disabled, request.headers)
             return [:]
         }
+    }
+
+    /// The keyed gate's checks on the request's headers alone (shared with the event-loop answer of /stats).
+    func checkKeyed(enabled: Bool, disabled: MiroTalkReply, _ headers: HTTPFields) throws(MiroTalkReply) {
+        guard enabled else { throw disabled }
+        try authorize(headers)
     }
 
     // MARK: shared checks
@@ -81,7 +86,11 @@ final class MiroTalkAPI: Sendable {
     /// `ServerApi.isAuthorized`: the raw `authorization` value equals the key (no `Bearer`), compared in constant
     /// time; an empty key authorizes nothing.
     func authorize(_ request: Request) throws(MiroTalkReply) {
-        guard !apiKeySecret.isEmpty, let presented = request.headers[.authorization],
+        try authorize(request.headers)
+    }
+
+    func authorize(_ headers: HTTPFields) throws(MiroTalkReply) {
+        guard !apiKeySecret.isEmpty, let presented = headers[.authorization],
             ConstantTime.equals(presented, apiKeySecret)
         else { throw MiroTalkReply.unauthorized }
     }
@@ -101,8 +110,12 @@ final class MiroTalkAPI: Sendable {
     func stats(_ request: Request, _ context: ParleyRequestContext, _ body: MiroTalkRequestBody)
         async throws(MiroTalkReply) -> MiroTalkReply
     {
-        let counts = await serviceView.stats()
-        return MiroTalkReply(
+        statsReply(await serviceView.stats())
+    }
+
+    /// The /stats answer for these counts (shared with its event-loop answer, ``MiroTalkStatsImmediateRoute``).
+    func statsReply(_ counts: RegistryStats) -> MiroTalkReply {
+        MiroTalkReply(
             .ok,
             .object([
                 ("success", true),

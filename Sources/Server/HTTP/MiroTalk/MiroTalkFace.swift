@@ -39,4 +39,8 @@ public struct MiroTalkFace: APIFace {
         group.get("openapi.yaml") { _, _ in docs.openAPIDocument() }
         group.get("docs") { _, _ in docs.page() }
     }
+
+    public func immediateRoutes(services: ParleyServices) -> [any ImmediateRoute] {
+        [MiroTalkStatsImmediateRoute(api: MiroTalkAPI(services: services), enabled: services.config.api.allowed.stats)]
+    }
 }

@@ -50,9 +50,20 @@ struct MiroTalkReply: Error, Sendable {
     ]
 
     var response: Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized)))
+    }
+
+    /// The same response for the event loop (``ImmediateRoute``): Hummingbird's `Response` makes the head, so the
+    /// Content-Length is placed as on the router's path.
+    var immediateAnswer: ImmediateAnswer {
+        let bytes = ByteBuffer(string: body.serialized)
+        return ImmediateAnswer(head: Response(status: status, headers: headers, body: .init(byteBuffer: bytes)).head, body: bytes)
+    }
+
+    private var headers: HTTPFields {
         var headers = Self.jsonHeaders
         if !extraHeaders.isEmpty { headers.append(contentsOf: extraHeaders) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized)))
+        return headers
     }
 }
 
