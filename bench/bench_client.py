@@ -2,9 +2,7 @@
 
   bench_client.py jwt SECRET               an HS256 Monibuca admin token (sub, iat, nbf, exp = now + 1 day)
   bench_client.py rooms URL TOKEN N        creates rooms bench-0..bench-N-1 with POST /meeting/api/rooms
-  bench_client.py fixed URL N [HEADER...]  N sequential GETs on one keep-alive connection; each must answer 200
-
-`fixed` is what callgrind measures: a known request count, so total instructions / N is per request."""
+"""
 import base64
 import hashlib
 import hmac
@@ -46,28 +44,12 @@ def rooms(url, token, count):
             sys.exit(f"creating room {index}: HTTP {response.status} {text[:200]!r}")
 
 
-def fixed(url, count, headers):
-    conn, parsed = connect(url)
-    target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
-    fields = dict(h.split(": ", 1) for h in headers)
-    started = time.monotonic()
-    for _ in range(count):
-        conn.request("GET", target, headers=fields)
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            sys.exit(f"GET {target}: HTTP {response.status}")
-    print(f"{count} requests in {time.monotonic() - started:.2f}s")
-
-
 def main():
     command = sys.argv[1]
     if command == "jwt":
         print(jwt(sys.argv[2]))
     elif command == "rooms":
         rooms(sys.argv[2], sys.argv[3], int(sys.argv[4]))
-    elif command == "fixed":
-        fixed(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
     else:
         sys.exit(__doc__)
 

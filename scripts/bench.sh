@@ -10,8 +10,9 @@
 #     echo through a node that relays it to the room's owner against one on the owner itself, alternating, in one
 #     run: p50/p99 and CPU µs per message of both nodes, and what the relay adds. BENCH_CLUSTER_MESSAGES (1000) per
 #     mode. Under a minute.
-#  2. Cost per request for Parley (perf while wrk loads it, divided by the requests served): instructions where
-#     the CPU has counters, else CPU time, and the top functions, so each change shows what it saved.
+#  2. Cost per request (`cost`, bench/callgrind_cost.py): instructions per request (callgrind Ir over a fixed
+#     request count, so repeatable on a loaded machine) for Parley and Go net/http on the three REST routes, the
+#     Parley/Go ratio, the /api/v1/stats row twice (its spread), and the top functions of each row. ~4 minutes.
 #  3. Room WebSocket fan-out (bench/room_ws_chat.py): BENCH_WS_CLIENTS (200) clients in one room, each sending
 #     BENCH_WS_MESSAGES (2) chats per round, against Parley and a Go room server on gorilla/websocket
 #     (bench/room-ws-go, Debian's package, the same JSON), BENCH_WS_ROUNDS (2) alternating rounds each: delivery
@@ -32,7 +33,8 @@
 #  6. Soak (bench/soak.py): 500 room-WebSocket clients and 100 WHEP players for SOAK_SECONDS (600; 0 skips): no
 #     crash, RSS growth after warm-up < 5%, no more open fds after than before; fails the run otherwise.
 # Loopback only; every load run is bounded in time. Knobs: BENCH_DURATION (8s), BENCH_CONNECTIONS (64),
-# BENCH_ROOMS (1000), BENCH_COST_DURATION (4s), BENCH_WS_CLIENTS (200), BENCH_WS_MESSAGES (2), BENCH_WS_ROUNDS (2), BENCH_SECTIONS ("rest store cluster cost ws forward replay latency soak":
+# BENCH_ROOMS (1000), BENCH_COST_SCALE (1: multiplies the cost rows' request counts), BENCH_COST_TOP (12),
+# BENCH_WS_CLIENTS (200), BENCH_WS_MESSAGES (2), BENCH_WS_ROUNDS (2), BENCH_SECTIONS ("rest store cluster cost ws forward replay latency soak":
 # any subset, e.g. BENCH_SECTIONS=cost while working on the hot path), BENCH_FORWARD_SIZES (10,100,500),
 # BENCH_FORWARD_SECONDS (8), BENCH_FORWARD_VIDEO_PLAYERS (50; 0 skips), BENCH_RECORD_STREAMS (20; 0 skips), BENCH_LATENCY_PLAYERS (200),
 # BENCH_LATENCY_SECONDS (10), BENCH_CLUSTER_MESSAGES (1000), SOAK_* (bench/soak.py).
@@ -41,7 +43,6 @@ cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-8s}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 ROOMS=${BENCH_ROOMS:-1000}
-COST_DURATION=${BENCH_COST_DURATION:-4s}
 WS_CLIENTS=${BENCH_WS_CLIENTS:-200}
 SECTIONS=" ${BENCH_SECTIONS:-rest store cluster cost ws forward replay latency soak} "
 STORE_ROOMS=${BENCH_STORE_ROOMS:-100}
@@ -73,6 +74,12 @@ start_parley() { # PORT DATA_DIR [wrapper...]: release parley-server with the be
     > "$work/parley-$port.log" 2>&1 &
 }
 
+# Go: standard library only, no module downloads.
+build_go_baseline() {
+  (cd bench/baseline-go && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$PWD/../../.build/bench-go-cache" \
+    go build -buildvcs=false -o "$work/baseline-go" .)
+}
+
 [[ -x .build/release/parley-server ]] || { echo "bench: run 'make release' first" >&2; exit 1; }
 JWT=$(python3 bench/bench_client.py jwt "$AUTH_SECRET")
 
@@ -94,9 +101,7 @@ run_wrk() { # URL HEADER
 
 if [[ $SECTIONS == *" rest "* ]]; then
 echo "== building baselines =="
-# Go: standard library only, no module downloads.
-(cd bench/baseline-go && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$PWD/../../.build/bench-go-cache" \
-  go build -buildvcs=false -o "$work/baseline-go" .)
+build_go_baseline
 # The bare Hummingbird router is a target only when PARLEY_BENCH is set (Package.swift), so no other build pays.
 PARLEY_BENCH=1 $SWIFT build -c release --product parley-bench-hummingbird 2>&1 | tail -1
 hummingbird_bin=$(PARLEY_BENCH=1 $SWIFT build -c release --show-bin-path)/parley-bench-hummingbird
@@ -199,30 +204,12 @@ fi
 
 if [[ $SECTIONS == *" cost "* ]]; then
   echo
-  echo "== Cost per request (perf while wrk -t1 -c16 -d$COST_DURATION loads Parley; counters / requests served) =="
-  # Instructions when the CPU exposes counters, else CPU time (task-clock, every server thread) — per request
-  # served, so they hold on a busy machine where req/s does not. (valgrind 3.19 stops on the Swift 6 binary.)
-  cport=$(free_port)
-  start_parley "$cport" "$work/data-cost"
-  cost_pid=$!
-  wait_http "http://127.0.0.1:$cport/healthz"
-  python3 bench/bench_client.py rooms "http://127.0.0.1:$cport" "$JWT" "$ROOMS"
-  measure() { # LABEL PATH HEADER
-    wrk -t1 -c16 -d1s -H "$3" "http://127.0.0.1:$cport$2" > /dev/null  # warm-up
-    perf stat -x, -e instructions:u,task-clock -p "$cost_pid" -o "$work/stat.txt" 2> /dev/null &
-    local stat_pid=$!
-    perf record -q -e cpu-clock -F 2000 -p "$cost_pid" -o "$work/perf.data" > /dev/null 2>&1 &
-    local record_pid=$!
-    sleep 0.3
-    wrk -t1 -c16 -d"$COST_DURATION" -H "$3" "http://127.0.0.1:$cport$2" > "$work/wrk-cost.txt"
-    kill -INT "$stat_pid" "$record_pid"; wait "$stat_pid" "$record_pid" 2> /dev/null || true
-    python3 bench/profile_report.py "$work/stat.txt" "$work/perf.data" "$work/wrk-cost.txt" "$1" \
-      "${BENCH_COST_TOP:-12}"
-  }
-  measure "/api/v1/stats" /api/v1/stats "authorization: $KEY"
-  measure "/api/streams" /api/streams "Authorization: Bearer $JWT"
-  measure "/meeting/api/rooms($ROOMS)" /meeting/api/rooms "Authorization: Bearer $JWT"
-  kill "$cost_pid" 2> /dev/null || true; wait "$cost_pid" 2> /dev/null || true
+  echo "== Cost per request: instructions (callgrind Ir) over a fixed request count, release builds, $ROOMS rooms =="
+  # Counted instructions, not time: repeatable on a loaded machine (bench/callgrind_cost.py says how).
+  [[ -x "$work/baseline-go" ]] || build_go_baseline
+  API_KEY_SECRET=$KEY PARLEY_AUTH_SECRET=$AUTH_SECRET python3 bench/callgrind_cost.py "$work/cost" \
+    .build/release/parley-server "$work/baseline-go" --jwt "$JWT" --rooms "$ROOMS" \
+    --scale "${BENCH_COST_SCALE:-1}" --top "${BENCH_COST_TOP:-12}"
 fi
 
 if [[ $SECTIONS == *" ws "* ]]; then

@@ -14,8 +14,9 @@ APT_TEST_PACKAGES=(php-cli php-curl nodejs chromium wrk iproute2 golang-go golan
   tshark ffmpeg  # tshark: the loopback capture of Tests/Interop/test_replay_http.py; ffmpeg: ffprobe checks of recordings
   postgresql)  # the throw-away cluster database of scripts/pg-test-cluster.sh (cluster tests, make bench)
 # And for `make bench` (`scripts/install-deps.sh --bench`, which includes --test): the baselines and perf
-# (gorilla/websocket: the Go room server of bench/room-ws-go).
-APT_BENCH_PACKAGES=(node-express linux-perf golang-github-gorilla-websocket-dev)
+# (gorilla/websocket: the Go room server of bench/room-ws-go); valgrind (callgrind) and binutils (objcopy) count
+# instructions per request (bench/callgrind_cost.py).
+APT_BENCH_PACKAGES=(node-express linux-perf golang-github-gorilla-websocket-dev valgrind binutils)
 
 want=("${APT_PACKAGES[@]}")
 with_test=0
