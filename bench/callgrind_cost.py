@@ -22,7 +22,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -146,41 +145,6 @@ class CallgrindServer:
                 self.process.wait()
 
 
-class KeepAliveClients:
-    """C keep-alive connections to one server, each sending its share of the requests back to back."""
-
-    def __init__(self, port, connections):
-        self.connections = [bench_client.connect(f"http://127.0.0.1:{port}/")[0] for _ in range(connections)]
-
-    def run(self, path, headers, requests):
-        errors = []
-
-        def send(conn, count):
-            try:
-                for _ in range(count):
-                    conn.request("GET", path, headers=headers)
-                    response = conn.getresponse()
-                    body = response.read()
-                    if response.status != 200:
-                        raise ServerFailed(f"GET {path}: HTTP {response.status} {body[:200]!r}")
-            except Exception as error:  # reported on the row; the other threads finish their share
-                errors.append(error)
-
-        share, extra = divmod(requests, len(self.connections))
-        threads = [threading.Thread(target=send, args=(conn, share + (index < extra)))
-                   for index, conn in enumerate(self.connections)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise ServerFailed(str(errors[0]))
-
-    def close(self):
-        for conn in self.connections:
-            conn.close()
-
-
 class Row:
     def __init__(self, route, path, headers, server, requests, connections, warmup):
         self.route, self.server, self.path, self.headers = route, server, path, headers
@@ -240,14 +204,14 @@ def run_server(server, rows, prepare=None):
         server.count_from_now_on()
         idle_windows()
         for row in rows:
-            clients = KeepAliveClients(server.port, row.connections)
+            clients = bench_client.KeepAliveClients(server.port, row.connections)
             try:
                 clients.run(row.path, row.headers, row.warmup)
                 row.raw, row.seconds = server.measure(lambda: clients.run(row.path, row.headers, row.requests))
             finally:
                 clients.close()
         idle_windows()
-    except (ServerFailed, OSError, SystemExit) as failure:  # SystemExit: bench_client's refusals
+    except (ServerFailed, bench_client.RequestFailed, OSError, SystemExit) as failure:  # SystemExit: rooms()
         for row in rows:
             if row.raw is None:
                 row.failure = str(failure).splitlines()[0]

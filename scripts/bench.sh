@@ -12,7 +12,9 @@
 #     mode. Under a minute.
 #  2. Cost per request (`cost`, bench/callgrind_cost.py): instructions per request (callgrind Ir over a fixed
 #     request count, so repeatable on a loaded machine) for Parley and Go net/http on the three REST routes, the
-#     Parley/Go ratio, the /api/v1/stats row twice (its spread), and the top functions of each row. ~4 minutes.
+#     Parley/Go ratio, the /api/v1/stats row twice (its spread), and the top functions of each row; then, on the
+#     native servers (bench/kernel_cost.py), system calls and context switches per request, which callgrind does
+#     not see, and CPU µs per request. 2-5 minutes.
 #  3. Room WebSocket fan-out (bench/room_ws_chat.py): BENCH_WS_CLIENTS (200) clients in one room, each sending
 #     BENCH_WS_MESSAGES (2) chats per round, against Parley and a Go room server on gorilla/websocket
 #     (bench/room-ws-go, Debian's package, the same JSON), BENCH_WS_ROUNDS (2) alternating rounds each: delivery
@@ -210,6 +212,28 @@ if [[ $SECTIONS == *" cost "* ]]; then
   API_KEY_SECRET=$KEY PARLEY_AUTH_SECRET=$AUTH_SECRET python3 bench/callgrind_cost.py "$work/cost" \
     .build/release/parley-server "$work/baseline-go" --jwt "$JWT" --rooms "$ROOMS" \
     --scale "${BENCH_COST_SCALE:-1}" --top "${BENCH_COST_TOP:-12}"
+  echo
+  echo "== Kernel side per request (bench/kernel_cost.py): perf stat on the native servers, one connection =="
+  kport=$(free_port); kgport=$(free_port)
+  start_parley "$kport" "$work/data-kernel"
+  kpid=$!
+  BENCH_ROOMS=$ROOMS API_KEY_SECRET=$KEY PARLEY_AUTH_SECRET=$AUTH_SECRET "$work/baseline-go" "$kgport" \
+    > "$work/go-kernel.log" 2>&1 &
+  kgpid=$!
+  wait_http "http://127.0.0.1:$kport/healthz" 300
+  wait_http "http://127.0.0.1:$kgport/" 300
+  python3 bench/bench_client.py rooms "http://127.0.0.1:$kport" "$JWT" "$ROOMS"
+  python3 bench/kernel_cost.py --header
+  for server in parley go-net/http; do
+    port=$kport pid=$kpid; [[ $server == go-net/http ]] && port=$kgport pid=$kgpid
+    python3 bench/kernel_cost.py /api/v1/stats "$server" "$pid" "http://127.0.0.1:$port/api/v1/stats" 3000 \
+      "authorization: $KEY"
+    python3 bench/kernel_cost.py /api/streams "$server" "$pid" "http://127.0.0.1:$port/api/streams" 3000 \
+      "Authorization: Bearer $JWT"
+    python3 bench/kernel_cost.py "/meeting/api/rooms($ROOMS)" "$server" "$pid" \
+      "http://127.0.0.1:$port/meeting/api/rooms" 300 "Authorization: Bearer $JWT"
+  done
+  kill "$kpid" "$kgpid" 2>/dev/null || true; wait "$kpid" "$kgpid" 2>/dev/null || true
 fi
 
 if [[ $SECTIONS == *" ws "* ]]; then
