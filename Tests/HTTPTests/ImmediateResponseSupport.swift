@@ -45,7 +45,8 @@ final class RouterProbeFace: APIFace, @unchecked Sendable {
     }
 }
 
-/// One running Parley server on 127.0.0.1 (plain HTTP), with a fixed clock so bodies with timestamps compare.
+/// One running Parley server on 127.0.0.1 (plain HTTP), with a fixed clock (the registry's too) so bodies with
+/// timestamps compare.
 struct LiveParley: Sendable {
     let port: Int
     let probe: RouterProbeFace
@@ -62,12 +63,13 @@ struct LiveParley: Sendable {
         config.http.listen = ListenAddress(host: "127.0.0.1", port: 0)
         config.http.immediateRoutes = immediate
         configure(&config)
-        let rooms = InMemoryRoomDirectory()
+        let clock = ManualClock()
+        let rooms = InMemoryRoomDirectory(clock: clock)
         let services = ParleyServices(
             config: config, rooms: rooms, database: try ParleyDatabase.inMemory(),
             secrets: ResolvedSecrets(
                 apiKeySecret: "test-api-key", jwtSecret: "test-jwt-secret", authSecret: "test-auth-secret"),
-            metrics: ParleyMetrics.registry, clock: ManualClock(), logger: Logger(label: "test"))
+            metrics: ParleyMetrics.registry, clock: clock, logger: Logger(label: "test"))
         let probe = RouterProbeFace()
         let port = PortWaiter()
         let app = ParleyServer.makeApplication(

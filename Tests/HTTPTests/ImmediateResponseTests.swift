@@ -78,11 +78,12 @@ struct ImmediateResponseTests {
         _ = try await rooms.join(mtRoom("beta"), mirotalkPeer("u3", name: "Three"), createIfMissing: true)
     }
 
-    /// Every case on both servers, compared; and which path answered it.
-    static func compareAll(
-        statsEnabled: Bool, configure: @escaping @Sendable (inout ParleyConfig) -> Void
-    ) async throws {
-        let cases = Self.cases
+    /// Every case on both servers, compared; and which path answered it. Returns the event-loop server's replies.
+    @discardableResult
+    static func compare(
+        _ cases: [Case], populate: @escaping @Sendable (InMemoryRoomDirectory) async throws -> Void,
+        configure: @escaping @Sendable (inout ParleyConfig) -> Void
+    ) async throws -> [RawConnection.Exchange] {
         let plain = try await LiveParley.with(immediate: false, configure: configure) { server in
             try await populate(server.rooms)
             var results: [RawConnection.Exchange] = []
@@ -119,6 +120,13 @@ struct ImmediateResponseTests {
                 #expect(fast[index].responses.first?.contains("X-Request-Id: \(callerID)\r\n") == true, "\(item.name)")
             }
         }
+        return fast
+    }
+
+    static func compareAll(
+        statsEnabled: Bool, configure: @escaping @Sendable (inout ParleyConfig) -> Void
+    ) async throws {
+        let fast = try await compare(cases, populate: populate, configure: configure)
         // The answers themselves are the route's (not two equal errors).
         if statsEnabled {
             #expect(fast[0].responses.first?.hasPrefix("HTTP/1.1 200 OK\r\n") == true)

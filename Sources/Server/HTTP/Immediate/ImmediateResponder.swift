@@ -11,8 +11,8 @@ import Logging
 /// `Server` (as `Application.run`).
 ///
 /// The rest of the middleware chain does nothing on these routes: the Monibuca envelope and JWT act only under
-/// Monibuca's paths (routes there are not taken), and the cluster's forwarding only in cluster mode, where no
-/// responder is made (``make(services:faces:)``).
+/// Monibuca's paths (a route there is taken only when it applies them itself, ``ImmediateRoute/appliesMonibucaLayers``),
+/// and the cluster's forwarding only in cluster mode, where no responder is made (``make(services:faces:)``).
 final class ImmediateResponder: Sendable {
     let routes: [String: any ImmediateRoute]
     let cors: CORSPolicy
@@ -26,8 +26,8 @@ final class ImmediateResponder: Sendable {
         routes: [any ImmediateRoute], cors: CORSPolicy, metrics: RequestMetricsTable, logger: Logger,
         serverName: String?, wallSeconds: @escaping @Sendable () -> Int = { Int(time(nil)) }
     ) {
-        // A Monibuca path's answer would also need the envelope and JWT layers, which are not reproduced here.
-        let taken = routes.filter { !MonibucaPaths.usesEnvelope($0.path) }
+        // A Monibuca path's answer also needs the envelope and JWT layers, which only the route can apply.
+        let taken = routes.filter { $0.appliesMonibucaLayers || !MonibucaPaths.usesEnvelope($0.path) }
         self.routes = Dictionary(taken.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.cors = cors
         self.metrics = metrics
@@ -88,7 +88,8 @@ final class ImmediateResponder: Sendable {
 
     /// The request target's path: what precedes the query (RFC 9112 §3.2.1 origin-form).
     static func pathOnly(_ target: String) -> Substring {
-        guard let query = target.firstIndex(of: "?") else { return target[...] }
+        // Searched as bytes: a Character search costs grapheme breaking on every request.
+        guard let query = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
         return target[..<query]
     }
 

@@ -24,6 +24,14 @@ public protocol ImmediateRoute: Sendable {
     /// as the router names the route.
     var path: String { get }
 
+    /// True when the route itself applies what the Monibuca envelope and JWT middleware do on its path (a route
+    /// under Monibuca's prefixes is taken only then).
+    var appliesMonibucaLayers: Bool { get }
+
     /// The answer to a GET of ``path`` carrying `request`'s headers, or nil to leave the request to the router.
     func answer(_ request: HTTPRequest) -> ImmediateAnswer?
+}
+
+extension ImmediateRoute {
+    public var appliesMonibucaLayers: Bool { false }
 }

@@ -45,21 +45,7 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
             context.roomSessionToken = token
             return try await next(request, context)
         }
-        let claims: MonibucaClaims
-        if let known = verified.claims(for: token) {
-            // Signature and claims were checked when first seen; time moves on, so the same two checks as
-            // MonibucaJWT.verify run again.
-            if now >= known.exp { throw Self.unauthorized(.expired) }
-            if now < known.nbf { throw Self.unauthorized(.notYetValid) }
-            claims = known
-        } else {
-            switch jwt.verify(token, now: now) {
-            case .success(let checked):
-                claims = checked
-                verified.remember(token, checked)
-            case .failure(let refusal): throw Self.unauthorized(refusal)
-            }
-        }
+        let claims = try verifiedClaims(token, now: now)
         var context = context
         context.authenticatedUser = claims.sub
         var response = try await next(request, context)
@@ -67,6 +53,24 @@ public struct MonibucaAuthMiddleware: RouterMiddleware {
             response.headers[.newToken] = fresh
         }
         return response
+    }
+
+    /// The claims of a presented token, or the 401 refusing it (shared with the event-loop answers,
+    /// ``MonibucaStreamsImmediateRoute``).
+    func verifiedClaims(_ token: String, now: Date) throws(MonibucaError) -> MonibucaClaims {
+        if let known = verified.claims(for: token) {
+            // Signature and claims were checked when first seen; time moves on, so the same two checks as
+            // MonibucaJWT.verify run again.
+            if now >= known.exp { throw Self.unauthorized(.expired) }
+            if now < known.nbf { throw Self.unauthorized(.notYetValid) }
+            return known
+        }
+        switch jwt.verify(token, now: now) {
+        case .success(let checked):
+            verified.remember(token, checked)
+            return checked
+        case .failure(let refusal): throw Self.unauthorized(refusal)
+        }
     }
 
     /// The token in an `Authorization` value (``AuthorizationCredential``: Bearer or raw); none is "missing".

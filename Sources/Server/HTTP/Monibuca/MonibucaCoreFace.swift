@@ -27,13 +27,21 @@ public struct MonibucaCoreFace: APIFace {
             CORSMiddleware(policy: CORSPolicy(services.config.http)),
             MonibucaEnvelopeMiddleware(),
         ]
-        if services.config.auth.enabled {
-            list.append(
-                MonibucaAuthMiddleware(
-                    jwt: jwt(services), exclude: services.config.auth.exclude,
-                    clock: services.clock))
-        }
+        if let auth = auth(services) { list.append(auth) }
         return list
+    }
+
+    public func immediateRoutes(services: ParleyServices) -> [any ImmediateRoute] {
+        [
+            MonibucaStreamsImmediateRoute(
+                streams: MonibucaStreams.forServices(services), auth: auth(services), clock: services.clock)
+        ]
+    }
+
+    /// The JWT middleware when `auth.enabled`.
+    func auth(_ services: ParleyServices) -> MonibucaAuthMiddleware? {
+        guard services.config.auth.enabled else { return nil }
+        return MonibucaAuthMiddleware(jwt: jwt(services), exclude: services.config.auth.exclude, clock: services.clock)
     }
 
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {

@@ -23,7 +23,7 @@ public enum MonibucaEnvelope {
 
     /// `{"code":0,"message":"success","data":payload}` with 200.
     public static func success<Payload: Encodable>(_ payload: Payload) throws -> Response {
-        try json(Success(data: payload), status: .ok)
+        try renderSuccess(payload).response
     }
 
     /// `{"code":status,"message":message}` with that status.
@@ -31,21 +31,47 @@ public enum MonibucaEnvelope {
         _ status: HTTPResponse.Status, _ message: String,
         headers: HTTPFields = [:]
     ) -> Response {
-        // Encoding two plain fields cannot fail; fall back to a fixed body rather than trap.
-        var response =
-            (try? json(Failure(code: status.code, message: message), status: status))
-            ?? Response(
-                status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"code":\#(status.code),"message":"error"}"#)))
-        response.headers.append(contentsOf: headers)
-        return response
+        renderFailure(status, message, headers: headers).response
     }
 
     static func json<Body: Encodable>(_ body: Body, status: HTTPResponse.Status) throws -> Response {
-        let data = try encoder.encode(body)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        try render(body, status: status).response
+    }
+
+    /// An envelope answer before it becomes a `Response` (the router's) or an ``ImmediateAnswer`` (the event
+    /// loop's): both are made from it, so the two cannot differ.
+    struct Rendered {
+        var status: HTTPResponse.Status
+        var body: ByteBuffer
+        /// Appended after the Content-Length `Response` adds.
+        var trailingHeaders: HTTPFields = [:]
+
+        var response: Response {
+            var response = Response(
+                status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: body))
+            response.headers.append(contentsOf: trailingHeaders)
+            return response
+        }
+
+        var immediateAnswer: ImmediateAnswer { ImmediateAnswer(head: response.head, body: body) }
+    }
+
+    static func renderSuccess<Payload: Encodable>(_ payload: Payload) throws -> Rendered {
+        try render(Success(data: payload), status: .ok)
+    }
+
+    static func renderFailure(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Rendered {
+        // Encoding two plain fields cannot fail; fall back to a fixed body rather than trap.
+        var rendered =
+            (try? render(Failure(code: status.code, message: message), status: status))
+            ?? Rendered(status: status, body: ByteBuffer(string: #"{"code":\#(status.code),"message":"error"}"#))
+        rendered.trailingHeaders = headers
+        return rendered
+    }
+
+    static func render<Body: Encodable>(_ body: Body, status: HTTPResponse.Status) throws -> Rendered {
+        Rendered(status: status, body: ByteBuffer(bytes: try encoder.encode(body)))
     }
 }
 

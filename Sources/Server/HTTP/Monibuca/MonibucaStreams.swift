@@ -121,7 +121,13 @@ struct MonibucaStreams: Sendable {
     func list() async -> StreamList {
         let streams = await rooms.streams()
         let measured = Dictionary(await publications().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        return StreamList(total: streams.count, streams: streams.map { summary($0, measured[$0.path.rawValue]) })
+        return list(streams, measured: measured)
+    }
+
+    /// The list of these streams with the plane's measurements (also the event loop's answer while no stream is
+    /// live, ``MonibucaStreamsImmediateRoute``).
+    func list(_ streams: [StreamInfo], measured: [String: PublicationStats]) -> StreamList {
+        StreamList(total: streams.count, streams: streams.map { summary($0, measured[$0.path.rawValue]) })
     }
 
     /// The stream named by the path segments after the first `skip` ones (`%2F` accepted for `/`).
