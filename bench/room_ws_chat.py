@@ -2,8 +2,8 @@
 load.py's chat_load), against each server given, in one run, rounds alternating between servers.
 
 Per server: delivery latency p50/p99/max, messages delivered per second over the chat window (first send to last
-delivery), the server's CPU time (utime + stime from /proc/PID/stat, every thread) per delivered message over that
-window, and RSS per client (peak during the first round minus RSS before it). Then the first server's ratio to each
+delivery), the server's CPU time (utime + stime from /proc/PID/stat, every thread) and write system calls (syscw
+of /proc/PID/io) per delivered message over that window, and RSS per client (peak during the first round minus RSS before it). Then the first server's ratio to each
 other. Every frame shape is checked against spec/room-ws.asyncapi.yaml on a sample (the first frames, then every
 SAMPLE_EVERY-th: a full check costs the one client process ~1.5 ms per frame, more than either server spends), and
 a run with a violation, a lost or an extra message fails.
@@ -59,12 +59,22 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def write_calls(pid):
+    """Write system calls the process made so far (`syscw` of /proc/PID/io): per delivered message, how well the
+    server batches its socket writes."""
+    with open(f"/proc/{pid}/io") as f:
+        for line in f:
+            if line.startswith("syscw:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no syscw for {pid}")
+
+
 class Server:
     def __init__(self, spec):
         self.name, rest = spec.split("=", 1)
         self.url, pid = rest.rsplit(",", 1)
         self.pid = int(pid)
-        self.latencies, self.deliveries, self.window, self.cpu = [], 0, 0.0, 0.0
+        self.latencies, self.deliveries, self.window, self.cpu, self.writes = [], 0, 0.0, 0.0, 0
         self.rss_per_client = None
 
 
@@ -75,7 +85,7 @@ def one_round(server, room, clients, messages, perf_data=None):
     def on_phase(name):
         if name == "delivered" and perf:
             perf[0].send_signal(signal.SIGINT)  # perf writes its file and exits; waited for below
-        marks[name] = (time.monotonic(), cpu_seconds(server.pid))
+        marks[name] = (time.monotonic(), cpu_seconds(server.pid), write_calls(server.pid))
         if name == "chat" and perf_data:
             perf.append(subprocess.Popen(["perf", "record", "-q", "-g", "-F", "999", "-p", str(server.pid),
                                           "-o", perf_data], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
@@ -107,11 +117,12 @@ def one_round(server, room, clients, messages, perf_data=None):
     if len(result["latencies"]) != expected or any(result["extra"].values()):
         raise SystemExit(f"{server.name}: {len(result['latencies'])} deliveries, expected {expected}; "
                          f"extra: {sum(result['extra'].values())}")
-    (t0, cpu0), (t1, cpu1) = marks["chat"], marks["delivered"]
+    (t0, cpu0, writes0), (t1, cpu1, writes1) = marks["chat"], marks["delivered"]
     server.latencies += result["latencies"]
     server.deliveries += expected
     server.window += t1 - t0
     server.cpu += cpu1 - cpu0
+    server.writes += writes1 - writes0
     if server.rss_per_client is None:
         server.rss_per_client = (peak[0] - before) / clients
 
@@ -141,23 +152,23 @@ def main():
     print(f"{args.clients} clients in one room, {args.messages} chats each per round, {args.rounds} rounds per server "
           f"({time.monotonic() - started:.0f} s); delivered/s over first send .. last delivery")
     print(f"{'server':<10} {'deliveries':>10} {'p50ms':>8} {'p99ms':>8} {'maxms':>8} {'delivered/s':>12} "
-          f"{'cpu_us/msg':>11} {'rss_KiB/client':>15}")
+          f"{'cpu_us/msg':>11} {'writes/msg':>11} {'rss_KiB/client':>15}")
     rows = {}
     for server in servers:
         lat = sorted(server.latencies)
         q = statistics.quantiles(lat, n=100)
         row = {"p50": q[49] * 1000, "p99": q[98] * 1000, "max": lat[-1] * 1000,
                "rate": server.deliveries / server.window, "cpu": server.cpu / server.deliveries * 1e6,
-               "rss": server.rss_per_client}
+               "writes": server.writes / server.deliveries, "rss": server.rss_per_client}
         rows[server.name] = row
         print(f"{server.name:<10} {server.deliveries:>10} {row['p50']:>8.1f} {row['p99']:>8.1f} {row['max']:>8.1f} "
-              f"{row['rate']:>12.0f} {row['cpu']:>11.2f} {row['rss']:>15.1f}")
+              f"{row['rate']:>12.0f} {row['cpu']:>11.2f} {row['writes']:>11.3f} {row['rss']:>15.1f}")
     first = servers[0].name
     for other in servers[1:]:
         a, b = rows[first], rows[other.name]
         ratio = lambda key: a[key] / b[key] if b[key] else float("inf")  # noqa: E731
         print(f"{first}/{other.name:<4} {'':>10} {ratio('p50'):>7.2f}x {ratio('p99'):>7.2f}x {ratio('max'):>7.2f}x "
-              f"{ratio('rate'):>11.2f}x {ratio('cpu'):>10.2f}x {ratio('rss'):>14.2f}x")
+              f"{ratio('rate'):>11.2f}x {ratio('cpu'):>10.2f}x {ratio('writes'):>10.2f}x {ratio('rss'):>14.2f}x")
 
 
 if __name__ == "__main__":

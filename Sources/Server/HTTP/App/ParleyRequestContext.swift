@@ -12,6 +12,8 @@ public struct ParleyRequestContext: RequestContext, WebSocketRequestContext {
     /// `Channel.remoteAddress` takes the channel's lock and copies the address on every call.
     private let channel: any Channel
     public var remoteAddress: SocketAddress? { channel.remoteAddress }
+    /// The connection itself: the room WebSocket adds a handler to its pipeline once upgraded.
+    var connection: any Channel { channel }
     public var requestID: String = ""
     /// Set per request by ``RequestIdentityMiddleware`` from the configuration.
     public var maxUploadSize: Int = 1_048_576

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// One connection's outbound frames, drained by its writer task in order.
 ///
@@ -23,11 +24,19 @@ final class OutboundQueue: @unchecked Sendable {
     private var pendingBytes = 0
     private var finished = false
     private var overflowedFlag = false
+    /// Set for a live connection: accepted text frames go straight to its channel, in batches (the fan-out's fast
+    /// path), and ``stream`` carries only the close. Nil: everything goes to ``stream`` (a session driven without a
+    /// socket, as the tests do).
+    private(set) var channelWriter: RoomSocketChannelWriter?
 
-    init(limitBytes: Int) {
+    init(limitBytes: Int, channel: (any Channel)? = nil) {
         self.limitBytes = max(1, limitBytes)
         (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .unbounded)
         (overflows, overflowContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingOldest(1))
+        if let channel {
+            // Weak: a drain already scheduled on the event loop may run after the connection dropped the queue.
+            channelWriter = RoomSocketChannelWriter(channel: channel) { [weak self] bytes in self?.written(bytes: bytes) }
+        }
     }
 
     /// Queues a text frame. False when the queue is closed or just overflowed.
@@ -45,11 +54,16 @@ final class OutboundQueue: @unchecked Sendable {
             return true
         }
         if accepted {
-            continuation.yield(.text(text))
+            if let channelWriter {
+                channelWriter.enqueue(text)
+            } else {
+                continuation.yield(.text(text))
+            }
         } else if overflowed {
             continuation.finish()
             overflowContinuation.yield()
             overflowContinuation.finish()
+            channelWriter?.finish(.overflow)
         }
         return accepted
     }
@@ -65,13 +79,18 @@ final class OutboundQueue: @unchecked Sendable {
         continuation.yield(.close(code, reason: reason))
         continuation.finish()
         overflowContinuation.finish()
+        channelWriter?.finish(.close(code, reason: reason))
     }
 
     /// The writer reports a frame as written.
     func written(_ item: Item) {
         guard case .text(let text) = item else { return }
-        let size = text.utf8.count
-        lock.withLock { pendingBytes -= size }
+        written(bytes: text.utf8.count)
+    }
+
+    /// The channel writer reports frames of this many bytes as handed to the channel.
+    func written(bytes: Int) {
+        lock.withLock { pendingBytes -= bytes }
     }
 
     var overflowed: Bool { lock.withLock { overflowedFlag } }

@@ -39,6 +39,7 @@ struct RoomSocketConnection: Sendable {
 
     /// Writes queued frames in order. Ends at the close item, on overflow (slow consumer) or a write failure.
     func write(_ outbound: WebSocketOutboundWriter) async {
+        if let writer = queue.channelWriter { return await close(outbound, after: writer) }
         for await item in queue.stream {
             do {
                 switch item {
@@ -60,6 +61,26 @@ struct RoomSocketConnection: Sendable {
         try? await outbound.close(
             .init(codeNumber: Int(RoomSocketCloseCode.slowConsumer.rawValue)),
             reason: RoomSocketErrorCode.slowConsumer)
+    }
+
+    /// With the text frames going straight to the channel, only the end is left to this task: the close frame once
+    /// every frame before it is on the channel, as ``write(_:)`` does for the queue's stream.
+    func close(_ outbound: WebSocketOutboundWriter, after writer: RoomSocketChannelWriter) async {
+        switch await writer.ended() {
+        case .close(let code, let reason):
+            do {
+                try await outbound.close(.init(codeNumber: Int(code.rawValue)), reason: reason)
+            } catch {
+                await session.endMembership(leave: .dropped)
+            }
+        case .overflow:
+            await session.endMembership(leave: .dropped)
+            try? await outbound.close(
+                .init(codeNumber: Int(RoomSocketCloseCode.slowConsumer.rawValue)),
+                reason: RoomSocketErrorCode.slowConsumer)
+        case .channelClosed:
+            await session.endMembership(leave: .dropped)
+        }
     }
 
     /// True (the connection is over) when the queue overflowed; false when it closed normally.

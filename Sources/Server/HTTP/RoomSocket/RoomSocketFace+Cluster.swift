@@ -34,7 +34,9 @@ extension RoomSocketFace {
                             .failed("not the room's owner"), outbound: outbound, logger: endpoint.logger)
                     }
                 }
-                await endpoint.serve(join, address: address, inbound: inbound, outbound: outbound)
+                await endpoint.serve(
+                    join, address: address, inbound: inbound, outbound: outbound,
+                    channel: context.requestContext.connection)
             })
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import ParleyRooms
 import ParleyTime
 
@@ -51,7 +52,9 @@ public struct RoomSocketFace: APIFace {
                     {
                         return
                     }
-                    await endpoint.serve(join, address: address, inbound: inbound, outbound: outbound)
+                    await endpoint.serve(
+                        join, address: address, inbound: inbound, outbound: outbound,
+                        channel: context.requestContext.connection)
                 })
         }
         if let relay = services.relay { registerRelayedSocket(on: router, endpoint: endpoint, relay: relay) }
@@ -125,7 +128,7 @@ struct RoomSocketEndpoint: Sendable {
     /// throttled password guessing) come before the token checks and the registry.
     func serve(
         _ query: RoomSocketJoinQuery, address: String, inbound: WebSocketInboundStream,
-        outbound: WebSocketOutboundWriter
+        outbound: WebSocketOutboundWriter, channel: (any Channel)? = nil
     ) async {
         guard connections.acquire(address) else {
             return await Self.refuse(
@@ -139,7 +142,7 @@ struct RoomSocketEndpoint: Sendable {
         case .failure(let refusal):
             await Self.refuse(refusal, outbound: outbound)
         case .success(let (join, events)):
-            await run(join, events: events, inbound: inbound, outbound: outbound)
+            await run(join, events: events, inbound: inbound, outbound: outbound, channel: channel)
         }
     }
 
@@ -176,14 +179,16 @@ struct RoomSocketEndpoint: Sendable {
         }
     }
 
+    /// `connection`, when given, takes the session's text frames straight onto its pipeline (RoomSocketChannelWriter).
     func run(
         _ join: JoinResult, events: AsyncStream<RoomEvent>, inbound: WebSocketInboundStream,
-        outbound: WebSocketOutboundWriter
+        outbound: WebSocketOutboundWriter, channel connection: (any Channel)? = nil
     ) async {
         let roomID = join.room.id
         let channel = channels.acquire(roomID)
         defer { channels.release(roomID) }
-        let queue = OutboundQueue(limitBytes: options.outboundLimitBytes)
+        let queue = OutboundQueue(limitBytes: options.outboundLimitBytes, channel: connection)
+        await queue.channelWriter?.install()
         let session = await startSession(join, channel: channel, queue: queue)
         await RoomSocketConnection(session: session, queue: queue, options: options)
             .run(events: events, inbound: inbound, outbound: outbound)
