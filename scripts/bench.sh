@@ -224,14 +224,15 @@ if [[ $SECTIONS == *" cost "* ]]; then
   wait_http "http://127.0.0.1:$kgport/" 300
   python3 bench/bench_client.py rooms "http://127.0.0.1:$kport" "$JWT" "$ROOMS"
   python3 bench/kernel_cost.py --header
+  # A row perf cannot count (no tracefs, perf_event_paranoid) says so and the bench goes on.
   for server in parley go-net/http; do
     port=$kport pid=$kpid; [[ $server == go-net/http ]] && port=$kgport pid=$kgpid
     python3 bench/kernel_cost.py /api/v1/stats "$server" "$pid" "http://127.0.0.1:$port/api/v1/stats" 3000 \
-      "authorization: $KEY"
+      "authorization: $KEY" || true
     python3 bench/kernel_cost.py /api/streams "$server" "$pid" "http://127.0.0.1:$port/api/streams" 3000 \
-      "Authorization: Bearer $JWT"
+      "Authorization: Bearer $JWT" || true
     python3 bench/kernel_cost.py "/meeting/api/rooms($ROOMS)" "$server" "$pid" \
-      "http://127.0.0.1:$port/meeting/api/rooms" 300 "Authorization: Bearer $JWT"
+      "http://127.0.0.1:$port/meeting/api/rooms" 300 "Authorization: Bearer $JWT" || true
   done
   kill "$kpid" "$kgpid" 2>/dev/null || true; wait "$kpid" "$kgpid" 2>/dev/null || true
 fi
