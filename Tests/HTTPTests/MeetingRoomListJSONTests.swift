@@ -31,15 +31,39 @@ struct MeetingRoomListJSONTests {
                 createdAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(index) * 86_399.75),
                 locked: index % 3 == 0)
         }
-        for list in [[], rooms] {
-            let models = list.map { MeetingModels.Room($0) }
-            let payload = MeetingModels.RoomList(total: models.count, rooms: models)
-            let expected = try MonibucaEnvelope.encoder.encode(MonibucaEnvelope.Success(data: payload))
-            let response = payload.envelopeResponse()
+        // A stored time differs from the registry's for some rooms (restored ones); one is outside 1970–9999.
+        let created = rooms.enumerated().map { index, room in
+            index == 5 ? Date(timeIntervalSince1970: -86_400.5) : room.createdAt.addingTimeInterval(Double(index % 2) * -3_600)
+        }
+        // Bursts: rooms sharing a second (different fractions), the same second again after another one.
+        let burst = [0.0, 0.25, 0.999, 1.0, 1.5, 0.5, 86_400].map { Date(timeIntervalSince1970: 1_800_000_000 + $0) }
+        let burstRooms = burst.indices.map {
+            Self.room("burst-\($0)", name: "b", template: nil, createdAt: burst[$0], locked: false)
+        }
+        for (list, times) in [([], []), (rooms, created), (burstRooms + rooms, burst + created)] {
+            let listing = MeetingRoomListing(rooms: list, createdAt: times)
+            let expected = try MonibucaEnvelope.encoder.encode(MonibucaEnvelope.Success(data: listing.models))
+            let response = listing.envelopeResponse()
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json; charset=utf-8")
-            #expect(Array(payload.envelopeJSON().readableBytesView) == Array(expected))
+            #expect(String(buffer: listing.envelopeJSON()) == String(decoding: expected, as: UTF8.self))
         }
+    }
+
+    @Test("counts, ids, capacities and long names at their extremes match the encoder")
+    func extremesMatchEncoder() throws {
+        let long = String(repeating: "\u{1}\"", count: 3_000) + String(repeating: "é", count: 5_000)
+        var room = Self.room(
+            "r", name: long, template: String(repeating: "t", count: 64), createdAt: Date(timeIntervalSince1970: 0),
+            locked: true)
+        room.capacity = Int.max
+        let other = Self.room(
+            String(repeating: "x", count: 64), name: "", template: nil,
+            createdAt: Date(timeIntervalSince1970: 253_402_300_799.999), locked: false)
+        let listing = MeetingRoomListing(
+            rooms: Array(repeating: room, count: 40) + [other], createdAt: Array(repeating: room.createdAt, count: 40) + [other.createdAt])
+        let expected = try MonibucaEnvelope.encoder.encode(MonibucaEnvelope.Success(data: listing.models))
+        #expect(Array(listing.envelopeJSON().readableBytesView) == Array(expected))
     }
 
     @Test("RFC3339.format equals Date.formatted(.iso8601), fractions and leap days included")

@@ -53,11 +53,10 @@ extension MeetingAPI {
         return MeetingModels.Room(room, createdAt: created)
     }
 
-    func listRooms() async throws -> MeetingModels.RoomList {
+    func listRooms() async throws -> MeetingRoomListing {
         let live = await serviceView.allRooms()
-        let created = try await storedCreationTimes()
-        let list = live.map { MeetingModels.Room($0, createdAt: $0.origin == .rest ? created[$0.id.rawValue] : nil) }
-        return MeetingModels.RoomList(total: list.count, rooms: list)
+        let created = try await creationTimes.createdAt(of: live) { try await storedCreationTimes() }
+        return MeetingRoomListing(rooms: live, createdAt: created)
     }
 
     func roomDetail(_ id: RoomID) async throws -> MeetingModels.RoomDetail {

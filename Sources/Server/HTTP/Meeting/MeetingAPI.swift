@@ -26,6 +26,8 @@ struct MeetingAPI: Sendable {
     let maxParticipantsCap: Int
     /// Decides "in the past" for reservations, stamps stored rows and measures uptime.
     let clock: any ServerClock
+    /// The room list's memory of stored creation times (one per server: ``MeetingFace`` makes one API).
+    let creationTimes = StoredRoomCreationTimes()
 
     init(services: ParleyServices) {
         rooms = services.rooms

@@ -1,18 +1,34 @@
 import Foundation
 
 extension RFC3339 {
+    /// Characters in `YYYY-MM-DDTHH:MM:SSZ`.
+    static let formattedLength = 20
+
     /// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 §5.6, UTC, whole seconds): the text `Date.formatted(.iso8601)` gives, the
     /// fraction dropped toward the past as it does, computed with integer arithmetic (the format style costs
     /// microseconds per call, which a list of 1,000 rooms pays 1,000 times). Years outside 1970–9999 are left to
     /// the format style.
     static func format(_ date: Date) -> String {
+        let text = String(unsafeUninitializedCapacity: formattedLength) { buffer in
+            write(date, into: UnsafeMutableRawBufferPointer(buffer)) ? formattedLength : 0
+        }
+        return text.isEmpty ? date.formatted(.iso8601) : text
+    }
+
+    /// Whether ``write(_:into:)`` formats `date` (1970–9999).
+    static func formatsInPlace(_ date: Date) -> Bool {
         let floored = date.timeIntervalSince1970.rounded(.down)
         // 253_402_300_800 s is 10000-01-01T00:00:00Z.
-        guard floored >= 0, floored < 253_402_300_800 else { return date.formatted(.iso8601) }
-        let seconds = Int(floored)
+        return floored >= 0 && floored < 253_402_300_800
+    }
+
+    /// Writes the ``formattedLength`` bytes of ``format(_:)`` into `text` (at least that long) when the date is in
+    /// 1970–9999, and returns true; writes nothing and returns false for any other date.
+    static func write(_ date: Date, into text: UnsafeMutableRawBufferPointer) -> Bool {
+        guard formatsInPlace(date), text.count >= formattedLength else { return false }
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let (year, month, day) = civilDate(daysSinceEpoch: seconds / 86_400)
         let secondOfDay = seconds % 86_400
-        var text = [UInt8](repeating: 0, count: 20)
         func put(_ value: Int, at offset: Int, digits: Int) {
             var rest = value
             for position in stride(from: offset + digits - 1, through: offset, by: -1) {
@@ -32,7 +48,7 @@ extension RFC3339 {
         text[16] = UInt8(ascii: ":")
         put(secondOfDay % 60, at: 17, digits: 2)
         text[19] = UInt8(ascii: "Z")
-        return String(decoding: text, as: UTF8.self)
+        return true
     }
 
     /// The proleptic Gregorian date of a day count from 1970-01-01 (non-negative). Counts in 400-year cycles of
