@@ -5,4 +5,9 @@ enum MeetingReply {
     static func ok<Payload: Encodable>(_ payload: Payload) throws -> Response {
         try MonibucaEnvelope.success(payload)
     }
+
+    /// ``ok(_:)`` for a payload that writes itself (no encoder).
+    static func ok<Payload: JSONBufferWritable>(_ payload: Payload) -> Response {
+        MonibucaEnvelope.success(payload)
+    }
 }

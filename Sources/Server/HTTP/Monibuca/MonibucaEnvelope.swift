@@ -21,9 +21,17 @@ public enum MonibucaEnvelope {
         let message: String
     }
 
+    /// Built (and validated) once; a response copies it by reference until it adds a field.
+    static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+
     /// `{"code":0,"message":"success","data":payload}` with 200.
     public static func success<Payload: Encodable>(_ payload: Payload) throws -> Response {
         try renderSuccess(payload).response
+    }
+
+    /// ``success(_:)`` for a payload that writes itself: the same bytes, no encoder.
+    static func success<Payload: JSONBufferWritable>(_ payload: Payload) -> Response {
+        renderSuccess(payload).response
     }
 
     /// `{"code":status,"message":message}` with that status.
@@ -47,10 +55,8 @@ public enum MonibucaEnvelope {
         var trailingHeaders: HTTPFields = [:]
 
         var response: Response {
-            var response = Response(
-                status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: body))
-            response.headers.append(contentsOf: trailingHeaders)
+            var response = Response(status: status, headers: MonibucaEnvelope.jsonHeaders, body: .init(byteBuffer: body))
+            if !trailingHeaders.isEmpty { response.headers.append(contentsOf: trailingHeaders) }
             return response
         }
 
@@ -61,17 +67,43 @@ public enum MonibucaEnvelope {
         try render(Success(data: payload), status: .ok)
     }
 
+    /// ``renderSuccess(_:)`` for a payload that writes itself.
+    static func renderSuccess<Payload: JSONBufferWritable>(_ payload: Payload) -> Rendered {
+        Rendered(status: .ok, body: successJSON(payload))
+    }
+
     static func renderFailure(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Rendered {
-        // Encoding two plain fields cannot fail; fall back to a fixed body rather than trap.
-        var rendered =
-            (try? render(Failure(code: status.code, message: message), status: status))
-            ?? Rendered(status: status, body: ByteBuffer(string: #"{"code":\#(status.code),"message":"error"}"#))
-        rendered.trailingHeaders = headers
-        return rendered
+        Rendered(status: status, body: failureJSON(code: status.code, message), trailingHeaders: headers)
     }
 
     static func render<Body: Encodable>(_ body: Body, status: HTTPResponse.Status) throws -> Rendered {
         Rendered(status: status, body: ByteBuffer(bytes: try encoder.encode(body)))
+    }
+
+    /// `{"code":0,"data":payload,"message":"success"}`: the members in `.sortedKeys` order.
+    static func successJSON<Payload: JSONBufferWritable>(_ payload: Payload) -> ByteBuffer {
+        let bound = 40 + payload.jsonBound
+        var json = JSONBufferWriter(capacity: bound)
+        json.write(atMost: bound) { out in
+            out.raw(#"{"code":0,"data":"#)
+            payload.writeJSON(to: &out)
+            out.raw(#","message":"success"}"#)
+        }
+        return json.buffer
+    }
+
+    /// `{"code":code,"message":message}`, as the encoder writes ``Failure`` (two plain fields: nothing can fail).
+    static func failureJSON(code: Int, _ message: String) -> ByteBuffer {
+        let bound = 30 + JSONOutput.integerBound + JSONOutput.bound(message)
+        var json = JSONBufferWriter(capacity: bound)
+        json.write(atMost: bound) { out in
+            out.raw(#"{"code":"#)
+            out.integer(code)
+            out.raw(#","message":"#)
+            out.string(message)
+            out.byte(UInt8(ascii: "}"))
+        }
+        return json.buffer
     }
 }
 

@@ -14,9 +14,9 @@ extension MonibucaStreams {
 
     func serviceList() async throws -> Response {
         let local = await list()
-        guard let serviceView else { return try MonibucaEnvelope.success(local) }
+        guard let serviceView else { return MonibucaEnvelope.success(local) }
         let remote = await serviceView.peerStreamSummaries()
-        guard !remote.isEmpty else { return try MonibucaEnvelope.success(local) }
+        guard !remote.isEmpty else { return MonibucaEnvelope.success(local) }
         // Local summaries go through the same encoder as every envelope, then join the peers' as JSON values.
         let encoded = try MonibucaEnvelope.encoder.encode(local.streams)
         let streams =

@@ -120,7 +120,15 @@ struct MonibucaStreams: Sendable {
 
     func list() async -> StreamList {
         let streams = await rooms.streams()
-        let measured = Dictionary(await publications().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        // Nothing published: the media plane (a hop to its event loop) has nothing to add.
+        guard !streams.isEmpty else { return list([], measured: [:]) }
+        let publications = await publications()
+        if publications.count <= Self.linearMatchLimit {
+            return StreamList(
+                total: streams.count,
+                streams: streams.map { info in summary(info, publications.first { $0.path == info.path.rawValue }) })
+        }
+        let measured = Dictionary(publications.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         return list(streams, measured: measured)
     }
 
@@ -129,6 +137,9 @@ struct MonibucaStreams: Sendable {
     func list(_ streams: [StreamInfo], measured: [String: PublicationStats]) -> StreamList {
         StreamList(total: streams.count, streams: streams.map { summary($0, measured[$0.path.rawValue]) })
     }
+
+    /// Up to this many publications a scan per stream costs less than hashing every path into a dictionary.
+    static let linearMatchLimit = 8
 
     /// The stream named by the path segments after the first `skip` ones (`%2F` accepted for `/`).
     func detail(pathAfter skip: Int, in request: Request) async throws(MonibucaError) -> StreamDetail {
@@ -192,7 +203,8 @@ struct MonibucaStreams: Sendable {
         return (video, audio)
     }
 
+    /// `Date.formatted(.iso8601)`'s text, without the format style's cost (``RFC3339/format(_:)``).
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        RFC3339.format(date)
     }
 }

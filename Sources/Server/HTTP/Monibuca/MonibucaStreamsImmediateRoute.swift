@@ -36,8 +36,7 @@ struct MonibucaStreamsImmediateRoute: ImmediateRoute {
                     .immediateAnswer
             }
         }
-        guard var answer = try? MonibucaEnvelope.renderSuccess(streams.list([], measured: [:])).immediateAnswer
-        else { return nil }
+        var answer = MonibucaEnvelope.renderSuccess(streams.list([], measured: [:])).immediateAnswer
         if let fresh { answer.head.headerFields[.newToken] = fresh }
         return answer
     }
