@@ -113,16 +113,23 @@ final class MiroTalkAPI: Sendable {
         statsReply(await serviceView.stats())
     }
 
-    /// The /stats answer for these counts (shared with its event-loop answer, ``MiroTalkStatsImmediateRoute``).
+    /// The /stats answer for these counts (shared with its event-loop answer, ``MiroTalkStatsImmediateRoute``):
+    /// `{"success":true,"timestamp":...,"totalRooms":N,"totalUsers":N}` as `res.json` writes that object, written
+    /// without building it (`MiroTalkReplyJSONTests` compares the two).
     func statsReply(_ counts: RegistryStats) -> MiroTalkReply {
-        MiroTalkReply(
-            .ok,
-            .object([
-                ("success", true),
-                ("timestamp", .string(Self.isoTimestamp(clock.now))),
-                ("totalRooms", .number(Double(counts.rooms))),
-                ("totalUsers", .number(Double(counts.participants))),
-            ]))
+        let timestamp = Self.isoTimestamp(clock.now)
+        let bound = 64 + JSONOutput.bound(timestamp) + 2 * JSONOutput.numberBound
+        var json = JSONBufferWriter(capacity: bound)
+        json.write(atMost: bound) { out in
+            out.raw(#"{"success":true,"timestamp":"#)
+            out.string(timestamp)
+            out.raw(#","totalRooms":"#)
+            out.number(Double(counts.rooms))
+            out.raw(#","totalUsers":"#)
+            out.number(Double(counts.participants))
+            out.byte(UInt8(ascii: "}"))
+        }
+        return MiroTalkReply(.ok, json: json.buffer)
     }
 
     /// `Date.prototype.toISOString`: UTC, milliseconds truncated, `Z`. For the server clock's now: a year of four

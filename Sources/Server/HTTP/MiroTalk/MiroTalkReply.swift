@@ -7,12 +7,18 @@ import NIOCore
 /// same bytes). Thrown by the steps of a handler to stop early (disabled, unauthorized, bad body, ...).
 struct MiroTalkReply: Error, Sendable {
     var status: HTTPResponse.Status
-    var body: JSONValue
+    /// The JSON body, rendered once (a static reply's buffer is shared by every response that sends it).
+    var json: ByteBuffer
     var extraHeaders: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, _ body: JSONValue, headers: HTTPFields = [:]) {
+        self.init(status, json: body.jsonBuffer, headers: headers)
+    }
+
+    /// A body already rendered as `JSON.stringify` would (a hot route writes it with ``JSONBufferWriter``).
+    init(_ status: HTTPResponse.Status, json: ByteBuffer, headers: HTTPFields = [:]) {
         self.status = status
-        self.body = body
+        self.json = json
         self.extraHeaders = headers
     }
 
@@ -50,14 +56,13 @@ struct MiroTalkReply: Error, Sendable {
     ]
 
     var response: Response {
-        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized)))
+        Response(status: status, headers: headers, body: .init(byteBuffer: json))
     }
 
     /// The same response for the event loop (``ImmediateRoute``): Hummingbird's `Response` makes the head, so the
     /// Content-Length is placed as on the router's path.
     var immediateAnswer: ImmediateAnswer {
-        let bytes = ByteBuffer(string: body.serialized)
-        return ImmediateAnswer(head: Response(status: status, headers: headers, body: .init(byteBuffer: bytes)).head, body: bytes)
+        ImmediateAnswer(head: Response(status: status, headers: headers, body: .init(byteBuffer: json)).head, body: json)
     }
 
     private var headers: HTTPFields {
