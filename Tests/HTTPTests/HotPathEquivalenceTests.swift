@@ -75,6 +75,7 @@ struct HotPathEquivalenceTests {
             "Bearer abc", "bearer abc", "BEARER\tabc", "Bearer", "Bearer ", "Bearerabc", "Bear", "bearer  x.y.z ",
             "Basic dXNlcg==", "Bearer é", "Beaŕer x", "Bearer \u{301}x", "Bearer\u{301} x", "  Bearer   t  ", "b",
             "@earer x", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl",
+            "Bearer x\u{301}", "Bearer\t\u{301}", "Bearer xé", "bearer\u{200D}x", "Bearer é.y", "Beare\u{301}r x",
         ]
         for field in fields { #expect(AuthorizationCredential(field) == byCharacters(field), "\(field)") }
     }

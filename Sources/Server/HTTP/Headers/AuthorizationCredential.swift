@@ -38,12 +38,14 @@ enum AuthorizationCredential: Equatable, Sendable {
         }
     }
 
-    /// `Bearer` (any case), then the end, a space or a tab. Read on the bytes when the value is ASCII, where bytes
-    /// and Characters coincide (a field value holds no CR LF): counting Characters of a JWT-long value ran the
-    /// grapheme breaker on every request. Other values take the Character path.
+    /// `Bearer` (any case), then the end, a space or a tab. Read on the bytes when the first eight bytes are ASCII:
+    /// the seven read are then seven Characters (no ASCII byte joins a neighbour into one grapheme, and a field
+    /// value holds no CR LF; the eighth being ASCII keeps a combining mark off the seventh). Counting Characters of
+    /// a JWT-long value ran the grapheme breaker on every request, and checking every byte for ASCII cost as much
+    /// as the rest of the read. Other values take the Character path.
     private static func hasBearerScheme(_ value: Substring) -> Bool {
         let bytes = value.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+        guard bytes.prefix(8).allSatisfy({ $0 < 0x80 }) else {
             return value.count >= 6 && value.prefix(6).lowercased() == "bearer"
                 && (value.count == 6 || value.dropFirst(6).first == " " || value.dropFirst(6).first == "\t")
         }

@@ -28,7 +28,8 @@ final class ImmediateResponseHandler: ChannelDuplexHandler, RemovableChannelHand
     init(responder: ImmediateResponder) { self.responder = responder }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        switch part {
         case .head(let request):
             // A client that does not read its answers meets Hummingbird's writer, which waits for the socket;
             // answers written here would pile up in memory instead.
@@ -47,7 +48,7 @@ final class ImmediateResponseHandler: ChannelDuplexHandler, RemovableChannelHand
             context.fireChannelRead(data)
         case .body, .end:
             if discardingRequest {
-                if case .end = unwrapInboundIn(data) { discardingRequest = false }
+                if case .end = part { discardingRequest = false }
                 return
             }
             context.fireChannelRead(data)
