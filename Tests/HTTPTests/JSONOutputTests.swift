@@ -42,6 +42,23 @@ struct JSONOutputTests {
         #expect(Self.written(atMost: JSONOutput.bound(String?.none)) { $0.optionalString(nil) } == "null")
     }
 
+    @Test("each byte to escape, and non-ASCII, at every position of strings up to 25 bytes long")
+    func escapeAtEveryPosition() throws {
+        let specials: [String] = ["\u{0}", "\u{1f}", "\"", "\\", "\n", " ", "~", "\u{7f}", "é", "会", "🎥"]
+        for length in 0...24 {
+            for special in specials {
+                for position in 0...length {
+                    let plain = String(repeating: "a", count: length)
+                    var text = plain
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: position))
+                    let written = Self.written(atMost: JSONOutput.bound(text)) { $0.string(text) }
+                    let encoded = String(decoding: try Self.encoder.encode([text]), as: UTF8.self)
+                    #expect("[" + written + "]" == encoded, "\(length) \(position) \(Array(special.unicodeScalars))")
+                }
+            }
+        }
+    }
+
     @Test("integers: every width's extremes and powers of ten as JSONEncoder writes them")
     func integers() throws {
         var signed: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]

@@ -43,6 +43,35 @@ struct RoomLifecycleTests {
         #expect(await directory.rooms().map(\.id.rawValue) == ["zulu", "mike", "bravo"])
     }
 
+    @Test("rooms() stays in creation order across removals, re-creations and changes between two lists")
+    func creationOrderBetweenLists() async throws {
+        let directory = makeDirectory()
+        for name in ["zulu", "alpha", "mike"] {
+            _ = try await directory.createRoom(rid(name), settings: RoomSettings(), origin: .rest)
+        }
+        #expect(await directory.rooms().map(\.id.rawValue) == ["zulu", "alpha", "mike"])
+        // One removed and one created between two lists: the same count, a different list.
+        _ = try await directory.deleteRoom(rid("zulu"))
+        _ = try await directory.createRoom(rid("zulu"), settings: RoomSettings(name: "again"), origin: .rest)
+        var listed = await directory.rooms()
+        #expect(listed.map(\.id.rawValue) == ["alpha", "mike", "zulu"])
+        #expect(listed.last?.settings.name == "again")
+        // Changes to a listed room show, the order stays.
+        _ = try await directory.updateSettings(rid("alpha"), RoomSettings(name: "renamed"))
+        try await directory.join(rid("mike"), request("u"), createIfMissing: false)
+        listed = await directory.rooms()
+        #expect(listed.map(\.id.rawValue) == ["alpha", "mike", "zulu"])
+        #expect(listed.first?.settings.name == "renamed")
+        #expect(listed[1].participants.map(\.userID.rawValue) == ["u"])
+        // The last one out of an ad-hoc room removes it; a new ad-hoc room comes last.
+        try await directory.join(rid("bravo"), request("v"), createIfMissing: true)
+        #expect(await directory.rooms().map(\.id.rawValue) == ["alpha", "mike", "zulu", "bravo"])
+        _ = try await directory.leave(rid("bravo"), uid("v"), reason: .left)
+        _ = try await directory.deleteRoom(rid("alpha"))
+        try await directory.join(rid("bravo"), request("w"), createIfMissing: true)
+        #expect(await directory.rooms().map(\.id.rawValue) == ["mike", "zulu", "bravo"])
+    }
+
     @Test("updateSettings replaces settings, emits settingsChanged once, and refuses unknown rooms")
     func updateSettings() async throws {
         let directory = makeDirectory()
