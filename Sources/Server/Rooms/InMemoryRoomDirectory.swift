@@ -144,7 +144,9 @@ public actor InMemoryRoomDirectory: RoomDirectory {
         RoomSnapshot(
             id: state.id, settings: state.settings, origin: state.origin, locked: state.locked,
             createdAt: state.createdAt, participants: state.participants,
-            streams: streamsOrdered { $0.roomID == state.id }, capacity: capacity(of: state.settings))
+            // No stream anywhere (most lists): no filter, sort and map per room.
+            streams: streamStates.isEmpty ? [] : streamsOrdered { $0.roomID == state.id },
+            capacity: capacity(of: state.settings))
     }
 
     func streamsOrdered(where include: (StreamInfo) -> Bool) -> [StreamInfo] {

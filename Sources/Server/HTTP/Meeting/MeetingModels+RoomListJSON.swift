@@ -64,17 +64,13 @@ struct MeetingRoomListing {
     static func write(
         _ room: RoomSnapshot, createdAt: Date, to out: inout JSONOutput, memo: inout JSONOutput.TimestampMemo
     ) {
-        out.raw(#"{"chat_muted_on_join":"#)
-        out.bool(room.settings.chatMutedOnJoin)
+        // A boolean is written with the member name before it: one literal instead of two.
+        out.raw(room.settings.chatMutedOnJoin ? #"{"chat_muted_on_join":true"# : #"{"chat_muted_on_join":false"#)
         out.raw(#","created_at":"#)
         out.timestamp(createdAt, memo: &memo)
-        out.raw(#","has_password":"#)
-        out.bool(room.hasPassword)
-        out.raw(#","lobby":"#)
-        out.bool(room.settings.lobby)
-        out.raw(#","locked":"#)
-        out.bool(room.locked)
-        out.raw(#","max_participants":"#)
+        out.raw(room.hasPassword ? #","has_password":true"# : #","has_password":false"#)
+        out.raw(room.settings.lobby ? #","lobby":true"# : #","lobby":false"#)
+        out.raw(room.locked ? #","locked":true,"max_participants":"# : #","locked":false,"max_participants":"#)
         out.integer(room.capacity)
         out.raw(#","name":"#)
         out.string(room.displayName)
@@ -82,14 +78,12 @@ struct MeetingRoomListing {
         out.string(room.origin.rawValue)
         out.raw(#","participant_count":"#)
         out.integer(room.participants.count)
-        out.raw(#","record_on_start":"#)
-        out.bool(room.settings.recordOnStart)
-        out.raw(#","room_id":"#)
+        out.raw(room.settings.recordOnStart ? #","record_on_start":true,"room_id":"# : #","record_on_start":false,"room_id":"#)
         out.string(room.id.rawValue)
         out.raw(#","stream_count":"#)
         out.integer(room.streams.count)
         out.raw(#","template_id":"#)
         out.optionalString(room.settings.templateID)
-        out.raw("}")
+        out.byte(UInt8(ascii: "}"))
     }
 }
