@@ -18,7 +18,8 @@
 #  3. Room WebSocket fan-out (bench/room_ws_chat.py): BENCH_WS_CLIENTS (200) clients in one room, each sending
 #     BENCH_WS_MESSAGES (2) chats per round, against Parley and a Go room server on gorilla/websocket
 #     (bench/room-ws-go, Debian's package, the same JSON), BENCH_WS_ROUNDS (2) alternating rounds each: delivery
-#     latency p50/p99/max, delivered/s, server CPU µs per delivered message, RSS per client, Parley/Go ratios.
+#     latency p50/p99/max, delivered/s, server CPU µs and write system calls per delivered message, RSS per
+#     client, Parley/Go ratios. About 45 s.
 #  4. Forwarding (bench/forward_bench.py): one Opus publisher (50 packets/s) to N players (10, 100, 500) through
 #     Parley and through Pion's broadcast SFU (bench/pion-sfu, Debian's Go packages), both driven by
 #     `parley-conform latency` (a real ICE/DTLS/SRTP client); packets out per second per core of server CPU, loss,
