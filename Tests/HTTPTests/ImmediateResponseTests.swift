@@ -40,10 +40,15 @@ struct ImmediateResponseTests {
             Case(name: "missing key", request: get(stats), immediate: true),
             Case(name: "Bearer key", request: get(stats, ["authorization: Bearer \(key)"]), immediate: true),
             Case(name: "listed origin", request: get(stats, [auth, "Origin: https://app.example"]), immediate: true),
-            Case(name: "unlisted origin", request: get(stats, [auth, "Origin: https://evil.example"]), immediate: true),
-            Case(name: "caller request id", request: get(stats, [auth, "X-Request-Id: caller-42"]), callerID: "caller-42",
+            Case(
+                name: "unlisted origin", request: get(stats, [auth, "Origin: https://evil.example"]), immediate: true),
+            Case(
+                name: "caller request id", request: get(stats, [auth, "X-Request-Id: caller-42"]),
+                callerID: "caller-42",
                 immediate: true),
-            Case(name: "unacceptable request id", request: get(stats, [auth, "X-Request-Id: has space"]), immediate: true),
+            Case(
+                name: "unacceptable request id", request: get(stats, [auth, "X-Request-Id: has space"]), immediate: true
+            ),
             Case(name: "query string", request: get(stats + "?x=1&y", [auth]), immediate: true),
             Case(name: "Content-Length 0", request: get(stats, [auth, "Content-Length: 0"]), immediate: true),
             Case(name: "keep-alive", request: get(stats, [auth, "Connection: keep-alive"]), immediate: true),
@@ -55,7 +60,8 @@ struct ImmediateResponseTests {
             Case(name: "HEAD", request: get(stats, [auth], method: "HEAD"), heads: [0], immediate: false),
             Case(name: "POST", request: get(stats, [auth, "Content-Length: 0"], method: "POST"), immediate: false),
             Case(
-                name: "body", request: get(stats, [auth, "Content-Type: application/json", "Content-Length: 2"]) + "{}",
+                name: "body",
+                request: get(stats, [auth, "Content-Type: application/json", "Content-Length: 2"]) + "{}",
                 immediate: false),
             Case(
                 name: "chunked", request: get(stats, [auth, "Transfer-Encoding: chunked"]) + "0\r\n\r\n",
@@ -112,7 +118,8 @@ struct ImmediateResponseTests {
         for (index, item) in cases.enumerated() {
             #expect(!plain[index].responses.isEmpty, "\(item.name): no answer")
             #expect(
-                fast[index].masked(keepingRequestID: item.callerID) == plain[index].masked(keepingRequestID: item.callerID),
+                fast[index].masked(keepingRequestID: item.callerID)
+                    == plain[index].masked(keepingRequestID: item.callerID),
                 "\(item.name)")
             #expect(routerPaths[index].isEmpty == item.immediate, "\(item.name): router saw \(routerPaths[index])")
             #expect(fast[index].closedByServer == item.closes, "\(item.name)")
@@ -150,7 +157,8 @@ struct ImmediateResponseTests {
         }
     }
 
-    @Test("pipelined [slow, immediate, immediate]: answers in request order, the ones behind the slow one by the router")
+    @Test(
+        "pipelined [slow, immediate, immediate]: answers in request order, the ones behind the slow one by the router")
     func pipelinedBehindSlow() async throws {
         try await LiveParley.with(immediate: true) { server in
             let stats = Self.get("/api/v1/stats", ["authorization: \(Self.key)"])
@@ -158,7 +166,8 @@ struct ImmediateResponseTests {
                 Self.get("/test/slow") + stats + Self.get("/api/v1/stats?second"), responses: 3)
             #expect(reply.responses.count == 3)
             #expect(reply.responses.first?.hasSuffix("\r\n\r\nslow") == true, "\(reply.responses)")
-            #expect(reply.responses.dropFirst().allSatisfy { $0.contains(#""success":"#) || $0.contains("Unauthorized") })
+            #expect(
+                reply.responses.dropFirst().allSatisfy { $0.contains(#""success":"#) || $0.contains("Unauthorized") })
             #expect(reply.responses[1].hasPrefix("HTTP/1.1 200 OK"))
             #expect(reply.responses[2].hasPrefix("HTTP/1.1 403 Forbidden"))
             #expect(server.probe.routerPaths == ["/test/slow", "/api/v1/stats", "/api/v1/stats"])

@@ -31,27 +31,36 @@ struct ImmediateStreamsTests {
                 request: get("/api/streams", ["Authorization: Bearer \(token(issuedSecondsAgo: 86_400 - 600))"]),
                 immediate: true),
             Case(
-                name: "expired JWT", request: get("/api/streams", ["Authorization: Bearer \(token(issuedSecondsAgo: 90_000))"]),
+                name: "expired JWT",
+                request: get("/api/streams", ["Authorization: Bearer \(token(issuedSecondsAgo: 90_000))"]),
                 immediate: true),
             Case(
                 name: "wrong signature",
-                request: get("/api/streams", ["Authorization: Bearer \(token(secret: "other-secret"))"]), immediate: true),
+                request: get("/api/streams", ["Authorization: Bearer \(token(secret: "other-secret"))"]),
+                immediate: true),
             Case(name: "garbage token", request: get("/api/streams", ["Authorization: Bearer x.y"]), immediate: true),
             Case(name: "no token", request: get("/api/streams"), immediate: true),
-            Case(name: "origin", request: get("/api/streams", [bearer, "Origin: https://app.example"]), immediate: true),
+            Case(
+                name: "origin", request: get("/api/streams", [bearer, "Origin: https://app.example"]), immediate: true),
             Case(name: "query", request: get("/api/streams?page=2", [bearer]), immediate: true),
-            Case(name: "same token twice (cache)", request: get("/api/streams", [bearer]) + get("/api/streams", [bearer]),
+            Case(
+                name: "same token twice (cache)",
+                request: get("/api/streams", [bearer]) + get("/api/streams", [bearer]),
                 responses: 2, immediate: true),
             Case(name: "trailing slash", request: get("/api/streams/", [bearer]), immediate: false),
             Case(name: "HEAD", request: get("/api/streams", [bearer], method: "HEAD"), heads: [0], immediate: false),
-            Case(name: "POST", request: get("/api/streams", [bearer, "Content-Length: 0"], method: "POST"), immediate: false),
+            Case(
+                name: "POST", request: get("/api/streams", [bearer, "Content-Length: 0"], method: "POST"),
+                immediate: false),
         ]
     }
 
     @Test("no live stream, auth on: same bytes, answered on the loop")
     func authOn() async throws {
         let fast = try await ImmediateResponseTests.compare(Self.cases, populate: { _ in }, configure: { _ in })
-        #expect(fast[0].responses.first?.hasSuffix(#"{"code":0,"data":{"streams":[],"total":0},"message":"success"}"#) == true,
+        #expect(
+            fast[0].responses.first?.hasSuffix(#"{"code":0,"data":{"streams":[],"total":0},"message":"success"}"#)
+                == true,
             "\(fast[0])")
         #expect(fast[2].responses.first?.contains("New-Token: ") == true)
         #expect(fast[3].responses.first?.hasPrefix("HTTP/1.1 401 Unauthorized") == true)
@@ -74,7 +83,9 @@ struct ImmediateStreamsTests {
     @Test("a live stream: the router answers (the plane's measurements), same bytes")
     func liveStream() async throws {
         let cases = [
-            Case(name: "valid JWT", request: Self.get("/api/streams", ["Authorization: Bearer \(Self.token())"]), immediate: false)
+            Case(
+                name: "valid JWT", request: Self.get("/api/streams", ["Authorization: Bearer \(Self.token())"]),
+                immediate: false)
         ]
         let fast = try await ImmediateResponseTests.compare(
             cases,

@@ -25,7 +25,8 @@ struct JSONOutputTests {
     static let strings: [String] =
         (0..<128).map { String(UnicodeScalar(UInt8($0))) } + [
             "", "plain", #"quote " and back\slash"#, "a/b</script>", "tab\tnew\nline\r\u{8}\u{c}", "\u{7f}\u{80}\u{9f}",
-            "ünïcödé 会議 🎥", "\u{2028}\u{2029}", "\u{feff}bom", "e\u{301} composed", String(repeating: "\u{1}\"", count: 500),
+            "ünïcödé 会議 🎥", "\u{2028}\u{2029}", "\u{feff}bom", "e\u{301} composed",
+            String(repeating: "\u{1}\"", count: 500),
         ]
 
     @Test("strings: the bytes JSONEncoder writes, and JSON.stringify's, within the bound")

@@ -33,7 +33,8 @@ struct MeetingRoomListJSONTests {
         }
         // A stored time differs from the registry's for some rooms (restored ones); one is outside 1970–9999.
         let created = rooms.enumerated().map { index, room in
-            index == 5 ? Date(timeIntervalSince1970: -86_400.5) : room.createdAt.addingTimeInterval(Double(index % 2) * -3_600)
+            index == 5
+                ? Date(timeIntervalSince1970: -86_400.5) : room.createdAt.addingTimeInterval(Double(index % 2) * -3_600)
         }
         // Bursts: rooms sharing a second (different fractions), the same second again after another one.
         let burst = [0.0, 0.25, 0.999, 1.0, 1.5, 0.5, 86_400].map { Date(timeIntervalSince1970: 1_800_000_000 + $0) }
@@ -61,7 +62,8 @@ struct MeetingRoomListJSONTests {
             String(repeating: "x", count: 64), name: "", template: nil,
             createdAt: Date(timeIntervalSince1970: 253_402_300_799.999), locked: false)
         let listing = MeetingRoomListing(
-            rooms: Array(repeating: room, count: 40) + [other], createdAt: Array(repeating: room.createdAt, count: 40) + [other.createdAt])
+            rooms: Array(repeating: room, count: 40) + [other],
+            createdAt: Array(repeating: room.createdAt, count: 40) + [other.createdAt])
         let expected = try MonibucaEnvelope.encoder.encode(MonibucaEnvelope.Success(data: listing.models))
         #expect(Array(listing.envelopeJSON().readableBytesView) == Array(expected))
     }

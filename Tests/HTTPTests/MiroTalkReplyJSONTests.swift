@@ -22,13 +22,18 @@ struct MiroTalkReplyJSONTests {
             9_007_199_254_740_994, 2.5e+25,
             0.000001234567890123456, -123_456_789_012_345_678_901.0, .nan, .infinity, -.infinity,
         ]
-        let strings = ["", "plain", "quote \" back \\ slash /", "\u{0}\u{1f}\u{7f}\n\t", "ünï 会議 🎥", "\u{2028}\u{2029}"]
+        let strings = [
+            "", "plain", "quote \" back \\ slash /", "\u{0}\u{1f}\u{7f}\n\t", "ünï 会議 🎥", "\u{2028}\u{2029}",
+        ]
         var values: [JSONValue] = [.null, .bool(true), .bool(false), .array([]), .object(JSONObject())]
         values += numbers.map(JSONValue.number)
         values += strings.map(JSONValue.string)
         values.append(.array(numbers.map(JSONValue.number) + strings.map(JSONValue.string)))
         values.append(
-            .object(JSONObject(strings.enumerated().map { index, key in (key, index % 2 == 0 ? .number(numbers[index]) : .null) })))
+            .object(
+                JSONObject(
+                    strings.enumerated().map { index, key in (key, index % 2 == 0 ? .number(numbers[index]) : .null) }))
+        )
         values.append(.object([("a", .array([.object([("b", .array([.null, .bool(false)]))]), .string("c")]))]))
         return values
     }()
@@ -39,7 +44,9 @@ struct MiroTalkReplyJSONTests {
             #expect(String(buffer: value.jsonBuffer) == value.serialized, "\(value)")
             #expect(value.jsonBuffer.readableBytes <= value.jsonBound)
         }
-        for number in [1e-7, -Double.leastNormalMagnitude * 1.2345678901234567, -0.000001234567890123456, .greatestFiniteMagnitude] {
+        for number in [
+            1e-7, -Double.leastNormalMagnitude * 1.2345678901234567, -0.000001234567890123456, .greatestFiniteMagnitude,
+        ] {
             #expect(JSONValue.numberText(number).utf8.count <= JSONOutput.numberBound, "\(number)")
         }
     }

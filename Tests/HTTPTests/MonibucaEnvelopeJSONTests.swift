@@ -11,7 +11,8 @@ import Testing
 @Suite("Monibuca envelope: buffer-written bodies equal JSONEncoder's")
 struct MonibucaEnvelopeJSONTests {
     static let texts = [
-        "", "plain", #"quote " and back\slash"#, "slash / stays", "tab\tnew\nline\r", "\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
+        "", "plain", #"quote " and back\slash"#, "slash / stays", "tab\tnew\nline\r",
+        "\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
         "ünïcödé 会議 🎥", "\u{2028}\u{2029}",
     ]
 
@@ -38,7 +39,8 @@ struct MonibucaEnvelopeJSONTests {
             PublicationStats.Track(
                 kind: index % 2 == 0 ? .audio : .video, codec: index % 2 == 0 ? "opus" : "H264",
                 profile: index % 3 == 0 ? nil : Self.texts[index % Self.texts.count], payloadType: UInt8(index % 128),
-                clockRate: index % 2 == 0 ? 48_000 : UInt32.max, ssrc: index % 4 == 0 ? nil : UInt32.max - UInt32(index),
+                clockRate: index % 2 == 0 ? 48_000 : UInt32.max,
+                ssrc: index % 4 == 0 ? nil : UInt32.max - UInt32(index),
                 packets: UInt64(index) * 1_000_003, bytes: UInt64.max - UInt64(index), bitrate: 0,
                 keyframeRequests: UInt64(index)))
     }
@@ -50,7 +52,8 @@ struct MonibucaEnvelopeJSONTests {
             publisher: MonibucaStreams.Publisher(
                 user_id: Nullable(index % 3 == 0 ? nil : text), start_time: "2026-12-06T15:00:0\(index % 10)Z"),
             subscribers: index * 7, video_codec: Nullable(index % 2 == 0 ? "VP8" : nil),
-            audio_codec: Nullable(index % 5 == 0 ? nil : "opus"), video_bitrate: Nullable(index % 2 == 0 ? Int.max : nil),
+            audio_codec: Nullable(index % 5 == 0 ? nil : "opus"),
+            video_bitrate: Nullable(index % 2 == 0 ? Int.max : nil),
             audio_bitrate: Nullable(index % 3 == 0 ? nil : -index), duration: index * 3_600,
             tracks: (0..<(index % 4)).map { Self.track(index + $0) },
             players: MonibucaStreams.Players(total: index, connected: Int.min + index))

@@ -80,7 +80,7 @@ struct RoomSocketChannelWriterTests {
     @Test("frames queued meanwhile go out in order, as unmasked text frames, in one flush")
     func batches() async throws {
         let rig = try await Self.rig()
-        rig.channel.isWritable = false  // the first drain pauses, so all three wait for one drain
+        rig.channel.isWritable = false // the first drain pauses, so all three wait for one drain
         for text in ["one", "two", "three"] { rig.writer.enqueue(text) }
         try await rig.settle()
         #expect(try await rig.texts() == [])
@@ -116,7 +116,7 @@ struct RoomSocketChannelWriterTests {
         #expect(await rig.writer.ended() == .overflow)
         try await rig.becomeWritable()
         #expect(try await rig.texts() == [])
-        rig.writer.enqueue("after")  // accepted by nobody: the queue never sends after its end, this must not crash
+        rig.writer.enqueue("after") // accepted by nobody: the queue never sends after its end, this must not crash
     }
 
     @Test("a closed channel drops queued frames; the end still waits for the queue to end")
@@ -128,7 +128,7 @@ struct RoomSocketChannelWriterTests {
         try await rig.channel.close()
         let (ended, returned) = Self.ending(rig.writer)
         try await Self.pause()
-        #expect(returned.value == 0)  // the reader, not the writer, ends the membership
+        #expect(returned.value == 0) // the reader, not the writer, ends the membership
         rig.writer.finish(.close(.normal, reason: ""))
         #expect(await ended.value == .channelClosed)
         #expect(try await rig.texts() == [])

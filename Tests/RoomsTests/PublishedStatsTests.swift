@@ -24,7 +24,8 @@ struct PublishedStatsTests {
         _ = try await directory.lock(rid("weekly"), by: .rest)
         await check("lock")
         #expect(directory.publishedStats?.lockedRooms == 1)
-        _ = try await directory.startStream(path("room/weekly/ann"), publisher: uid("ann"), room: rid("weekly"), codecs: [])
+        _ = try await directory.startStream(
+            path("room/weekly/ann"), publisher: uid("ann"), room: rid("weekly"), codecs: [])
         _ = try await directory.startStream(path("live/cam"), publisher: nil, room: nil, codecs: [])
         await check("startStream")
         _ = try await directory.addSubscriber(path("live/cam"))

@@ -78,7 +78,9 @@ struct MeetingRoomListing {
         out.string(room.origin.rawValue)
         out.raw(#","participant_count":"#)
         out.integer(room.participants.count)
-        out.raw(room.settings.recordOnStart ? #","record_on_start":true,"room_id":"# : #","record_on_start":false,"room_id":"#)
+        out.raw(
+            room.settings.recordOnStart
+                ? #","record_on_start":true,"room_id":"# : #","record_on_start":false,"room_id":"#)
         out.string(room.id.rawValue)
         out.raw(#","stream_count":"#)
         out.integer(room.streams.count)

@@ -62,7 +62,8 @@ struct MiroTalkReply: Error, Sendable {
     /// The same response for the event loop (``ImmediateRoute``): Hummingbird's `Response` makes the head, so the
     /// Content-Length is placed as on the router's path.
     var immediateAnswer: ImmediateAnswer {
-        ImmediateAnswer(head: Response(status: status, headers: headers, body: .init(byteBuffer: json)).head, body: json)
+        ImmediateAnswer(
+            head: Response(status: status, headers: headers, body: .init(byteBuffer: json)).head, body: json)
     }
 
     private var headers: HTTPFields {

@@ -55,7 +55,8 @@ public enum MonibucaEnvelope {
         var trailingHeaders: HTTPFields = [:]
 
         var response: Response {
-            var response = Response(status: status, headers: MonibucaEnvelope.jsonHeaders, body: .init(byteBuffer: body))
+            var response = Response(
+                status: status, headers: MonibucaEnvelope.jsonHeaders, body: .init(byteBuffer: body))
             if !trailingHeaders.isEmpty { response.headers.append(contentsOf: trailingHeaders) }
             return response
         }

@@ -35,7 +35,8 @@ final class OutboundQueue: @unchecked Sendable {
         (overflows, overflowContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingOldest(1))
         if let channel {
             // Weak: a drain already scheduled on the event loop may run after the connection dropped the queue.
-            channelWriter = RoomSocketChannelWriter(channel: channel) { [weak self] bytes in self?.written(bytes: bytes) }
+            channelWriter = RoomSocketChannelWriter(channel: channel) { [weak self] bytes in self?.written(bytes: bytes)
+            }
         }
     }
 

@@ -46,7 +46,7 @@ final class RoomSocketChannelWriter: @unchecked Sendable {
                 try channel.pipeline.syncOperations.addHandler(Observer(writer: self), position: .first)
             }.get()
         } catch {
-            closed()  // the channel went before the upgrade finished
+            closed() // the channel went before the upgrade finished
         }
     }
 
