@@ -38,7 +38,7 @@ def sdp_samples():
     """The string arrays of SDPSamples.swift, joined with CRLF as the Swift code joins them."""
     with open(os.path.join(TESTS, "SDPSamples.swift")) as f:
         text = f.read()
-    for body in re.findall(r"static let \w+ = \[(.*?)\]\.joined", text, re.S):
+    for body in re.findall(r"static let \w+ =\s*\[(.*?)\]\.joined", text, re.S):
         lines = re.findall(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$', body, re.M)
         yield ("\r\n".join(lines) + "\r\n").encode()
 
@@ -108,6 +108,19 @@ def pcap_seeds(rtp, stun):
     yield pcapng(1, [ethernet(v4, 0x0800), ethernet(v6, 0x86DD)])
 
 
+def http1_streams():
+    """Request streams as a client sends them on one connection: pipelined, with bodies, and some the framer
+    gives up on (chunked, upgrade, HTTP/1.0)."""
+    stats = b"GET /api/v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: key\r\n\r\n"
+    post = b"POST /api/v1/meeting HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    yield stats
+    yield stats + post + stats
+    yield stats + b"GET /api/streams?x=1 HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n\r\n"
+    yield b"POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" + stats
+    yield b"GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+    yield b"GET / HTTP/1.0\r\nHost: a\r\n\r\n" + stats
+
+
 def main():
     stun = list(hex_literals("STUNVectorTests.swift"))
     rtp = list(hex_literals("RTPTests.swift")) + list(rtp_seeds())
@@ -121,6 +134,8 @@ def main():
             write(target, seed)
     for seed in pcap_seeds(rtp[0], stun[0]):
         write("pcap", seed)
+    for seed in http1_streams():
+        write("http1", seed)
 
 
 if __name__ == "__main__":

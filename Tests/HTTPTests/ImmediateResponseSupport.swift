@@ -103,12 +103,17 @@ struct LiveParley: Sendable {
 
     /// Sends `request` on a new connection and reads `count` responses (or until the server closes); then waits
     /// for the server to close the connection, up to `closeWithin` (a short look when no close is expected).
+    /// A `warmUp` request goes first, alone, and its answer counts among the `count`.
     func exchange(
-        _ request: String, responses count: Int = 1, heads: Set<Int> = [],
+        _ request: String, responses count: Int = 1, heads: Set<Int> = [], warmUp: String? = nil,
         closeWithin: Duration = .milliseconds(100)
     ) async throws -> RawConnection.Exchange {
         let connection = try await connect()
         defer { connection.close() }
+        if let warmUp {
+            try await connection.send(warmUp)
+            _ = try await connection.read(responses: 1)
+        }
         try await connection.send(request)
         var reply = try await connection.read(responses: count, bodiless: heads)
         reply.closedByServer = try await connection.waitForClose(timeout: closeWithin)

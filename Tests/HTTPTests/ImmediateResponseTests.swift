@@ -19,7 +19,7 @@ struct ImmediateResponseTests {
     }
 
     struct Case: Sendable {
-        let name: String
+        var name: String
         let request: String
         var responses = 1
         var heads: Set<Int> = []
@@ -29,11 +29,31 @@ struct ImmediateResponseTests {
         let immediate: Bool
         /// The server closes the connection after the answer (waited for, in both servers).
         var closes = false
+        /// Sent, and answered, before `request` on the same connection: the pipeline is set up by then, so
+        /// `request`'s plain GETs are answered in front of the codec (``ImmediateFrontHandler``).
+        var warmUp: String?
     }
 
+    /// Each case as the connection's first request (answered behind the codec, by ``ImmediateResponseHandler``)
+    /// and again after a first request (answered in front of it, by ``ImmediateFrontHandler``).
     static var cases: [Case] {
+        let base = baseCases
+        let warmUp = get("/api/v1/stats?first", ["authorization: \(key)"])
+        return base
+            + base.filter { $0.warmUp == nil && !$0.request.contains("?first") }.map { item in
+                var later = item
+                later.name += " (after a first request)"
+                later.warmUp = warmUp
+                later.responses += 1
+                later.heads = Set(item.heads.map { $0 + 1 })
+                return later
+            }
+    }
+
+    static var baseCases: [Case] {
         let auth = "authorization: \(key)"
         let stats = "/api/v1/stats"
+        let warmUp = get(stats + "?first", [auth])
         return [
             Case(name: "right key", request: get(stats, [auth]), immediate: true),
             Case(name: "wrong key", request: get(stats, ["authorization: nope"]), immediate: true),
@@ -74,6 +94,22 @@ struct ImmediateResponseTests {
                 name: "Upgrade", request: get(stats + "?first", [auth]) + get(stats, [auth, "Upgrade: foo"]),
                 responses: 2, immediate: false),
             Case(name: "other route", request: get("/api/v1/meetings", [auth]), immediate: false),
+            // After a first request has set the pipeline up, several requests in one read: the answers given in
+            // front of the codec (ImmediateFrontHandler) and the ones behind it, in order.
+            Case(
+                name: "three plain in one read", request: get(stats, [auth]) + get(stats, ["Origin: https://app.example"]),
+                responses: 3, immediate: true, warmUp: warmUp),
+            Case(
+                name: "plain, then a tab in a value", request: get(stats, [auth]) + get(stats, [auth, "X-A: b\tc"]),
+                responses: 3, immediate: true, warmUp: warmUp),
+            Case(name: "host without a space", request: "GET \(stats) HTTP/1.1\r\nhost:127.0.0.1\r\n\r\n", responses: 2, immediate: true, warmUp: warmUp),
+            Case(
+                name: "a body, then plain", request: get(stats, [auth, "Content-Length: 2"], method: "POST") + "{}" + get(stats, [auth]),
+                responses: 3, immediate: false, warmUp: warmUp),
+            Case(
+                name: "chunked, then plain",
+                request: get(stats, [auth, "Transfer-Encoding: chunked"], method: "POST") + "2\r\n{}\r\n0\r\n\r\n" + get(stats, [auth]),
+                responses: 3, immediate: false, warmUp: warmUp),
         ]
     }
 
@@ -96,7 +132,7 @@ struct ImmediateResponseTests {
             for item in cases {
                 results.append(
                     try await server.exchange(
-                        item.request, responses: item.responses, heads: item.heads,
+                        item.request, responses: item.responses, heads: item.heads, warmUp: item.warmUp,
                         closeWithin: item.closes ? .seconds(10) : .milliseconds(100)))
             }
             return results
@@ -109,7 +145,7 @@ struct ImmediateResponseTests {
                 let before = server.probe.routerPaths.count
                 results.append(
                     try await server.exchange(
-                        item.request, responses: item.responses, heads: item.heads,
+                        item.request, responses: item.responses, heads: item.heads, warmUp: item.warmUp,
                         closeWithin: item.closes ? .seconds(10) : .milliseconds(100)))
                 routerPaths.append(Array(server.probe.routerPaths.dropFirst(before)))
             }
@@ -124,7 +160,7 @@ struct ImmediateResponseTests {
             #expect(routerPaths[index].isEmpty == item.immediate, "\(item.name): router saw \(routerPaths[index])")
             #expect(fast[index].closedByServer == item.closes, "\(item.name)")
             if let callerID = item.callerID {
-                #expect(fast[index].responses.first?.contains("X-Request-Id: \(callerID)\r\n") == true, "\(item.name)")
+                #expect(fast[index].responses.last?.contains("X-Request-Id: \(callerID)\r\n") == true, "\(item.name)")
             }
         }
         return fast

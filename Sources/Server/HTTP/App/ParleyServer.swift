@@ -112,10 +112,12 @@ public enum ParleyServer {
         return Application(
             router: router,
             server: .plainOrTLSWithWebSocketUpgrade(
-                webSocketRouter: router, tls: tls,
+                webSocketRouter: router, tls: tls, immediate: immediate,
                 configuration: .init(
                     http1: .init(
-                        additionalChannelHandlers: immediate.map { [ImmediateResponseInstaller(responder: $0)] } ?? [],
+                        additionalChannelHandlers: immediate.map {
+                            [ImmediateResponseInstaller(responder: $0, idleTimeout: idleTimeout)]
+                        } ?? [],
                         idleTimeout: idleTimeout),
                     ws: .init(maxFrameSize: 1 << 20))),
             // ":8080" (every interface) parses to an empty host, which the resolver does not accept.

@@ -47,10 +47,18 @@ final class ImmediateResponder: Sendable {
             logger: services.logger, serverName: ParleyServer.serverName)
     }
 
-    /// The whole answer to `request`, or nil to leave it to the router: it is not a plain GET of a route's exact
-    /// path (no body, no `Upgrade`, no `Connection` other than keep-alive: Hummingbird closes after `close`), or
-    /// the route declines.
+    /// The whole answer to `request` as HTTPTypes hand it to Hummingbird's codec, or nil to leave it to the
+    /// router (see ``respond(_:dates:)``).
     func answer(_ request: HTTPRequest, dates: inout HTTPDateCache) -> ImmediateAnswer? {
+        respond(request, dates: &dates)?.response(cors: cors, serverName: serverName)
+    }
+
+    /// The route's answer to `request` and what the ordinary path adds around it, with the request's metrics
+    /// recorded and its log line written; nil to leave it to the router: it is not a plain GET of a route's exact
+    /// path (no body, no `Upgrade`, no `Connection` other than keep-alive: Hummingbird closes after `close`), or
+    /// the route declines. ``answer(_:dates:)`` and ``ImmediateExchange/http1Bytes(allocator:cors:serverName:)``
+    /// turn it into the same response.
+    func respond(_ request: HTTPRequest, dates: inout HTTPDateCache) -> ImmediateExchange? {
         guard request.method == .get, let target = request.path,
             let route = routes[String(Self.pathOnly(target))], Self.isPlain(request.headerFields)
         else { return nil }
@@ -58,21 +66,18 @@ final class ImmediateResponder: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let active = metrics.activeRequests(.get)
         active.increment()
-        guard var answer = route.answer(request) else {
+        guard let answer = route.answer(request) else {
             active.decrement()
             return nil
         }
-        let fields = request.headerFields
-        cors.decorate(&answer.head.headerFields, origin: fields[.origin], preflight: false)
         metrics.recordResponse(
             .init(endpoint: route.path, method: .get, status: answer.head.status.code), startedAt: started)
         active.decrement()
+        let fields = request.headerFields
         // Hummingbird names every request in its logger (`hb.request.id`); the middleware answers with that id
         // unless the caller brought an acceptable one.
         let generated = RequestID()
-        let callerID = RequestIdentityMiddleware.acceptableID(fields[.xRequestID])
-        let requestID = callerID ?? generated.description
-        answer.head.headerFields.append(HTTPField(name: .xRequestID, value: requestID))
+        let callerID = RequestIdentityMiddleware.acceptableID(fields.singleValue(.xRequestID))
         if let logStarted {
             var requestLogger = logger
             requestLogger[metadataKey: "hb.request.id"] = .stringConvertible(generated)
@@ -81,9 +86,9 @@ final class ImmediateResponder: Sendable {
                 method: request.method, path: route.path, status: answer.head.status.code, started: logStarted,
                 logger: requestLogger)
         }
-        answer.head.headerFields[.date] = dates.value(at: wallSeconds())
-        if let serverName { answer.head.headerFields[.server] = serverName }
-        return answer
+        return ImmediateExchange(
+            answer: answer, origin: fields.singleValue(.origin), requestID: callerID ?? generated.description,
+            date: dates.value(at: wallSeconds()))
     }
 
     /// The request target's path: what precedes the query (RFC 9112 §3.2.1 origin-form).
@@ -96,9 +101,9 @@ final class ImmediateResponder: Sendable {
     /// No body (RFC 9112 §6.3: neither Transfer-Encoding nor a non-zero Content-Length), no protocol change, and
     /// a connection that stays open.
     static func isPlain(_ fields: HTTPFields) -> Bool {
-        if fields[.transferEncoding] != nil || fields[.upgrade] != nil { return false }
-        if let length = fields[.contentLength], length != "0" { return false }
-        if let connection = fields[.connection], connection.lowercased() != "keep-alive" { return false }
+        if fields.contains(.transferEncoding) || fields.contains(.upgrade) { return false }
+        if let length = fields.singleValue(.contentLength), length != "0" { return false }
+        if let connection = fields.singleValue(.connection), connection.lowercased() != "keep-alive" { return false }
         return true
     }
 }

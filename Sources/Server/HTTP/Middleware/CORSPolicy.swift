@@ -63,6 +63,38 @@ public struct CORSPolicy: Sendable, Equatable {
         if preflight { headers.append(Self.preflightMaxAge) }
     }
 
+    /// What ``decorate(_:origin:preflight:)`` adds to an answer that is not a preflight, as HTTP/1 field lines
+    /// (`name: value` CRLF), for answers written as bytes (``ImmediateExchange``).
+    func appendFieldLines(origin: String?, to head: inout HTTP1HeadAppender) {
+        guard enabled else { return }
+        if origin != nil || !echoesAnyOrigin { head.append(Self.varyOriginLine) }
+        guard let allowed = allowedOrigin(for: origin) else { return }
+        if let origin, !origin.isEmpty {
+            head.append(Self.anyOrigin.name.rawName)
+            head.append(": ")
+            head.append(allowed)
+            head.append("\r\n")
+        } else {
+            head.append(Self.anyOriginLine)
+        }
+        head.append(Self.sharedFieldLines)
+    }
+
+    /// The most bytes ``appendFieldLines(origin:to:)`` writes for `origin`.
+    func fieldLinesBound(origin: String?) -> Int {
+        guard enabled else { return 0 }
+        return Self.varyOriginLine.count + Self.anyOriginLine.count + (origin?.utf8.count ?? 0)
+            + Self.sharedFieldLines.count
+    }
+
+    // The same fields as lines, rendered once from the fields themselves.
+    static func lines(_ fields: [HTTPField]) -> [UInt8] {
+        fields.flatMap { Array("\($0.name.rawName): \($0.value)\r\n".utf8) }
+    }
+    static let varyOriginLine = lines([varyOrigin])
+    static let anyOriginLine = lines([anyOrigin])
+    static let sharedFieldLines = lines(sharedFields)
+
     /// Origins compare as serialized by browsers: scheme://host[:port], no trailing slash, case-insensitive.
     static func canonical(_ origin: String) -> String {
         var text = origin.trimmingWhitespace().lowercased()

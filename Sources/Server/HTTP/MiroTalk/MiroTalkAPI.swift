@@ -90,7 +90,7 @@ final class MiroTalkAPI: Sendable {
     }
 
     func authorize(_ headers: HTTPFields) throws(MiroTalkReply) {
-        guard !apiKeySecret.isEmpty, let presented = headers[.authorization],
+        guard !apiKeySecret.isEmpty, let presented = headers.singleValue(.authorization),
             ConstantTime.equals(presented, apiKeySecret)
         else { throw MiroTalkReply.unauthorized }
     }
