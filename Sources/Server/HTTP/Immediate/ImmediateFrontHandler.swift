@@ -22,6 +22,8 @@ final class ImmediateFrontHandler: ChannelInboundHandler, RemovableChannelHandle
     private var tracker: (any InFrontAnswerGate)?
     private var dates = HTTPDateCache()
     private var unflushed = false
+    /// Bytes went on to the codec since the last read batch ended.
+    private var handedOnThisBatch = false
 
     init(responder: ImmediateResponder) { self.responder = responder }
 
@@ -40,6 +42,7 @@ final class ImmediateFrontHandler: ChannelInboundHandler, RemovableChannelHandle
             guard input.readerIndex > passStart,
                 let slice = source.getSlice(at: passStart, length: input.readerIndex - passStart)
             else { return }
+            handedOnThisBatch = true
             context.fireChannelRead(wrapInboundOut(slice))
             passStart = input.readerIndex
         }
@@ -62,6 +65,7 @@ final class ImmediateFrontHandler: ChannelInboundHandler, RemovableChannelHandle
             }
         }
         if passStart == source.readerIndex {
+            handedOnThisBatch = true
             context.fireChannelRead(data)
         } else {
             handOn()
@@ -82,10 +86,16 @@ final class ImmediateFrontHandler: ChannelInboundHandler, RemovableChannelHandle
         return true
     }
 
-    /// One flush per read batch: pipelined requests answered here leave in one write.
+    /// One flush per read batch: pipelined requests answered here leave in one write. The handlers behind hear of
+    /// the batch's end only when they were given some of it: each of them acts on that event only for what it
+    /// read (the decoder, the async channel's buffer), and passing it along the pipeline cost as much as
+    /// answering the request.
     func channelReadComplete(context: ChannelHandlerContext) {
         flushIfNeeded(context: context)
-        context.fireChannelReadComplete()
+        if handedOnThisBatch {
+            handedOnThisBatch = false
+            context.fireChannelReadComplete()
+        }
     }
 
     private func flushIfNeeded(context: ChannelHandlerContext) {
@@ -98,6 +108,8 @@ final class ImmediateFrontHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Nothing more can be answered here: the rest of the stream goes straight to the codec.
     private func leave(context: ChannelHandlerContext) {
         flushIfNeeded(context: context)
+        // This batch's end now reaches the codec without this handler.
+        handedOnThisBatch = false
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
