@@ -34,10 +34,11 @@ struct ImmediateResponseTests {
         var warmUp: String?
     }
 
+    static var cases: [Case] { alsoAfterFirstRequest(baseCases) }
+
     /// Each case as the connection's first request (answered behind the codec, by ``ImmediateResponseHandler``)
     /// and again after a first request (answered in front of it, by ``ImmediateFrontHandler``).
-    static var cases: [Case] {
-        let base = baseCases
+    static func alsoAfterFirstRequest(_ base: [Case]) -> [Case] {
         let warmUp = get("/api/v1/stats?first", ["authorization: \(key)"])
         return base
             + base.filter { $0.warmUp == nil && !$0.request.contains("?first") }.map { item in

@@ -23,7 +23,7 @@ struct ImmediateStreamsTests {
 
     static var cases: [Case] {
         let bearer = "Authorization: Bearer \(token())"
-        return [
+        return ImmediateResponseTests.alsoAfterFirstRequest([
             Case(name: "valid JWT", request: get("/api/streams", [bearer]), immediate: true),
             Case(name: "raw JWT", request: get("/api/streams", ["Authorization: \(token())"]), immediate: true),
             Case(
@@ -52,7 +52,7 @@ struct ImmediateStreamsTests {
             Case(
                 name: "POST", request: get("/api/streams", [bearer, "Content-Length: 0"], method: "POST"),
                 immediate: false),
-        ]
+        ])
     }
 
     @Test("no live stream, auth on: same bytes, answered on the loop")

@@ -196,3 +196,22 @@ struct HTTP1RequestFramerTests {
         }
     }
 }
+
+@Suite("HTTP/1.1 head character sets")
+struct HTTP1CharacterSetTests {
+    static func isAlphaOrDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    @Test("the masks hold exactly ALPHA, DIGIT and the listed symbols, for every byte")
+    func masks() {
+        for value in 0...255 {
+            let byte = UInt8(value)
+            let token = Self.isAlphaOrDigit(byte) || HTTP1CharacterSet.tokenSymbols.utf8.contains(byte)
+            let path = Self.isAlphaOrDigit(byte) || HTTP1CharacterSet.pathOrQuerySymbols.utf8.contains(byte)
+            #expect(HTTP1CharacterSet.isToken(byte) == token, "byte \(value)")
+            #expect(HTTP1CharacterSet.isPathOrQuery(byte) == path, "byte \(value)")
+        }
+    }
+}

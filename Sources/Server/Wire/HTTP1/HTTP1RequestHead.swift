@@ -172,7 +172,8 @@ private struct HeadScanner {
     private func isMethod(_ range: Range<Int>, _ method: StaticString) -> Bool {
         guard range.count == method.utf8CodeUnitCount else { return false }
         return method.withUTF8Buffer { expected in
-            zip(range, expected).allSatisfy { bytes[$0] == $1 }
+            for offset in 0..<expected.count where bytes[range.lowerBound + offset] != expected[offset] { return false }
+            return true
         }
     }
 
@@ -180,7 +181,10 @@ private struct HeadScanner {
     private func isName(_ range: Range<Int>, _ lowercased: StaticString) -> Bool {
         guard range.count == lowercased.utf8CodeUnitCount else { return false }
         return lowercased.withUTF8Buffer { expected in
-            zip(range, expected).allSatisfy { bytes[$0] | 0x20 == $1 }
+            for offset in 0..<expected.count where bytes[range.lowerBound + offset] | 0x20 != expected[offset] {
+                return false
+            }
+            return true
         }
     }
 }
@@ -195,20 +199,31 @@ extension UInt8 {
     fileprivate static let zero = UInt8(ascii: "0")
     fileprivate static let nine = UInt8(ascii: "9")
 
-    /// tchar (RFC 9110 §5.6.2).
-    fileprivate var isTokenCharacter: Bool { Self.tokenCharacters[Int(self)] }
+    fileprivate var isTokenCharacter: Bool { HTTP1CharacterSet.isToken(self) }
+    fileprivate var isPathOrQueryCharacter: Bool { HTTP1CharacterSet.isPathOrQuery(self) }
+}
 
-    /// pchar, "/" and "?" (RFC 3986 §3.3, §3.4): what an origin-form target (RFC 9112 §3.2.1) is made of.
-    fileprivate var isPathOrQueryCharacter: Bool { Self.pathOrQueryCharacters[Int(self)] }
+/// The character sets of the request head's grammar, each as two 64-bit masks over ASCII (bytes 0–63, 64–127):
+/// a shift and a test per byte, no table to load. `HTTP1RequestFramerTests` checks the masks against the lists.
+enum HTTP1CharacterSet {
+    /// tchar (RFC 9110 §5.6.2): ALPHA, DIGIT and these.
+    static let tokenSymbols = "!#$%&'*+-.^_`|~"
+    /// pchar, "/" and "?" (RFC 3986 §3.3, §3.4), what an origin-form target (RFC 9112 §3.2.1) is made of: ALPHA,
+    /// DIGIT and these.
+    static let pathOrQuerySymbols = "-._~!$&'()*+,;=:@/?%"
 
-    private static func table(_ extra: String) -> [Bool] {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
-        for byte in extra.utf8 { table[Int(byte)] = true }
-        return table
+    @inline(__always)
+    static func isToken(_ byte: UInt8) -> Bool { isMember(byte, low: 0x03FF_6CFA_0000_0000, high: 0x57FF_FFFF_C7FF_FFFE) }
+
+    @inline(__always)
+    static func isPathOrQuery(_ byte: UInt8) -> Bool {
+        isMember(byte, low: 0xAFFF_FFF2_0000_0000, high: 0x47FF_FFFE_87FF_FFFF)
     }
-    private static let tokenCharacters = table("!#$%&'*+-.^_`|~")
-    private static let pathOrQueryCharacters = table("-._~!$&'()*+,;=:@/?%")
+
+    @inline(__always)
+    private static func isMember(_ byte: UInt8, low: UInt64, high: UInt64) -> Bool {
+        if byte < 64 { return (low >> byte) & 1 == 1 }
+        if byte < 128 { return (high >> (byte - 64)) & 1 == 1 }
+        return false
+    }
 }
