@@ -22,9 +22,13 @@ private func frame(_ bytes: [UInt8], cuts: [Int]) -> (HTTP1RequestFramer, Int) {
                 guard again == .complete(head), head.contentLength ?? 0 == 0 else {
                     fatalError("a handed-out head does not parse back")
                 }
-                bytes[offset..<offset + head.length].withUnsafeBytes { HTTP1RequestHead.forEachField(in: $0) { _, _ in } }
+                bytes[offset..<offset + head.length].withUnsafeBytes {
+                    HTTP1RequestHead.forEachField(in: $0) { _, _ in }
+                }
             }
-            guard count > 0, count <= end - offset else { fatalError("step of \(count) bytes with \(end - offset) left") }
+            guard count > 0, count <= end - offset else {
+                fatalError("step of \(count) bytes with \(end - offset) left")
+            }
             offset += count
             covered += count
         }
@@ -41,7 +45,10 @@ public func fuzzHTTP1(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The same stream in reads of three sizes taken from the input: the same message ends, and never given up
     // where the whole stream was framed to its end.
     let step = max(1, Int(bytes.first ?? 1) % 17 + 1)
-    for cuts in [Array(stride(from: step, to: bytes.count, by: step)), [bytes.count / 2], Array(1..<max(1, min(bytes.count, 512)))] {
+    for cuts in [
+        Array(stride(from: step, to: bytes.count, by: step)), [bytes.count / 2],
+        Array(1..<max(1, min(bytes.count, 512))),
+    ] {
         let (split, covered) = frame(bytes, cuts: cuts)
         guard covered == bytes.count, split.messagesEnded == whole.messagesEnded,
             !split.gaveUp || whole.gaveUp

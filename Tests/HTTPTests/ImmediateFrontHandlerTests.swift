@@ -126,7 +126,9 @@ struct ImmediateFrontHandlerTests {
         let chunked = "POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
         try channel.writeInbound(ByteBuffer(string: chunked + Self.fixed))
         #expect(String(buffer: sink.received) == chunked + Self.fixed)
-        #expect(throws: (any Error).self) { try channel.pipeline.syncOperations.handler(type: ImmediateFrontHandler.self) }
+        #expect(throws: (any Error).self) {
+            try channel.pipeline.syncOperations.handler(type: ImmediateFrontHandler.self)
+        }
         try channel.writeInbound(ByteBuffer(string: Self.fixed))
         #expect(gate.answered == 0)
         #expect(String(buffer: sink.received) == chunked + Self.fixed + Self.fixed)

@@ -98,18 +98,23 @@ struct ImmediateResponseTests {
             // After a first request has set the pipeline up, several requests in one read: the answers given in
             // front of the codec (ImmediateFrontHandler) and the ones behind it, in order.
             Case(
-                name: "three plain in one read", request: get(stats, [auth]) + get(stats, ["Origin: https://app.example"]),
+                name: "three plain in one read",
+                request: get(stats, [auth]) + get(stats, ["Origin: https://app.example"]),
                 responses: 3, immediate: true, warmUp: warmUp),
             Case(
                 name: "plain, then a tab in a value", request: get(stats, [auth]) + get(stats, [auth, "X-A: b\tc"]),
                 responses: 3, immediate: true, warmUp: warmUp),
-            Case(name: "host without a space", request: "GET \(stats) HTTP/1.1\r\nhost:127.0.0.1\r\n\r\n", responses: 2, immediate: true, warmUp: warmUp),
             Case(
-                name: "a body, then plain", request: get(stats, [auth, "Content-Length: 2"], method: "POST") + "{}" + get(stats, [auth]),
+                name: "host without a space", request: "GET \(stats) HTTP/1.1\r\nhost:127.0.0.1\r\n\r\n", responses: 2,
+                immediate: true, warmUp: warmUp),
+            Case(
+                name: "a body, then plain",
+                request: get(stats, [auth, "Content-Length: 2"], method: "POST") + "{}" + get(stats, [auth]),
                 responses: 3, immediate: false, warmUp: warmUp),
             Case(
                 name: "chunked, then plain",
-                request: get(stats, [auth, "Transfer-Encoding: chunked"], method: "POST") + "2\r\n{}\r\n0\r\n\r\n" + get(stats, [auth]),
+                request: get(stats, [auth, "Transfer-Encoding: chunked"], method: "POST") + "2\r\n{}\r\n0\r\n\r\n"
+                    + get(stats, [auth]),
                 responses: 3, immediate: false, warmUp: warmUp),
         ]
     }

@@ -150,16 +150,20 @@ struct HTTP1RequestFramerTests {
 
     @Test("a head over 16 KiB, or with over 100 fields, is given up on, whole or in pieces")
     func limits() {
-        let big = "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + String(repeating: "b", count: HTTP1RequestHead.maxBytes) + "\r\n\r\n"
+        let big =
+            "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + String(repeating: "b", count: HTTP1RequestHead.maxBytes)
+            + "\r\n\r\n"
         #expect(Self.parse(big) == .unframeable)
         let bigBytes = Array(big.utf8)
         let (_, pieces) = Self.frame(bigBytes, splits: Array(stride(from: 100, to: bigBytes.count, by: 100)))
         #expect(pieces.gaveUp)
         let many =
-            "GET / HTTP/1.1\r\nHost: a\r\n" + (0..<HTTP1RequestHead.maxFields).map { "X-\($0): v\r\n" }.joined() + "\r\n"
+            "GET / HTTP/1.1\r\nHost: a\r\n" + (0..<HTTP1RequestHead.maxFields).map { "X-\($0): v\r\n" }.joined()
+            + "\r\n"
         #expect(Self.parse(many) == .unframeable)
         let enough =
-            "GET / HTTP/1.1\r\nHost: a\r\n" + (1..<HTTP1RequestHead.maxFields).map { "X-\($0): v\r\n" }.joined() + "\r\n"
+            "GET / HTTP/1.1\r\nHost: a\r\n" + (1..<HTTP1RequestHead.maxFields).map { "X-\($0): v\r\n" }.joined()
+            + "\r\n"
         #expect(Self.head(enough) != nil)
     }
 

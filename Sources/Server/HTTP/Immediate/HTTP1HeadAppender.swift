@@ -29,7 +29,9 @@ struct HTTP1HeadAppender {
 
     /// A non-negative decimal, as `String(value)` writes it.
     mutating func appendDecimal(_ value: Int) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        )
         var rest = max(0, value)
         var used = 0
         withUnsafeMutableBytes(of: &digits) { buffer in

@@ -8,7 +8,8 @@ extension HTTPRequest {
     /// target as the path, every other field in order. Nil for any other method.
     init?(plainGET head: HTTP1RequestHead, in bytes: UnsafeRawBufferPointer) {
         guard head.isPlain, head.method.count == 3, bytes[head.method.lowerBound] == UInt8(ascii: "G"),
-            bytes[head.method.lowerBound + 1] == UInt8(ascii: "E"), bytes[head.method.lowerBound + 2] == UInt8(ascii: "T")
+            bytes[head.method.lowerBound + 1] == UInt8(ascii: "E"),
+            bytes[head.method.lowerBound + 2] == UInt8(ascii: "T")
         else { return nil }
         var authority: String?
         var fields = HTTPFields()

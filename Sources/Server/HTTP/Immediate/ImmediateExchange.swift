@@ -37,7 +37,7 @@ struct ImmediateExchange {
         let bodyBytes = answer.body.readableBytes
         var bound = 32 + reason.utf8.count + HTTP1HeadAppender.decimalBound
         for field in head.headerFields { bound += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
-        bound += 20 + HTTP1HeadAppender.decimalBound  // a Content-Length the route left out
+        bound += 20 + HTTP1HeadAppender.decimalBound // a Content-Length the route left out
         bound += cors.fieldLinesBound(origin: origin)
         bound += 20 + requestID.utf8.count + 10 + date.utf8.count + 12 + (serverName?.utf8.count ?? 0) + 2
         var out = allocator.buffer(capacity: bound + bodyBytes)

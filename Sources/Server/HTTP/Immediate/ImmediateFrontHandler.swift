@@ -51,7 +51,8 @@ final class ImmediateFrontHandler: ChannelInboundHandler, RemovableChannelHandle
             case .pass(let count):
                 input.moveReaderIndex(forwardBy: count)
             case .request(let head):
-                if tracker != nil, let request = input.withUnsafeReadableBytes({ HTTPRequest(plainGET: head, in: $0) }) {
+                if tracker != nil, let request = input.withUnsafeReadableBytes({ HTTPRequest(plainGET: head, in: $0) })
+                {
                     // What came before goes on first: the state tracker must see it to know whether this request
                     // is next in line.
                     handOn()

@@ -51,7 +51,7 @@ public struct HTTP1RequestFramer: Sendable {
             }
             return .pass(count)
         case .inHead(var carried, var matched):
-            state = .gaveUp  // Not copy-on-write while carried grows.
+            state = .gaveUp // Not copy-on-write while carried grows.
             return continueHead(input, carried: &carried, matched: &matched)
         case .atHead:
             switch HTTP1RequestHead.parse(input) {
@@ -82,7 +82,7 @@ public struct HTTP1RequestFramer: Sendable {
             if matched == Self.terminator.count {
                 let parsed = carried.withUnsafeBytes { HTTP1RequestHead.parse($0) }
                 guard case .complete(let head) = parsed, head.length == carried.count else {
-                    return .pass(input.count)  // Stays given up.
+                    return .pass(input.count) // Stays given up.
                 }
                 if let length = head.contentLength, length > 0 {
                     state = .inBody(remaining: length)

@@ -39,7 +39,8 @@ public struct HTTP1RequestHead: Equatable, Sendable {
     /// Calls `body` with each field line's name and value (the value without the optional whitespace around it),
     /// in order. `bytes` must start with a head `parse` found complete.
     public static func forEachField(
-        in bytes: UnsafeRawBufferPointer, _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
     ) {
         var index = 0
         // Past the request line.
@@ -213,7 +214,9 @@ enum HTTP1CharacterSet {
     static let pathOrQuerySymbols = "-._~!$&'()*+,;=:@/?%"
 
     @inline(__always)
-    static func isToken(_ byte: UInt8) -> Bool { isMember(byte, low: 0x03FF_6CFA_0000_0000, high: 0x57FF_FFFF_C7FF_FFFE) }
+    static func isToken(_ byte: UInt8) -> Bool {
+        isMember(byte, low: 0x03FF_6CFA_0000_0000, high: 0x57FF_FFFF_C7FF_FFFE)
+    }
 
     @inline(__always)
     static func isPathOrQuery(_ byte: UInt8) -> Bool {
