@@ -19,9 +19,11 @@ struct ImmediateFrontChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            guard let immediate else { return value }
             let pipeline = channel.pipeline.syncOperations
-            let encoder = try pipeline.context(handlerType: HTTPResponseEncoder.self)
+            // Without NIO's HTTP/1 encoder this is not the pipeline the handler was made for: leave it as it is.
+            guard let immediate, let encoder = try? pipeline.context(handlerType: HTTPResponseEncoder.self) else {
+                return value
+            }
             try pipeline.addHandler(ImmediateFrontHandler(responder: immediate), position: .before(encoder.handler))
             return value
         }
