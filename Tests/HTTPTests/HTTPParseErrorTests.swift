@@ -42,6 +42,34 @@ struct HTTPParseErrorTests {
         #expect(reply.closedByServer)
     }
 
+    @Test(
+        "a first request asking to upgrade to a protocol no one speaks here is answered as itself (RFC 9110 §7.8)",
+        arguments: ["Upgrade: foo", "Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings", "Upgrade: foo/2, bar"])
+    func unknownUpgradeFirst(_ headers: String) async throws {
+        let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers)\r\n\r\n"
+        let reply = try await RawHTTPServer.exchange(
+            request + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", quietAfterReply: .seconds(1))
+        #expect(reply.statusLine == "HTTP/1.1 200 OK", "\(reply.text)")
+        let answers = reply.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1
+        if headers.contains("Connection: Upgrade") {
+            // With `Connection: upgrade` NIO's parser stops after the head, waiting for the new protocol: the
+            // request is answered, and the connection then closes rather than hang.
+            #expect(answers == 1 && reply.closedByServer, "\(reply.text)")
+        } else {
+            #expect(answers == 2, "both answered: \(reply.text)")
+        }
+    }
+
+    @Test("the upgrade filter keeps an Upgrade that names websocket, in any case and among others")
+    func upgradeFilterKeepsWebSocket() {
+        for value in ["websocket", "WebSocket", "foo, websocket", "websocket/13"] {
+            #expect(FirstRequestUpgradeFilter.asksForUpgradable(["Upgrade": value]), "\(value)")
+        }
+        for value in ["foo", "h2c", "websockets", ""] {
+            #expect(!FirstRequestUpgradeFilter.asksForUpgradable(["Upgrade": value]), "\(value)")
+        }
+    }
+
     @Test("a method the parser does not know, as the first request: 400, connection closed")
     func unknownMethodFirst() async throws {
         let reply = try await RawHTTPServer.exchange("CONFORM / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

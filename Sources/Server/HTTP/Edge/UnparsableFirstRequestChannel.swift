@@ -21,6 +21,9 @@ public struct UnparsableFirstRequestChannel<Base: ServerChildChannel>: ServerChi
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try pipeline.addHandler(FirstRequestParseErrorHandler(), position: .after(decoder.handler))
+            // Behind it, still ahead of the upgrade handler: an Upgrade nobody here speaks is dropped.
+            let parseErrors = try pipeline.context(handlerType: FirstRequestParseErrorHandler.self)
+            try pipeline.addHandler(FirstRequestUpgradeFilter(), position: .after(parseErrors.handler))
             return value
         }
     }
