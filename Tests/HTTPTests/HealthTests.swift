@@ -19,6 +19,10 @@ struct HealthTests {
                 #expect(body?["status"] as? String == "ok")
                 #expect(body?["version"] as? String == ParleyVersion.current)
                 #expect((body?["uptime_s"] as? Double).map { $0 >= 0 } == true)
+                // Keys in one fixed order, answer after answer.
+                let text = String(buffer: response.body)
+                #expect(text.hasPrefix(#"{"cluster":{"nodes":1,"state":"single"},"node_id":"#), "\(text)")
+                #expect(text.contains(#","status":"ok","uptime_s":"#), "\(text)")
             }
         }
     }

@@ -8,7 +8,7 @@ import Prometheus
 public struct HealthFace: APIFace {
     public init() {}
 
-    struct Health: ResponseEncodable {
+    struct Health: Encodable {
         let status: String
         let version: String
         let uptime_s: Double
@@ -24,19 +24,28 @@ public struct HealthFace: APIFace {
         let owned_rooms: [String]?
     }
 
+    /// Keys in a fixed (sorted) order: Foundation's encoder on Linux otherwise writes them in a different order
+    /// from one answer to the next, which probes that compare answers, and people reading them, trip over.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
     /// A node owning more rooms lists only the first ones by id: `/healthz` stays small for probes.
     static let ownedRoomsLimit = 1_000
 
     public func register(on router: Router<ParleyRequestContext>, services: ParleyServices) {
         let single = ClusterStatus.single
         let nodeID = services.cluster?.node.rawValue ?? ParleyServer.nodeIdentity(services.config).node.rawValue
-        router.get("/healthz") { _, _ -> Health in
+        router.get("/healthz") { request, context -> Response in
             let status = await services.cluster?.status ?? single
             let owned = await services.cluster?.ownedRooms(limit: Self.ownedRoomsLimit)
-            return Health(
+            let health = Health(
                 status: "ok", version: services.version, uptime_s: (services.uptimeSeconds * 1000).rounded() / 1000,
                 node_id: nodeID,
                 cluster: Cluster(nodes: status.nodes, state: status.state.rawValue, owned_rooms: owned))
+            return try Self.encoder.encode(health, from: request, context: context)
         }
         router.get("/metrics") { _, _ -> Response in
             var text: [UInt8] = []
