@@ -43,19 +43,20 @@ struct RoomSocketChannelWriterTests {
             try await channel.testingEventLoop.executeInContext { channel.pipeline.fireChannelWritabilityChanged() }
         }
 
+        /// The text frames that reached the socket end, parsed from the bytes written there.
         func texts() async throws -> [String] {
-            var texts: [String] = []
-            while let frame = try await channel.readOutbound(as: WebSocketFrame.self) {
-                #expect(frame.opcode == .text && frame.fin && frame.maskKey == nil)
-                texts.append(String(buffer: frame.unmaskedData))
-            }
-            return texts
+            var bytes = ByteBuffer()
+            while var chunk = try await channel.readOutbound(as: ByteBuffer.self) { bytes.writeBuffer(&chunk) }
+            return try RoomSocketFrameTests.parseTextFrames(&bytes)
         }
     }
 
     static func rig() async throws -> Rig {
         let flushes = FlushCounter()
-        let channel = await NIOAsyncTestingChannel(handler: flushes)
+        // As after the upgrade: the frame encoder above the socket (the writer puts its frames on its socket side).
+        let channel = try await NIOAsyncTestingChannel { channel in
+            try channel.pipeline.syncOperations.addHandlers([flushes, WebSocketFrameEncoder()])
+        }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).get()
         let written = Box()
         let writer = RoomSocketChannelWriter(channel: channel) { written.add($0) }
@@ -81,7 +82,7 @@ struct RoomSocketChannelWriterTests {
     func batches() async throws {
         let rig = try await Self.rig()
         rig.channel.isWritable = false // the first drain pauses, so all three wait for one drain
-        for text in ["one", "two", "three"] { rig.writer.enqueue(text) }
+        for text in ["one", "two", "three"] { rig.writer.enqueue(RoomSocketFrame(text)) }
         try await rig.settle()
         #expect(try await rig.texts() == [])
         let before = rig.flushes.count
@@ -91,11 +92,22 @@ struct RoomSocketChannelWriterTests {
         #expect(rig.written.value == 11)
     }
 
+    @Test("a channel without a WebSocket frame encoder is no socket to write to: the writer ends as closed")
+    func noEncoder() async throws {
+        let channel = await NIOAsyncTestingChannel()
+        let writer = RoomSocketChannelWriter(channel: channel) { _ in }
+        await writer.install()
+        writer.enqueue(RoomSocketFrame("nowhere"))
+        writer.finish(.close(.normal, reason: ""))
+        #expect(await writer.ended() == .channelClosed)
+        #expect(try await channel.readOutbound(as: ByteBuffer.self) == nil)
+    }
+
     @Test("the end waits until every frame before the close is on the channel")
     func closeAfterFrames() async throws {
         let rig = try await Self.rig()
         rig.channel.isWritable = false
-        rig.writer.enqueue("last")
+        rig.writer.enqueue(RoomSocketFrame("last"))
         rig.writer.finish(.close(.normal, reason: "bye"))
         try await rig.settle()
         let (ended, returned) = Self.ending(rig.writer)
@@ -110,20 +122,20 @@ struct RoomSocketChannelWriterTests {
     func overflow() async throws {
         let rig = try await Self.rig()
         rig.channel.isWritable = false
-        rig.writer.enqueue("dropped")
+        rig.writer.enqueue(RoomSocketFrame("dropped"))
         try await rig.settle()
         rig.writer.finish(.overflow)
         #expect(await rig.writer.ended() == .overflow)
         try await rig.becomeWritable()
         #expect(try await rig.texts() == [])
-        rig.writer.enqueue("after") // accepted by nobody: the queue never sends after its end, this must not crash
+        rig.writer.enqueue(RoomSocketFrame("after")) // accepted by nobody: the queue never sends after its end, this must not crash
     }
 
     @Test("a closed channel drops queued frames; the end still waits for the queue to end")
     func channelClosed() async throws {
         let rig = try await Self.rig()
         rig.channel.isWritable = false
-        rig.writer.enqueue("lost")
+        rig.writer.enqueue(RoomSocketFrame("lost"))
         try await rig.settle()
         try await rig.channel.close()
         let (ended, returned) = Self.ending(rig.writer)

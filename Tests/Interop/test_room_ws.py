@@ -236,6 +236,25 @@ def test_chat_to_all_private_and_replies(server):
     run(scenario())
 
 
+def test_room_socket_over_tls_carries_events_and_chat(server):
+    """The fan-out writes encoded frames below the WebSocket layer: over TLS they must still arrive encrypted and
+    whole, with 7-bit and 16-bit payload lengths (RFC 6455 §5.2; a chat text is at most 4096 characters)."""
+    async def scenario():
+        a = await RoomClient.connect(server.tls_url, "r-tls", "a")
+        b = await RoomClient.connect(server.tls_url, "r-tls", "b")
+        assert (await a.next_event("userjoin"))["data"]["user_id"] == "b"
+        texts = ["short", "m" * 300, "l" * 4096]
+        for text in texts:
+            await a.send("chat", text=text)
+        for client in (a, b):
+            got = [(await client.next_event("msg"))["data"]["text"] for _ in texts]
+            assert got == texts
+        await b.close()
+        assert (await a.next_event("userleave"))["data"]["user_id"] == "b"
+        await a.close()
+    run(scenario())
+
+
 def test_hands_up_and_down_reach_everyone_and_the_registry(server):
     async def scenario():
         a = await RoomClient.connect(server.url, "r-hand", "a")

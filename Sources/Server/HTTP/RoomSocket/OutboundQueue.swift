@@ -43,7 +43,13 @@ final class OutboundQueue: @unchecked Sendable {
     /// Queues a text frame. False when the queue is closed or just overflowed.
     @discardableResult
     func send(_ text: String) -> Bool {
-        let size = text.utf8.count
+        send(RoomSocketFrame(text))
+    }
+
+    /// Queues an encoded text frame: a fan-out encodes its message once and hands every member the same frame.
+    @discardableResult
+    func send(_ frame: RoomSocketFrame) -> Bool {
+        let size = frame.payloadBytes
         let accepted: Bool = lock.withLock {
             guard !finished else { return false }
             guard pendingBytes + size <= limitBytes else {
@@ -56,9 +62,9 @@ final class OutboundQueue: @unchecked Sendable {
         }
         if accepted {
             if let channelWriter {
-                channelWriter.enqueue(text)
+                channelWriter.enqueue(frame)
             } else {
-                continuation.yield(.text(text))
+                continuation.yield(.text(frame.text))
             }
         } else if overflowed {
             continuation.finish()

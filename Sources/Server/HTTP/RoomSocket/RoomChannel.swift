@@ -10,7 +10,12 @@ actor RoomChannel {
     let id: RoomID
     /// The server's clock: agenda times, and the sessions' idle and rate-limit intervals.
     let clock: any ServerClock
-    private var order: [UserID] = []
+    /// Registry events' frames, shared by the members' sessions (each handles the events on its own).
+    let eventFrames = RoomEventFrames()
+    /// The participants the sessions' views hold, one shared copy each.
+    let participantViews = RoomParticipantViews()
+    /// Members in join order with their queues: a broadcast walks this, with no lookup per member.
+    private var order: [(user: UserID, queue: OutboundQueue)] = []
     private var members: [UserID: OutboundQueue] = [:]
     private var agenda: RoomAgenda
     private var chatSequence = 0
@@ -23,23 +28,30 @@ actor RoomChannel {
     }
 
     func add(_ user: UserID, queue: OutboundQueue) {
-        if members[user] == nil { order.append(user) }
-        members[user] = queue
+        if members.updateValue(queue, forKey: user) == nil {
+            order.append((user, queue))
+        } else if let index = order.firstIndex(where: { $0.user == user }) {
+            order[index].queue = queue
+        }
     }
 
     func remove(_ user: UserID) {
         guard members.removeValue(forKey: user) != nil else { return }
-        order.removeAll { $0 == user }
+        order.removeAll { $0.user == user }
     }
 
     func contains(_ user: UserID) -> Bool { members[user] != nil }
 
     var agendaState: RoomAgenda.State { agenda.state(now: clock.now) }
 
-    /// Sends one encoded frame to every member, in join order.
-    func broadcast(_ frame: String) {
-        for user in order {
-            members[user]?.send(frame)
+    /// Sends one message to every member, in join order, encoded once for all of them.
+    func broadcast(_ text: String) {
+        broadcast(RoomSocketFrame(text))
+    }
+
+    private func broadcast(_ frame: RoomSocketFrame) {
+        for member in order {
+            member.queue.send(frame)
         }
     }
 
@@ -47,11 +59,12 @@ actor RoomChannel {
     func chat(from sender: Participant, text: String, to recipient: UserID?) -> RoomError? {
         if let recipient, members[recipient] == nil { return .participantNotFound }
         chatSequence += 1
-        let frame = RoomSocketEnvelope.encode(
-            "msg",
-            RoomSocketWire.Chat(
-                seq: chatSequence, from: sender.userID.rawValue, name: sender.name, text: text, to: recipient?.rawValue)
-        )
+        let frame = RoomSocketFrame(
+            RoomSocketEnvelope.encode(
+                "msg",
+                RoomSocketWire.Chat(
+                    seq: chatSequence, from: sender.userID.rawValue, name: sender.name, text: text,
+                    to: recipient?.rawValue)))
         if let recipient {
             members[recipient]?.send(frame)
             if recipient != sender.userID { members[sender.userID]?.send(frame) }

@@ -7,7 +7,10 @@ import NIOWebSocket
 /// A room fan-out queues the same frame for every member. Through the WebSocket writer each frame cost a task
 /// resume, an async write that hops to the event loop, and a flush (one `writev`) per member. Here producers only
 /// append under a lock; the first append after a drain schedules one drain on the event loop, which writes every
-/// frame queued meanwhile (RFC 6455 §5.6 text frames, unmasked as a server's are, §5.1) and flushes once.
+/// frame queued meanwhile and flushes once. The frames arrive encoded (``RoomSocketFrame``, RFC 6455 §5.6 text
+/// frames, unmasked as a server's are, §5.1), so they are written as bytes just on the socket side of the WebSocket
+/// frame encoder: every member's channel shares one buffer per message, and nothing is copied or boxed per member.
+/// Whatever sits between the encoder and the socket (TLS) still sees every byte.
 ///
 /// Back-pressure stays where the queue puts it: while the channel is not writable nothing is drained, frames wait
 /// here (counted against ``OutboundQueue/limitBytes``) and the queue overflows on a reader that never catches up.
@@ -25,7 +28,9 @@ final class RoomSocketChannelWriter: @unchecked Sendable {
     /// Told how many bytes reached the channel, so the queue's byte bound counts only what still waits here.
     private let written: @Sendable (Int) -> Void
     private let lock = NSLock()
-    private var pending: [String] = []
+    private var pending: [RoomSocketFrame] = []
+    /// The observer's place in the pipeline, where encoded frames enter it. Only touched on the event loop.
+    private var context: ChannelHandlerContext?
     private var drainScheduled = false
     /// The channel was not writable at the last drain; its writability change resumes draining.
     private var paused = false
@@ -38,12 +43,15 @@ final class RoomSocketChannelWriter: @unchecked Sendable {
         self.written = written
     }
 
-    /// Adds the observer that resumes draining when the channel becomes writable and ends the writer when it closes.
+    /// Adds the observer (on the socket side of the WebSocket frame encoder) that resumes draining when the channel
+    /// becomes writable and ends the writer when it closes.
     func install() async {
         let channel = self.channel
         do {
             try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHandler(Observer(writer: self), position: .first)
+                let operations = channel.pipeline.syncOperations
+                let encoder = try operations.handler(type: WebSocketFrameEncoder.self)
+                try operations.addHandler(Observer(writer: self), position: .before(encoder))
             }.get()
         } catch {
             closed() // the channel went before the upgrade finished
@@ -51,10 +59,10 @@ final class RoomSocketChannelWriter: @unchecked Sendable {
     }
 
     /// Queues a frame (the queue has already accepted its bytes).
-    func enqueue(_ text: String) {
+    func enqueue(_ frame: RoomSocketFrame) {
         let schedule: Bool = lock.withLock {
             guard !channelGone else { return false }
-            pending.append(text)
+            pending.append(frame)
             guard !drainScheduled, !paused else { return false }
             drainScheduled = true
             return true
@@ -103,8 +111,8 @@ final class RoomSocketChannelWriter: @unchecked Sendable {
 
     /// On the event loop: writes every queued frame and flushes once.
     private func drain() {
-        guard channel.isActive else { return closed() }
-        let batch: [String] = lock.withLock {
+        guard channel.isActive, let context else { return closed() }
+        let batch: [RoomSocketFrame] = lock.withLock {
             drainScheduled = false
             guard channel.isWritable else {
                 paused = true
@@ -115,12 +123,11 @@ final class RoomSocketChannelWriter: @unchecked Sendable {
         }
         if !batch.isEmpty {
             var bytes = 0
-            for text in batch {
-                let data = channel.allocator.buffer(string: text)
-                channel.write(WebSocketFrame(fin: true, opcode: .text, data: data), promise: nil)
-                bytes += data.readableBytes
+            for frame in batch {
+                context.write(NIOAny(frame.wire), promise: nil)
+                bytes += frame.payloadBytes
             }
-            channel.flush()
+            context.flush()
             written(bytes)
         }
         let resume = lock.withLock { takeWaiterIfDone() }
@@ -156,6 +163,14 @@ final class RoomSocketChannelWriter: @unchecked Sendable {
 
         init(writer: RoomSocketChannelWriter) {
             self.writer = writer
+        }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            writer.context = context
+        }
+
+        func handlerRemoved(context: ChannelHandlerContext) {
+            writer.context = nil
         }
 
         func channelWritabilityChanged(context: ChannelHandlerContext) {

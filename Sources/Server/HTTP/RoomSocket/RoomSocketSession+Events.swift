@@ -15,43 +15,49 @@ extension RoomSocketSession {
         }
         switch event {
         case .participantJoined(_, let participant):
-            participants[participant.userID] = participant
-            send("userjoin", RoomSocketWire.Participant(participant))
+            participants[participant.userID] = channel.participantViews.intern(participant)
+            send("userjoin", for: event, RoomSocketWire.Participant(participant))
         case .participantLeft(_, let user, let reason):
             participants[user] = nil
+            channel.participantViews.forget(user)
             if user == me {
                 await removedFromRegistry(reason)
             } else {
-                send("userleave", Self.userLeave(user, reason))
+                send("userleave", for: event, Self.userLeave(user, reason))
             }
         case .participantUpdated(_, let participant):
-            let previous = participants[participant.userID]
-            participants[participant.userID] = participant
+            let previous = participants[participant.userID]?.participant
+            participants[participant.userID] = channel.participantViews.intern(participant)
             if previous?.media.hand != participant.media.hand {
-                send("hand", RoomSocketWire.Hand(user_id: participant.userID.rawValue, raised: participant.media.hand))
+                send(
+                    "hand", for: event,
+                    RoomSocketWire.Hand(user_id: participant.userID.rawValue, raised: participant.media.hand))
             }
             var withoutHand = participant
             withoutHand.media.hand = previous?.media.hand ?? participant.media.hand
             if previous != withoutHand {
-                send("participant", RoomSocketWire.Participant(participant))
+                send("participant", for: event, RoomSocketWire.Participant(participant))
             }
         case .chatMuteChanged(_, let user, let muted, let by):
-            participants[user]?.chatMuted = muted
+            if var participant = participants[user]?.participant {
+                participant.chatMuted = muted
+                participants[user] = channel.participantViews.intern(participant)
+            }
             send(
-                "control",
+                "control", for: event,
                 RoomSocketWire.ChatMuteControl(
                     user_id: user.rawValue, muted: muted,
                     by: RoomSocketWire.describe(by)))
         case .locked(_, let by):
-            send("locked", RoomSocketWire.ByModerator(by: RoomSocketWire.describe(by)))
+            send("locked", for: event, RoomSocketWire.ByModerator(by: RoomSocketWire.describe(by)))
         case .unlocked(_, let by):
-            send("unlocked", RoomSocketWire.ByModerator(by: RoomSocketWire.describe(by)))
+            send("unlocked", for: event, RoomSocketWire.ByModerator(by: RoomSocketWire.describe(by)))
         case .ended(_, let by):
-            send("ended", RoomSocketWire.ByModerator(by: RoomSocketWire.describe(by)))
+            send("ended", for: event, RoomSocketWire.ByModerator(by: RoomSocketWire.describe(by)))
         case .streamStarted(let stream):
-            send("publish", RoomSocketWire.Stream(stream))
+            send("publish", for: event, RoomSocketWire.Stream(stream))
         case .streamStopped(let stream):
-            send("unpublish", RoomSocketWire.Unpublish(stream))
+            send("unpublish", for: event, RoomSocketWire.Unpublish(stream))
         case .roomRemoved:
             await endMembership(leave: nil)
             queue.close(.roomEnded, reason: "room removed")
@@ -79,6 +85,12 @@ extension RoomSocketSession {
 
     private func send(_ event: String, _ data: some Encodable) {
         queue.send(RoomSocketEnvelope.encode(event, data))
+    }
+
+    /// A frame that depends only on the registry event: encoded once for the room, by whichever member's session
+    /// gets there first.
+    private func send(_ name: String, for event: RoomEvent, _ data: @autoclosure () -> some Encodable) {
+        queue.send(channel.eventFrames.frame(name, for: event) { RoomSocketEnvelope.encode(name, data()) })
     }
 
     static func leaveReasonName(_ reason: LeaveReason) -> String {

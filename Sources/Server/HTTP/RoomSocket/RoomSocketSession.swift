@@ -13,8 +13,9 @@ actor RoomSocketSession {
     let options: RoomSocketOptions
     /// Starts and stops the room's recording for a presenter (nil: this server records nothing).
     let recorder: Recorder?
-    /// Everyone in the room as last announced to this client (for `hand`/`participant` diffs).
-    var participants: [UserID: Participant] = [:]
+    /// Everyone in the room as last announced to this client (for `hand`/`participant` diffs), as the room's shared
+    /// copies (``RoomParticipantViews``).
+    var participants: [UserID: RoomParticipantViews.Entry] = [:]
     /// My participation as the registry admitted it; events before its `participantJoined` are already in the
     /// `joined` snapshot and are skipped.
     let admittedParticipant: Participant
@@ -59,7 +60,9 @@ actor RoomSocketSession {
             .tokenBucket(burst: options.actionsBurst, perSecond: options.actionsPerSecond),
             clock: channel.clock, maxKeys: 1)
         self.lastActivity = channel.clock.uptime
-        for participant in join.room.participants { participants[participant.userID] = participant }
+        for participant in join.room.participants {
+            participants[participant.userID] = channel.participantViews.intern(participant)
+        }
     }
 
     /// Sends `joined` and starts receiving the room's chat, transcript and agenda.
