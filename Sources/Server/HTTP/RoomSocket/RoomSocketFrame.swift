@@ -4,8 +4,8 @@ import NIOCore
 ///
 /// A room's fan-out sends the same message to every member: the frame is built here once and every member's channel
 /// writes the same bytes (a `ByteBuffer` shares its storage; nobody writes to it after this), instead of a copy of
-/// the text, a frame header and a frame value per member.
-struct RoomSocketFrame: Sendable {
+/// the text, a frame header and a frame value per member. A class, so handing it to a member retains one object.
+final class RoomSocketFrame: Sendable {
     let text: String
     /// The header and the payload, ready for the socket: FIN set, opcode text (RFC 6455 §5.2, §5.6), no mask as a
     /// server's frames have none (§5.1), the payload length in its shortest form (7 bits, 16 or 64, §5.2).
