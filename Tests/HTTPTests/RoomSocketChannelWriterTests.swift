@@ -128,7 +128,8 @@ struct RoomSocketChannelWriterTests {
         #expect(await rig.writer.ended() == .overflow)
         try await rig.becomeWritable()
         #expect(try await rig.texts() == [])
-        rig.writer.enqueue(RoomSocketFrame("after")) // accepted by nobody: the queue never sends after its end, this must not crash
+        // Accepted by nobody: the queue never sends after its end, and this must not crash.
+        rig.writer.enqueue(RoomSocketFrame("after"))
     }
 
     @Test("a closed channel drops queued frames; the end still waits for the queue to end")
