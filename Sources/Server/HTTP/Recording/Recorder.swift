@@ -40,6 +40,8 @@ public actor Recorder {
     var active: [String: Active] = [:]
     /// Post-processing under way, by recording id (shutdown waits for it).
     var processing: [String: Task<Void, Never>] = [:]
+    /// Recordings being stopped (their captures closing), until their processing is scheduled.
+    var stopping: [String: Task<MeetingRecordingRecord, Never>] = [:]
     /// Not actor state: the room WebSocket registers synchronously while the server is built.
     nonisolated let listeners = Mutex<[@Sendable (RecordingAnnouncement) -> Void]>([])
     var following: Task<Void, Never>?
@@ -199,18 +201,26 @@ public actor Recorder {
             guard let row else { throw .notFound }
             throw .notRecording(state: row.state)
         }
-        for (path, _) in running.capturing {
-            _ = await captures?.stopRecordingCapture(path: path, reason: reason)
+        // Between leaving `active` and having its processing task, the recording is in `stopping`: closing its
+        // captures suspends this actor, and ``waitForProcessing(_:)`` must not find it in neither place then.
+        let closing = Task { () -> MeetingRecordingRecord in
+            for (path, _) in running.capturing {
+                _ = await captures?.stopRecordingCapture(path: path, reason: reason)
+            }
+            running.capturing = [:]
+            running.record.state = MeetingRecordingState.processing
+            running.record.stopReason = reason
+            running.record.stoppedAt = clock.now
+            persist(running.record)
+            logger.info("recording stopped", metadata: ["recording": "\(id)", "reason": "\(reason)"])
+            announce(running.record, by: by)
+            scheduleProcessing(running.record, by: by)
+            return running.record
         }
-        running.capturing = [:]
-        running.record.state = MeetingRecordingState.processing
-        running.record.stopReason = reason
-        running.record.stoppedAt = clock.now
-        persist(running.record)
-        logger.info("recording stopped", metadata: ["recording": "\(id)", "reason": "\(reason)"])
-        announce(running.record, by: by)
-        scheduleProcessing(running.record, by: by)
-        return running.record
+        stopping[id] = closing
+        let stopped = await closing.value
+        stopping[id] = nil
+        return stopped
     }
 
     /// The running recording of `target`, if any.
@@ -236,6 +246,8 @@ public actor Recorder {
 
     /// Waits until `id`'s post-processing (if any) is done.
     public func waitForProcessing(_ id: String) async {
+        // A stop under way schedules the processing before it completes.
+        _ = await stopping[id]?.value
         await processing[id]?.value
     }
 }
